@@ -1,0 +1,16 @@
+module github.com/vtsync/vtsync
+
+go 1.26.0
+
+tool github.com/hooklift/gowsdl/cmd/gowsdl
+
+require (
+	github.com/hashicorp/go-retryablehttp v0.7.8
+	golang.org/x/time v0.16.0
+)
+
+require (
+	github.com/hashicorp/go-cleanhttp v0.5.2 // indirect
+	github.com/hooklift/gowsdl v0.5.0 // indirect
+	golang.org/x/sys v0.45.0 // indirect
+)
