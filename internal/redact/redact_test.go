@@ -13,7 +13,7 @@ func TestSecretsString(t *testing.T) {
 	var s Secrets
 	s.Add(`'&7%+>-"6(+!56$0>345`, "hunter22", "ab")
 	tests := []struct{ name, in, want string }{
-		{"raw", "token='&7%+>-\"6(+!56$0>345' end", "token=" + Mask + " end"},
+		{"raw", "token='&7%+>-\"6(+!56$0>345 end", "token=" + Mask + " end"},
 		{"xml escaped", "<sToken>&#39;&amp;7%+&gt;-&#34;6(+!56$0&gt;345</sToken>", "<sToken>" + Mask + "</sToken>"},
 		{"query escaped", "?p=hunter22&x=1", "?p=" + Mask + "&x=1"},
 		{"short secrets ignored", "ab cd", "ab cd"},
