@@ -48,6 +48,10 @@ type Reader interface {
 // existing member or removing an absent one succeeds without change.
 type Writer interface {
 	CreateCourse(ctx context.Context, c Course) (Course, error)
+	// UpdateCourse finds the course by c.ID when it is set, else by
+	// c.SISID, and sets its SIS ID, name, code and dates to c's. Finding by
+	// ID lets the Syncer adopt a course that exists without a SIS ID (the
+	// LMS-pulls model matches courses by code) by giving it one.
 	UpdateCourse(ctx context.Context, c Course) error
 	CreateSection(ctx context.Context, s Section) (Section, error)
 	UpdateSection(ctx context.Context, s Section) error
