@@ -93,6 +93,17 @@ var hostileSISIDs = []struct{ name, id string }{
 	{"digits", "0012345"},
 }
 
+// HostileSISIDs returns the SIS IDs the suite's SISIDs tests use (before
+// Harness.Prefix), for implementations that want to test their escaping
+// on their own.
+func HostileSISIDs() []string {
+	out := make([]string, len(hostileSISIDs))
+	for i, h := range hostileSISIDs {
+		out[i] = h.id
+	}
+	return out
+}
+
 func sisIDTests() []test {
 	var tests []test
 	for _, h := range hostileSISIDs {
