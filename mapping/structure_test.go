@@ -32,8 +32,8 @@ func TestStructureWalkthroughPerWorkflow(t *testing.T) {
 		info        []CourseInfo
 	}{
 		{
-			name: "unit, section per trainer",
-			cfg:  func() Config { return DefaultConfig(WorkflowUnit) },
+			name:    "unit, section per trainer",
+			cfg:     func() Config { return DefaultConfig(WorkflowUnit) },
 			courses: []lms.Course{{SISID: unitC, Name: "Introduction to Statistics", Code: "IST101"}},
 			sections: []lms.Section{
 				{SISID: unitC + "-trn-S1", CourseSISID: unitC, Name: "Tina Trainer"},
