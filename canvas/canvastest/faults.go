@@ -1,0 +1,154 @@
+package canvastest
+
+import (
+	"fmt"
+	"maps"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Fault is an injected failure. It applies to requests whose endpoint
+// matches: Endpoint "" matches every request, a bare method ("POST")
+// every request with that method, and "GET courses/{id}/enrollments" one
+// route (the same keys Calls uses).
+type Fault struct {
+	Endpoint string
+	// Times is how many matching requests fail; 0 means until
+	// ClearFaults.
+	Times int
+
+	// Status answers with this status and Body (a Canvas-shaped JSON
+	// error when Body is empty) instead of running the request.
+	Status      int
+	Body        string
+	ContentType string
+	// Throttle answers as throttled, in the server's throttle style (or
+	// 403 when the throttle is off).
+	Throttle bool
+	// Drop closes the connection without an answer.
+	Drop bool
+	// MalformedJSON runs the request but cuts the JSON answer in half.
+	MalformedJSON bool
+	// Latency delays the answer.
+	Latency time.Duration
+	// AfterHandler applies Status, Throttle or Drop after the request has
+	// changed the data: the answer is lost but the write happened.
+	AfterHandler bool
+}
+
+type faultState struct {
+	Fault
+	left int
+}
+
+// InjectFault adds a fault; faults are tried in the order added.
+func (s *Server) InjectFault(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &faultState{Fault: f, left: f.Times})
+}
+
+// ClearFaults removes every fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
+func (s *Server) matchFault(method, endpoint string) *Fault {
+	for _, f := range s.faults {
+		if f.Times > 0 && f.left <= 0 {
+			continue
+		}
+		e := f.Endpoint
+		switch {
+		case e == "":
+		case !strings.Contains(e, " "):
+			if !strings.EqualFold(e, method) {
+				continue
+			}
+		case e != endpoint:
+			continue
+		}
+		if f.Times > 0 {
+			f.left--
+		}
+		c := f.Fault
+		return &c
+	}
+	return nil
+}
+
+// apply answers for the fault; false means the request goes on.
+func (f *Fault) apply(s *Server, w http.ResponseWriter, r *http.Request, x *rctx) bool {
+	switch {
+	case f.Drop:
+		x.status = 0
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				_ = conn.Close()
+				return true
+			}
+		}
+		panic(http.ErrAbortHandler)
+	case f.Throttle:
+		style := Throttle403
+		s.mu.Lock()
+		if s.opts.throttle != nil {
+			style = s.opts.throttle.Style
+		}
+		s.mu.Unlock()
+		x.header = http.Header{}
+		writeThrottled(x, style)
+		s.write(w, x)
+		return true
+	case f.Status != 0:
+		x.header = http.Header{}
+		switch {
+		case f.Body != "":
+			x.status = f.Status
+			x.body.Reset()
+			x.body.WriteString(f.Body)
+			ct := f.ContentType
+			if ct == "" {
+				ct = "application/json; charset=utf-8"
+			}
+			x.header.Set("Content-Type", ct)
+		case f.Status >= 500:
+			s.mu.Lock()
+			id := s.nextID()
+			s.mu.Unlock()
+			x.json(f.Status, map[string]any{"errors": []any{map[string]any{
+				"message": "An error occurred.", "error_code": "internal_server_error"}}, "error_report_id": id})
+		default:
+			x.errorsMessage(f.Status, fmt.Sprintf("injected %d", f.Status))
+		}
+		s.write(w, x)
+		return true
+	}
+	return false
+}
+
+// Calls returns how many requests each endpoint received, keyed like
+// "GET courses/{id}/enrollments" (unrouted requests as "GET (unrouted)").
+func (s *Server) Calls() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.counts)
+}
+
+// CallLog returns the requests received, oldest first (at most 100000).
+func (s *Server) CallLog() []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Call(nil), s.calls...)
+}
+
+// ResetCalls clears the call log and counts.
+func (s *Server) ResetCalls() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls = nil
+	s.counts = map[string]int{}
+}

@@ -1,0 +1,361 @@
+package canvastest
+
+import (
+	"net/http"
+	"strconv"
+)
+
+func (x *rctx) renderCategory(g *GroupCategory) map[string]any {
+	m := map[string]any{
+		"id": x.id(g.ID), "name": g.Name, "role": nil, "self_signup": strOrNull(g.SelfSignup),
+		"auto_leader": strOrNull(g.AutoLeader), "context_type": "Course", "course_id": x.id(g.CourseID),
+		"group_limit": nil, "progress": nil,
+	}
+	if g.GroupLimit != nil {
+		m["group_limit"] = *g.GroupLimit
+	}
+	return x.sis(m, "sis_group_category_id", strOrNull(g.SISGroupCategoryID), "sis_import_id", nil)
+}
+
+func (x *rctx) renderGroup(g *Group) map[string]any {
+	members := 0
+	for _, m := range x.s.memberships {
+		if m.GroupID == g.ID && m.WorkflowState == "accepted" {
+			members++
+		}
+	}
+	m := map[string]any{
+		"id": x.id(g.ID), "name": g.Name, "description": strOrNull(g.Description), "is_public": g.IsPublic,
+		"join_level": g.JoinLevel, "members_count": members, "context_type": "Course",
+		"course_id": x.id(g.CourseID), "group_category_id": x.id(g.CategoryID), "role": nil,
+		"workflow_state": g.WorkflowState, "storage_quota_mb": 50, "followed_by_user": false,
+	}
+	return x.sis(m, "sis_group_id", strOrNull(g.SISGroupID), "sis_import_id", nil)
+}
+
+func (x *rctx) renderMembership(m *Membership) map[string]any {
+	return map[string]any{"id": x.id(m.ID), "group_id": x.id(m.GroupID), "user_id": x.id(m.UserID),
+		"workflow_state": m.WorkflowState, "moderator": false, "just_created": false, "sis_import_id": nil}
+}
+
+func (s *Server) listCategories(x *rctx) {
+	c := s.findCourse(x.params[0], false)
+	if c == nil {
+		x.notFound()
+		return
+	}
+	all := sorted(s.categories, func(v *GroupCategory) int64 { return v.ID }, func(v *GroupCategory) bool { return v.CourseID == c.ID })
+	page, ok := paginate(x, all, func(v *GroupCategory) int64 { return v.ID }, numbered)
+	if !ok {
+		return
+	}
+	out := make([]any, 0, len(page))
+	for _, v := range page {
+		out = append(out, x.renderCategory(v))
+	}
+	x.listJSON(out)
+}
+
+// categoryFields applies name, self_signup, auto_leader, group_limit and
+// sis_group_category_id; setting the SIS ID without manage_sis is refused
+// with 401, as group_categories_controller does.
+func (s *Server) categoryFields(x *rctx, g *GroupCategory) bool {
+	if x.has("sis_group_category_id") {
+		if !x.manageSIS() {
+			x.message(http.StatusUnauthorized, "You must have manage_sis permission to set sis attributes")
+			return false
+		}
+		sisID := x.param("sis_group_category_id")
+		for _, o := range s.categories {
+			if sisID != "" && o.ID != g.ID && o.SISGroupCategoryID == sisID {
+				x.validation("sis_source_id", sisInUse(sisID), sisInUse(sisID))
+				return false
+			}
+		}
+		g.SISGroupCategoryID = sisID
+	}
+	if x.has("name") {
+		g.Name = x.param("name")
+	}
+	if g.Name == "" {
+		x.validation("name", "blank", "can't be blank")
+		return false
+	}
+	for _, o := range s.categories {
+		if o.ID != g.ID && o.CourseID == g.CourseID && o.Name == g.Name {
+			x.validation("name", "taken", g.Name+" is already in use.")
+			return false
+		}
+	}
+	if x.has("self_signup") {
+		switch v := x.param("self_signup"); v {
+		case "enabled", "restricted", "":
+			g.SelfSignup = v
+		default:
+			x.validation("self_signup", "invalid", "self_signup must be enabled or restricted")
+			return false
+		}
+	}
+	if x.has("auto_leader") {
+		g.AutoLeader = x.param("auto_leader")
+	}
+	if x.has("group_limit") {
+		if v := x.param("group_limit"); v == "" {
+			g.GroupLimit = nil
+		} else if n, err := strconv.Atoi(v); err == nil && n > 0 {
+			g.GroupLimit = &n
+		} else {
+			x.validation("group_limit", "invalid", "group_limit must be a positive number")
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Server) createCategory(x *rctx) {
+	c := s.findCourse(x.params[0], false)
+	if c == nil {
+		x.notFound()
+		return
+	}
+	g := &GroupCategory{CourseID: c.ID}
+	if !s.categoryFields(x, g) {
+		return
+	}
+	g.ID = s.nextID()
+	s.categories[g.ID] = g
+	x.json(http.StatusOK, x.renderCategory(g))
+}
+
+func (s *Server) getCategory(x *rctx) {
+	g := s.findCategory(x.params[0])
+	if g == nil {
+		x.notFound()
+		return
+	}
+	x.json(http.StatusOK, x.renderCategory(g))
+}
+
+func (s *Server) updateCategory(x *rctx) {
+	g := s.findCategory(x.params[0])
+	if g == nil {
+		x.notFound()
+		return
+	}
+	upd := *g
+	if !s.categoryFields(x, &upd) {
+		return
+	}
+	*g = upd
+	x.json(http.StatusOK, x.renderCategory(g))
+}
+
+func (s *Server) deleteCategory(x *rctx) {
+	g := s.findCategory(x.params[0])
+	if g == nil {
+		x.notFound()
+		return
+	}
+	for _, gr := range s.groups {
+		if gr.CategoryID == g.ID {
+			gr.WorkflowState = "deleted"
+		}
+	}
+	delete(s.categories, g.ID)
+	x.json(http.StatusOK, x.renderCategory(g))
+}
+
+func (s *Server) listGroups(x *rctx, keep func(*Group) bool) {
+	all := sorted(s.groups, func(v *Group) int64 { return v.ID }, func(v *Group) bool {
+		return v.WorkflowState != "deleted" && keep(v)
+	})
+	page, ok := paginate(x, all, func(v *Group) int64 { return v.ID }, numbered)
+	if !ok {
+		return
+	}
+	out := make([]any, 0, len(page))
+	for _, v := range page {
+		out = append(out, x.renderGroup(v))
+	}
+	x.listJSON(out)
+}
+
+func (s *Server) listCategoryGroups(x *rctx) {
+	g := s.findCategory(x.params[0])
+	if g == nil {
+		x.notFound()
+		return
+	}
+	s.listGroups(x, func(v *Group) bool { return v.CategoryID == g.ID })
+}
+
+func (s *Server) listCourseGroups(x *rctx) {
+	c := s.findCourse(x.params[0], false)
+	if c == nil {
+		x.notFound()
+		return
+	}
+	s.listGroups(x, func(v *Group) bool { return v.CourseID == c.ID })
+}
+
+func (s *Server) groupFields(x *rctx, g *Group) bool {
+	if x.has("name") {
+		g.Name = x.param("name")
+	}
+	if x.has("description") {
+		g.Description = x.param("description")
+	}
+	if x.has("is_public") {
+		g.IsPublic, _ = x.boolParam("is_public")
+	}
+	if x.has("join_level") {
+		switch v := x.param("join_level"); v {
+		case "parent_context_auto_join", "parent_context_request", "invitation_only":
+			g.JoinLevel = v
+		default:
+			x.validation("join_level", "inclusion", "is not included in the list")
+			return false
+		}
+	}
+	if x.has("sis_group_id") {
+		sisID := x.param("sis_group_id")
+		if !x.manageSIS() {
+			// Canvas drops it silently without manage_sis.
+			return true
+		}
+		for _, o := range s.groups {
+			if sisID != "" && o.ID != g.ID && o.SISGroupID == sisID {
+				x.validation("sis_source_id", sisInUse(sisID), sisInUse(sisID))
+				return false
+			}
+		}
+		g.SISGroupID = sisID
+	}
+	return true
+}
+
+func (s *Server) createGroup(x *rctx) {
+	cat := s.findCategory(x.params[0])
+	if cat == nil {
+		x.notFound()
+		return
+	}
+	g := &Group{CategoryID: cat.ID, CourseID: cat.CourseID, JoinLevel: "invitation_only", WorkflowState: "available"}
+	if !s.groupFields(x, g) {
+		return
+	}
+	g.ID = s.nextID()
+	s.groups[g.ID] = g
+	x.json(http.StatusOK, x.renderGroup(g))
+}
+
+func (s *Server) getGroup(x *rctx) {
+	g := s.findGroup(x.params[0])
+	if g == nil {
+		x.notFound()
+		return
+	}
+	x.json(http.StatusOK, x.renderGroup(g))
+}
+
+func (s *Server) updateGroup(x *rctx) {
+	g := s.findGroup(x.params[0])
+	if g == nil {
+		x.notFound()
+		return
+	}
+	upd := *g
+	if !s.groupFields(x, &upd) {
+		return
+	}
+	*g = upd
+	x.json(http.StatusOK, x.renderGroup(g))
+}
+
+func (s *Server) deleteGroup(x *rctx) {
+	g := s.findGroup(x.params[0])
+	if g == nil {
+		x.notFound()
+		return
+	}
+	g.WorkflowState = "deleted"
+	x.json(http.StatusOK, x.renderGroup(g))
+}
+
+func (s *Server) listMemberships(x *rctx) {
+	g := s.findGroup(x.params[0])
+	if g == nil {
+		x.notFound()
+		return
+	}
+	all := sorted(s.memberships, func(v *Membership) int64 { return v.ID }, func(v *Membership) bool {
+		return v.GroupID == g.ID && v.WorkflowState == "accepted"
+	})
+	page, ok := paginate(x, all, func(v *Membership) int64 { return v.ID }, numbered)
+	if !ok {
+		return
+	}
+	out := make([]any, 0, len(page))
+	for _, v := range page {
+		out = append(out, x.renderMembership(v))
+	}
+	x.listJSON(out)
+}
+
+// addMembership returns the existing membership when there is one, as
+// Canvas does.
+func (s *Server) addMembership(x *rctx) {
+	g := s.findGroup(x.params[0])
+	if g == nil {
+		x.notFound()
+		return
+	}
+	u := s.findUser(x.param("user_id"))
+	if u == nil || u.ID == s.adminUser {
+		x.notFound()
+		return
+	}
+	for _, m := range s.memberships {
+		if m.GroupID == g.ID && m.UserID == u.ID {
+			m.WorkflowState = "accepted"
+			x.json(http.StatusOK, x.renderMembership(m))
+			return
+		}
+	}
+	m := &Membership{ID: s.nextID(), GroupID: g.ID, UserID: u.ID, WorkflowState: "accepted"}
+	s.memberships[m.ID] = m
+	x.json(http.StatusOK, x.renderMembership(m))
+}
+
+func (s *Server) removeMembership(x *rctx) {
+	g := s.findGroup(x.params[0])
+	r, ok := parseRef(x.params[1])
+	if g == nil || !ok || r.field != "" {
+		x.notFound()
+		return
+	}
+	m := s.memberships[r.id]
+	if m == nil || m.GroupID != g.ID || m.WorkflowState == "deleted" {
+		x.notFound()
+		return
+	}
+	m.WorkflowState = "deleted"
+	x.json(http.StatusOK, map[string]any{"ok": true})
+}
+
+func (s *Server) removeMemberUser(x *rctx) {
+	g := s.findGroup(x.params[0])
+	u := s.findUser(x.params[1])
+	if g == nil || u == nil {
+		x.notFound()
+		return
+	}
+	for _, m := range s.memberships {
+		if m.GroupID == g.ID && m.UserID == u.ID && m.WorkflowState == "accepted" {
+			m.WorkflowState = "deleted"
+			x.json(http.StatusOK, map[string]any{"ok": true})
+			return
+		}
+	}
+	x.notFound()
+}

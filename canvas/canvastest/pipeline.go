@@ -1,0 +1,226 @@
+package canvastest
+
+import (
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const apiPrefix = "/api/v1/"
+
+// maxRequestBody bounds form and upload bodies.
+const maxRequestBody = 32 << 20
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	raw := r.URL.EscapedPath()
+	rt, params, routed := s.route(r.Method, raw)
+	endpoint := ""
+	if routed {
+		endpoint = r.Method + " " + rt.pattern
+	}
+
+	s.mu.Lock()
+	latency := s.opts.latency
+	f := s.matchFault(r.Method, endpoint)
+	s.mu.Unlock()
+
+	if f != nil {
+		latency += f.Latency
+	}
+	if latency > 0 {
+		t := time.NewTimer(latency)
+		select {
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+
+	x := &rctx{s: s, r: r, header: http.Header{}, status: http.StatusOK}
+	finish := func() {
+		s.mu.Lock()
+		s.logCall(Call{Method: r.Method, Endpoint: endpoint, RawPath: raw, Query: r.URL.RawQuery, Status: x.status, Time: s.clock()})
+		s.mu.Unlock()
+	}
+
+	if f != nil && !f.AfterHandler {
+		if f.apply(s, w, r, x) {
+			finish()
+			return
+		}
+	}
+
+	tok, ok := s.authenticate(x)
+	if !ok {
+		s.write(w, x)
+		finish()
+		return
+	}
+	x.tok = tok
+
+	release, throttled := s.throttleEnter(x)
+	if throttled {
+		s.write(w, x)
+		finish()
+		return
+	}
+
+	switch {
+	case !routed:
+		x.notFound()
+	default:
+		if err := x.parseForm(); err != nil {
+			x.errorsMessage(http.StatusBadRequest, err.Error())
+			break
+		}
+		x.params = params
+		s.mu.Lock()
+		rt.h(x)
+		s.mu.Unlock()
+	}
+	release(x)
+
+	if f != nil && f.AfterHandler {
+		if f.apply(s, w, r, x) {
+			finish()
+			return
+		}
+	}
+	if f != nil && f.MalformedJSON && x.body.Len() > 2 {
+		b := x.body.Bytes()
+		x.body.Truncate(len(b) / 2)
+	}
+	s.write(w, x)
+	finish()
+}
+
+func (s *Server) write(w http.ResponseWriter, x *rctx) {
+	for k, v := range x.header {
+		if strings.EqualFold(k, "Link") && s.opts.lowerLink {
+			w.Header()["link"] = v
+			continue
+		}
+		w.Header()[k] = v
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(x.body.Len()))
+	w.WriteHeader(x.status)
+	_, _ = w.Write(x.body.Bytes())
+}
+
+func (s *Server) logCall(c Call) {
+	if len(s.calls) < 100000 {
+		s.calls = append(s.calls, c)
+	}
+	key := c.Endpoint
+	if key == "" {
+		key = c.Method + " (unrouted)"
+	}
+	s.counts[key]++
+}
+
+// authenticate reads the bearer token (or access_token parameter) and
+// answers 401 the way Canvas does when it is missing or bad.
+func (s *Server) authenticate(x *rctx) (*token, bool) {
+	r := x.r
+	var v string
+	if h := r.Header.Get("Authorization"); h != "" {
+		scheme, rest, _ := strings.Cut(h, " ")
+		if strings.EqualFold(scheme, "Bearer") {
+			v = strings.TrimSpace(rest)
+		}
+	}
+	if v == "" {
+		v = r.URL.Query().Get("access_token")
+	}
+	x.header.Set("WWW-Authenticate", `Bearer realm="canvas-lms"`)
+	if v == "" {
+		x.json(http.StatusUnauthorized, map[string]any{"status": "unauthenticated",
+			"errors": []any{map[string]any{"message": "user authorization required"}}})
+		return nil, false
+	}
+	s.mu.Lock()
+	t := s.tokens[v]
+	var tok token
+	if t != nil {
+		tok = *t
+	}
+	s.mu.Unlock()
+	switch {
+	case t == nil:
+		x.errorsMessage(http.StatusUnauthorized, "Invalid access token.")
+		return nil, false
+	case tok.revoked:
+		x.errorsMessage(http.StatusUnauthorized, "Revoked access token.")
+		return nil, false
+	case tok.expired:
+		x.json(http.StatusUnauthorized, map[string]any{"errors": []any{map[string]any{
+			"message": "Expired access token.", "expired_at": s.now().Add(-time.Hour).Format(time.RFC3339)}}})
+		return nil, false
+	}
+	x.header.Del("WWW-Authenticate")
+	return &tok, true
+}
+
+// parseForm merges query, form body and (Rails-style flattened) JSON body
+// parameters.
+func (x *rctx) parseForm() error {
+	r := x.r
+	x.form = url.Values{}
+	for k, v := range r.URL.Query() {
+		x.form[k] = append(x.form[k], v...)
+	}
+	if r.Body == nil || r.Method == http.MethodGet {
+		return nil
+	}
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch ct {
+	case "application/x-www-form-urlencoded":
+		r.Body = http.MaxBytesReader(nil, r.Body, maxRequestBody)
+		if err := r.ParseForm(); err != nil {
+			return fmt.Errorf("bad form body: %v", err)
+		}
+		for k, v := range r.PostForm {
+			x.form[k] = append(x.form[k], v...)
+		}
+	case "application/json":
+		var v any
+		dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, maxRequestBody))
+		dec.UseNumber()
+		if err := dec.Decode(&v); err != nil {
+			return fmt.Errorf("bad JSON body: %v", err)
+		}
+		flatten(x.form, "", v)
+	}
+	return nil
+}
+
+// flatten turns {"course":{"name":"x"},"ids":[1,2]} into course[name]=x,
+// ids[]=1, ids[]=2, the way Rails reads nested parameters.
+func flatten(out url.Values, prefix string, v any) {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, vv := range t {
+			key := k
+			if prefix != "" {
+				key = prefix + "[" + k + "]"
+			}
+			flatten(out, key, vv)
+		}
+	case []any:
+		for _, vv := range t {
+			flatten(out, prefix+"[]", vv)
+		}
+	case nil:
+		out.Add(prefix, "")
+	case string:
+		out.Add(prefix, t)
+	default:
+		out.Add(prefix, fmt.Sprint(t))
+	}
+}

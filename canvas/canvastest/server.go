@@ -1,0 +1,350 @@
+package canvastest
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Server is a fake Canvas instance. Create it with NewServer (which starts
+// an httptest server) or New (handler only, for serving on a port of your
+// choice). All methods are safe for concurrent use.
+type Server struct {
+	ts *httptest.Server
+
+	opts options
+
+	mu    sync.Mutex // guards everything below
+	clock func() time.Time
+	next  int64
+
+	tokens     map[string]*token
+	adminToken string
+	adminUser  int64
+
+	accounts    map[int64]*Account
+	terms       map[int64]*Term
+	courses     map[int64]*Course
+	sections    map[int64]*Section
+	users       map[int64]*User
+	enrollments map[int64]*Enrollment
+	categories  map[int64]*GroupCategory
+	groups      map[int64]*Group
+	memberships map[int64]*Membership
+	assignments map[int64]*Assignment
+	submissions map[int64]*Submission
+	progress    map[[2]int64]*Progress
+	imports     map[int64]*sisImport
+	diffSets    map[string]map[string]map[string]string // identifier → file → row key → row text
+
+	routesOnce sync.Once
+	table      []route
+
+	buckets map[string]*bucket
+	faults  []*faultState
+	calls   []Call
+	counts  map[string]int
+}
+
+type token struct {
+	value     string
+	manageSIS bool
+	expired   bool
+	revoked   bool
+}
+
+// RootAccountID is the ID of the fake's root account.
+const RootAccountID int64 = 1
+
+// ThrottleStyle chooses how a throttled request is answered.
+type ThrottleStyle int
+
+const (
+	// Throttle403 answers 403 with text/plain "403 Forbidden (Rate Limit
+	// Exceeded)", as self-hosted Canvas does.
+	Throttle403 ThrottleStyle = iota
+	// Throttle429 answers 429 "429 Too Many Requests (Rate Limit
+	// Exceeded)", as hosted Canvas does since October 2025.
+	Throttle429
+)
+
+// Throttle configures the per-token leaky bucket. Canvas's open-source
+// defaults are HighWater 600, Maximum 800, Outflow 10/s, UpFront 50; hosted
+// Canvas reports a high-water mark of 700. A request is refused when the
+// bucket holds HighWater or more; each request adds UpFront while in
+// flight and Cost when done; the bucket drains at Outflow per second.
+// X-Rate-Limit-Remaining is HighWater minus the bucket level.
+type Throttle struct {
+	HighWater float64
+	Outflow   float64
+	UpFront   float64
+	// Cost is what each request costs once finished (Canvas charges CPU
+	// and database time; the fake charges a constant).
+	Cost  float64
+	Style ThrottleStyle
+}
+
+// CanvasThrottle returns hosted Canvas's published numbers with a cost of
+// 1 per request.
+func CanvasThrottle() Throttle {
+	return Throttle{HighWater: 700, Outflow: 10, UpFront: 50, Cost: 1}
+}
+
+type options struct {
+	perPageDefault int
+	perPageMax     int
+	throttle       *Throttle
+	latency        time.Duration
+	lowerLink      bool
+	clock          func() time.Time
+	stringIDs      bool
+	sisPolls       int
+}
+
+// Option configures a Server.
+type Option func(*options)
+
+// WithThrottle turns on the leaky-bucket throttle (off by default).
+func WithThrottle(t Throttle) Option { return func(o *options) { o.throttle = &t } }
+
+// WithLatency delays every answer by d, to model a real network in
+// benchmarks.
+func WithLatency(d time.Duration) Option { return func(o *options) { o.latency = d } }
+
+// WithPerPage sets the default page size (Canvas: 10) and the cap on
+// per_page (Canvas: 100).
+func WithPerPage(def, max int) Option {
+	return func(o *options) {
+		if def > 0 {
+			o.perPageDefault = def
+		}
+		if max > 0 {
+			o.perPageMax = max
+		}
+	}
+}
+
+// WithLowercaseLinkHeader sends the pagination header as "link", as HTTP/2
+// servers do.
+func WithLowercaseLinkHeader() Option { return func(o *options) { o.lowerLink = true } }
+
+// WithClock sets the clock used for timestamps (default time.Now).
+func WithClock(now func() time.Time) Option { return func(o *options) { o.clock = now } }
+
+// WithStringIDs makes the fake send every ID as a JSON string, as Canvas
+// does for Accept: application/json+canvas-string-ids.
+func WithStringIDs() Option { return func(o *options) { o.stringIDs = true } }
+
+// WithSISImportPolls sets how many polls a SIS import stays "importing"
+// before it is processed (default 1).
+func WithSISImportPolls(n int) Option { return func(o *options) { o.sisPolls = max(n, 0) } }
+
+// NewServer starts a fake Canvas on a local port. Close it when done.
+func NewServer(opts ...Option) *Server {
+	s := New(opts...)
+	s.ts = httptest.NewServer(s.Handler())
+	return s
+}
+
+// New returns a fake Canvas that is not listening; serve Handler yourself
+// (examples/fakeservers serves it on a fixed port).
+func New(opts ...Option) *Server {
+	o := options{perPageDefault: 10, perPageMax: 100, clock: time.Now, sisPolls: 1}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	s := &Server{
+		opts:        o,
+		clock:       o.clock,
+		next:        100,
+		tokens:      map[string]*token{},
+		accounts:    map[int64]*Account{},
+		terms:       map[int64]*Term{},
+		courses:     map[int64]*Course{},
+		sections:    map[int64]*Section{},
+		users:       map[int64]*User{},
+		enrollments: map[int64]*Enrollment{},
+		categories:  map[int64]*GroupCategory{},
+		groups:      map[int64]*Group{},
+		memberships: map[int64]*Membership{},
+		assignments: map[int64]*Assignment{},
+		submissions: map[int64]*Submission{},
+		progress:    map[[2]int64]*Progress{},
+		imports:     map[int64]*sisImport{},
+		diffSets:    map[string]map[string]map[string]string{},
+		buckets:     map[string]*bucket{},
+		counts:      map[string]int{},
+	}
+	s.accounts[RootAccountID] = &Account{ID: RootAccountID, Name: "Default Account"}
+	s.adminToken = s.NewToken(true)
+	s.adminUser = s.nextID()
+	return s
+}
+
+// URL returns the server's root URL (give it to canvas.New). Empty for a
+// server made with New.
+func (s *Server) URL() string {
+	if s.ts == nil {
+		return ""
+	}
+	return s.ts.URL
+}
+
+// Close stops a server started by NewServer.
+func (s *Server) Close() {
+	if s.ts != nil {
+		s.ts.Close()
+	}
+}
+
+// Handler returns the HTTP handler that implements the fake API.
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serve) }
+
+// AdminToken returns a token with account-admin rights including
+// manage_sis.
+func (s *Server) AdminToken() string { return s.adminToken }
+
+// NewToken returns a new admin token; without manageSIS, SIS fields are
+// dropped from answers and ignored (or refused) on writes, as Canvas does.
+func (s *Server) NewToken(manageSIS bool) string {
+	var b [20]byte
+	_, _ = rand.Read(b[:])
+	v := "fake~" + hex.EncodeToString(b[:])
+	s.mu.Lock()
+	s.tokens[v] = &token{value: v, manageSIS: manageSIS}
+	s.mu.Unlock()
+	return v
+}
+
+// ExpireToken makes a token answer 401 "Expired access token.".
+func (s *Server) ExpireToken(tok string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t := s.tokens[tok]; t != nil {
+		t.expired = true
+	}
+}
+
+// RevokeToken makes a token answer 401 "Revoked access token.".
+func (s *Server) RevokeToken(tok string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t := s.tokens[tok]; t != nil {
+		t.revoked = true
+	}
+}
+
+// SetLatency changes the per-call latency while the server runs.
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	s.opts.latency = d
+	s.mu.Unlock()
+}
+
+// SetThrottle turns the throttle on (t != nil) or off while the server
+// runs; buckets start empty.
+func (s *Server) SetThrottle(t *Throttle) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t != nil {
+		c := *t
+		t = &c
+	}
+	s.opts.throttle = t
+	s.buckets = map[string]*bucket{}
+}
+
+func (s *Server) nextID() int64 {
+	s.next++
+	return s.next
+}
+
+func (s *Server) now() time.Time { return s.clock().UTC().Truncate(time.Second) }
+
+// rctx is one request being handled. Handlers write into it; the pipeline
+// sends it, so headers such as X-Rate-Limit-Remaining can be added after
+// the handler ran.
+type rctx struct {
+	s      *Server
+	r      *http.Request
+	tok    *token
+	params []string
+	form   url.Values
+
+	status int
+	header http.Header
+	body   bytes.Buffer
+}
+
+func (x *rctx) json(status int, v any) {
+	x.status = status
+	x.header.Set("Content-Type", "application/json; charset=utf-8")
+	x.body.Reset()
+	enc := json.NewEncoder(&x.body)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+// notFound is Canvas's answer for a missing record or an unknown SIS ID.
+func (x *rctx) notFound() {
+	x.json(http.StatusNotFound, map[string]any{"errors": []any{map[string]any{"message": "The specified resource does not exist."}}})
+}
+
+func (x *rctx) errorsMessage(status int, msg string) {
+	x.json(status, map[string]any{"errors": []any{map[string]any{"message": msg}}})
+}
+
+// message is the {"message": "..."} shape (enrollments, sections, course
+// delete).
+func (x *rctx) message(status int, msg string) { x.json(status, map[string]any{"message": msg}) }
+
+// errorString is the {"error": "..."} shape (submissions, reactivate).
+func (x *rctx) errorString(status int, msg string) { x.json(status, map[string]any{"error": msg}) }
+
+// validation is a model validation error:
+// {"errors":{attr:[{"attribute":attr,"type":typ,"message":msg}]}}.
+func (x *rctx) validation(attr, typ, msg string) {
+	x.json(http.StatusBadRequest, map[string]any{"errors": map[string]any{
+		attr: []any{map[string]any{"attribute": attr, "type": typ, "message": msg}},
+	}})
+}
+
+func (x *rctx) manageSIS() bool { return x.tok != nil && x.tok.manageSIS }
+
+// param reads a form or query parameter.
+func (x *rctx) param(k string) string { return x.form.Get(k) }
+
+func (x *rctx) has(k string) bool { _, ok := x.form[k]; return ok }
+
+// list reads an array parameter ("include[]").
+func (x *rctx) list(k string) []string { return x.form[k+"[]"] }
+
+func (x *rctx) includes(v string) bool {
+	for _, s := range x.list("include") {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+func (x *rctx) boolParam(k string) (val, ok bool) {
+	v, present := x.form[k]
+	if !present || len(v) == 0 {
+		return false, false
+	}
+	switch strings.ToLower(v[0]) {
+	case "true", "1", "yes", "on":
+		return true, true
+	}
+	return false, true
+}

@@ -1,0 +1,342 @@
+package canvas
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"golang.org/x/time/rate"
+
+	"github.com/vtsync/vtsync/internal/httpx"
+	"github.com/vtsync/vtsync/internal/redact"
+)
+
+// Client talks to one Canvas instance with one access token. It is safe for
+// concurrent use; its services share its transport, rate limit and meter.
+type Client struct {
+	base      *url.URL // ends in /api/v1/
+	token     string
+	hc        *http.Client
+	userAgent string
+	perPage   int
+	maxBody   int64
+	log       *slog.Logger
+	secrets   *redact.Secrets
+	meter     *httpx.Meter
+	pacer     *pacer
+
+	common service
+
+	Accounts        *AccountsService
+	Courses         *CoursesService
+	Sections        *SectionsService
+	Users           *UsersService
+	Enrollments     *EnrollmentsService
+	GroupCategories *GroupCategoriesService
+	Groups          *GroupsService
+	Assignments     *AssignmentsService
+	Submissions     *SubmissionsService
+	SISImports      *SISImportsService
+}
+
+type service struct{ client *Client }
+
+// New returns a client for the Canvas instance at baseURL, authenticating
+// with the bearer token. baseURL may be the site root
+// ("https://school.instructure.com"), may end in /api/v1, and may carry
+// trailing slashes; all normalise to https://host/api/v1/.
+func New(baseURL, token string, opts ...Option) (*Client, error) {
+	base, err := normaliseBase(baseURL)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(token) == "" {
+		return nil, errors.New("canvas: empty access token")
+	}
+	if strings.ContainsAny(token, "\r\n") {
+		return nil, errors.New("canvas: access token contains a line break")
+	}
+	cfg := defaultConfig()
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+
+	secrets := &redact.Secrets{}
+	secrets.Add(token)
+	logger := slog.New(slog.DiscardHandler)
+	if cfg.logger != nil {
+		logger = slog.New(redact.Handler(cfg.logger.Handler(), secrets))
+	}
+	c := &Client{
+		base: base, token: token, userAgent: cfg.userAgent, perPage: cfg.perPage,
+		maxBody: cfg.maxBody, log: logger, secrets: secrets,
+		meter: httpx.NewMeter(opKey),
+		pacer: &pacer{p: cfg.pacing, log: logger},
+	}
+	if cfg.httpClient != nil {
+		c.hc = cfg.httpClient
+	} else {
+		wrap := []func(http.RoundTripper) http.RoundTripper{c.pacer.wrap}
+		if cfg.maxInFlight > 0 {
+			wrap = append(wrap, inFlight(cfg.maxInFlight))
+		}
+		var lim *rate.Limiter
+		if cfg.limit != rate.Inf {
+			lim = rate.NewLimiter(cfg.limit, cfg.burst)
+		}
+		retryMax := cfg.retryMax
+		if retryMax == 0 {
+			retryMax = -1 // httpx reads 0 as "default"
+		}
+		c.hc = httpx.NewClient(httpx.Config{
+			Base:         cfg.transport,
+			Limiter:      lim,
+			RetryMax:     retryMax,
+			RetryWaitMin: cfg.retryWaitMin,
+			RetryWaitMax: cfg.retryWaitMax,
+			Timeout:      cfg.timeout,
+			Logger:       logger,
+			Wrap:         wrap,
+			Meter:        c.meter,
+		})
+	}
+	c.common.client = c
+	c.Accounts = (*AccountsService)(&c.common)
+	c.Courses = (*CoursesService)(&c.common)
+	c.Sections = (*SectionsService)(&c.common)
+	c.Users = (*UsersService)(&c.common)
+	c.Enrollments = (*EnrollmentsService)(&c.common)
+	c.GroupCategories = (*GroupCategoriesService)(&c.common)
+	c.Groups = (*GroupsService)(&c.common)
+	c.Assignments = (*AssignmentsService)(&c.common)
+	c.Submissions = (*SubmissionsService)(&c.common)
+	c.SISImports = (*SISImportsService)(&c.common)
+	return c, nil
+}
+
+// BaseURL returns the normalised API root, ending in "/api/v1/".
+func (c *Client) BaseURL() string { return c.base.String() }
+
+// Stats returns the client's request counters: attempts that reached the
+// network (retries included) split into reads and writes, bytes each way,
+// failures, and a count per endpoint keyed like "GET courses/{id}/sections".
+// A client built WithHTTPClient counts nothing.
+func (c *Client) Stats() httpx.MeterSnapshot { return c.meter.Snapshot() }
+
+// RateLimit returns what the client has learnt about its Canvas quota.
+func (c *Client) RateLimit() RateState { return c.pacer.state() }
+
+func normaliseBase(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, fmt.Errorf("canvas: bad base URL: %w", err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("canvas: base URL %q must be http or https", httpx.SanitizeURL(u))
+	}
+	if u.Host == "" {
+		return nil, errors.New("canvas: base URL has no host")
+	}
+	if u.User != nil {
+		return nil, errors.New("canvas: base URL must not carry credentials")
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, errors.New("canvas: base URL must not have a query or fragment")
+	}
+	p := strings.TrimRight(u.Path, "/")
+	if !strings.HasSuffix(p, "/api/v1") {
+		p += "/api/v1"
+	}
+	return &url.URL{Scheme: u.Scheme, Host: u.Host, Path: p + "/"}, nil
+}
+
+type opKeyCtx struct{}
+
+// opKey names the endpoint a request belongs to for the meter: the path
+// template the service used, e.g. "GET courses/{id}/enrollments".
+func opKey(r *http.Request) string {
+	if op, ok := r.Context().Value(opKeyCtx{}).(string); ok {
+		return op
+	}
+	return r.Method + " " + r.URL.Path
+}
+
+// apiPath is a request path below the API root.
+type apiPath struct {
+	tmpl    string // "courses/{id}/sections"
+	escaped string // "courses/sis_course_id:A%2FB/sections"
+}
+
+// path fills each "{id}" in tmpl with the next reference, escaped as one
+// path segment. A nil or empty reference is an error, never a request to
+// the wrong URL.
+func path(tmpl string, refs ...any) (apiPath, error) {
+	var b strings.Builder
+	rest := tmpl
+	for _, r := range refs {
+		i := strings.Index(rest, "{id}")
+		if i < 0 {
+			return apiPath{}, fmt.Errorf("canvas: internal: too many references for %q", tmpl)
+		}
+		s := refString(r)
+		if s == "" || s == "0" || strings.HasSuffix(s, ":") {
+			return apiPath{}, fmt.Errorf("canvas: %s: missing or empty object reference", tmpl)
+		}
+		b.WriteString(rest[:i])
+		b.WriteString(EscapeSegment(s))
+		rest = rest[i+len("{id}"):]
+	}
+	if strings.Contains(rest, "{id}") {
+		return apiPath{}, fmt.Errorf("canvas: internal: too few references for %q", tmpl)
+	}
+	b.WriteString(rest)
+	return apiPath{tmpl: tmpl, escaped: b.String()}, nil
+}
+
+func (c *Client) resolve(p apiPath, q url.Values) *url.URL {
+	u := *c.base
+	u.RawPath = c.base.EscapedPath() + p.escaped
+	u.Path, _ = url.PathUnescape(u.RawPath)
+	if len(q) > 0 {
+		u.RawQuery = q.Encode()
+	}
+	return &u
+}
+
+// call is one API request.
+type call struct {
+	method string
+	path   apiPath
+	query  url.Values
+	form   url.Values
+	// raw, when set, is sent as the body with rawType as Content-Type.
+	raw     []byte
+	rawType string
+	// idem marks the call safe to repeat after a transport error or 5xx.
+	idem bool
+}
+
+func (c *Client) newRequest(ctx context.Context, k call, u *url.URL) (*http.Request, error) {
+	var body io.Reader
+	var ctype string
+	switch {
+	case k.raw != nil:
+		body, ctype = bytes.NewReader(k.raw), k.rawType
+	case k.form != nil:
+		body, ctype = strings.NewReader(k.form.Encode()), "application/x-www-form-urlencoded"
+	}
+	ctx = context.WithValue(ctx, opKeyCtx{}, k.method+" "+k.path.tmpl)
+	if k.idem {
+		ctx = httpx.WithIdempotent(ctx)
+	}
+	req, err := http.NewRequestWithContext(ctx, k.method, u.String(), body)
+	if err != nil {
+		return nil, fmt.Errorf("canvas: %s %s: %w", k.method, httpx.SanitizeURL(u), err)
+	}
+	// NewRequest re-parses the string; keep the exact escaping we chose.
+	req.URL = u
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	return req, nil
+}
+
+// do sends k and decodes a 2xx JSON body into out (when out is not nil).
+// It returns the response headers for pagination.
+func (c *Client) do(ctx context.Context, k call, out any) error {
+	_, err := c.doURL(ctx, k, c.resolve(k.path, k.query), out)
+	return err
+}
+
+func (c *Client) doURL(ctx context.Context, k call, u *url.URL, out any) (http.Header, error) {
+	req, err := c.newRequest(ctx, k, u)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("canvas: %s %s: %w", k.method, httpx.SanitizeURL(u), ctx.Err())
+		}
+		return nil, fmt.Errorf("canvas: %s %s: %s", k.method, httpx.SanitizeURL(u), c.secrets.String(unwrapURLError(err).Error()))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return resp.Header, c.errorFrom(req, resp)
+	}
+	body, err := httpx.ReadLimited(resp.Body, c.maxBody)
+	if err != nil {
+		return resp.Header, fmt.Errorf("canvas: %s %s: reading body: %w", k.method, httpx.SanitizeURL(u), err)
+	}
+	if out == nil {
+		return resp.Header, nil
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return resp.Header, &DecodeError{Method: k.method, URL: httpx.SanitizeURL(u), Err: err, Body: c.snippet(body)}
+	}
+	return resp.Header, nil
+}
+
+// unwrapURLError drops *url.Error's own copy of the URL (which we print
+// sanitised) while keeping the cause.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+func (c *Client) errorFrom(req *http.Request, resp *http.Response) error {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	body = []byte(c.secrets.String(string(body)))
+	e := &Error{
+		StatusCode:   resp.StatusCode,
+		Method:       req.Method,
+		URL:          httpx.SanitizeURL(req.URL),
+		Throttled:    httpx.IsThrottleResponse(resp.StatusCode, body),
+		Authenticate: resp.Header.Get("WWW-Authenticate") != "",
+		Body:         body,
+	}
+	e.Messages, e.Fields, e.ErrorReportID = parseErrorBody(body)
+	return e
+}
+
+func (c *Client) snippet(b []byte) string {
+	if len(b) > 200 {
+		b = b[:200]
+	}
+	return strings.ToValidUTF8(c.secrets.String(string(b)), "�")
+}
+
+// DecodeError is a 2xx answer whose body is not the JSON expected.
+type DecodeError struct {
+	Method, URL string
+	Err         error
+	// Body is the start of the body, secrets masked.
+	Body string
+}
+
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("canvas: %s %s: decoding response: %v (body starts %q)", e.Method, e.URL, e.Err, e.Body)
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// Ptr returns a pointer to v, for optional parameters: Notify: canvas.Ptr(false).
+func Ptr[T any](v T) *T { return &v }

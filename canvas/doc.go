@@ -1,0 +1,33 @@
+// Package canvas is a typed client for the Canvas LMS REST API, covering what
+// a student-management-system sync needs: accounts, courses, sections, users
+// and logins, enrollments (with final grades), group categories, groups and
+// memberships, assignments, submissions for many students at once, module
+// progress and SIS imports.
+//
+// A Client is built with New and groups its calls by resource:
+//
+//	c, err := canvas.New("https://school.instructure.com", token)
+//	course, err := c.Courses.Get(ctx, canvas.SISCourse("IST101"))
+//	for e, err := range c.Enrollments.ListByCourse(ctx, course.ID, nil) { … }
+//
+// Objects are addressed by Canvas ID (ID) or by SIS ID (SISCourse,
+// SISSection, SISUser, SISLogin, SISGroup, SISGroupCategory, SISAccount,
+// SISTerm). SIS IDs are escaped the way Canvas documents, so IDs containing
+// "/", ".", "%" or non-ASCII characters reach the server unchanged.
+//
+// Lists are iter.Seq2 iterators that follow the Link header's rel="next"
+// URL as an opaque address (Canvas uses bookmark pages and often omits
+// rel="last"), stopping with an error if the server repeats a page.
+//
+// Every request goes through the shared transport in internal/httpx: retries
+// with capped, jittered backoff (throttling always; transport errors and 5xx
+// only for idempotent calls), a client-side rate limit, a cap on requests in
+// flight, and pacing by Canvas's X-Rate-Limit-Remaining and X-Request-Cost
+// headers so long runs seldom hit the server's throttle. Failures are
+// *Error values that match the sentinel errors (ErrNotFound,
+// ErrUnauthorized, ErrForbidden, ErrThrottled, ErrSISIDTaken, ...) with
+// errors.Is. The access token never appears in errors or logs.
+//
+// Package canvas/canvastest is an in-process fake Canvas server for tests
+// and examples.
+package canvas
