@@ -551,7 +551,7 @@ func (r *resulter) unit(p Provenance, unit string, ce courseEvidence, assessment
 		if comment != "" {
 			base = comment
 		}
-		line := fmt.Sprintf("vtsync: %s (%s) by rule %s, finish %s", write.ResultName, write.Outcome, write.Rule, write.Finish.Format(time.DateOnly))
+		line := fmt.Sprintf(auditPrefix+"%s (%s) by rule %s, finish %s", write.ResultName, write.Outcome, write.Rule, write.Finish.Format(time.DateOnly))
 		if !containsLine(base, line) {
 			write.Comment = appendLine(base, line)
 			comment = ""
@@ -739,10 +739,10 @@ func (r *resulter) commencement(eu vettrak.EnrolledUnit, ev UnitEvidence, ledger
 	reason = fmt.Sprintf("first LMS activity %s in course %q", day.Format(time.DateOnly), ev.CourseSISID)
 	switch r.rc.Commencement {
 	case CommencementReplace:
-		if cur == line {
+		if containsLine(cur, line) && r.onlyOwnLines(cur) {
 			return "", "", ""
 		}
-		ours := ledger != nil && ledger.Comment == cur
+		ours := ledger != nil && ledger.Comment == cur || r.onlyOwnLines(cur)
 		if strings.TrimSpace(cur) != "" && !ours && !r.rc.Policy.OverwriteManual {
 			return "", "", fmt.Sprintf("replacing the comment with %q would destroy text not written by the SDK; use append mode or OverwriteManual", line)
 		}
@@ -761,6 +761,21 @@ func (r *resulter) commencement(eu vettrak.EnrolledUnit, ev UnitEvidence, ledger
 		return strings.Join(lines, "\n"), reason + " (earlier than recorded)", ""
 	}
 	return appendLine(cur, line), reason, ""
+}
+
+// auditPrefix starts the audit line AuditComments adds.
+const auditPrefix = "vtsync: "
+
+// onlyOwnLines reports whether every line of a comment is one the SDK
+// writes (commencement or audit lines).
+func (r *resulter) onlyOwnLines(text string) bool {
+	for _, l := range strings.Split(text, "\n") {
+		l = strings.TrimSpace(l)
+		if l != "" && !strings.HasPrefix(l, r.rc.CommencementPrefix) && !strings.HasPrefix(l, auditPrefix) {
+			return false
+		}
+	}
+	return true
 }
 
 func containsLine(text, line string) bool {
