@@ -142,6 +142,10 @@ type StaffLink struct {
 	EnrolmentID  int64  `json:"enrolment_id,omitempty"`
 	ClientCode   string `json:"client_code,omitempty"` // the learner, for GetStaffForClient
 	UnitCode     string `json:"unit_code,omitempty"`   // when the link is per unit
+	// ClientGivenName and ClientSurname name the learner when the link
+	// comes from ClientsForStaff (where the staff member is the argument).
+	ClientGivenName string `json:"client_given_name,omitempty"`
+	ClientSurname   string `json:"client_surname,omitempty"`
 }
 
 // ResultType is a result a provider has configured, with the AVETMISS

@@ -1,0 +1,338 @@
+package vettrak
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	_ "time/tzdata" // a fresh machine may have no zoneinfo; Australia/Sydney must load
+
+	"github.com/hooklift/gowsdl/soap"
+
+	"github.com/vtsync/vtsync/internal/httpx"
+	"github.com/vtsync/vtsync/internal/redact"
+	"github.com/vtsync/vtsync/vettrak/internal/vtsoap"
+)
+
+// Credentials are a VETtrak API user's login. String and LogValue never
+// show the password.
+type Credentials struct {
+	Username string
+	Password string
+}
+
+// String masks the password.
+func (c Credentials) String() string {
+	return "vettrak.Credentials{Username: " + c.Username + ", Password: " + redact.Mask + "}"
+}
+
+// GoString masks the password in %#v.
+func (c Credentials) GoString() string { return c.String() }
+
+// LogValue masks the password in slog output.
+func (c Credentials) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("username", c.Username), slog.String("password", redact.Mask))
+}
+
+// API is a client for one VETtrak VT_API endpoint. It is safe for
+// concurrent use. Create it with New.
+type API struct {
+	endpoint string
+	display  string // endpoint without credentials or secret query values
+	creds    Credentials
+	cfg      config
+	secrets  *redact.Secrets
+	log      *slog.Logger
+	meter    *httpx.Meter
+	port     vtsoap.VT_APISoap
+	soap     *soap.Client
+	schemas  sync.Map // reflect.Type -> *node
+
+	loginMu sync.Mutex // one login at a time
+	sess    atomic.Pointer[session]
+}
+
+// session is a logged-in token. Sessions are immutable except lastUsed.
+type session struct {
+	token      string
+	userID     int32
+	identifier string
+	tokenType  string
+	message    string
+	lastUsed   atomic.Int64 // unix nanoseconds on the API's clock
+}
+
+// New returns a client for the VT_API endpoint, e.g.
+// "https://sthservices.ozsoft.com.au/ABC_API/VT_API.asmx". A trailing
+// "?WSDL" is dropped. It does not contact the server: the first call logs
+// in (see Login).
+func New(endpoint string, creds Credentials, opts ...Option) (*API, error) {
+	u, err := url.Parse(strings.TrimSpace(endpoint))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("vettrak: endpoint must be an http(s) URL of VT_API.asmx, got %q", httpx.SanitizeURL(u))
+	}
+	if strings.EqualFold(u.RawQuery, "wsdl") {
+		u.RawQuery = ""
+	}
+	if creds.Username == "" {
+		return nil, errors.New("vettrak: username must not be empty")
+	}
+	cfg := config{maxBody: DefaultMaxBodySize, now: time.Now, userAgent: defaultUserAgent, tokenIdle: TokenIdleTimeout}
+	for _, opt := range opts {
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.loc == nil {
+		loc, err := time.LoadLocation(DefaultTimeZone)
+		if err != nil {
+			return nil, fmt.Errorf("vettrak: default time zone: %w", err)
+		}
+		cfg.loc = loc
+	}
+	a := &API{
+		endpoint: u.String(),
+		display:  httpx.SanitizeURL(u),
+		creds:    creds,
+		cfg:      cfg,
+		secrets:  &redact.Secrets{},
+	}
+	a.secrets.Add(creds.Password)
+	if u.User != nil {
+		if p, ok := u.User.Password(); ok {
+			a.secrets.Add(p)
+		}
+	}
+	handler := slog.DiscardHandler
+	if cfg.logger != nil {
+		handler = cfg.logger.Handler()
+	}
+	a.log = slog.New(redact.Handler(handler, a.secrets))
+	a.meter = httpx.NewMeter(opFromRequest)
+
+	hc := httpx.Config{
+		Limiter:      cfg.limiter,
+		RetryMax:     cfg.retry.MaxRetries,
+		RetryWaitMin: cfg.retry.MinWait,
+		RetryWaitMax: cfg.retry.MaxWait,
+		Timeout:      cfg.timeout,
+		Logger:       a.log,
+		Meter:        a.meter,
+	}
+	if cfg.httpClient != nil {
+		hc.Base = cfg.httpClient.Transport
+		if hc.Base == nil {
+			hc.Base = http.DefaultTransport
+		}
+		if hc.Timeout == 0 {
+			hc.Timeout = cfg.httpClient.Timeout
+		}
+	}
+	doer := &doer{api: a, next: httpx.NewClient(hc)}
+	// G1/G2: always our own client, so gowsdl never builds a transport per
+	// call; timeouts live on that client.
+	a.soap = soap.NewClient(a.endpoint, soap.WithHTTPClient(doer))
+	a.port = vtsoap.NewVT_APISoap(a.soap)
+	return a, nil
+}
+
+// Endpoint is the service URL without credentials.
+func (a *API) Endpoint() string { return a.display }
+
+// Location is the zone VETtrak's dateTimes are read and written in.
+func (a *API) Location() *time.Location { return a.cfg.loc }
+
+// Stats reports the calls that reached the network: per operation
+// (retries and logins included), reads versus writes, bytes.
+func (a *API) Stats() httpx.MeterSnapshot { return a.meter.Snapshot() }
+
+// Login logs in now (ValidateClient, or ValidateUser with
+// WithValidateUser), replacing any cached token. Calling it is optional:
+// every operation logs in when it has no valid token.
+func (a *API) Login(ctx context.Context) error {
+	a.loginMu.Lock()
+	defer a.loginMu.Unlock()
+	_, err := a.loginLocked(ctx)
+	return err
+}
+
+// token returns a usable session, logging in when there is none or it has
+// been idle for nearly the server's timeout.
+func (a *API) token(ctx context.Context) (*session, error) {
+	s := a.sess.Load()
+	if s != nil && !a.idle(s) {
+		return s, nil
+	}
+	a.loginMu.Lock()
+	defer a.loginMu.Unlock()
+	if cur := a.sess.Load(); cur != nil && cur != s && !a.idle(cur) {
+		return cur, nil // another caller logged in while we waited
+	}
+	return a.loginLocked(ctx)
+}
+
+// idle reports whether s has not been used for long enough that the server
+// has probably expired it; logging in first saves a failed round trip.
+func (a *API) idle(s *session) bool {
+	last := time.Unix(0, s.lastUsed.Load())
+	return a.cfg.now().Sub(last) >= a.cfg.tokenIdle-time.Minute
+}
+
+func (a *API) touch(s *session) { s.lastUsed.Store(a.cfg.now().UnixNano()) }
+
+// expire drops s if it is still the cached session.
+func (a *API) expire(s *session) { a.sess.CompareAndSwap(s, nil) }
+
+func (a *API) loginOp() string {
+	if a.cfg.validateUser {
+		return opValidateUser
+	}
+	return opValidateClient
+}
+
+func (a *API) loginLocked(ctx context.Context) (*session, error) {
+	op := a.loginOp()
+	ctx = a.callContext(ctx, op, false)
+	var auth *vtsoap.TAuthenticate
+	var err error
+	if op == opValidateUser {
+		var r *vtsoap.ValidateUserResponse
+		r, err = a.port.ValidateUserContext(ctx, &vtsoap.ValidateUser{SUsername: a.creds.Username, SPassword: a.creds.Password})
+		if r != nil {
+			auth = r.ValidateUserResult
+		}
+	} else {
+		var r *vtsoap.ValidateClientResponse
+		r, err = a.port.ValidateClientContext(ctx, &vtsoap.ValidateClient{SUsername: a.creds.Username, SPassword: a.creds.Password})
+		if r != nil {
+			auth = r.ValidateClientResult
+		}
+	}
+	if err != nil {
+		return nil, a.wrapErr(ctx, op, err)
+	}
+	if auth == nil {
+		return nil, &DecodeError{Op: op, Record: op + "Result", Err: errMissingResult}
+	}
+	if auth.Status != StatusOK {
+		return nil, a.statusErr(op, auth)
+	}
+	if auth.Token == "" {
+		return nil, &DecodeError{Op: op, Record: op + "Result/Token", Err: errors.New("status 1 without a token")}
+	}
+	a.secrets.Add(auth.Token)
+	s := &session{token: auth.Token, userID: auth.ID, identifier: auth.Identifier, tokenType: auth.TokenType, message: auth.StatusMessage}
+	a.touch(s)
+	a.sess.Store(s)
+	a.log.LogAttrs(ctx, slog.LevelDebug, "vettrak login", slog.String("op", op),
+		slog.String("identifier", auth.Identifier), slog.String("token_type", auth.TokenType))
+	return s, nil
+}
+
+var errMissingResult = errors.New("the response has no result element")
+
+// opSpec describes an operation for transport decisions.
+type opSpec struct {
+	name  string
+	write bool // changes VETtrak data (for the meter)
+	// idempotent: repeating it leaves the same state, so transport errors
+	// and 5xx may be retried. Every operation vtsync uses sets or reads a
+	// value; operations that add records (AddClient…) would not be.
+	idempotent bool
+}
+
+// invoke runs one operation with a token: it logs in when needed, and on
+// an expired token logs in once more and repeats the call. It returns the
+// response together with a *StatusError when VETtrak answered a status
+// other than 1, so list callers can treat "no records" as empty.
+func invoke[R any](ctx context.Context, a *API, op opSpec,
+	call func(ctx context.Context, token string) (*R, error),
+	auth func(*R) *vtsoap.TAuthenticate,
+) (*R, error) {
+	for attempt := 0; ; attempt++ {
+		s, err := a.token(ctx)
+		if err != nil {
+			return nil, &OperationError{Op: op.name, Err: fmt.Errorf("log in: %w", err)}
+		}
+		cctx := a.callContext(ctx, op.name, op.write)
+		if op.idempotent {
+			cctx = httpx.WithIdempotent(cctx)
+		}
+		resp, err := call(cctx, s.token)
+		if err != nil {
+			return nil, a.wrapErr(cctx, op.name, err)
+		}
+		au := auth(resp)
+		if au == nil {
+			return nil, &DecodeError{Op: op.name, Record: op.name + "Result/Auth", Err: errMissingResult}
+		}
+		if au.Status == StatusOK {
+			a.touch(s)
+			return resp, nil
+		}
+		if attempt == 0 && tokenRejected(au) {
+			a.log.LogAttrs(ctx, slog.LevelDebug, "vettrak token rejected; logging in again",
+				slog.String("op", op.name), slog.Int("status", int(au.Status)))
+			a.expire(s)
+			continue
+		}
+		a.touch(s)
+		return resp, a.statusErr(op.name, au)
+	}
+}
+
+// tokenRejected: Status -2 is the documented expiry. Some clients in the
+// wild re-login on -1 too; we do so only when the message talks about the
+// token, so a plain invalid-input answer is not repeated.
+func tokenRejected(au *vtsoap.TAuthenticate) bool {
+	if au.Status == StatusExpired {
+		return true
+	}
+	return au.Status == StatusFailed && strings.Contains(strings.ToLower(au.StatusMessage), "token")
+}
+
+func (a *API) statusErr(op string, au *vtsoap.TAuthenticate) error {
+	return &StatusError{Op: op, Status: int(au.Status), Message: a.secrets.String(strings.TrimSpace(au.StatusMessage))}
+}
+
+// wrapErr turns whatever the SOAP layer returned into one of our types.
+func (a *API) wrapErr(ctx context.Context, op string, err error) error {
+	var (
+		fe *FaultError
+		he *HTTPError
+		de *DecodeError
+		sf *soap.SOAPFault
+		sh *soap.HTTPError
+	)
+	switch {
+	case errors.As(err, &fe), errors.As(err, &he), errors.As(err, &de):
+		return err
+	case errors.As(err, &sf):
+		return &FaultError{Op: op, StatusCode: http.StatusOK, Code: sf.Code, String: a.secrets.String(sf.String), Actor: sf.Actor}
+	case errors.As(err, &sh):
+		return a.httpError(op, sh.StatusCode, "", sh.ResponseBody)
+	}
+	if ci := callFrom(ctx); ci != nil && ci.delivered.Load() && ctx.Err() == nil {
+		return &DecodeError{Op: op, Err: errors.New(a.secrets.String(err.Error()))}
+	}
+	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ctx.Err())) {
+		return &OperationError{Op: op, Err: ctx.Err()}
+	}
+	return &OperationError{Op: op, Err: redactedError{err, a.secrets}}
+}
+
+// redactedError masks secrets in the message but keeps the chain for
+// errors.Is/As.
+type redactedError struct {
+	err error
+	s   *redact.Secrets
+}
+
+func (r redactedError) Error() string { return r.s.String(r.err.Error()) }
+func (r redactedError) Unwrap() error { return r.err }

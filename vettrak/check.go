@@ -1,0 +1,203 @@
+package vettrak
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// CheckReport is the result of Check: can vtsync reach VETtrak, who is it
+// logged in as, and which operations does the provider's licence allow.
+type CheckReport struct {
+	Endpoint   string
+	Username   string
+	LoginOp    string // ValidateClient or ValidateUser
+	LoggedIn   bool
+	LoginError string        // why the login failed, when it did
+	LoginTime  time.Duration // the login round trip
+	UserID     int
+	Identifier string // the user's client code
+	TokenType  string // 01 employer, 02 client, 03 staff
+	TimeZone   string
+	Operations []OperationCheck
+}
+
+// OperationCheck is one probed operation.
+type OperationCheck struct {
+	Op      string
+	Write   bool
+	Checked bool // false: a write not probed (see WithCheckWrites), or the probe failed
+	Allowed bool // the licence includes it (Status other than -5)
+	// Detail says what the probe saw, for support.
+	Detail string
+}
+
+// UserKind names TokenType for people.
+func (r *CheckReport) UserKind() string {
+	switch r.TokenType {
+	case "01":
+		return "employer user"
+	case "02":
+		return "client user"
+	case "03":
+		return "staff user"
+	}
+	return "user"
+}
+
+// OK reports whether the login worked and every probed operation is
+// allowed.
+func (r *CheckReport) OK() bool {
+	if !r.LoggedIn {
+		return false
+	}
+	for _, o := range r.Operations {
+		if o.Checked && !o.Allowed {
+			return false
+		}
+	}
+	return true
+}
+
+// Missing lists the probed operations the licence does not allow.
+func (r *CheckReport) Missing() []string {
+	var out []string
+	for _, o := range r.Operations {
+		if o.Checked && !o.Allowed {
+			out = append(out, o.Op)
+		}
+	}
+	return out
+}
+
+// String is the report in words a support person can act on.
+func (r *CheckReport) String() string {
+	var b strings.Builder
+	if !r.LoggedIn {
+		fmt.Fprintf(&b, "Could not log in to VETtrak at %s as %q.\n", r.Endpoint, r.Username)
+		fmt.Fprintf(&b, "Reason: %s\n", r.LoginError)
+		b.WriteString("Check the API URL (it ends in VT_API.asmx), the API username and password, and that this machine can reach the server.\n")
+		return b.String()
+	}
+	fmt.Fprintf(&b, "Connected to VETtrak at %s as %q (%s, client code %s) in %s.\n",
+		r.Endpoint, r.Username, r.UserKind(), r.Identifier, r.LoginTime.Round(time.Millisecond))
+	fmt.Fprintf(&b, "Dates are read in the %s time zone.\n", r.TimeZone)
+	var checked, allowed int
+	var notChecked []string
+	for _, o := range r.Operations {
+		if !o.Checked {
+			notChecked = append(notChecked, o.Op)
+			continue
+		}
+		checked++
+		if o.Allowed {
+			allowed++
+		}
+	}
+	fmt.Fprintf(&b, "Licence: %d of %d checked operations are allowed.\n", allowed, checked)
+	for _, o := range r.Operations {
+		if !o.Checked {
+			continue
+		}
+		mark := "ok     "
+		if !o.Allowed {
+			mark = "MISSING"
+		}
+		fmt.Fprintf(&b, "  %s %s", mark, o.Op)
+		if o.Detail != "" {
+			fmt.Fprintf(&b, ": %s", o.Detail)
+		}
+		b.WriteByte('\n')
+	}
+	if miss := r.Missing(); len(miss) > 0 {
+		fmt.Fprintf(&b, "Ask the provider's VETtrak administrator (or ReadyTech) to add %s to the registration key.\n", strings.Join(miss, ", "))
+	}
+	if len(notChecked) > 0 {
+		fmt.Fprintf(&b, "Not checked: %s.\n", strings.Join(notChecked, ", "))
+	}
+	return b.String()
+}
+
+// Check is the "Test connection" button: it logs in afresh and probes every
+// read operation with arguments that match nothing (ID 0, a time in the
+// future), so it changes nothing and reads next to nothing. VETtrak answers
+// Status -5 when the registration key lacks an operation. Writes are
+// probed only with WithCheckWrites. It returns an error only when the login
+// fails; the report is returned either way.
+//
+// That VETtrak checks the licence before looking up the record is an
+// assumption (not documented).
+func (a *API) Check(ctx context.Context) (*CheckReport, error) {
+	rep := &CheckReport{Endpoint: a.display, Username: a.creds.Username, LoginOp: a.loginOp(), TimeZone: a.cfg.loc.String()}
+	start := a.cfg.now()
+	if err := a.Login(ctx); err != nil {
+		rep.LoginError = a.secrets.String(err.Error())
+		if errors.Is(err, ErrBadCredentials) {
+			rep.LoginError = "VETtrak rejected the username or password."
+		}
+		return rep, err
+	}
+	rep.LoginTime = a.cfg.now().Sub(start)
+	rep.LoggedIn = true
+	if s := a.sess.Load(); s != nil {
+		rep.UserID, rep.Identifier, rep.TokenType = int(s.userID), s.identifier, s.tokenType
+	}
+	future := a.cfg.now().Add(24 * time.Hour)
+	probe := func(op string, wr bool, f func() error) {
+		oc := OperationCheck{Op: op, Write: wr}
+		if wr && !a.cfg.checkWrites {
+			rep.Operations = append(rep.Operations, oc)
+			return
+		}
+		err := f()
+		var se *StatusError
+		switch {
+		case err == nil:
+			oc.Checked, oc.Allowed = true, true
+		case errors.Is(err, ErrMissingRegistration):
+			oc.Checked = true
+			oc.Detail = "not in the licence (VETtrak status -5)"
+		case errors.As(err, &se):
+			oc.Checked, oc.Allowed = true, true
+			oc.Detail = fmt.Sprintf("allowed (answered status %d for the test values)", se.Status)
+		default:
+			oc.Detail = "could not check: " + a.secrets.String(err.Error())
+		}
+		rep.Operations = append(rep.Operations, oc)
+	}
+	probe(opGetLMSNewOccurrences, false, func() error { _, err := a.LMSNewOccurrences(ctx); return err })
+	probe(opGetLMSNewEnrolmentsForOccurrence, false, func() error { _, err := a.LMSNewEnrolments(ctx, 0); return err })
+	probe(opGetOccurrenceExtendedDetails, false, func() error { _, err := a.OccurrenceDetails(ctx, 0); return err })
+	probe(opSearchWebOccurrences, false, func() error {
+		_, err := a.SearchOccurrences(ctx, OccurrenceQuery{Start: future, End: future})
+		return err
+	})
+	probe(opGetEnrolmentsForOccurrence, false, func() error { _, err := a.EnrolmentsForOccurrence(ctx, 0); return err })
+	probe(opGetUnitsForOccurrence, false, func() error { _, err := a.UnitsForOccurrence(ctx, 0); return err })
+	probe(opGetUnitsForEnrolment, false, func() error { _, err := a.UnitsForEnrolment(ctx, 0); return err })
+	probe(opGetClientDetails, false, func() error { _, err := a.ClientDetails(ctx, rep.Identifier); return err })
+	probe(opGetAccessibleClients, false, func() error { _, err := a.AccessibleClients(ctx, rep.Identifier, &future); return err })
+	probe(opGetStaffForClient, false, func() error {
+		_, err := a.StaffForClient(ctx, rep.Identifier, StaffQuery{Start: future, End: future})
+		return err
+	})
+	probe(opGetClientsForStaff, false, func() error {
+		_, err := a.ClientsForStaff(ctx, rep.Identifier, StaffQuery{Start: future, End: future})
+		return err
+	})
+	probe(opGetResultTypes, false, func() error { _, err := a.ResultTypes(ctx); return err })
+	probe(opGetDeletedRecordsSince, false, func() error { _, err := a.DeletedRecordsSince(ctx, "ENROLMENT", future); return err })
+	probe(opUpdateLMSOccurrenceStatus, true, func() error { return a.SetOccurrenceUploaded(ctx, 0, false) })
+	probe(opUpdateLMSEnrolmentStatus, true, func() error { return a.SetEnrolmentUploaded(ctx, 0, false) })
+	probe(opUpdateResult, true, func() error {
+		return a.UpdateResult(ctx, ResultUpdate{EnrolmentID: 0, UnitCode: "CHECK", ResultName: "CHECK", Start: future, Finish: future})
+	})
+	probe(opUpdateResultIncludingLinked, true, func() error {
+		return a.UpdateResult(ctx, ResultUpdate{EnrolmentID: 0, UnitCode: "CHECK", ResultName: "CHECK", Start: future, Finish: future, IncludeLinked: true})
+	})
+	probe(opUpdateResultComment, true, func() error { return a.UpdateResultComment(ctx, 0, "CHECK", "") })
+	probe(opUpdateEnrolment, true, func() error { return a.UpdateEnrolment(ctx, EnrolmentUpdate{EnrolmentID: 0}) })
+	return rep, nil
+}

@@ -1,0 +1,184 @@
+package vettrak
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// VETtrak answers most failures in-band: the call succeeds at the HTTP and
+// SOAP level and the result's TAuthenticate carries a Status below 1. These
+// are the documented values.
+const (
+	StatusOK                  = 1
+	StatusUnknown             = 0
+	StatusFailed              = -1 // VETtrak's STATUS_ERROR
+	StatusExpired             = -2
+	StatusDBError             = -3
+	StatusNoRecords           = -4
+	StatusMissingRegistration = -5
+)
+
+// Sentinels matched by *StatusError (errors.Is).
+var (
+	// ErrBadCredentials: ValidateClient/ValidateUser answered Status -1
+	// ("Invalid Username/Password Combination.").
+	ErrBadCredentials = errors.New("vettrak: invalid username or password")
+	// ErrTokenExpired: Status -2, the token was idle for 60 minutes. The
+	// client logs in again and repeats the call once before returning it.
+	ErrTokenExpired = errors.New("vettrak: token expired")
+	// ErrNoRecords: Status -4, usually "the requested record does not exist".
+	// List methods return an empty list instead (see each method).
+	ErrNoRecords = errors.New("vettrak: no records")
+	// ErrMissingRegistration: Status -5, the provider's VETtrak registration
+	// key (licence) lacks the feature this operation needs.
+	ErrMissingRegistration = errors.New("vettrak: operation not licensed (registration key)")
+	// ErrDB: Status -3, VETtrak reported a database error.
+	ErrDB = errors.New("vettrak: database error")
+	// ErrRejected: Status -1 on any other operation: invalid input, or the
+	// user may not do this.
+	ErrRejected = errors.New("vettrak: request rejected")
+	// ErrUnknownStatus: Status 0 or a value VETtrak does not document.
+	ErrUnknownStatus = errors.New("vettrak: unknown status")
+)
+
+// StatusError is an in-band failure: the operation's TAuthenticate had a
+// Status other than 1. Message is VETtrak's StatusMessage with any secret
+// masked.
+type StatusError struct {
+	Op      string
+	Status  int
+	Message string
+}
+
+func (e *StatusError) Error() string {
+	msg := e.Message
+	if msg == "" {
+		msg = statusName(e.Status, e.Op)
+	}
+	return "vettrak " + e.Op + ": status " + strconv.Itoa(e.Status) + ": " + msg
+}
+
+// Is matches the sentinel for the status.
+func (e *StatusError) Is(target error) bool {
+	return target == e.sentinel()
+}
+
+func (e *StatusError) sentinel() error {
+	switch e.Status {
+	case StatusFailed:
+		if isLoginOp(e.Op) {
+			return ErrBadCredentials
+		}
+		return ErrRejected
+	case StatusExpired:
+		return ErrTokenExpired
+	case StatusDBError:
+		return ErrDB
+	case StatusNoRecords:
+		return ErrNoRecords
+	case StatusMissingRegistration:
+		return ErrMissingRegistration
+	}
+	return ErrUnknownStatus
+}
+
+func statusName(status int, op string) string {
+	switch status {
+	case StatusFailed:
+		if isLoginOp(op) {
+			return "invalid username or password"
+		}
+		return "error"
+	case StatusExpired:
+		return "token expired"
+	case StatusDBError:
+		return "database error"
+	case StatusNoRecords:
+		return "no records"
+	case StatusMissingRegistration:
+		return "the registration key does not include this function"
+	case StatusUnknown:
+		return "unknown"
+	}
+	return "undocumented status"
+}
+
+func isLoginOp(op string) bool { return op == opValidateClient || op == opValidateUser }
+
+// FaultError is a SOAP fault: the server could not process the request at
+// all (malformed request, server exception). It is never retried.
+type FaultError struct {
+	Op         string
+	StatusCode int    // HTTP status the fault came with (usually 500)
+	Code       string // faultcode, e.g. "soap:Client", "soap:Server"
+	String     string // faultstring, secrets masked
+	Actor      string
+	Detail     string // detail's inner XML, trimmed and secrets masked
+}
+
+func (e *FaultError) Error() string {
+	return fmt.Sprintf("vettrak %s: SOAP fault %s: %s", e.Op, e.Code, e.String)
+}
+
+// HTTPError is an HTTP failure without a SOAP fault in the body (proxy
+// errors, 503 from a load balancer, throttling that outlasted the retries).
+type HTTPError struct {
+	Op         string
+	StatusCode int
+	Status     string
+	// Body is the start of the response body, secrets masked.
+	Body string
+}
+
+func (e *HTTPError) Error() string {
+	s := fmt.Sprintf("vettrak %s: HTTP %d", e.Op, e.StatusCode)
+	if e.Body != "" {
+		s += ": " + e.Body
+	}
+	return s
+}
+
+// DecodeError is a response the client could not read: malformed XML, a
+// value of the wrong type, a missing result. Record names the element path,
+// e.g. "GetLMSNewOccurrencesResult/OccuList/TOccu[3]/StartDate".
+type DecodeError struct {
+	Op     string
+	Record string
+	Err    error
+}
+
+func (e *DecodeError) Error() string {
+	s := "vettrak " + e.Op + ": cannot read response"
+	if e.Record != "" {
+		s += " at " + e.Record
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// OperationError wraps any other failure of an operation: transport errors,
+// cancellation, a body over the size cap, a failed login on the way.
+type OperationError struct {
+	Op  string
+	Err error
+}
+
+func (e *OperationError) Error() string { return "vettrak " + e.Op + ": " + e.Err.Error() }
+func (e *OperationError) Unwrap() error { return e.Err }
+
+// InputError reports an argument the client refuses to send (e.g. a result
+// whose start is after its finish), before any network call.
+type InputError struct {
+	Op     string
+	Field  string
+	Reason string
+}
+
+func (e *InputError) Error() string {
+	return "vettrak " + e.Op + ": invalid " + e.Field + ": " + e.Reason
+}
