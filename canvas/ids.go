@@ -188,3 +188,6 @@ func refString(r any) string {
 	}
 	return fmt.Sprint(r)
 }
+
+// Int64 returns the ID as an int64.
+func (id ID) Int64() int64 { return int64(id) }
