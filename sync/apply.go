@@ -1,0 +1,266 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	gosync "sync"
+
+	"github.com/vtsync/vtsync/lms"
+	"github.com/vtsync/vtsync/sync/store"
+)
+
+// ApplyOption changes how one Apply runs.
+type ApplyOption func(*applyOpts)
+
+type applyOpts struct{ allowHolds bool }
+
+// AllowHolds applies a plan even though it exceeds a safety limit.
+func AllowHolds() ApplyOption { return func(o *applyOpts) { o.allowHolds = true } }
+
+// Apply executes exactly the plan's operations, phase by phase (containers,
+// then people, then enrolments, then removals, then VETtrak writes), each
+// phase on bounded workers. An operation whose course, section, group or
+// user failed is skipped, not attempted; every other item goes on. Failed
+// items get a retry time with backoff in the store; succeeded ones lose
+// theirs. A plan with holds is refused with a *HoldError unless allowed.
+func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ...ApplyOption) (*Report, error) {
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
+	var ao applyOpts
+	for _, o := range opts {
+		o(&ao)
+	}
+	start := p.CreatedAt
+	rep := s.newReport(start, p)
+	if len(p.Holds) > 0 && !ao.allowHolds && !s.cfg.Safety.Allow {
+		err := &HoldError{Holds: p.Holds}
+		s.log.WarnContext(ctx, "plan held", "holds", err.Error())
+		return s.finish(rep, err)
+	}
+
+	a := &applier{s: s, rep: rep, failed: map[string]bool{}}
+	byKind := map[OpKind][]Op{}
+	for _, op := range p.Ops {
+		byKind[op.Kind] = append(byKind[op.Kind], op)
+	}
+	done, total := 0, len(p.Ops)
+	for _, phase := range phases {
+		var ops []Op
+		for _, k := range phase {
+			ops = append(ops, byKind[k]...)
+		}
+		if len(ops) == 0 {
+			continue
+		}
+		_, errs := fanOut(ctx, s.workers, ops, func(ctx context.Context, op Op) (struct{}, error) {
+			return struct{}{}, a.run(ctx, op)
+		})
+		for i, err := range errs {
+			a.settle(ctx, ops[i], err)
+		}
+		done += len(ops)
+		s.progress(ctx, Progress{Phase: PhaseApply, Done: done, Total: total, Item: string(phase[0])})
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		rep.Cancelled = true
+		// Refresh call counts before returning.
+		return s.finish(s.refreshCalls(rep, p), err)
+	}
+	for name, t := range p.cursors {
+		if err := s.setCursor(ctx, name, t); err != nil {
+			return s.finish(s.refreshCalls(rep, p), fmt.Errorf("save cursor %s: %w", name, err))
+		}
+	}
+	return s.finish(s.refreshCalls(rep, p), nil)
+}
+
+func (s *Syncer) refreshCalls(rep *Report, p *Plan) *Report {
+	fresh := s.newReport(rep.StartedAt, p)
+	rep.Calls = fresh.Calls
+	return rep
+}
+
+// applier carries one Apply's shared state.
+type applier struct {
+	s   *Syncer
+	mu  gosync.Mutex
+	rep *Report
+	// failed holds the scopes (course SIS IDs, "user:…" and section/group
+	// SIS IDs) whose operation failed, so dependents are skipped.
+	failed map[string]bool
+}
+
+func (a *applier) isFailed(keys ...string) string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, k := range keys {
+		if k != "" && a.failed[k] {
+			return k
+		}
+	}
+	return ""
+}
+
+// deps lists what an op needs to have succeeded.
+func deps(op Op) []string {
+	switch op.Kind {
+	case OpCreateSection, OpUpdateSection, OpCreateGroup, OpUpdateGroup:
+		return []string{op.Scope}
+	case OpEnrol, OpUnenrol:
+		e := op.Enrolment
+		return []string{e.CourseSISID, "section:" + e.SectionSISID, "user:" + e.UserSISID}
+	case OpAddMember, OpRemoveMember:
+		return []string{op.Scope, "group:" + op.Membership.GroupSISID, "user:" + op.Membership.UserSISID}
+	case OpMarkEnrolment, OpMarkOccurrence:
+		out := make([]string, len(op.Users))
+		for i, u := range op.Users {
+			out[i] = "user:" + u
+		}
+		return out
+	}
+	return nil
+}
+
+// marks lists the scopes an op's failure poisons.
+func marks(op Op) []string {
+	switch op.Kind {
+	case OpCreateCourse, OpUpdateCourse:
+		return []string{op.Course.SISID}
+	case OpCreateSection, OpUpdateSection:
+		return []string{"section:" + op.Section.SISID}
+	case OpCreateGroup, OpUpdateGroup:
+		return []string{"group:" + op.Group.SISID}
+	case OpCreateUser, OpUpdateUser:
+		return []string{"user:" + op.User.SISID}
+	case OpEnrol, OpUnenrol:
+		return []string{"user:" + op.Enrolment.UserSISID}
+	case OpAddMember, OpRemoveMember:
+		return []string{"user:" + op.Membership.UserSISID}
+	}
+	return nil
+}
+
+func (a *applier) run(ctx context.Context, op Op) error {
+	if k := a.isFailed(deps(op)...); k != "" {
+		return fmt.Errorf("%w: %s failed", ErrSkipped, k)
+	}
+	s := a.s
+	dst := s.dst
+	switch op.Kind {
+	case OpCreateCourse:
+		_, err := dst.CreateCourse(ctx, *op.Course)
+		return err
+	case OpUpdateCourse:
+		return dst.UpdateCourse(ctx, *op.Course)
+	case OpCreateSection:
+		_, err := dst.CreateSection(ctx, *op.Section)
+		return err
+	case OpUpdateSection:
+		return dst.UpdateSection(ctx, *op.Section)
+	case OpCreateGroup:
+		_, err := dst.CreateGroup(ctx, *op.Group)
+		return err
+	case OpUpdateGroup:
+		return dst.UpdateGroup(ctx, *op.Group)
+	case OpCreateUser:
+		_, err := dst.CreateUser(ctx, *op.User)
+		return err
+	case OpUpdateUser:
+		return dst.UpdateUser(ctx, *op.User)
+	case OpEnrol:
+		_, err := dst.Enrol(ctx, *op.Enrolment)
+		return err
+	case OpUnenrol:
+		return dst.Unenrol(ctx, *op.Enrolment)
+	case OpAddMember:
+		return dst.AddMember(ctx, *op.Membership)
+	case OpRemoveMember:
+		return dst.RemoveMember(ctx, *op.Membership)
+	case OpWriteResult:
+		return s.writeResult(ctx, op.Result)
+	case OpWriteComment:
+		c := op.Comment
+		return s.src.UpdateResultComment(ctx, c.EnrolmentID, c.UnitCode, c.Comment)
+	case OpMarkEnrolment:
+		return s.src.SetEnrolmentUploaded(ctx, op.EnrolmentID, true)
+	case OpMarkOccurrence:
+		return s.src.SetOccurrenceUploaded(ctx, op.OccurrenceID, true)
+	}
+	return fmt.Errorf("unknown operation kind %q", op.Kind)
+}
+
+// settle records an op's outcome in the report and the store.
+func (a *applier) settle(ctx context.Context, op Op, err error) {
+	s, rep := a.s, a.rep
+	if err == nil {
+		a.count(op)
+		if derr := s.failures.Clear(ctx, op.Key); derr != nil && !errors.Is(derr, store.ErrNotFound) && ctx.Err() == nil {
+			s.log.WarnContext(ctx, "clear retry state", "key", op.Key, "err", derr)
+		}
+		return
+	}
+	a.mu.Lock()
+	for _, m := range marks(op) {
+		a.failed[m] = true
+	}
+	a.mu.Unlock()
+	f := Failure{Key: op.Key, Kind: string(op.Kind), Error: s.secrets.String(err.Error()), err: &OpError{Op: op, Err: err}}
+	if errors.Is(err, ErrSkipped) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		rep.Skipped = append(rep.Skipped, f)
+		return
+	}
+	// Throttling is the LMS asking us to slow down, not the item's fault:
+	// it is retried on the next run without backoff.
+	if !errors.Is(err, lms.ErrRateLimited) {
+		rec, rerr := s.failures.Record(ctx, op.Key, f.Error)
+		if rerr != nil {
+			s.log.WarnContext(ctx, "save retry state", "key", op.Key, "err", rerr)
+		} else {
+			next := rec.NextRetry
+			f.NextRetry = &next
+			f.Attempts = rec.Attempts
+		}
+	}
+	s.log.WarnContext(ctx, "operation failed", "op", op.Kind, "key", op.Key, "attempts", f.Attempts, "err", f.Error)
+	rep.Failures = append(rep.Failures, f)
+}
+
+func (a *applier) count(op Op) {
+	r := a.rep
+	switch op.Kind {
+	case OpCreateCourse:
+		r.Created["course"]++
+	case OpUpdateCourse:
+		r.Updated["course"]++
+	case OpCreateSection:
+		r.Created["section"]++
+	case OpUpdateSection:
+		r.Updated["section"]++
+	case OpCreateGroup:
+		r.Created["group"]++
+	case OpUpdateGroup:
+		r.Updated["group"]++
+	case OpCreateUser:
+		r.Created["user"]++
+	case OpUpdateUser:
+		r.Updated["user"]++
+	case OpEnrol:
+		r.Created["enrolment"]++
+	case OpUnenrol:
+		r.Removed["enrolment"]++
+	case OpAddMember:
+		r.Created["membership"]++
+	case OpRemoveMember:
+		r.Removed["membership"]++
+	case OpWriteResult:
+		r.ResultsWritten++
+	case OpWriteComment:
+		r.CommentsWritten++
+	case OpMarkEnrolment, OpMarkOccurrence:
+		r.Marked++
+	}
+}

@@ -1,0 +1,194 @@
+package sync
+
+import (
+	"github.com/vtsync/vtsync/lms"
+)
+
+// diffResult is the structural part of a plan.
+type diffResult struct {
+	ops       []Op
+	unchanged map[string]int
+}
+
+// diff compares the desired LMS state with the observed one and returns the
+// operations that close the gap. Only managed fields are compared, so
+// fields the LMS fills in (IDs, defaults) never cause an update. Objects the
+// LMS has but VETtrak does not mention are left alone: removal needs an
+// explicit non-active status in the desired state.
+//
+// all is every course the LMS listed; it finds courses to adopt by ID.
+func diff(want, have *lms.State, haveUsers []lms.User, all []lms.Course) diffResult {
+	d := diffResult{unchanged: map[string]int{}}
+
+	courses := index(have.Courses, func(c lms.Course) string { return c.SISID })
+	byID := index(all, func(c lms.Course) string { return c.ID })
+	for _, c := range want.Courses {
+		got, ok := courses[c.SISID]
+		if !ok && c.ID != "" {
+			// A course matched by code that has no SIS ID yet: adopt it.
+			if g, found := byID[c.ID]; found {
+				op := c
+				d.ops = append(d.ops, Op{Kind: OpUpdateCourse, Key: key(OpUpdateCourse, c.SISID), Scope: c.SISID,
+					Reason: reasonf("adopt course %q (code %s) by giving it SIS ID %q", g.Name, g.Code, c.SISID), Course: &op})
+				continue
+			}
+		}
+		switch {
+		case !ok:
+			op := c
+			d.ops = append(d.ops, Op{Kind: OpCreateCourse, Key: key(OpCreateCourse, c.SISID), Scope: c.SISID,
+				Reason: reasonf("course %q does not exist", c.SISID), Course: &op})
+		case got.Name != c.Name || got.Code != c.Code:
+			op := c
+			op.ID = got.ID
+			d.ops = append(d.ops, Op{Kind: OpUpdateCourse, Key: key(OpUpdateCourse, c.SISID), Scope: c.SISID,
+				Reason: reasonf("course %q: name %q→%q, code %q→%q", c.SISID, got.Name, c.Name, got.Code, c.Code), Course: &op})
+		default:
+			d.unchanged["course"]++
+		}
+	}
+
+	sections := index(have.Sections, func(s lms.Section) string { return s.SISID })
+	for _, s := range want.Sections {
+		got, ok := sections[s.SISID]
+		switch {
+		case !ok:
+			op := s
+			d.ops = append(d.ops, Op{Kind: OpCreateSection, Key: key(OpCreateSection, s.SISID), Scope: s.CourseSISID,
+				Reason: reasonf("section %q does not exist in course %q", s.SISID, s.CourseSISID), Section: &op})
+		case got.Name != s.Name:
+			op := s
+			op.ID = got.ID
+			d.ops = append(d.ops, Op{Kind: OpUpdateSection, Key: key(OpUpdateSection, s.SISID), Scope: s.CourseSISID,
+				Reason: reasonf("section %q renamed %q→%q", s.SISID, got.Name, s.Name), Section: &op})
+		default:
+			d.unchanged["section"]++
+		}
+	}
+
+	groups := index(have.Groups, func(g lms.Group) string { return g.SISID })
+	for _, g := range want.Groups {
+		got, ok := groups[g.SISID]
+		switch {
+		case !ok:
+			op := g
+			d.ops = append(d.ops, Op{Kind: OpCreateGroup, Key: key(OpCreateGroup, g.SISID), Scope: g.CourseSISID,
+				Reason: reasonf("group %q (%s) does not exist in course %q", g.SISID, g.Name, g.CourseSISID), Group: &op})
+		case got.Name != g.Name:
+			op := g
+			op.ID = got.ID
+			d.ops = append(d.ops, Op{Kind: OpUpdateGroup, Key: key(OpUpdateGroup, g.SISID), Scope: g.CourseSISID,
+				Reason: reasonf("group %q renamed %q→%q", g.SISID, got.Name, g.Name), Group: &op})
+		default:
+			d.unchanged["group"]++
+		}
+	}
+
+	users := index(have.Users, func(u lms.User) string { return u.SISID })
+	for _, u := range haveUsers {
+		users[u.SISID] = u
+	}
+	for _, u := range want.Users {
+		got, ok := users[u.SISID]
+		switch {
+		case !ok:
+			op := u
+			d.ops = append(d.ops, Op{Kind: OpCreateUser, Key: key(OpCreateUser, u.SISID), Scope: "user:" + u.SISID,
+				Reason: reasonf("user %q (%s) does not exist", u.SISID, u.DisplayName()), User: &op})
+		case userChanged(got, u):
+			op := u
+			op.ID = got.ID
+			// The time zone is a default for new users only: a learner's
+			// own choice in the LMS is theirs to keep.
+			op.TimeZone = got.TimeZone
+			d.ops = append(d.ops, Op{Kind: OpUpdateUser, Key: key(OpUpdateUser, u.SISID), Scope: "user:" + u.SISID,
+				Reason: reasonf("user %q changed: %s", u.SISID, userChanges(got, u)), User: &op})
+		default:
+			d.unchanged["user"]++
+		}
+	}
+
+	enrols := index(have.Enrolments, lms.Enrolment.Key)
+	for _, e := range want.Enrolments {
+		got, ok := enrols[e.Key()]
+		active := ok && got.Status == lms.StatusActive
+		switch {
+		case e.Status == lms.StatusActive && !active:
+			op := e
+			why := "not enrolled"
+			if ok {
+				why = "enrolment is " + string(got.Status)
+			}
+			d.ops = append(d.ops, Op{Kind: OpEnrol, Key: key(OpEnrol, e.Key()), Scope: e.CourseSISID,
+				Reason: reasonf("%s %q in %q: %s", e.Role, e.UserSISID, sectionOrCourse(e), why), Enrolment: &op})
+		case e.Status != lms.StatusActive && active:
+			op := e
+			op.ID = got.ID
+			d.ops = append(d.ops, Op{Kind: OpUnenrol, Key: key(OpUnenrol, e.Key()), Scope: e.CourseSISID,
+				Reason: reasonf("%s %q in %q: VETtrak says withdrawn → %s", e.Role, e.UserSISID, sectionOrCourse(e), e.Status), Enrolment: &op})
+		default:
+			d.unchanged["enrolment"]++
+		}
+	}
+
+	groupsWanted := index(want.Groups, func(g lms.Group) string { return g.SISID })
+	members := index(have.Memberships, lms.Membership.Key)
+	for _, m := range want.Memberships {
+		got, ok := members[m.Key()]
+		active := ok && got.Status != lms.StatusDeleted && got.Status != lms.StatusInactive
+		switch {
+		case m.Status == lms.StatusActive && !active:
+			op := m
+			d.ops = append(d.ops, Op{Kind: OpAddMember, Key: key(OpAddMember, m.Key()), Scope: groupsWanted[m.GroupSISID].CourseSISID,
+				Reason: reasonf("%q is not in group %q", m.UserSISID, m.GroupSISID), Membership: &op})
+		case m.Status != lms.StatusActive && active:
+			op := m
+			d.ops = append(d.ops, Op{Kind: OpRemoveMember, Key: key(OpRemoveMember, m.Key()), Scope: groupsWanted[m.GroupSISID].CourseSISID,
+				Reason: reasonf("%q withdrawn in VETtrak: leave group %q", m.UserSISID, m.GroupSISID), Membership: &op})
+		default:
+			d.unchanged["membership"]++
+		}
+	}
+	return d
+}
+
+func index[T any](items []T, keyOf func(T) string) map[string]T {
+	m := make(map[string]T, len(items))
+	for _, it := range items {
+		if k := keyOf(it); k != "" {
+			m[k] = it
+		}
+	}
+	return m
+}
+
+func userChanged(have, want lms.User) bool {
+	return have.Login != want.Login || have.GivenName != want.GivenName ||
+		have.FamilyName != want.FamilyName || have.Email != want.Email
+}
+
+func userChanges(have, want lms.User) string {
+	var out string
+	add := func(field, a, b string) {
+		if a != b {
+			if out != "" {
+				out += ", "
+			}
+			out += field + " " + quote(a) + "→" + quote(b)
+		}
+	}
+	add("login", have.Login, want.Login)
+	add("given name", have.GivenName, want.GivenName)
+	add("family name", have.FamilyName, want.FamilyName)
+	add("email", have.Email, want.Email)
+	return out
+}
+
+func quote(s string) string { return "\"" + s + "\"" }
+
+func sectionOrCourse(e lms.Enrolment) string {
+	if e.SectionSISID != "" {
+		return e.SectionSISID
+	}
+	return e.CourseSISID
+}

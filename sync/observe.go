@@ -1,0 +1,302 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/vtsync/vtsync/lms"
+	"github.com/vtsync/vtsync/mapping"
+	"github.com/vtsync/vtsync/sync/store"
+	"github.com/vtsync/vtsync/vettrak"
+)
+
+// Store buckets of the Syncer's own (the ledger, cursors and failures use
+// the store package's).
+const (
+	bucketPending = "pending"
+	bucketClients = "clients"
+)
+
+// observation is what one run read from both sides.
+type observation struct {
+	snap       mapping.Snapshot
+	lmsCourses []lms.Course
+	// unitsFailed names enrolments whose enrolled units could not be read;
+	// their results are not planned this run.
+	readFailures []Failure
+	// cursors are advanced only when the plan built from this observation
+	// is applied, so a plan that is looked at and dropped loses nothing.
+	cursors map[string]time.Time
+}
+
+// observeVETtrak reads the records in scope. Reads fan out over bounded
+// workers; a failure to read one occurrence's enrolments is reported and
+// that occurrence left out of this run (never treated as "no enrolments").
+func (s *Syncer) observeVETtrak(ctx context.Context) (*observation, error) {
+	obs := &observation{cursors: map[string]time.Time{}}
+	sc := s.cfg.Scope
+
+	occs := map[int64]vettrak.Occurrence{}
+	if !sc.From.IsZero() || !sc.To.IsZero() {
+		found, err := s.src.SearchOccurrences(ctx, vettrak.OccurrenceQuery{
+			ProgrammeID: sc.ProgrammeID, Start: sc.From, End: sc.To, LocationCode: sc.LocationCode,
+			IncludeUnits: true, IncludeStaff: true,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read occurrences: %w", err)
+		}
+		for _, o := range found {
+			occs[o.ID] = o
+		}
+	}
+	var extra []int64
+	if sc.IncludeLMSNew {
+		fresh, err := s.src.LMSNewOccurrences(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("read LMS-new occurrences: %w", err)
+		}
+		for _, o := range fresh {
+			if _, ok := occs[o.ID]; !ok {
+				extra = append(extra, o.ID)
+			}
+		}
+	}
+	for _, id := range sc.OccurrenceIDs {
+		if _, ok := occs[id]; !ok && !slices.Contains(extra, id) {
+			extra = append(extra, id)
+		}
+	}
+	// Occurrences not found by the search need their details (units, staff).
+	details, fails := fanOut(ctx, s.workers, extra, func(ctx context.Context, id int64) (*vettrak.Occurrence, error) {
+		return s.src.OccurrenceDetails(ctx, id)
+	})
+	for i, d := range details {
+		if fails[i] != nil {
+			obs.readFailures = append(obs.readFailures, readFailure(fmt.Sprintf("occurrence:%d", extra[i]), "read occurrence details", fails[i]))
+			continue
+		}
+		occs[d.ID] = *d
+	}
+	ids := sortedKeys(occs)
+	s.progress(ctx, Progress{Phase: PhaseObserve, Item: "occurrences", Done: len(ids), Total: len(ids)})
+
+	enrolLists, fails := fanOut(ctx, s.workers, ids, func(ctx context.Context, id int64) ([]vettrak.Enrolment, error) {
+		return s.src.EnrolmentsForOccurrence(ctx, id)
+	})
+	for i, id := range ids {
+		if fails[i] != nil {
+			obs.readFailures = append(obs.readFailures, readFailure(fmt.Sprintf("occurrence:%d", id), "read enrolments", fails[i]))
+			continue
+		}
+		obs.snap.Occurrences = append(obs.snap.Occurrences, occs[id])
+		for _, e := range enrolLists[i] {
+			if e.OccurrenceID == 0 {
+				e.OccurrenceID = id
+			}
+			obs.snap.Enrolments = append(obs.snap.Enrolments, e)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if s.cfg.MarkTransferred {
+		if err := s.readLMSNew(ctx, obs); err != nil {
+			return nil, err
+		}
+	}
+	s.progress(ctx, Progress{Phase: PhaseObserve, Item: "enrolments", Done: len(obs.snap.Enrolments), Total: len(obs.snap.Enrolments)})
+
+	enrolIDs := make([]int64, len(obs.snap.Enrolments))
+	for i, e := range obs.snap.Enrolments {
+		enrolIDs[i] = e.ID
+	}
+	unitLists, fails := fanOut(ctx, s.workers, enrolIDs, func(ctx context.Context, id int64) ([]vettrak.EnrolledUnit, error) {
+		return s.src.UnitsForEnrolment(ctx, id)
+	})
+	for i, id := range enrolIDs {
+		if fails[i] != nil {
+			obs.readFailures = append(obs.readFailures, readFailure(fmt.Sprintf("enrolment:%d", id), "read enrolled units", fails[i]))
+			continue
+		}
+		for _, u := range unitLists[i] {
+			if u.EnrolmentID == 0 {
+				u.EnrolmentID = id
+			}
+			obs.snap.EnrolledUnits = append(obs.snap.EnrolledUnits, u)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	clients, err := s.readClients(ctx, obs)
+	if err != nil {
+		return nil, err
+	}
+	obs.snap.Clients = clients
+
+	deleted, err := s.readTombstones(ctx, obs)
+	if err != nil {
+		obs.readFailures = append(obs.readFailures, readFailure("tombstones", "read deleted records", err))
+	}
+	obs.snap.Deleted = deleted
+	return obs, nil
+}
+
+// readLMSNew sets Enrolment.Uploaded from VETtrak's LMS-new lists: TClieEnro
+// carries no LMS flag, so an enrolment counts as transferred unless
+// GetLMSNewEnrolmentsForOccurrence still lists it. If the list cannot be
+// read, the occurrence's enrolments stay unflagged this run (Uploaded true),
+// which only delays a flag, never sets one early.
+func (s *Syncer) readLMSNew(ctx context.Context, obs *observation) error {
+	ids := make([]int64, len(obs.snap.Occurrences))
+	for i, o := range obs.snap.Occurrences {
+		ids[i] = o.ID
+	}
+	lists, fails := fanOut(ctx, s.workers, ids, func(ctx context.Context, id int64) ([]vettrak.Enrolment, error) {
+		return s.src.LMSNewEnrolments(ctx, id)
+	})
+	fresh := map[int64]bool{}
+	for i, id := range ids {
+		if fails[i] != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			obs.readFailures = append(obs.readFailures, readFailure(fmt.Sprintf("occurrence:%d", id), "read LMS-new enrolments", fails[i]))
+			continue
+		}
+		for _, e := range lists[i] {
+			fresh[e.ID] = true
+		}
+	}
+	for i := range obs.snap.Enrolments {
+		obs.snap.Enrolments[i].Uploaded = !fresh[obs.snap.Enrolments[i].ID]
+	}
+	return nil
+}
+
+// readClients returns the clients the snapshot names (learners and staff).
+// It reads every accessible client changed since the last run in one call,
+// keeps them in the store, and asks for the details of any still missing one
+// by one.
+func (s *Syncer) readClients(ctx context.Context, obs *observation) ([]vettrak.Client, error) {
+	need := map[string]bool{}
+	for _, e := range obs.snap.Enrolments {
+		need[e.ClientCode] = true
+	}
+	for _, o := range obs.snap.Occurrences {
+		for _, st := range o.Staff {
+			need[st.StaffCode] = true
+		}
+	}
+	delete(need, "")
+
+	cache := map[string]vettrak.Client{}
+	for e, err := range s.clientsDB.List(ctx, "") {
+		if err != nil {
+			return nil, fmt.Errorf("read client cache: %w", err)
+		}
+		cache[e.Key] = e.Value
+	}
+	cursor, _ := s.cursor(ctx, "clients")
+	started := s.now()
+	var since *time.Time
+	if !cursor.IsZero() {
+		// Overlap by a minute: VETtrak's clock and ours may differ.
+		t := cursor.Add(-time.Minute)
+		since = &t
+	}
+	fresh, err := s.src.AccessibleClients(ctx, s.cfg.StaffCode, since)
+	if err != nil {
+		// Not fatal: fall back to one call per client.
+		s.log.WarnContext(ctx, "bulk client read failed; reading clients one by one", "err", err)
+		fresh = nil
+	}
+	changed := map[string]vettrak.Client{}
+	for _, c := range fresh {
+		cache[c.Code] = c
+		changed[c.Code] = c
+	}
+	var missing []string
+	for code := range need {
+		if _, ok := cache[code]; !ok {
+			missing = append(missing, code)
+		}
+	}
+	slices.Sort(missing)
+	got, fails := fanOut(ctx, s.workers, missing, func(ctx context.Context, code string) (*vettrak.Client, error) {
+		return s.src.ClientDetails(ctx, code)
+	})
+	for i, code := range missing {
+		if fails[i] != nil {
+			obs.readFailures = append(obs.readFailures, readFailure("client:"+code, "read client details", fails[i]))
+			continue
+		}
+		cache[code] = *got[i]
+		changed[code] = *got[i]
+	}
+	if len(changed) > 0 {
+		if err := s.clientsDB.PutMany(ctx, changed); err != nil {
+			return nil, fmt.Errorf("write client cache: %w", err)
+		}
+	}
+	// The client cursor may move now: what it covers is in the cache.
+	if fresh != nil {
+		if err := s.setCursor(ctx, "clients", started); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]vettrak.Client, 0, len(need))
+	for _, code := range sortedKeys(need) {
+		if c, ok := cache[code]; ok {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// readTombstones reads enrolment and client deletions since the last run.
+func (s *Syncer) readTombstones(ctx context.Context, obs *observation) ([]vettrak.DeletedRecord, error) {
+	cursor, err := s.cursor(ctx, "deleted")
+	if err != nil {
+		return nil, err
+	}
+	obs.cursors["deleted"] = s.now()
+	if cursor.IsZero() {
+		// First run: everything in scope is read whole.
+		return nil, nil
+	}
+	var out []vettrak.DeletedRecord
+	for _, table := range []string{"ENROLMENT", "ENROUNIT", "CLIENT"} {
+		recs, err := s.src.DeletedRecordsSince(ctx, table, cursor.Add(-time.Minute))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, recs...)
+	}
+	return out, nil
+}
+
+func (s *Syncer) cursor(ctx context.Context, name string) (time.Time, error) {
+	c, err := s.cursors.Load(ctx, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return time.Time{}, nil
+	}
+	return c.Time, err
+}
+
+func (s *Syncer) setCursor(ctx context.Context, name string, t time.Time) error {
+	return s.cursors.Save(ctx, name, store.Cursor{Time: t})
+}
+
+func sortedKeys[K interface{ ~int64 | ~string }, V any](m map[K]V) []K {
+	keys := make([]K, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

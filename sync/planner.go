@@ -1,0 +1,213 @@
+package sync
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/vtsync/vtsync/internal/httpx"
+	"github.com/vtsync/vtsync/lms"
+	"github.com/vtsync/vtsync/mapping"
+)
+
+// planState is the unexported part of a Plan that Apply needs.
+type planState struct {
+	readFailures []Failure
+	stats        map[string]httpx.MeterSnapshot
+	cursors      map[string]time.Time
+}
+
+// Plan observes both sides and returns what a run would change, without
+// changing anything in the LMS or VETtrak (it may refresh the Syncer's own
+// client cache in the store). The plan lists every operation with its
+// reason; Apply executes exactly it.
+func (s *Syncer) Plan(ctx context.Context) (*Plan, error) {
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
+	return s.plan(ctx, !s.cfg.SkipResults)
+}
+
+func (s *Syncer) plan(ctx context.Context, withResults bool) (*Plan, error) {
+	p := &Plan{CreatedAt: s.now(), Workflow: s.cfg.Mapping.Workflow, Unchanged: map[string]int{}, Observed: map[string]int{}}
+	p.stats = map[string]httpx.MeterSnapshot{}
+	if st, ok := statsOf(s.src); ok {
+		p.stats["vettrak"] = st
+	}
+	if st, ok := statsOf(s.dst); ok {
+		p.stats["lms"] = st
+	}
+	s.progress(ctx, Progress{Phase: PhaseObserve, Item: "VETtrak"})
+	obs, err := s.observeVETtrak(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("observe VETtrak: %w", err)
+	}
+	p.readFailures = obs.readFailures
+	p.cursors = obs.cursors
+	p.Observed["occurrences"] = len(obs.snap.Occurrences)
+	p.Observed["enrolments"] = len(obs.snap.Enrolments)
+	p.Observed["enrolled_units"] = len(obs.snap.EnrolledUnits)
+	p.Observed["clients"] = len(obs.snap.Clients)
+
+	s.progress(ctx, Progress{Phase: PhaseObserve, Item: "LMS"})
+	courses, err := s.dst.ListCourses(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list LMS courses: %w", err)
+	}
+	desired, err := mapping.Structure(s.cfg.Mapping, obs.snap, courses)
+	if err != nil {
+		return nil, fmt.Errorf("mapping: %w", err)
+	}
+	p.desired = desired
+	p.snap = obs.snap
+	p.Diagnostics = desired.Diagnostics
+
+	have, err := s.dst.ReadState(ctx, desired.CourseSISIDs)
+	if err != nil {
+		return nil, fmt.Errorf("read LMS state: %w", err)
+	}
+	known := map[string]bool{}
+	for _, u := range have.Users {
+		known[u.SISID] = true
+	}
+	var unknown []string
+	for _, u := range desired.State.Users {
+		if !known[u.SISID] {
+			unknown = append(unknown, u.SISID)
+		}
+	}
+	var others []lms.User
+	if len(unknown) > 0 {
+		// Users may exist in the LMS without being in these courses yet.
+		if others, err = s.dst.ReadUsers(ctx, unknown); err != nil {
+			return nil, fmt.Errorf("read LMS users: %w", err)
+		}
+	}
+	p.Observed["lms_courses"] = len(have.Courses)
+	p.Observed["lms_enrolments"] = len(have.Enrolments)
+
+	s.progress(ctx, Progress{Phase: PhasePlan, Item: "structure"})
+	d := diff(&desired.State, have, others, courses)
+	p.Ops = d.ops
+	for k, v := range d.unchanged {
+		p.Unchanged[k] += v
+	}
+	p.Holds = s.holds(d.ops, have, desired)
+
+	if withResults {
+		if err := s.planResults(ctx, p, obs.snap, desired); err != nil {
+			return nil, err
+		}
+	}
+	if s.cfg.MarkTransferred {
+		p.Ops = append(p.Ops, markOps(obs.snap, desired)...)
+	}
+	if err := s.deferBackedOff(ctx, p); err != nil {
+		return nil, err
+	}
+	sortOps(p.Ops)
+	s.progress(ctx, Progress{Phase: PhasePlan, Done: len(p.Ops), Total: len(p.Ops), Item: "planned"})
+	return p, nil
+}
+
+// holds checks the plan against the safety limits.
+func (s *Syncer) holds(ops []Op, have *lms.State, desired *mapping.Desired) []Hold {
+	active := 0
+	for _, e := range have.Enrolments {
+		if e.Status == lms.StatusActive {
+			active++
+		}
+	}
+	var removes, updates int
+	for _, op := range ops {
+		switch op.Kind {
+		case OpUnenrol, OpRemoveMember:
+			removes++
+		case OpUpdateUser:
+			updates++
+		}
+	}
+	var out []Hold
+	sf := s.cfg.Safety
+	if active >= sf.MinBase && removes > 0 {
+		if share := float64(removes) / float64(active); share > sf.MaxRemoveShare {
+			out = append(out, Hold{Kind: "remove", Count: removes, Base: active, Share: share, Limit: sf.MaxRemoveShare})
+		}
+	}
+	if users := len(have.Users); users >= sf.MinBase && updates > 0 {
+		if share := float64(updates) / float64(users); share > sf.MaxUpdateShare {
+			out = append(out, Hold{Kind: "update", Count: updates, Base: users, Share: share, Limit: sf.MaxUpdateShare})
+		}
+	}
+	return out
+}
+
+// markOps flags VETtrak enrolments and occurrences as transferred. Each
+// waits for the LMS changes of the users it concerns; Apply skips it if any
+// of them failed, so a flag is only ever set after the LMS change succeeded.
+func markOps(snap mapping.Snapshot, desired *mapping.Desired) []Op {
+	var ops []Op
+	byEnrol := usersByEnrolment(desired)
+	occUsers := map[int64][]string{}
+	for _, e := range snap.Enrolments {
+		users := byEnrol[e.ID]
+		occUsers[e.OccurrenceID] = append(occUsers[e.OccurrenceID], users...)
+		if e.Uploaded || len(users) == 0 {
+			continue
+		}
+		ops = append(ops, Op{Kind: OpMarkEnrolment, Key: key(OpMarkEnrolment, idKey(e.ID)), Scope: "enrolment:" + idKey(e.ID),
+			Reason:      reasonf("enrolment %d of %s is in the LMS: set VETtrak's LMS flag", e.ID, e.ClientCode),
+			EnrolmentID: e.ID, Users: users})
+	}
+	for _, o := range snap.Occurrences {
+		if o.Uploaded {
+			continue
+		}
+		users := occUsers[o.ID]
+		slices.Sort(users)
+		ops = append(ops, Op{Kind: OpMarkOccurrence, Key: key(OpMarkOccurrence, idKey(o.ID)), Scope: "occurrence:" + idKey(o.ID),
+			Reason:       reasonf("occurrence %d (%s) is in the LMS: set VETtrak's LMS flag", o.ID, o.Code),
+			OccurrenceID: o.ID, Users: slices.Compact(users)})
+	}
+	return ops
+}
+
+// deferBackedOff moves ops whose item is still backing off from an earlier
+// failure out of the plan.
+func (s *Syncer) deferBackedOff(ctx context.Context, p *Plan) error {
+	now := s.now()
+	waiting := map[string]bool{}
+	for f, err := range s.failures.List(ctx, "") {
+		if err != nil {
+			return fmt.Errorf("read retry state: %w", err)
+		}
+		if now.Before(f.NextRetry) {
+			waiting[f.Key] = true
+		}
+	}
+	if len(waiting) == 0 {
+		return nil
+	}
+	kept := p.Ops[:0]
+	for _, op := range p.Ops {
+		if waiting[op.Key] {
+			p.Deferred = append(p.Deferred, op.Key)
+			continue
+		}
+		kept = append(kept, op)
+	}
+	p.Ops = kept
+	return nil
+}
+
+// usersByEnrolment indexes the desired state's provenance: which LMS users
+// each VETtrak enrolment produced.
+func usersByEnrolment(d *mapping.Desired) map[int64][]string {
+	out := map[int64][]string{}
+	for _, pv := range d.Provenance {
+		if !slices.Contains(out[pv.EnrolmentID], pv.UserSISID) {
+			out[pv.EnrolmentID] = append(out[pv.EnrolmentID], pv.UserSISID)
+		}
+	}
+	return out
+}

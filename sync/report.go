@@ -1,0 +1,126 @@
+package sync
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/vtsync/vtsync/internal/httpx"
+	"github.com/vtsync/vtsync/mapping"
+)
+
+// Report says what a run did. It marshals to JSON and holds no secrets.
+type Report struct {
+	StartedAt  time.Time        `json:"started_at"`
+	FinishedAt time.Time        `json:"finished_at"`
+	Seconds    float64          `json:"seconds"`
+	Workflow   mapping.Workflow `json:"workflow"`
+	Planned    int              `json:"planned"`
+	// Created, Updated, Removed and Unchanged count LMS objects per kind
+	// (course, section, group, user, enrolment, membership).
+	Created   map[string]int `json:"created"`
+	Updated   map[string]int `json:"updated"`
+	Removed   map[string]int `json:"removed"`
+	Unchanged map[string]int `json:"unchanged"`
+	// ResultsWritten and CommentsWritten count VETtrak writes; Marked the
+	// occurrences and enrolments flagged as transferred.
+	ResultsWritten  int                  `json:"results_written"`
+	CommentsWritten int                  `json:"comments_written"`
+	Marked          int                  `json:"marked"`
+	Holds           []Hold               `json:"holds,omitempty"`
+	Failures        []Failure            `json:"failures,omitempty"`
+	Skipped         []Failure            `json:"skipped,omitempty"`
+	Deferred        []string             `json:"deferred,omitempty"`
+	Conflicts       []mapping.Conflict   `json:"conflicts,omitempty"`
+	Diagnostics     []mapping.Diagnostic `json:"diagnostics,omitempty"`
+	// Calls counts API calls made during the run, per side, where the
+	// client reports them (the vettrak and canvas clients do).
+	Calls map[string]httpx.MeterSnapshot `json:"calls,omitempty"`
+	// Cancelled is set when the context ended before the run finished.
+	Cancelled bool `json:"cancelled,omitempty"`
+}
+
+// OK reports whether the run finished with no failures and no holds.
+func (r *Report) OK() bool {
+	return len(r.Failures) == 0 && len(r.Holds) == 0 && !r.Cancelled
+}
+
+// JSON renders the report indented.
+func (r *Report) JSON() ([]byte, error) { return json.MarshalIndent(r, "", "  ") }
+
+// Changes is the number of LMS objects created, updated or removed.
+func (r *Report) Changes() int {
+	n := 0
+	for _, m := range []map[string]int{r.Created, r.Updated, r.Removed} {
+		for _, v := range m {
+			n += v
+		}
+	}
+	return n
+}
+
+// statser is implemented by clients that count their API calls.
+type statser interface {
+	Stats() httpx.MeterSnapshot
+}
+
+func statsOf(v any) (httpx.MeterSnapshot, bool) {
+	if s, ok := v.(statser); ok {
+		return s.Stats(), true
+	}
+	return httpx.MeterSnapshot{}, false
+}
+
+// callsSince subtracts two meter snapshots.
+func callsSince(before, after httpx.MeterSnapshot) httpx.MeterSnapshot {
+	d := httpx.MeterSnapshot{
+		Reads: after.Reads - before.Reads, Writes: after.Writes - before.Writes,
+		Failures: after.Failures - before.Failures,
+		BytesOut: after.BytesOut - before.BytesOut, BytesIn: after.BytesIn - before.BytesIn,
+		ByOp: map[string]int64{},
+	}
+	for k, v := range after.ByOp {
+		if n := v - before.ByOp[k]; n != 0 {
+			d.ByOp[k] = n
+		}
+	}
+	return d
+}
+
+func (s *Syncer) newReport(start time.Time, p *Plan) *Report {
+	r := &Report{
+		StartedAt: start, Workflow: s.cfg.Mapping.Workflow,
+		Created: map[string]int{}, Updated: map[string]int{}, Removed: map[string]int{}, Unchanged: map[string]int{},
+	}
+	if p != nil {
+		r.Planned = len(p.Ops)
+		r.Holds = p.Holds
+		r.Deferred = p.Deferred
+		r.Conflicts = p.Conflicts
+		r.Diagnostics = p.Diagnostics
+		for k, v := range p.Unchanged {
+			r.Unchanged[k] = v
+		}
+		for _, f := range p.readFailures {
+			r.Failures = append(r.Failures, s.redactFailure(f))
+		}
+		r.Calls = map[string]httpx.MeterSnapshot{}
+		if after, ok := statsOf(s.src); ok {
+			r.Calls["vettrak"] = callsSince(p.stats["vettrak"], after)
+		}
+		if after, ok := statsOf(s.dst); ok {
+			r.Calls["lms"] = callsSince(p.stats["lms"], after)
+		}
+	}
+	return r
+}
+
+func (s *Syncer) redactFailure(f Failure) Failure {
+	f.Error = s.secrets.String(f.Error)
+	return f
+}
+
+func (s *Syncer) finish(r *Report, err error) (*Report, error) {
+	r.FinishedAt = s.now()
+	r.Seconds = r.FinishedAt.Sub(r.StartedAt).Seconds()
+	return r, err
+}

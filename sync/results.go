@@ -1,0 +1,146 @@
+package sync
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/vtsync/vtsync/lms"
+	"github.com/vtsync/vtsync/mapping"
+	"github.com/vtsync/vtsync/vettrak"
+)
+
+// ReportResults plans and applies result passback alone: it reads the LMS
+// evidence of every course in scope, lets mapping's rules and policy decide,
+// and writes the results and comments to VETtrak, recording each in the
+// ledger so it is never written twice. Conflicts (a hand-entered result, a
+// downgrade of a final outcome) come back in the report for review.
+func (s *Syncer) ReportResults(ctx context.Context) (*Report, error) {
+	start := s.now()
+	s.runMu.Lock()
+	p, err := s.plan(ctx, true)
+	s.runMu.Unlock()
+	if err != nil {
+		return s.finish(s.newReport(start, nil), err)
+	}
+	// Keep only the VETtrak result writes: structure is Run's business.
+	kept := p.Ops[:0]
+	for _, op := range p.Ops {
+		if op.Kind == OpWriteResult || op.Kind == OpWriteComment {
+			kept = append(kept, op)
+		}
+	}
+	p.Ops = kept
+	p.Holds = nil
+	return s.Apply(ctx, p)
+}
+
+// planResults adds result and comment writes to the plan.
+func (s *Syncer) planResults(ctx context.Context, p *Plan, snap mapping.Snapshot, desired *mapping.Desired) error {
+	s.progress(ctx, Progress{Phase: PhaseResults, Item: "evidence"})
+	courses := desired.CourseSISIDs
+	evs, fails := fanOut(ctx, s.workers, courses, func(ctx context.Context, c string) (*lms.Evidence, error) {
+		ev, err := s.dst.ReadEvidence(ctx, c)
+		// A course this plan is about to create or adopt has no evidence yet.
+		return ev, lms.IgnoreNotFound(err)
+	})
+	var evidence []lms.Evidence
+	for i, c := range courses {
+		if fails[i] != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			p.readFailures = append(p.readFailures, readFailure("course:"+c, "read evidence", fails[i]))
+			continue
+		}
+		if evs[i] != nil {
+			evidence = append(evidence, *evs[i])
+		}
+	}
+	types, err := s.src.ResultTypes(ctx)
+	if err != nil {
+		return fmt.Errorf("read result types: %w", err)
+	}
+	ledger, err := s.ledger(ctx, snap)
+	if err != nil {
+		return err
+	}
+	rp := mapping.Results(s.cfg.Mapping, s.cfg.Results, mapping.ResultInput{
+		Snapshot: snap, Desired: desired, Evidence: evidence, ResultTypes: types,
+		Ledger: ledger, Bindings: s.cfg.Bindings, Now: s.now(),
+	})
+	for _, w := range rp.Writes {
+		w := w
+		p.Ops = append(p.Ops, Op{Kind: OpWriteResult, Key: key(OpWriteResult, w.Key()),
+			Scope: "result:" + w.Key(), Reason: w.Reason, Result: &w})
+	}
+	for _, c := range rp.Comments {
+		c := c
+		p.Ops = append(p.Ops, Op{Kind: OpWriteComment, Key: key(OpWriteComment, c.Key()),
+			Scope: "result:" + c.Key(), Reason: c.Reason, Comment: &c})
+	}
+	p.Conflicts = append(p.Conflicts, rp.Conflicts...)
+	p.Diagnostics = append(p.Diagnostics, rp.Diagnostics...)
+	p.Observed["evidence_courses"] = len(evidence)
+	return nil
+}
+
+// ledger loads what the SDK wrote before. A write is recorded as an intent
+// (bucket pending) before it is sent and moved to the ledger after VETtrak
+// accepts it. An intent left over from a crash is promoted if VETtrak now
+// holds exactly that result (the write landed) and dropped otherwise (it did
+// not), so a crash never makes our own result look hand-entered, and never
+// makes a hand-entered one look like ours.
+func (s *Syncer) ledger(ctx context.Context, snap mapping.Snapshot) (map[string]mapping.LedgerEntry, error) {
+	out := map[string]mapping.LedgerEntry{}
+	for e, err := range s.ledgerDB.List(ctx, "") {
+		if err != nil {
+			return nil, fmt.Errorf("read result ledger: %w", err)
+		}
+		out[e.Key] = e.Value
+	}
+	current := map[string]vettrak.EnrolledUnit{}
+	for _, u := range snap.EnrolledUnits {
+		current[mapping.ResultKey(u.EnrolmentID, u.UnitCode)] = u
+	}
+	for e, err := range s.pendingDB.List(ctx, "") {
+		if err != nil {
+			return nil, fmt.Errorf("read pending results: %w", err)
+		}
+		cur, seen := current[e.Key]
+		if !seen {
+			continue // not in this run's scope: decide when it is
+		}
+		if cur.ResultName == e.Value.ResultName {
+			if err := s.ledgerDB.Put(ctx, e.Key, e.Value); err != nil {
+				return nil, err
+			}
+			out[e.Key] = e.Value
+		}
+		if err := s.pendingDB.Delete(ctx, e.Key); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// writeResult sends one result with the intent/ledger protocol above.
+func (s *Syncer) writeResult(ctx context.Context, w *mapping.ResultWrite) error {
+	k := w.Key()
+	entry := w.Ledger(s.now())
+	if err := s.pendingDB.Put(ctx, k, entry); err != nil {
+		return fmt.Errorf("record result intent: %w", err)
+	}
+	err := s.src.UpdateResult(ctx, vettrak.ResultUpdate{
+		EnrolmentID: w.EnrolmentID, UnitCode: w.UnitCode, ResultName: w.ResultName,
+		Start: w.Start, Finish: w.Finish, Percentage: w.Percentage, Comment: w.Comment,
+	})
+	if err != nil {
+		// Leave the intent: if the write landed despite the error, the
+		// next run sees it and promotes it; if not, drops it.
+		return err
+	}
+	if err := s.ledgerDB.Put(ctx, k, entry); err != nil {
+		return fmt.Errorf("record result in ledger: %w", err)
+	}
+	return s.pendingDB.Delete(ctx, k)
+}
