@@ -148,8 +148,9 @@ type Failure struct {
 	err       error
 }
 
-// Unwrap returns the original error, so callers can errors.Is/As it.
-func (f Failure) Unwrap() error { return f.err }
+// Err returns the original error (nil after a JSON round trip), so callers
+// can errors.Is/As it.
+func (f Failure) Err() error { return f.err }
 
 func readFailure(key, what string, err error) Failure {
 	return Failure{Key: key, Kind: what, Error: err.Error(), err: err}
