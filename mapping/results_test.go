@@ -330,7 +330,10 @@ func TestResultsRuleAndResultTypeChecks(t *testing.T) {
 		{"result type unknown", func(c *resultCase) { c.in.ResultTypes = c.in.ResultTypes[1:] }, CodeResultTypeUnknown, 2, "Continuing"},
 		{"result type matched ignoring case", func(c *resultCase) { c.rc.Rules.Rules[0].ResultName = " competent" }, CodeResultTypeCase, 2, "Competent"},
 		{"result type without outcome is trusted", func(c *resultCase) { c.in.ResultTypes[0].Outcome = "" }, CodeResultTypeNoCode, 2, "Competent"},
-		{"rule outcome 60 is not automatic", func(c *resultCase) { c.rc.Rules.Rules[0].Outcome = "60"; c.rc.Rules.Rules[0].ResultName = "Credit Transfer" }, CodeInvalidRule, 2, "Continuing"},
+		{"rule outcome 60 is not automatic", func(c *resultCase) {
+			c.rc.Rules.Rules[0].Outcome = "60"
+			c.rc.Rules.Rules[0].ResultName = "Credit Transfer"
+		}, CodeInvalidRule, 2, "Continuing"},
 		{"duplicate rule ID", func(c *resultCase) { c.rc.Rules.Rules[1].ID = c.rc.Rules.Rules[0].ID }, CodeInvalidRule, 1, "Competent"},
 		{"invalid pass percent", func(c *resultCase) { c.rc.Rules.PassPercent = 120 }, CodeInvalidRule, 0, ""},
 	}
