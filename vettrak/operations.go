@@ -703,7 +703,12 @@ type staffRequest struct {
 	StartDate         soap.XSDDateTime `xml:"startDate"`
 	EndDate           soap.XSDDateTime `xml:"endDate"`
 	StaffType         string           `xml:"staffType,omitempty"`
-	StatusTypes       []int32          `xml:"statusTypes>int,omitempty"`
+	StatusTypes       *intList         `xml:"statusTypes,omitempty"`
+}
+
+// intList is ASMX's List<int>: repeated <int> elements.
+type intList struct {
+	Items []int32 `xml:"int"`
 }
 
 // StaffForClient lists the staff (trainers, assessors, …) linked to a
@@ -729,8 +734,11 @@ func (a *API) staff(ctx context.Context, op, code string, q StaffQuery) ([]Staff
 		IncludeContracts: q.IncludeContracts, IncludeEvents: q.IncludeEvents,
 		StartDate: a.xsd(q.Start), EndDate: a.xsd(q.End), StaffType: q.StaffType,
 	}
-	for _, st := range q.StatusTypes {
-		req.StatusTypes = append(req.StatusTypes, int32(st))
+	if len(q.StatusTypes) > 0 {
+		req.StatusTypes = &intList{}
+		for _, st := range q.StatusTypes {
+			req.StatusTypes.Items = append(req.StatusTypes.Items, int32(st))
+		}
 	}
 	if op == opGetStaffForClient {
 		req.ClientCode = code
