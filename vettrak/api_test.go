@@ -462,7 +462,9 @@ func TestInputErrors(t *testing.T) {
 		{"no result name", func() error {
 			return api.UpdateResult(ctx, vettrak.ResultUpdate{EnrolmentID: 1, UnitCode: "U", Start: now, Finish: now})
 		}},
-		{"no dates", func() error { return api.UpdateResult(ctx, vettrak.ResultUpdate{EnrolmentID: 1, UnitCode: "U", ResultName: "C"}) }},
+		{"no dates", func() error {
+			return api.UpdateResult(ctx, vettrak.ResultUpdate{EnrolmentID: 1, UnitCode: "U", ResultName: "C"})
+		}},
 		{"id overflow", func() error { _, err := api.OccurrenceDetails(ctx, 1<<40); return err }},
 		{"table", func() error { _, err := api.DeletedRecordsSince(ctx, "STUDENTS", now); return err }},
 		{"zero since", func() error { _, err := api.DeletedRecordsSince(ctx, "CLIENT", time.Time{}); return err }},
