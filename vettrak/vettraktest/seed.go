@@ -27,6 +27,8 @@ const (
 // types. Times are in Australia/Sydney.
 func SeedWalkthrough() *Dataset {
 	d := NewDataset()
+	d.now = seedTime // records carry a fixed creation time, so runs repeat
+	defer func() { d.now = time.Now }()
 	syd := sydney()
 	d.AddProgramme(vettrak.Programme{ID: WalkthroughProgrammeID, Code: "IST101", Name: "Introduction to Statistics"})
 	d.AddUnit(vettrak.Unit{Code: WalkthroughUnit, Name: "Introduction to Statistics", Type: vettrak.UnitOfCompetency})
@@ -90,6 +92,9 @@ func must(err error) {
 	}
 }
 
+// seedTime is when seeded records were "created": before any test clock.
+func seedTime() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
+
 func sydney() *time.Location {
 	loc, err := time.LoadLocation("Australia/Sydney")
 	if err != nil {
@@ -131,7 +136,7 @@ func Generate(spec GenSpec) (*Dataset, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	syd := sydney()
-	now := d.now()
+	now := seedTime()
 
 	for i := range spec.Units {
 		code := fmt.Sprintf("GEN%05d", i+1)
