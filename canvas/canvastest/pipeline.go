@@ -3,6 +3,7 @@ package canvastest
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -196,6 +197,34 @@ func (x *rctx) parseForm() error {
 			return fmt.Errorf("bad JSON body: %v", err)
 		}
 		flatten(x.form, "", v)
+	case "multipart/form-data":
+		if err := r.ParseMultipartForm(maxRequestBody); err != nil {
+			return fmt.Errorf("bad multipart body: %v", err)
+		}
+		for k, v := range r.MultipartForm.Value {
+			x.form[k] = append(x.form[k], v...)
+		}
+		if fhs := r.MultipartForm.File["attachment"]; len(fhs) > 0 {
+			f, err := fhs[0].Open()
+			if err != nil {
+				return fmt.Errorf("bad attachment: %v", err)
+			}
+			defer f.Close()
+			x.raw, err = io.ReadAll(io.LimitReader(f, maxRequestBody+1))
+			if err != nil {
+				return fmt.Errorf("bad attachment: %v", err)
+			}
+			x.rawName = fhs[0].Filename
+		}
+	default:
+		b, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
+		if err != nil {
+			return fmt.Errorf("reading body: %v", err)
+		}
+		x.raw, x.rawType = b, ct
+	}
+	if len(x.raw) > maxRequestBody {
+		return fmt.Errorf("request body larger than %d bytes", maxRequestBody)
 	}
 	return nil
 }

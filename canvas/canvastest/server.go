@@ -279,6 +279,10 @@ type rctx struct {
 	tok    *token
 	params []string
 	form   url.Values
+	// raw is a non-form request body (or a multipart attachment).
+	raw     []byte
+	rawType string
+	rawName string
 
 	status int
 	header http.Header
