@@ -43,6 +43,12 @@ type Config struct {
 // union of: occurrences overlapping [From, To], the listed OccurrenceIDs,
 // and (with IncludeLMSNew) those VETtrak flags as new for the LMS. There is
 // no per-run cap.
+//
+// IncludeLMSNew alone follows the anchor integration: once an occurrence is
+// flagged as transferred it drops out of the list, and whether VETtrak
+// re-flags it when an enrolment is added later is not documented. Pair it
+// with a date window (From/To covering current occurrences) so late
+// enrolments and withdrawals are still seen.
 type Scope struct {
 	From, To      time.Time
 	ProgrammeID   *int64

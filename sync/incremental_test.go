@@ -1,0 +1,69 @@
+package sync_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vtsync/vtsync/lms"
+	"github.com/vtsync/vtsync/mapping"
+	vtsync "github.com/vtsync/vtsync/sync"
+	"github.com/vtsync/vtsync/vettrak/vettraktest"
+)
+
+// The first run reads clients in bulk; later runs ask only for changes
+// since the last one, and a rename still flows through.
+func TestLaterRunsReadClientsIncrementally(t *testing.T) {
+	r := newRig(t, mapping.WorkflowUnit, vettraktest.SeedWalkthrough())
+	r.run(t)
+	assert.Equal(t, 1, r.vt.CallCount("GetAccessibleClients"))
+	assert.Zero(t, r.vt.CallCount("GetClientDetails"), "one bulk read, not one call per learner")
+
+	r.vt.ResetCalls()
+	r.now = r.now.Add(12 * 3600e9)
+	require.NoError(t, r.vt.Data().RenameClient("10002", "Julie", "Tran"))
+	plan, err := r.syncer(t).Plan(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, map[vtsync.OpKind]int{vtsync.OpUpdateUser: 1}, plan.Counts())
+	assert.Zero(t, r.vt.CallCount("GetClientDetails"))
+}
+
+// The LMS-new flags: occurrences VETtrak lists as new are synced even
+// outside the date window, and flagged as transferred only after the LMS
+// changes for their learners succeeded.
+func TestLMSNewFlagsAfterSuccess(t *testing.T) {
+	r := newRig(t, mapping.WorkflowOccurrenceGroups, vettraktest.SeedWalkthrough())
+	r.cfg.Scope = vtsync.Scope{IncludeLMSNew: true}
+	r.cfg.MarkTransferred = true
+	_, err := r.lms.SeedCourse(lms.Course{Name: "Introduction to Statistics", Code: "IST101"})
+	require.NoError(t, err)
+	// Julie's membership fails this run.
+	r.lms.FailNext("AddMember", 1, assert.AnError)
+	rep, err := r.syncer(t, vtsync.WithConcurrency(1)).Run(context.Background())
+	require.NoError(t, err)
+	require.Len(t, rep.Failures, 1)
+
+	d := r.vt.Data()
+	term1, _ := d.Occurrence(vettraktest.WalkthroughTerm1)
+	term2, _ := d.Occurrence(vettraktest.WalkthroughTerm2)
+	failedOcc := term1
+	if !term1.Uploaded && !term2.Uploaded {
+		t.Fatalf("neither occurrence flagged")
+	}
+	if term1.Uploaded {
+		failedOcc = term2
+	}
+	assert.False(t, failedOcc.Uploaded, "the occurrence with the failed learner is not flagged")
+
+	r.now = r.now.Add(48 * 3600e9) // past the backoff
+	r.run(t)
+	term1, _ = d.Occurrence(vettraktest.WalkthroughTerm1)
+	term2, _ = d.Occurrence(vettraktest.WalkthroughTerm2)
+	assert.True(t, term1.Uploaded && term2.Uploaded)
+
+	plan, err := r.syncer(t).Plan(context.Background())
+	require.NoError(t, err)
+	assert.Empty(t, plan.Ops)
+}
