@@ -80,17 +80,24 @@ func (s *Server) matchFault(method, endpoint string) *Fault {
 	return nil
 }
 
-// apply answers for the fault; false means the request goes on.
-func (f *Fault) apply(s *Server, w http.ResponseWriter, r *http.Request, x *rctx) bool {
+// preempts reports whether the fault replaces the answer.
+func (f *Fault) preempts() bool { return f.Drop || f.Throttle || f.Status != 0 }
+
+// answer sends the fault's answer (or drops the connection), calling
+// logged just before.
+func (f *Fault) answer(s *Server, w http.ResponseWriter, x *rctx, logged func()) {
+	x.header = http.Header{}
 	switch {
 	case f.Drop:
 		x.status = 0
+		logged()
 		if hj, ok := w.(http.Hijacker); ok {
 			if conn, _, err := hj.Hijack(); err == nil {
 				_ = conn.Close()
-				return true
+				return
 			}
 		}
+		// net/http turns this panic into an aborted response.
 		panic(http.ErrAbortHandler)
 	case f.Throttle:
 		style := Throttle403
@@ -99,35 +106,27 @@ func (f *Fault) apply(s *Server, w http.ResponseWriter, r *http.Request, x *rctx
 			style = s.opts.throttle.Style
 		}
 		s.mu.Unlock()
-		x.header = http.Header{}
 		writeThrottled(x, style)
-		s.write(w, x)
-		return true
-	case f.Status != 0:
-		x.header = http.Header{}
-		switch {
-		case f.Body != "":
-			x.status = f.Status
-			x.body.Reset()
-			x.body.WriteString(f.Body)
-			ct := f.ContentType
-			if ct == "" {
-				ct = "application/json; charset=utf-8"
-			}
-			x.header.Set("Content-Type", ct)
-		case f.Status >= 500:
-			s.mu.Lock()
-			id := s.nextID()
-			s.mu.Unlock()
-			x.json(f.Status, map[string]any{"errors": []any{map[string]any{
-				"message": "An error occurred.", "error_code": "internal_server_error"}}, "error_report_id": id})
-		default:
-			x.errorsMessage(f.Status, fmt.Sprintf("injected %d", f.Status))
+	case f.Body != "":
+		x.status = f.Status
+		x.body.Reset()
+		x.body.WriteString(f.Body)
+		ct := f.ContentType
+		if ct == "" {
+			ct = "application/json; charset=utf-8"
 		}
-		s.write(w, x)
-		return true
+		x.header.Set("Content-Type", ct)
+	case f.Status >= 500:
+		s.mu.Lock()
+		id := s.nextID()
+		s.mu.Unlock()
+		x.json(f.Status, map[string]any{"errors": []any{map[string]any{
+			"message": "An error occurred.", "error_code": "internal_server_error"}}, "error_report_id": id})
+	default:
+		x.errorsMessage(f.Status, fmt.Sprintf("injected %d", f.Status))
 	}
-	return false
+	logged()
+	s.write(w, x)
 }
 
 // Calls returns how many requests each endpoint received, keyed like

@@ -50,25 +50,25 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 	}
 
-	if f != nil && !f.AfterHandler {
-		if f.apply(s, w, r, x) {
-			finish()
-			return
-		}
+	// The call is logged before the answer is sent, so a client that
+	// has its answer always finds its call in the log.
+	if f != nil && !f.AfterHandler && f.preempts() {
+		f.answer(s, w, x, finish)
+		return
 	}
 
 	tok, ok := s.authenticate(x)
 	if !ok {
-		s.write(w, x)
 		finish()
+		s.write(w, x)
 		return
 	}
 	x.tok = tok
 
 	release, throttled := s.throttleEnter(x)
 	if throttled {
-		s.write(w, x)
 		finish()
+		s.write(w, x)
 		return
 	}
 
@@ -87,18 +87,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	release(x)
 
-	if f != nil && f.AfterHandler {
-		if f.apply(s, w, r, x) {
-			finish()
-			return
-		}
+	if f != nil && f.AfterHandler && f.preempts() {
+		f.answer(s, w, x, finish)
+		return
 	}
 	if f != nil && f.MalformedJSON && x.body.Len() > 2 {
-		b := x.body.Bytes()
-		x.body.Truncate(len(b) / 2)
+		x.body.Truncate(x.body.Len() / 2)
 	}
-	s.write(w, x)
 	finish()
+	s.write(w, x)
 }
 
 func (s *Server) write(w http.ResponseWriter, x *rctx) {
