@@ -21,7 +21,10 @@ var fuzzCalls = []struct {
 		_, err := a.SearchOccurrences(ctx, vettrak.OccurrenceQuery{IncludeUnits: true, IncludeStaff: true})
 		return err
 	}},
-	{"GetEnrolmentsForOccurrence", func(ctx context.Context, a *vettrak.API) error { _, err := a.EnrolmentsForOccurrence(ctx, 1); return err }},
+	{"GetEnrolmentsForOccurrence", func(ctx context.Context, a *vettrak.API) error {
+		_, err := a.EnrolmentsForOccurrence(ctx, 1)
+		return err
+	}},
 	{"GetUnitsForEnrolment", func(ctx context.Context, a *vettrak.API) error { _, err := a.UnitsForEnrolment(ctx, 1); return err }},
 	{"GetClientDetails", func(ctx context.Context, a *vettrak.API) error { _, err := a.ClientDetails(ctx, "C1"); return err }},
 	{"GetStaffForClient", func(ctx context.Context, a *vettrak.API) error {
