@@ -1,0 +1,233 @@
+package canvaslms
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+
+	"github.com/vtsync/vtsync/canvas"
+	"github.com/vtsync/vtsync/internal/httpx"
+	"github.com/vtsync/vtsync/lms"
+)
+
+var _ lms.LMS = (*LMS)(nil)
+
+// LMS is lms.LMS on one Canvas instance. It is safe for concurrent use.
+type LMS struct {
+	c   *canvas.Client
+	cfg config
+	log *slog.Logger
+
+	// listPages is how many pages the last full listing of the account's
+	// users took (0: not measured yet): the measured cost that decides
+	// between per-user lookups and a listing.
+	listPages atomic.Int64
+}
+
+// GroupMode says what an lms.Group becomes in Canvas.
+type GroupMode int
+
+const (
+	// GroupsAsGroups makes each lms.Group a Canvas group in a group
+	// category of its course (named by WithGroupCategory), and each
+	// membership a group membership.
+	GroupsAsGroups GroupMode = iota + 1
+	// GroupsAsSections makes each lms.Group a Canvas section whose SIS ID
+	// is the group's with a prefix (WithGroupSectionPrefix), and each
+	// membership a student enrollment in that section. Use it where
+	// trainers and reports work by section.
+	GroupsAsSections
+)
+
+func (m GroupMode) String() string {
+	switch m {
+	case GroupsAsGroups:
+		return "groups"
+	case GroupsAsSections:
+		return "sections"
+	}
+	return fmt.Sprintf("GroupMode(%d)", int(m))
+}
+
+// Defaults.
+const (
+	// DefaultGroupCategory names the group category that holds the
+	// groups this package makes.
+	DefaultGroupCategory = "VETtrak occurrences"
+	// DefaultGroupSectionPrefix starts the SIS ID of a section standing in
+	// for a group, so a group and a section may share a SIS ID (SIS IDs
+	// are unique per kind in the lms model, per root account in Canvas).
+	DefaultGroupSectionPrefix = "group:"
+	// DefaultUserListThreshold is how many users a lookup needs before it
+	// lists the account's users instead of fetching each one, until a
+	// listing has measured the account. A listing returns 100 users a
+	// page, so 20 breaks even on an account of 2,000 users.
+	DefaultUserListThreshold = 20
+)
+
+type config struct {
+	account        canvas.AccountRef
+	groups         GroupMode
+	category       string
+	sectionPrefix  string
+	tasks          map[lms.Status]canvas.EnrollmentTask
+	logger         *slog.Logger
+	usersThreshold int
+}
+
+// Option configures an LMS. Options validate their input; New returns the
+// first error.
+type Option func(*config) error
+
+// WithAccount sets the account new courses and users are created in and
+// ListCourses lists (with its sub-accounts). The default is canvas.Self,
+// the root account of the token's domain. User lookups always search the
+// root account, since SIS user IDs are unique there.
+func WithAccount(a canvas.AccountRef) Option {
+	return func(c *config) error {
+		if a == nil {
+			return errors.New("canvaslms: WithAccount: nil account")
+		}
+		c.account = a
+		return nil
+	}
+}
+
+// WithGroupsAs chooses what lms groups become: GroupsAsGroups (the
+// default) or GroupsAsSections.
+func WithGroupsAs(m GroupMode) Option {
+	return func(c *config) error {
+		if m != GroupsAsGroups && m != GroupsAsSections {
+			return fmt.Errorf("canvaslms: WithGroupsAs: unknown mode %d", int(m))
+		}
+		c.groups = m
+		return nil
+	}
+}
+
+// WithGroupCategory names the group category (per course) that holds the
+// groups in GroupsAsGroups mode; it is created on first use. Default
+// DefaultGroupCategory.
+func WithGroupCategory(name string) Option {
+	return func(c *config) error {
+		if strings.TrimSpace(name) == "" {
+			return errors.New("canvaslms: WithGroupCategory: empty name")
+		}
+		c.category = name
+		return nil
+	}
+}
+
+// WithGroupSectionPrefix sets the SIS ID prefix of sections that stand in
+// for groups in GroupsAsSections mode. Default DefaultGroupSectionPrefix.
+// Sections whose SIS ID starts with it are read as groups, and
+// CreateSection refuses such SIS IDs.
+func WithGroupSectionPrefix(prefix string) Option {
+	return func(c *config) error {
+		if prefix == "" {
+			return errors.New("canvaslms: WithGroupSectionPrefix: empty prefix")
+		}
+		c.sectionPrefix = prefix
+		return nil
+	}
+}
+
+// WithUnenrolTask sets the Canvas enrollment task Unenrol uses for a
+// status. Defaults: inactive → inactivate, completed → conclude, deleted
+// → delete. Conclude keeps the learner's grades readable; delete hides
+// the enrollment from everyone.
+func WithUnenrolTask(s lms.Status, task canvas.EnrollmentTask) Option {
+	return func(c *config) error {
+		switch s {
+		case lms.StatusInactive, lms.StatusCompleted, lms.StatusDeleted:
+		default:
+			return fmt.Errorf("canvaslms: WithUnenrolTask: %q is not a removal status", s)
+		}
+		if taskState(task) == "" {
+			return fmt.Errorf("canvaslms: WithUnenrolTask: unknown task %q", task)
+		}
+		c.tasks[s] = task
+		return nil
+	}
+}
+
+// WithUserListThreshold sets how many users a lookup needs before it
+// lists the account's users instead of fetching each one (default
+// DefaultUserListThreshold). It holds until a listing has measured the
+// account; from then on a lookup lists only when that is cheaper than one
+// request per user. A threshold of 1 always lists; a very large one never
+// does.
+func WithUserListThreshold(n int) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("canvaslms: WithUserListThreshold: %d is not positive", n)
+		}
+		c.usersThreshold = n
+		return nil
+	}
+}
+
+// WithLogger sends debug logs (lookup strategy, skipped records) to l.
+// The default discards them.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("canvaslms: WithLogger: nil logger")
+		}
+		c.logger = l
+		return nil
+	}
+}
+
+// New returns an LMS on the Canvas client c. The client's token should
+// have manage_sis (see Check).
+func New(c *canvas.Client, opts ...Option) (*LMS, error) {
+	if c == nil {
+		return nil, errors.New("canvaslms: nil canvas client")
+	}
+	cfg := config{
+		account:       canvas.Self,
+		groups:        GroupsAsGroups,
+		category:      DefaultGroupCategory,
+		sectionPrefix: DefaultGroupSectionPrefix,
+		tasks: map[lms.Status]canvas.EnrollmentTask{
+			lms.StatusInactive:  canvas.TaskInactivate,
+			lms.StatusCompleted: canvas.TaskConclude,
+			lms.StatusDeleted:   canvas.TaskDelete,
+		},
+		usersThreshold: DefaultUserListThreshold,
+	}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	l := &LMS{c: c, cfg: cfg, log: cfg.logger}
+	if l.log == nil {
+		l.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return l, nil
+}
+
+// Stats returns the Canvas client's request counters (reads, writes,
+// bytes, a count per endpoint).
+func (l *LMS) Stats() httpx.MeterSnapshot { return l.c.Stats() }
+
+// GroupMode returns what lms groups become in this LMS.
+func (l *LMS) GroupMode() GroupMode { return l.cfg.groups }
+
+// begin refuses work on an ended context before any request, so a
+// cancelled call never writes.
+func begin(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("canvaslms: %w", err)
+	}
+	return nil
+}

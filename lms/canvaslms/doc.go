@@ -1,0 +1,34 @@
+// Package canvaslms implements lms.LMS on a Canvas LMS instance, through the
+// typed REST client in package canvas.
+//
+// Everything is addressed by SIS ID (sis_course_id:, sis_section_id:,
+// sis_user_id:, sis_group_id:), so the token needs Canvas's manage_sis
+// permission: without it Canvas silently drops SIS IDs on create and hides
+// them on read. [LMS.Check] says in words whether the token has it.
+//
+// Reads use list calls wherever Canvas has one, so their cost grows with
+// the number of courses and groups, not learners: ReadState reads a course
+// with one call each for the course, its sections, its enrollments (in
+// every state) and, in groups mode, its groups plus one per group for the
+// memberships. ReadEvidence reads a course's assignments, every student's
+// submissions (one paginated student_ids[]=all listing), module progress
+// (bulk_user_progress) and enrollments (grades and last activity).
+//
+// Users are the exception Canvas forces. Enrollments name a user's name,
+// login and SIS ID but not their email or time zone, and package canvas
+// has no course-users listing yet (see the package's report), so user
+// details come from the user lookup [LMS.ReadUsers] uses: one GET per user
+// for a few, one listing of the account's users for many. The switch
+// point starts at [WithUserListThreshold] and, once a listing has counted
+// the account's users, follows what the listing actually cost.
+//
+// Groups of the lms model become Canvas groups in a group category per
+// course (the default, [GroupsAsGroups]) or Canvas sections
+// ([GroupsAsSections]); see [WithGroupsAs].
+//
+// Errors wrap the *canvas.Error they came from and match the lms
+// sentinels: a SIS ID or login in use is lms.ErrConflict, 404 is
+// lms.ErrNotFound, 401 lms.ErrUnauthorized, a plain 403 lms.ErrForbidden,
+// 400 validation failures lms.ErrInvalid, and throttling a
+// *lms.RateLimitError.
+package canvaslms

@@ -1,0 +1,232 @@
+package canvaslms
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/vtsync/vtsync/canvas"
+	"github.com/vtsync/vtsync/lms"
+)
+
+// statusRank orders statuses when Canvas holds several records for one
+// lms key (two enrollments differing only in a custom role, say): the
+// most alive one wins.
+var statusRank = map[lms.Status]int{lms.StatusActive: 3, lms.StatusInactive: 2, lms.StatusCompleted: 1}
+
+// stateReader gathers one ReadState.
+type stateReader struct {
+	l  *LMS
+	st *lms.State
+	// partial holds what enrollments say of each user (no email or time
+	// zone), by SIS ID; sisOf maps Canvas user IDs to SIS IDs.
+	partial map[string]lms.User
+	sisOf   map[canvas.ID]string
+	named   []string
+	enrols  map[string]int // key → index in st.Enrolments
+	members map[string]int // key → index in st.Memberships
+}
+
+// ReadState reads each course (by SIS ID), its sections, every enrollment
+// in every state (deleted ones only to map user IDs), and in
+// GroupsAsGroups mode its groups and their memberships, then the users
+// those enrolments and memberships name (see ReadUsers for how). Sections
+// and groups without a SIS ID (Canvas's default section, groups made by
+// hand) are left out: nothing can address them by SIS ID. So are
+// enrollments of users without a SIS ID. Courses that do not exist are
+// left out, not errors.
+func (l *LMS) ReadState(ctx context.Context, courseSISIDs []string) (*lms.State, error) {
+	if err := begin(ctx); err != nil {
+		return nil, err
+	}
+	r := &stateReader{l: l, st: &lms.State{}, partial: map[string]lms.User{}, sisOf: map[canvas.ID]string{},
+		enrols: map[string]int{}, members: map[string]int{}}
+	seen := map[string]bool{}
+	for _, sis := range courseSISIDs {
+		if sis == "" || seen[sis] {
+			continue
+		}
+		seen[sis] = true
+		if err := r.course(ctx, sis); err != nil {
+			return nil, err
+		}
+	}
+	if err := r.users(ctx); err != nil {
+		return nil, err
+	}
+	return r.st, nil
+}
+
+func (r *stateReader) course(ctx context.Context, sis string) error {
+	const op = "ReadState"
+	l := r.l
+	c, err := l.c.Courses.Get(ctx, canvas.SISCourse(sis))
+	if canvas.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return wrap(op, "course", sis, err)
+	}
+	if c.WorkflowState == canvas.CourseDeleted {
+		return nil
+	}
+	r.st.Courses = append(r.st.Courses, toCourse(c))
+
+	for sec, err := range l.c.Sections.List(ctx, c.ID) {
+		if err != nil {
+			return wrap(op, "course", sis, err)
+		}
+		switch {
+		case sec.SISSectionID == "":
+		case l.isGroupSection(sec.SISSectionID):
+			r.st.Groups = append(r.st.Groups, lms.Group{ID: sec.ID.String(),
+				SISID: strings.TrimPrefix(sec.SISSectionID, l.cfg.sectionPrefix), CourseSISID: sis, Name: sec.Name})
+		default:
+			r.st.Sections = append(r.st.Sections, lms.Section{ID: sec.ID.String(), SISID: sec.SISSectionID, CourseSISID: sis, Name: sec.Name})
+		}
+	}
+
+	for en, err := range l.c.Enrollments.ListByCourse(ctx, c.ID, &canvas.ListEnrollmentsOptions{State: canvas.AllEnrollmentStates()}) {
+		if err != nil {
+			return wrap(op, "course", sis, err)
+		}
+		r.enrollment(sis, &en)
+	}
+
+	if l.cfg.groups == GroupsAsGroups {
+		if err := r.groups(ctx, sis, c.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *stateReader) enrollment(courseSIS string, en *canvas.Enrollment) {
+	l := r.l
+	userSIS := en.SISUserID
+	if userSIS == "" && en.User != nil {
+		userSIS = en.User.SISUserID
+	}
+	if userSIS == "" {
+		l.log.Debug("canvaslms: enrollment of a user without a SIS ID left out", "course", courseSIS, "enrollment", en.ID.String())
+		return
+	}
+	r.sisOf[en.UserID] = userSIS
+	if en.User != nil {
+		if _, ok := r.partial[userSIS]; !ok {
+			u := toUser(en.User)
+			u.SISID = userSIS
+			r.partial[userSIS] = u
+		}
+	}
+	status, ok := statusOf(en.EnrollmentState)
+	if !ok || status == lms.StatusDeleted {
+		return
+	}
+	role, ok := roleOf(en.Type)
+	if !ok {
+		l.log.Debug("canvaslms: enrollment of an unknown type left out", "course", courseSIS, "type", string(en.Type))
+		return
+	}
+	if l.isGroupSection(en.SISSectionID) {
+		m := lms.Membership{GroupSISID: strings.TrimPrefix(en.SISSectionID, l.cfg.sectionPrefix), UserSISID: userSIS, Status: status}
+		r.addMember(m)
+		return
+	}
+	e := lms.Enrolment{ID: en.ID.String(), UserSISID: userSIS, CourseSISID: courseSIS, SectionSISID: en.SISSectionID, Role: role, Status: status}
+	if i, ok := r.enrols[e.Key()]; ok {
+		if statusRank[e.Status] > statusRank[r.st.Enrolments[i].Status] {
+			r.st.Enrolments[i] = e
+		}
+		return
+	}
+	r.enrols[e.Key()] = len(r.st.Enrolments)
+	r.st.Enrolments = append(r.st.Enrolments, e)
+	r.named = append(r.named, userSIS)
+}
+
+func (r *stateReader) addMember(m lms.Membership) {
+	if i, ok := r.members[m.Key()]; ok {
+		if statusRank[m.Status] > statusRank[r.st.Memberships[i].Status] {
+			r.st.Memberships[i].Status = m.Status
+		}
+		return
+	}
+	r.members[m.Key()] = len(r.st.Memberships)
+	r.st.Memberships = append(r.st.Memberships, m)
+	r.named = append(r.named, m.UserSISID)
+}
+
+// groups reads the course's groups with SIS IDs and one membership
+// listing per group.
+func (r *stateReader) groups(ctx context.Context, courseSIS string, courseID canvas.ID) error {
+	const op = "ReadState"
+	l := r.l
+	var gs []canvas.Group
+	for g, err := range l.c.Groups.ListByCourse(ctx, courseID) {
+		if err != nil {
+			return wrap(op, "course", courseSIS, err)
+		}
+		if g.SISGroupID != "" && g.WorkflowState != "deleted" {
+			gs = append(gs, g)
+		}
+	}
+	for _, g := range gs {
+		r.st.Groups = append(r.st.Groups, lms.Group{ID: g.ID.String(), SISID: g.SISGroupID, CourseSISID: courseSIS, Name: g.Name})
+		for m, err := range l.c.Groups.ListMemberships(ctx, g.ID) {
+			if err != nil {
+				return wrap(op, "group", g.SISGroupID, err)
+			}
+			var status lms.Status
+			switch m.WorkflowState {
+			case "accepted", "":
+				status = lms.StatusActive
+			case "invited", "requested":
+				status = lms.StatusInactive
+			default: // deleted
+				continue
+			}
+			userSIS, ok := r.sisOf[m.UserID]
+			if !ok {
+				// A member with no enrollment in the course (Canvas
+				// allows it for account admins): one lookup each.
+				u, err := l.c.Users.Get(ctx, m.UserID)
+				if canvas.IsNotFound(err) {
+					continue
+				}
+				if err != nil {
+					return wrap(op, "group", g.SISGroupID, err)
+				}
+				userSIS = u.SISUserID
+				r.sisOf[m.UserID] = userSIS
+				if userSIS != "" {
+					r.partial[userSIS] = toUser(u)
+				}
+			}
+			if userSIS == "" {
+				continue
+			}
+			r.addMember(lms.Membership{GroupSISID: g.SISGroupID, UserSISID: userSIS, Status: status})
+		}
+	}
+	return nil
+}
+
+// users fills in the users the enrolments and memberships name. The
+// lookup adds what enrollments do not carry (email, time zone); a user it
+// cannot find keeps what the enrollment said.
+func (r *stateReader) users(ctx context.Context) error {
+	ids := slices.Compact(slices.Sorted(slices.Values(r.named)))
+	found, err := r.l.lookupUsers(ctx, "ReadState", ids)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if u, ok := found[id]; ok {
+			r.st.Users = append(r.st.Users, u)
+		} else if u, ok := r.partial[id]; ok {
+			r.st.Users = append(r.st.Users, u)
+		}
+	}
+	return nil
+}
