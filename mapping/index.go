@@ -66,27 +66,46 @@ type index struct {
 	unitNames    map[string]string
 }
 
-// dedupe sorts records by key, then by their full printed content so that
-// duplicates with different content resolve the same way in any input
-// order, and keeps one record per key. It reports keys whose records differ.
+// dedupe sorts records by key, keeps one record per key and reports keys
+// whose records differ. Among records with one key the one with the
+// smallest full content is kept, so the choice does not depend on input
+// order.
 func dedupe[T any](in []T, key func(T) string, report func(key string, n int)) []T {
-	out := slices.Clone(in)
-	slices.SortStableFunc(out, func(a, b T) int { return cmp.Compare(key(a), key(b)) })
-	res := out[:0]
-	for i := 0; i < len(out); {
+	type kv struct {
+		k string
+		i int
+	}
+	ks := make([]kv, len(in))
+	for i, v := range in {
+		ks[i] = kv{key(v), i}
+	}
+	slices.SortFunc(ks, func(a, b kv) int { return cmp.Or(strings.Compare(a.k, b.k), cmp.Compare(a.i, b.i)) })
+	res := make([]T, 0, len(in))
+	for i := 0; i < len(ks); {
 		j := i + 1
-		for j < len(out) && key(out[j]) == key(out[i]) {
+		for j < len(ks) && ks[j].k == ks[i].k {
 			j++
 		}
-		group := out[i:j]
-		if len(group) > 1 {
-			slices.SortFunc(group, func(a, b T) int { return cmp.Compare(contentKey(a), contentKey(b)) })
-			distinct := slices.CompactFunc(slices.Clone(group), func(a, b T) bool { return contentKey(a) == contentKey(b) })
-			if len(distinct) > 1 && report != nil {
-				report(key(group[0]), len(distinct))
+		if j-i == 1 {
+			res = append(res, in[ks[i].i])
+			i = j
+			continue
+		}
+		contents := make([]string, 0, j-i)
+		best := ks[i].i
+		for _, x := range ks[i:j] {
+			c := contentKey(in[x.i])
+			if !slices.Contains(contents, c) {
+				contents = append(contents, c)
+			}
+			if c < contentKey(in[best]) {
+				best = x.i
 			}
 		}
-		res = append(res, group[0])
+		if len(contents) > 1 && report != nil {
+			report(ks[i].k, len(contents))
+		}
+		res = append(res, in[best])
 		i = j
 	}
 	return res
@@ -102,7 +121,15 @@ func contentKey(v any) string {
 	return string(b)
 }
 
-func i64(v int64) string { return fmt.Sprintf("%020d", v) } // sortable key for non-negative IDs
+// i64 is a sortable key for an ID: zero-padded to 20 digits (negative IDs,
+// which VETtrak does not use, sort first).
+func i64(v int64) string {
+	if v < 0 {
+		return "-" + strconv.FormatInt(v, 10)
+	}
+	s := strconv.FormatInt(v, 10)
+	return strings.Repeat("0", 20-len(s)) + s
+}
 
 func newIndex(cfg Config, snap Snapshot, d *diags) *index {
 	ix := &index{

@@ -153,7 +153,8 @@ type Conflict struct {
 // Key is ResultKey(EnrolmentID, UnitCode).
 func (c Conflict) Key() string { return ResultKey(c.EnrolmentID, c.UnitCode) }
 
-// ResultPlan is what result write-back should do, sorted by key.
+// ResultPlan is what result write-back should do. Writes, comments and
+// conflicts are sorted by enrolment ID, then unit code.
 type ResultPlan struct {
 	Writes      []ResultWrite  `json:"writes"`
 	Comments    []CommentWrite `json:"comments"`
@@ -792,14 +793,19 @@ func appendLine(text, line string) string {
 
 func (r *resulter) finish() {
 	p := r.plan
-	slices.SortFunc(p.Writes, func(a, b ResultWrite) int { return cmp.Compare(a.Key(), b.Key()) })
-	slices.SortFunc(p.Comments, func(a, b CommentWrite) int { return cmp.Compare(a.Key(), b.Key()) })
+	slices.SortFunc(p.Writes, func(a, b ResultWrite) int { return byUnit(a.EnrolmentID, a.UnitCode, b.EnrolmentID, b.UnitCode) })
+	slices.SortFunc(p.Comments, func(a, b CommentWrite) int { return byUnit(a.EnrolmentID, a.UnitCode, b.EnrolmentID, b.UnitCode) })
 	slices.SortFunc(p.Conflicts, func(a, b Conflict) int {
-		return cmp.Or(cmp.Compare(a.Key(), b.Key()), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Reason, b.Reason))
+		return cmp.Or(byUnit(a.EnrolmentID, a.UnitCode, b.EnrolmentID, b.UnitCode), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Reason, b.Reason))
 	})
 	p.Conflicts = slices.CompactFunc(p.Conflicts, func(a, b Conflict) bool {
-		return a.Key() == b.Key() && a.Kind == b.Kind && a.Reason == b.Reason
+		return byUnit(a.EnrolmentID, a.UnitCode, b.EnrolmentID, b.UnitCode) == 0 && a.Kind == b.Kind && a.Reason == b.Reason
 	})
 	slices.SortFunc(p.Lint, func(a, b LintReport) int { return cmp.Compare(a.CourseSISID, b.CourseSISID) })
 	p.Diagnostics = r.d.finish()
+}
+
+// byUnit orders enrolled units by enrolment ID, then normalised unit code.
+func byUnit(ea int64, ua string, eb int64, ub string) int {
+	return cmp.Or(cmp.Compare(ea, eb), cmp.Compare(NormalizeUnitCode(ua), NormalizeUnitCode(ub)))
 }

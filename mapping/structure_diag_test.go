@@ -244,7 +244,7 @@ func TestStructureDiagnostics(t *testing.T) {
 			name:     "two LMS courses with the unit's code",
 			existing: []lms.Course{{ID: "1", Code: "IST101"}, {ID: "2", SISID: "x", Code: "ist101"}},
 			code:     CodeAmbiguousCourse, sev: SeverityError, rec: unitRecord("IST101"),
-			check:    func(t *testing.T, d *Desired) { assert.Empty(t, d.State.Courses) },
+			check: func(t *testing.T, d *Desired) { assert.Empty(t, d.State.Courses) },
 		},
 		{
 			name:     "matched course without SIS ID gets one",

@@ -9,6 +9,9 @@ import (
 // upper case with all white space removed ("bsbldr 501" → "BSBLDR501").
 // VETtrak national codes are at most 12 characters of letters and digits.
 func NormalizeUnitCode(code string) string {
+	if isNormal(code) {
+		return code
+	}
 	var b strings.Builder
 	b.Grow(len(code))
 	for _, r := range code {
@@ -18,6 +21,18 @@ func NormalizeUnitCode(code string) string {
 		b.WriteRune(unicode.ToUpper(r))
 	}
 	return b.String()
+}
+
+// isNormal reports whether code is already upper-case ASCII without white
+// space, as VETtrak codes usually are, so normalising need not allocate.
+func isNormal(code string) bool {
+	for i := 0; i < len(code); i++ {
+		c := code[i]
+		if c >= 0x80 || c >= 'a' && c <= 'z' || c == ' ' || c >= '\t' && c <= '\r' {
+			return false
+		}
+	}
+	return true
 }
 
 // Unit-code shape: what a bracketed token must look like to be taken for a
