@@ -1,0 +1,122 @@
+package demo
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vtsync/vtsync/lms"
+)
+
+// LMS is the LMS side of a demo: the lms.LMS the Syncer drives, plus what
+// people do in the LMS by hand (make a course, set and grade work,
+// complete modules), which no sync does.
+type LMS interface {
+	lms.LMS
+	// Describe says in one line what the LMS is and where.
+	Describe() string
+	// CourseByHand makes a course as a person would: no SIS ID.
+	CourseByHand(ctx context.Context, name, code string) error
+	// AddAssessment adds a published, points-graded assignment to a
+	// course and returns its LMS ID.
+	AddAssessment(ctx context.Context, courseSISID, title string, points float64) (string, error)
+	// Grade records a learner's submission of an assessment, graded.
+	Grade(ctx context.Context, assessmentID, userSISID string, score float64, at time.Time) error
+	// Progress records how many of a course's modules a learner has
+	// completed, and when they were first and last active.
+	Progress(ctx context.Context, courseSISID, userSISID string, done, total int, first, last time.Time) error
+	// Close releases the LMS (stops a fake server).
+	Close()
+}
+
+// LMSState prints every course the LMS holds with a SIS ID: its sections,
+// groups and who is in them, then the users.
+func (p *Printer) LMSState(ctx context.Context, l lms.LMS) error {
+	courses, err := l.ListCourses(ctx)
+	if err != nil {
+		return fmt.Errorf("list courses: %w", err)
+	}
+	var ids []string
+	for _, c := range courses {
+		if c.SISID != "" {
+			ids = append(ids, c.SISID)
+		}
+	}
+	st, err := l.ReadState(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("read state: %w", err)
+	}
+	names := map[string]string{}
+	for _, u := range st.Users {
+		names[u.SISID] = u.DisplayName()
+	}
+	for _, c := range st.Courses {
+		p.Line("Course %s %q (SIS ID %s)", c.Code, c.Name, c.SISID)
+		if c.Start != nil && c.End != nil {
+			p.Line("    runs %s to %s", Date(*c.Start), Date(*c.End))
+		}
+		bySection := map[string][]string{}
+		var teachers, students []string
+		for _, e := range st.Enrolments {
+			if e.CourseSISID != c.SISID || e.Status != lms.StatusActive {
+				continue
+			}
+			label := names[e.UserSISID]
+			if e.Role != lms.RoleStudent {
+				label += " (" + string(e.Role) + ")"
+			}
+			if e.SectionSISID != "" {
+				bySection[e.SectionSISID] = append(bySection[e.SectionSISID], label)
+			} else if e.Role == lms.RoleStudent {
+				students = append(students, label)
+			} else {
+				teachers = append(teachers, label)
+			}
+		}
+		for _, s := range st.Sections {
+			if s.CourseSISID == c.SISID {
+				p.Line("    section %-22s %s", strQuote(s.Name), joinSorted(bySection[s.SISID]))
+			}
+		}
+		for _, g := range st.Groups {
+			if g.CourseSISID != c.SISID {
+				continue
+			}
+			var members []string
+			for _, m := range st.Memberships {
+				if m.GroupSISID == g.SISID && m.Status == lms.StatusActive {
+					members = append(members, names[m.UserSISID])
+				}
+			}
+			p.Line("    group   %-22s %s", strQuote(g.Name), joinSorted(members))
+		}
+		if len(students) > 0 {
+			p.Line("    students (no section): %s", joinSorted(students))
+		}
+		if len(teachers) > 0 {
+			p.Line("    staff (whole course):  %s", joinSorted(teachers))
+		}
+	}
+	rows := make([][]string, 0, len(st.Users))
+	for _, u := range st.Users {
+		rows = append(rows, []string{u.DisplayName(), u.Login, u.SISID, u.TimeZone})
+	}
+	slices.SortFunc(rows, func(a, b []string) int { return cmp.Compare(a[2], b[2]) })
+	p.Blank()
+	p.Table([]string{"USER", "LOGIN", "SIS ID", "TIME ZONE"}, rows)
+	return nil
+}
+
+func strQuote(s string) string { return fmt.Sprintf("%q", s) }
+
+func joinSorted(xs []string) string {
+	xs = slices.Clone(xs)
+	slices.Sort(xs)
+	if len(xs) == 0 {
+		return "(nobody)"
+	}
+	return strings.Join(xs, ", ")
+}
