@@ -53,17 +53,20 @@ func checkDateTime(s string) error {
 // gap in the local zone can shift; re-marshalling gives back the exact
 // text, which we parse in the provider's zone.
 func (a *API) timeOf(x soap.XSDDateTime) (time.Time, bool) {
-	var out struct {
-		V string `xml:"v"`
-	}
 	b, err := xml.Marshal(struct {
 		XMLName xml.Name         `xml:"x"`
 		V       soap.XSDDateTime `xml:"v"`
 	}{V: x})
-	if err != nil || xml.Unmarshal(b, &out) != nil || out.V == "" {
+	if err != nil {
 		return time.Time{}, false
 	}
-	t, err := xmltime.Parse(out.V, a.cfg.loc)
+	// The text is digits and "-:.TZ+" only, so it needs no unescaping.
+	text, ok := strings.CutPrefix(string(b), "<x><v>")
+	if !ok {
+		return time.Time{}, false // zero: MarshalXML wrote nothing
+	}
+	text, _ = strings.CutSuffix(text, "</v></x>")
+	t, err := xmltime.Parse(text, a.cfg.loc)
 	if err != nil || t.IsZero() {
 		return time.Time{}, false
 	}
