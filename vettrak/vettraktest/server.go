@@ -408,6 +408,19 @@ func (s *Server) expireToken(token string) {
 	}
 }
 
+// IssuedTokens returns the tokens currently known to the server (tests use
+// it to check that no token leaks into logs or errors).
+func (s *Server) IssuedTokens() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, 0, len(s.tokens))
+	for t := range s.tokens {
+		out = append(out, t)
+	}
+	slices.Sort(out)
+	return out
+}
+
 // Clock is a settable clock for WithClock, safe for concurrent use.
 type Clock struct {
 	mu  sync.Mutex
