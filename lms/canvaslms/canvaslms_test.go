@@ -166,3 +166,10 @@ func seedEvidence(srv *canvastest.Server, ev lms.Evidence) (*lms.Evidence, error
 	}
 	return &out, nil
 }
+
+func mustID(t testing.TB, s string) int64 {
+	t.Helper()
+	n, err := strconv.ParseInt(s, 10, 64)
+	require.NoError(t, err)
+	return n
+}

@@ -1,0 +1,87 @@
+package canvaslms
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/vtsync/vtsync/canvas"
+	"github.com/vtsync/vtsync/lms"
+)
+
+func TestNamesRoundTrip(t *testing.T) {
+	for _, tc := range []struct{ given, family string }{
+		{"Zoë", "O'Brien-Nguyễn"},
+		{"Mary Jane", "Watson"},
+		{"Ana", "de la Cruz"},
+		{"Jo", "Smith, Jr"}, // a comma inside the family name
+		{"Cher", ""},
+		{"", "Madonna"},
+		{"Given", "Family (renamed)"},
+	} {
+		name, sortable := canvasNames(lms.User{GivenName: tc.given, FamilyName: tc.family})
+		g, f := splitName(name, sortable)
+		if tc.given == "" {
+			// Canvas cannot tell a lone family name from a lone given
+			// name; it reads back as a given name.
+			assert.Equal(t, tc.family, g)
+			assert.Empty(t, f)
+			continue
+		}
+		assert.Equal(t, tc.given, g, "%q / %q", name, sortable)
+		assert.Equal(t, tc.family, f, "%q / %q", name, sortable)
+	}
+}
+
+func TestSplitNameOfUsersMadeByHand(t *testing.T) {
+	for _, tc := range []struct{ name, sortable, given, family string }{
+		{"Ada King Lovelace", "Lovelace, Ada King", "Ada King", "Lovelace"},
+		{"Ada Lovelace", "", "Ada", "Lovelace"},
+		{"Prof. Ada Lovelace", "Lovelace, Ada", "Ada", "Lovelace"}, // name disagrees: sortable wins
+		{"admin", "admin", "admin", ""},
+		{"", "", "", ""},
+	} {
+		g, f := splitName(tc.name, tc.sortable)
+		assert.Equal(t, tc.given, g, "%q / %q", tc.name, tc.sortable)
+		assert.Equal(t, tc.family, f, "%q / %q", tc.name, tc.sortable)
+	}
+}
+
+func TestKindOf(t *testing.T) {
+	for _, tc := range []struct {
+		types []string
+		want  lms.AssessmentKind
+	}{
+		{[]string{"online_quiz"}, lms.KindQuiz},
+		{[]string{"discussion_topic"}, lms.KindOther},
+		{[]string{"online_upload", "online_text_entry"}, lms.KindAssignment},
+		{[]string{"external_tool"}, lms.KindAssignment},
+		{nil, lms.KindAssignment},
+	} {
+		assert.Equal(t, tc.want, kindOf(&canvas.Assignment{SubmissionTypes: tc.types}), "%q", tc.types)
+	}
+}
+
+func TestStatusAndRoleMapping(t *testing.T) {
+	for state, want := range map[string]lms.Status{
+		"active": lms.StatusActive, "invited": lms.StatusActive, "creation_pending": lms.StatusActive,
+		"inactive": lms.StatusInactive, "rejected": lms.StatusInactive,
+		"completed": lms.StatusCompleted, "deleted": lms.StatusDeleted,
+	} {
+		got, ok := statusOf(state)
+		assert.True(t, ok, state)
+		assert.Equal(t, want, got, state)
+	}
+	_, ok := statusOf("frozen")
+	assert.False(t, ok)
+	for r, typ := range roleTypes {
+		got, ok := roleOf(typ)
+		assert.True(t, ok)
+		assert.Equal(t, r, got)
+	}
+	_, ok = roleOf("StudentViewEnrollment")
+	assert.False(t, ok)
+	for _, task := range []canvas.EnrollmentTask{canvas.TaskConclude, canvas.TaskDelete, canvas.TaskInactivate} {
+		assert.NotEmpty(t, taskState(task))
+	}
+}
