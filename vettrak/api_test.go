@@ -612,7 +612,7 @@ func TestDecodeErrorsNameTheRecord(t *testing.T) {
 		{"soap 1.2", 200, `<soap12:Envelope xmlns:soap12="http://www.w3.org/2003/05/soap-envelope"><soap12:Body/></soap12:Envelope>`, "Envelope"},
 		{"other response", 200, respond("GetResultTypes", okAuth), "GetResultTypesResponse"},
 		{"missing result", 200, respond("GetLMSNewOccurrences", ``), "GetLMSNewOccurrencesResult/Auth"},
-		{"latin-1", 200, `<?xml version="1.0" encoding="ISO-8859-1"?>` + respond("GetLMSNewOccurrences", okAuth)[38:], ""},
+		{"shift-jis", 200, `<?xml version="1.0" encoding="Shift_JIS"?>` + respond("GetLMSNewOccurrences", okAuth)[38:], ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -634,6 +634,24 @@ func TestDecodeErrorsNameTheRecord(t *testing.T) {
 		assert.Equal(t, "soap:Client", fe.Code)
 		assert.Equal(t, "nope", fe.String)
 	})
+}
+
+func TestSingleByteCharsetsAreConverted(t *testing.T) {
+	for _, enc := range []string{"ISO-8859-1", "windows-1252"} {
+		t.Run(enc, func(t *testing.T) {
+			// "Zoë" and "€" in the declared charset.
+			body := `<?xml version="1.0" encoding="` + enc + `"?>` + respond("GetClientDetails", okAuth+"<ClieDetail><Clie_Code>C1</Clie_Code><Clie_Given>Zo\xeb</Clie_Given><Clie_Surname>\x80uro</Clie_Surname></ClieDetail>")[38:]
+			api, _ := cannedAPI(t, func(string, []byte) (int, string) { return 200, body })
+			c, err := api.ClientDetails(t.Context(), "C1")
+			require.NoError(t, err)
+			assert.Equal(t, "Zoë", c.GivenName)
+			if enc == "windows-1252" {
+				assert.Equal(t, "€uro", c.Surname)
+			} else {
+				assert.Equal(t, "\u0080uro", c.Surname)
+			}
+		})
+	}
 }
 
 func TestStatsSplitReadsAndWrites(t *testing.T) {

@@ -103,6 +103,9 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	if resp.StatusCode >= 400 {
 		return nil, a.failure(op, resp, body)
 	}
+	if body, err = toUTF8(body); err != nil {
+		return nil, &DecodeError{Op: op, Err: err}
+	}
 	if ci != nil {
 		ci.delivered.Store(true)
 		if rec, err := validate(body, op, ci.schema); err != nil {
