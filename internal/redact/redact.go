@@ -43,6 +43,18 @@ func (s *Secrets) Add(secrets ...string) {
 	slices.SortFunc(s.values, func(a, b string) int { return len(b) - len(a) })
 }
 
+// Remove forgets secrets added earlier (in all their forms), e.g. a token
+// that has been replaced, so a long-lived set does not grow without bound.
+func (s *Secrets) Remove(secrets ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, v := range secrets {
+		for _, form := range []string{v, xmlEscape(v), url.QueryEscape(v), url.PathEscape(v)} {
+			s.values = slices.DeleteFunc(s.values, func(x string) bool { return x == form })
+		}
+	}
+}
+
 // String returns in with every registered secret replaced by Mask.
 func (s *Secrets) String(in string) string {
 	if s == nil {

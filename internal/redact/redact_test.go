@@ -38,3 +38,11 @@ func TestHandlerRedactsMessagesAndAttrs(t *testing.T) {
 	assert.Contains(t, out, Mask)
 	assert.Contains(t, out, "n=3")
 }
+
+func TestRemoveForgetsASecret(t *testing.T) {
+	var s Secrets
+	s.Add("old-token&<>", "new-token&<>")
+	s.Remove("old-token&<>")
+	assert.Equal(t, "old-token&<> "+Mask, s.String("old-token&<> new-token&<>"))
+	assert.Equal(t, Mask, s.String("new-token&amp;&lt;&gt;"))
+}
