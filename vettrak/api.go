@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -56,7 +57,13 @@ type API struct {
 
 	loginMu sync.Mutex // one login at a time
 	sess    atomic.Pointer[session]
+	masked  []string // tokens registered with secrets, oldest first (under loginMu)
 }
+
+// keepMasked is how many recent tokens stay masked; older ones are dead
+// (a token lives 60 idle minutes) and are dropped so that a long-running
+// client's secret set stays small.
+const keepMasked = 4
 
 // session is a logged-in token. Sessions are immutable except lastUsed.
 type session struct {
@@ -227,6 +234,11 @@ func (a *API) loginLocked(ctx context.Context) (*session, error) {
 		return nil, &DecodeError{Op: op, Record: op + "Result/Token", Err: errors.New("status 1 without a token")}
 	}
 	a.secrets.Add(auth.Token)
+	a.masked = append(a.masked, auth.Token)
+	if n := len(a.masked) - keepMasked; n > 0 {
+		a.secrets.Remove(a.masked[:n]...)
+		a.masked = slices.Delete(a.masked, 0, n)
+	}
 	s := &session{token: auth.Token, userID: auth.ID, identifier: auth.Identifier, tokenType: auth.TokenType, message: auth.StatusMessage}
 	a.touch(s)
 	a.sess.Store(s)
