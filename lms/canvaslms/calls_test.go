@@ -150,8 +150,8 @@ func TestReadEvidenceCallsDoNotGrowWithLearners(t *testing.T) {
 }
 
 // 500 users are found by listing the account (5 pages of 100), not by
-// 500 GETs; once the listing has measured the account, a handful of users
-// are fetched one by one again, because that is cheaper.
+// 500 GETs; once the listing has measured the account, up to 10 users
+// (5 pages, each weighing two GETs) are fetched one by one again.
 func TestReadUsersListsManyAndMeasures(t *testing.T) {
 	l, srv := newLMS(t)
 	var ids []string
@@ -174,8 +174,8 @@ func TestReadUsersListsManyAndMeasures(t *testing.T) {
 		n    int
 		want map[string]int
 	}{
-		{5, map[string]int{"GET users/{id}": 5}},          // 5 GETs cost no more than 5 pages
-		{6, map[string]int{"GET accounts/{id}/users": 5}}, // 6 GETs would
+		{10, map[string]int{"GET users/{id}": 10}},         // 10 GETs cost no more than 5 pages (a page weighs 2)
+		{11, map[string]int{"GET accounts/{id}/users": 5}}, // 11 GETs would
 	} {
 		srv.ResetCalls()
 		us, err = l.ReadUsers(t.Context(), ids[:tc.n])

@@ -65,7 +65,8 @@ const (
 	// DefaultUserListThreshold is how many users a lookup needs before it
 	// lists the account's users instead of fetching each one, until a
 	// listing has measured the account. A listing returns 100 users a
-	// page, so 20 breaks even on an account of 2,000 users.
+	// page and a page costs about two GETs (BenchmarkReadUsers), so 20
+	// breaks even on an account of 1,000 users.
 	DefaultUserListThreshold = 20
 )
 
@@ -159,7 +160,7 @@ func WithUnenrolTask(s lms.Status, task canvas.EnrollmentTask) Option {
 // lists the account's users instead of fetching each one (default
 // DefaultUserListThreshold). It holds until a listing has measured the
 // account; from then on a lookup lists only when that is cheaper than one
-// request per user. A threshold of 1 always lists; a very large one never
+// request per user, a page counting as two requests. A threshold of 1 always lists; a very large one never
 // does.
 func WithUserListThreshold(n int) Option {
 	return func(c *config) error {
