@@ -207,10 +207,10 @@ type OccurrenceQuery struct {
 	Overlap      bool
 	IncludeUnits bool
 	IncludeStaff bool
-	// IncludeFull also returns occurrences without vacancies (VETtrak's
-	// includeFull). The default, false, is VETtrak's web-enrolment view;
-	// syncs usually want true.
-	IncludeFull bool
+	// ExcludeFull leaves out occurrences without vacancies, VETtrak's
+	// web-enrolment view. The zero value sends includeFull=true, so a sync
+	// sees every occurrence.
+	ExcludeFull bool
 }
 
 // SearchOccurrences lists occurrences by programme, dates and location
@@ -226,7 +226,7 @@ func (a *API) SearchOccurrences(ctx context.Context, q OccurrenceQuery) ([]Occur
 		EndDate:      a.xsdPtr(&q.End),
 		OverlapDates: q.Overlap,
 		LocationCode: q.LocationCode,
-		IncludeFull:  &q.IncludeFull,
+		IncludeFull:  ptr(!q.ExcludeFull),
 	}
 	if q.ProgrammeID != nil {
 		id, err := id32(op, "ProgrammeID", *q.ProgrammeID)

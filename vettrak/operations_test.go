@@ -82,18 +82,18 @@ func TestSearchOccurrences(t *testing.T) {
 		StartDate: time.Date(2026, 9, 1, 0, 0, 0, 0, syd), EndDate: time.Date(2026, 9, 30, 0, 0, 0, 0, syd), LocationCode: "MEL", Vacancies: &vac})
 	require.NoError(t, err)
 
-	all, err := api.SearchOccurrences(ctx, vettrak.OccurrenceQuery{IncludeFull: true})
+	all, err := api.SearchOccurrences(ctx, vettrak.OccurrenceQuery{})
 	require.NoError(t, err)
 	assert.Len(t, all, 3)
 	assert.Nil(t, all[0].Units)
 
-	open, err := api.SearchOccurrences(ctx, vettrak.OccurrenceQuery{})
+	open, err := api.SearchOccurrences(ctx, vettrak.OccurrenceQuery{ExcludeFull: true})
 	require.NoError(t, err)
-	assert.Len(t, open, 2, "without IncludeFull, full occurrences are left out")
+	assert.Len(t, open, 2, "full occurrences are left out")
 
 	term2, err := api.SearchOccurrences(ctx, vettrak.OccurrenceQuery{
 		Start: time.Date(2026, 4, 1, 0, 0, 0, 0, syd), End: time.Date(2026, 5, 1, 0, 0, 0, 0, syd),
-		IncludeUnits: true, IncludeStaff: true, IncludeFull: true,
+		IncludeUnits: true, IncludeStaff: true,
 	})
 	require.NoError(t, err)
 	require.Len(t, term2, 1)
@@ -102,13 +102,13 @@ func TestSearchOccurrences(t *testing.T) {
 	assert.Len(t, term2[0].Staff, 2)
 
 	overlap, err := api.SearchOccurrences(ctx, vettrak.OccurrenceQuery{
-		Start: time.Date(2026, 3, 1, 0, 0, 0, 0, syd), End: time.Date(2026, 3, 2, 0, 0, 0, 0, syd), Overlap: true, IncludeFull: true,
+		Start: time.Date(2026, 3, 1, 0, 0, 0, 0, syd), End: time.Date(2026, 3, 2, 0, 0, 0, 0, syd), Overlap: true,
 	})
 	require.NoError(t, err)
 	assert.Equal(t, []int64{vettraktest.WalkthroughTerm1}, codesInt(overlap))
 
 	pid := vettraktest.WalkthroughProgrammeID
-	mel, err := api.SearchOccurrences(ctx, vettrak.OccurrenceQuery{ProgrammeID: &pid, LocationCode: "MEL", IncludeFull: true, IncludeUnits: true})
+	mel, err := api.SearchOccurrences(ctx, vettrak.OccurrenceQuery{ProgrammeID: &pid, LocationCode: "MEL", IncludeUnits: true})
 	require.NoError(t, err)
 	require.Equal(t, []int64{full.ID}, codesInt(mel))
 	assert.Equal(t, []vettrak.Unit{}, mel[0].Units, "asked for and empty")
