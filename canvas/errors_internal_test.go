@@ -92,3 +92,14 @@ func TestErrorMatchesSentinels(t *testing.T) {
 		})
 	}
 }
+
+func BenchmarkParseErrorBody(b *testing.B) {
+	body := []byte(`{"errors":{"user":{"pseudonyms":[{"attribute":"pseudonyms","message":"is invalid","type":"invalid"}]},"pseudonym":{"unique_id":[{"attribute":"unique_id","message":"ID already in use for this account and authentication provider","type":"taken"}]},"observee":{},"pairing_code":{},"recaptcha":null}}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		_, fields, _ := parseErrorBody(body)
+		if len(fields) != 2 {
+			b.Fatal(len(fields))
+		}
+	}
+}

@@ -129,15 +129,15 @@ func (s SISGroupCategory) String() string { return s.groupCategoryRef() }
 // String returns the form Canvas reads in paths and ID parameters.
 func (s SISTerm) String() string { return s.termRef() }
 
-type selfRef struct{}
+type selfRef string
 
-func (selfRef) accountRef() string { return "self" }
-func (selfRef) userRef() string    { return "self" }
-func (selfRef) String() string     { return "self" }
+func (s selfRef) accountRef() string { return string(s) }
+func (s selfRef) userRef() string    { return string(s) }
+func (s selfRef) String() string     { return string(s) }
 
 // Self is the token's own user (as a UserRef) or the domain's root account
 // (as an AccountRef).
-var Self selfRef
+const Self selfRef = "self"
 
 // EscapeSegment escapes one path segment the way Canvas documents for SIS
 // IDs: UTF-8, then every byte other than ASCII letters, digits, "-", "_",

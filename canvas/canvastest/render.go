@@ -230,26 +230,28 @@ func (s *Server) countStudents(courseID, sectionID int64) int {
 	return n
 }
 
-// Base role IDs. Real Canvas installs number their built-in roles
-// differently; these are the fake's.
-var baseRoles = [...]struct {
-	typ string
-	id  int64
-}{{"StudentEnrollment", 3}, {"TeacherEnrollment", 4}, {"TaEnrollment", 5}, {"DesignerEnrollment", 6}, {"ObserverEnrollment", 7}}
-
+// roleID returns the fake's ID for a base role. Real Canvas installs
+// number their built-in roles differently.
 func roleID(typ string) int64 {
-	for _, r := range baseRoles {
-		if r.typ == typ {
-			return r.id
-		}
+	switch typ {
+	case "StudentEnrollment":
+		return 3
+	case "TeacherEnrollment":
+		return 4
+	case "TaEnrollment":
+		return 5
+	case "DesignerEnrollment":
+		return 6
+	case "ObserverEnrollment":
+		return 7
 	}
 	return 0
 }
 
 func typeForRoleID(id int64) string {
-	for _, r := range baseRoles {
-		if r.id == id {
-			return r.typ
+	for _, t := range []string{"StudentEnrollment", "TeacherEnrollment", "TaEnrollment", "DesignerEnrollment", "ObserverEnrollment"} {
+		if roleID(t) == id {
+			return t
 		}
 	}
 	return ""
