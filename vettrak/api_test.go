@@ -381,6 +381,15 @@ func TestSingleElementAndOmittedElements(t *testing.T) {
 	assert.Equal(t, time.Date(2026, 3, 2, 9, 0, 0, 0, api.Location()), got[0].StartDate)
 }
 
+func TestNullListItemsAreSkipped(t *testing.T) {
+	api, _ := cannedAPI(t, func(op string, _ []byte) (int, string) {
+		return 200, respond(op, okAuth+`<OccuList><TOccu xsi:nil="true" /><TOccu><ID>5</ID></TOccu></OccuList>`)
+	})
+	got, err := api.LMSNewOccurrences(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, []int64{5}, codesInt(got))
+}
+
 func TestTimeZoneOption(t *testing.T) {
 	perth, err := time.LoadLocation("Australia/Perth")
 	require.NoError(t, err)

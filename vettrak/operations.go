@@ -134,7 +134,9 @@ func (a *API) occurrences(list *vtsoap.ArrayOfTOccu) []Occurrence {
 		return out
 	}
 	for _, o := range list.TOccu {
-		if o != nil {
+		// <TOccu xsi:nil="true"/> (a null list item) decodes with no base
+		// fields; it is not a record.
+		if o != nil && o.TEnro != nil {
 			out = append(out, a.occurrence(o))
 		}
 	}
@@ -260,7 +262,7 @@ func (a *API) SearchOccurrences(ctx context.Context, q OccurrenceQuery) ([]Occur
 	out := []Occurrence{}
 	if l := r.SearchWebOccurrencesResult.OccuExtendedList; l != nil {
 		for _, ox := range l.TOccuExtended {
-			if ox != nil {
+			if ox != nil && ox.OccurrenceDetail != nil && ox.OccurrenceDetail.TEnro != nil {
 				out = append(out, a.extended(ox, q.IncludeUnits, q.IncludeStaff))
 			}
 		}
@@ -336,7 +338,7 @@ func (a *API) enrolments(list *vtsoap.ArrayOfTClieEnro, occurrenceID int64) []En
 		return out
 	}
 	for _, e := range list.TClieEnro {
-		if e != nil {
+		if e != nil && e.TEnro != nil {
 			out = append(out, a.enrolment(e, occurrenceID))
 		}
 	}

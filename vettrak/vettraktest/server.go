@@ -141,7 +141,8 @@ func newServer(opts ...Option) *Server {
 	return s
 }
 
-// URL is the VT_API.asmx endpoint to give vettrak.New.
+// URL is the VT_API.asmx endpoint to give vettrak.New; empty for a server
+// made with Handler, which has no listener of its own.
 func (s *Server) URL() string { return s.url }
 
 // Credentials are the dataset's default API login.
