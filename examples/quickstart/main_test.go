@@ -24,6 +24,7 @@ func TestQuickstart(t *testing.T) {
 		`learners: John Smith, Julie Nguyen`,
 		`learners: Bob Brown, Barbara Jones`,
 		`ok   Connected to VETtrak`,
+		`ok   connected to http://127.0.0.1:`,
 		// the plan, as a table with reasons
 		`made by hand: adopt it by giving it a SIS ID`,
 		`create_group     group "Term 1"`,
@@ -52,6 +53,7 @@ func TestQuickstart(t *testing.T) {
 		assert.Regexp(t, regexp.MustCompile(re), got)
 	}
 	assert.NotContains(t, got, vettraktest.DefaultCredentials().Password, "the VETtrak password never prints")
+	assert.NotContains(t, got, "fake~", "the Canvas token never prints")
 	assert.NotContains(t, got, "Failures: 1")
 }
 

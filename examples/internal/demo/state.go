@@ -6,31 +6,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/vtsync/vtsync/lms"
 )
-
-// LMS is the LMS side of a demo: the lms.LMS the Syncer drives, plus what
-// people do in the LMS by hand (make a course, set and grade work,
-// complete modules), which no sync does.
-type LMS interface {
-	lms.LMS
-	// Describe says in one line what the LMS is and where.
-	Describe() string
-	// CourseByHand makes a course as a person would: no SIS ID.
-	CourseByHand(ctx context.Context, name, code string) error
-	// AddAssessment adds a published, points-graded assignment to a
-	// course and returns its LMS ID.
-	AddAssessment(ctx context.Context, courseSISID, title string, points float64) (string, error)
-	// Grade records a learner's submission of an assessment, graded.
-	Grade(ctx context.Context, assessmentID, userSISID string, score float64, at time.Time) error
-	// Progress records how many of a course's modules a learner has
-	// completed, and when they were first and last active.
-	Progress(ctx context.Context, courseSISID, userSISID string, done, total int, first, last time.Time) error
-	// Close releases the LMS (stops a fake server).
-	Close()
-}
 
 // LMSState prints every course the LMS holds with a SIS ID: its sections,
 // groups and who is in them, then the users.
