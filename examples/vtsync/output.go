@@ -1,0 +1,307 @@
+package main
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/vtsync/vtsync/mapping"
+	vtsync "github.com/vtsync/vtsync/sync"
+)
+
+// Outcome statuses in the JSON report.
+const (
+	statusOK          = "ok"
+	statusFailures    = "failures"
+	statusHeld        = "held"
+	statusError       = "error"
+	statusInterrupted = "interrupted"
+)
+
+// outcome is the JSON document --report writes: what a command did, for
+// monitoring. It holds no secrets (everything written passes through the
+// secrets filter as well).
+type outcome struct {
+	Command  string `json:"command"`
+	Provider string `json:"provider,omitempty"`
+	// Status is ok, failures, held, error or interrupted; ExitCode is the
+	// process's exit code.
+	Status   string    `json:"status"`
+	ExitCode int       `json:"exit_code"`
+	Error    string    `json:"error,omitempty"`
+	DryRun   bool      `json:"dry_run,omitempty"`
+	At       time.Time `json:"at"`
+	// Run numbers the runs of `vtsync schedule`.
+	Run    int                 `json:"run,omitempty"`
+	Check  *vtsync.CheckReport `json:"check,omitempty"`
+	Plan   *planSummary        `json:"plan,omitempty"`
+	Report *vtsync.Report      `json:"report,omitempty"`
+}
+
+// planSummary is a plan in counts, for reports; the full plan is
+// `vtsync plan --format json` or --out.
+type planSummary struct {
+	CreatedAt   time.Time             `json:"created_at"`
+	Workflow    mapping.Workflow      `json:"workflow"`
+	Operations  int                   `json:"operations"`
+	Counts      map[vtsync.OpKind]int `json:"counts"`
+	Unchanged   map[string]int        `json:"unchanged,omitempty"`
+	Observed    map[string]int        `json:"observed,omitempty"`
+	Holds       []vtsync.Hold         `json:"holds,omitempty"`
+	Conflicts   int                   `json:"conflicts"`
+	Deferred    int                   `json:"deferred"`
+	Diagnostics map[string]int        `json:"diagnostics,omitempty"`
+}
+
+func summarise(p *vtsync.Plan) *planSummary {
+	if p == nil {
+		return nil
+	}
+	return &planSummary{
+		CreatedAt: p.CreatedAt, Workflow: p.Workflow, Operations: len(p.Ops), Counts: p.Counts(),
+		Unchanged: p.Unchanged, Observed: p.Observed, Holds: p.Holds,
+		Conflicts: len(p.Conflicts), Deferred: len(p.Deferred), Diagnostics: diagnosticCounts(p.Diagnostics),
+	}
+}
+
+func diagnosticCounts(ds []mapping.Diagnostic) map[string]int {
+	if len(ds) == 0 {
+		return nil
+	}
+	out := map[string]int{}
+	for _, d := range ds {
+		out[d.Severity.String()]++
+	}
+	return out
+}
+
+func statusOf(code int) string {
+	switch code {
+	case exitOK:
+		return statusOK
+	case exitFailures:
+		return statusFailures
+	case exitHeld:
+		return statusHeld
+	case exitInterrupted:
+		return statusInterrupted
+	}
+	return statusError
+}
+
+// writeReport writes the outcome to --report, if set, through a temporary
+// file, so a monitor never reads half a report.
+func (a *app) writeReport(o *outcome) error {
+	if a.opts.report == "" {
+		return nil
+	}
+	o.Command = a.command
+	if a.cfg != nil {
+		o.Provider = a.cfg.file.Provider
+	}
+	o.Status = statusOf(o.ExitCode)
+	o.DryRun = a.opts.dryRun
+	if o.At.IsZero() {
+		o.At = time.Now()
+	}
+	b, err := json.MarshalIndent(o, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = []byte(a.secrets.String(string(b)) + "\n")
+	dir := filepath.Dir(a.opts.report)
+	tmp, err := os.CreateTemp(dir, ".vtsync-report-*")
+	if err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write report: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), a.opts.report); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return nil
+}
+
+// finish writes the report file and returns the exit code; a report that
+// cannot be written turns success into exit 1, since monitoring relies on
+// it.
+func (a *app) finish(o *outcome) int {
+	a.console.endProgress()
+	if err := a.writeReport(o); err != nil {
+		fmt.Fprintf(a.console, "vtsync %s: %s\n", a.command, a.secrets.String(err.Error()))
+		if o.ExitCode == exitOK {
+			return exitFailures
+		}
+	}
+	return o.ExitCode
+}
+
+// errorOutcome is the outcome of a command stopped by err.
+func (a *app) errorOutcome(ctxCode int, err error) *outcome {
+	return &outcome{ExitCode: ctxCode, Error: a.secrets.String(err.Error())}
+}
+
+// printJSON writes v indented to stdout.
+func (a *app) printJSON(v any) {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		fmt.Fprintf(a.console, "vtsync %s: %v\n", a.command, err)
+		return
+	}
+	a.stdout.Write(append(b, '\n'))
+}
+
+// printPlan writes a plan as a table: one line per operation, then the
+// totals, holds, conflicts and diagnostics.
+func printPlan(w io.Writer, p *vtsync.Plan, only func(vtsync.OpKind) bool) {
+	var ops []vtsync.Op
+	for _, op := range p.Ops {
+		if only == nil || only(op.Kind) {
+			ops = append(ops, op)
+		}
+	}
+	fmt.Fprintf(w, "Plan (%s workflow, %s): %d operations\n", p.Workflow, p.CreatedAt.Format(time.DateTime), len(ops))
+	if len(p.Observed) > 0 {
+		fmt.Fprintf(w, "Observed: %s\n", countList(p.Observed))
+	}
+	if len(ops) > 0 {
+		fmt.Fprintln(w)
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "OPERATION\tTARGET\tREASON")
+		for _, op := range ops {
+			target := strings.TrimPrefix(op.Key, string(op.Kind)+":")
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", op.Kind, oneLine(target), oneLine(op.Reason))
+		}
+		tw.Flush()
+		fmt.Fprintln(w)
+	}
+	counts := map[string]int{}
+	for _, op := range ops {
+		counts[string(op.Kind)]++
+	}
+	fmt.Fprintf(w, "Changes:   %s\n", countList(counts))
+	if len(p.Unchanged) > 0 {
+		fmt.Fprintf(w, "Unchanged: %s\n", countList(p.Unchanged))
+	}
+	if len(p.Deferred) > 0 {
+		fmt.Fprintf(w, "Deferred:  %d (waiting out a retry backoff after earlier failures)\n", len(p.Deferred))
+	}
+	printHolds(w, p.Holds)
+	printConflicts(w, p.Conflicts)
+	printDiagnostics(w, p.Diagnostics)
+}
+
+func printHolds(w io.Writer, holds []vtsync.Hold) {
+	for _, h := range holds {
+		fmt.Fprintf(w, "HOLD: %s: review the plan, then rerun with --allow-holds\n", h)
+	}
+}
+
+// maxListed bounds the conflicts and diagnostics listed in text output;
+// the JSON output and --report carry them all.
+const maxListed = 20
+
+func printConflicts(w io.Writer, cs []mapping.Conflict) {
+	for i, c := range cs {
+		if i == maxListed {
+			fmt.Fprintf(w, "... and %d more conflicts (see --format json)\n", len(cs)-i)
+			break
+		}
+		fmt.Fprintf(w, "REVIEW: enrolment %d unit %s (%s): %s\n", c.EnrolmentID, c.UnitCode, c.Kind, oneLine(c.Reason))
+	}
+}
+
+func printDiagnostics(w io.Writer, ds []mapping.Diagnostic) {
+	var shown []mapping.Diagnostic
+	for _, d := range ds {
+		if d.Severity >= mapping.SeverityWarning {
+			shown = append(shown, d)
+		}
+	}
+	if counts := diagnosticCounts(ds); len(counts) > 0 {
+		fmt.Fprintf(w, "Diagnostics: %s\n", countList(counts))
+	}
+	slices.SortStableFunc(shown, func(a, b mapping.Diagnostic) int { return cmp.Compare(b.Severity, a.Severity) })
+	for i, d := range shown {
+		if i == maxListed {
+			fmt.Fprintf(w, "  ... and %d more (see --format json)\n", len(shown)-i)
+			break
+		}
+		fmt.Fprintf(w, "  %s\n", oneLine(d.String()))
+	}
+}
+
+// printRunReport writes a run's report in words.
+func printRunReport(w io.Writer, what string, r *vtsync.Report) {
+	state := "finished"
+	if r.Cancelled {
+		state = "interrupted"
+	}
+	fmt.Fprintf(w, "%s %s in %.1fs: %d planned, %d LMS changes, %d failures\n",
+		what, state, r.Seconds, r.Planned, r.Changes(), len(r.Failures))
+	fmt.Fprintf(w, "  created    %s\n", countList(r.Created))
+	fmt.Fprintf(w, "  updated    %s\n", countList(r.Updated))
+	fmt.Fprintf(w, "  removed    %s\n", countList(r.Removed))
+	fmt.Fprintf(w, "  unchanged  %s\n", countList(r.Unchanged))
+	fmt.Fprintf(w, "  VETtrak    %d results written, %d comments written, %d marked transferred\n",
+		r.ResultsWritten, r.CommentsWritten, r.Marked)
+	if len(r.Deferred) > 0 {
+		fmt.Fprintf(w, "  deferred   %d (waiting out a retry backoff)\n", len(r.Deferred))
+	}
+	for i, f := range r.Failures {
+		if i == maxListed {
+			fmt.Fprintf(w, "... and %d more failures (see --report)\n", len(r.Failures)-i)
+			break
+		}
+		retry := ""
+		if f.NextRetry != nil {
+			retry = fmt.Sprintf(" (attempt %d; next retry after %s)", f.Attempts, f.NextRetry.Format(time.DateTime))
+		}
+		fmt.Fprintf(w, "FAILED: %s %s: %s%s\n", f.Kind, f.Key, oneLine(f.Error), retry)
+	}
+	if len(r.Skipped) > 0 {
+		fmt.Fprintf(w, "SKIPPED: %d operations (what they depend on failed)\n", len(r.Skipped))
+	}
+	printHolds(w, r.Holds)
+	printConflicts(w, r.Conflicts)
+	printDiagnostics(w, r.Diagnostics)
+}
+
+// countList renders counts as "group 2, user 6", sorted, or "-".
+func countList[K ~string](m map[K]int) string {
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if m[k] != 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
+		}
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// oneLine keeps hostile or multi-line text (names from VETtrak, LMS error
+// bodies) on one line, so it cannot forge lines of output.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == 0x85 || r == 0x2028 || r == 0x2029 {
+			return ' '
+		}
+		return r
+	}, s)
+}
