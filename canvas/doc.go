@@ -28,6 +28,20 @@
 // ErrUnauthorized, ErrForbidden, ErrThrottled, ErrSISIDTaken, ...) with
 // errors.Is. The access token never appears in errors or logs.
 //
+// Stats().ByOp keys ("GET courses/{id}/enrollments") match the endpoint keys
+// of canvastest.Server.Calls, so tests can compare both sides.
+//
+// # Unconfirmed behaviour
+//
+// The reference notes mark some Canvas facts as not yet confirmed from
+// source; the client follows the best evidence and says so where it
+// matters: the bulk_user_progress element shape (BulkUserProgress), the
+// login update parameters (UpdateLogin), the group update path
+// (GroupsService.Update), the grade strings of pass/fail assignments, and
+// whether every endpoint accepts JSON bodies (the client sends Rails-style
+// form bodies, which every endpoint accepts). Pin them with a recorded
+// response from a real Canvas before relying on them.
+//
 // Package canvas/canvastest is an in-process fake Canvas server for tests
 // and examples.
 package canvas

@@ -16,6 +16,15 @@
 // faults (InjectFault) and count calls (Calls, CallLog). All methods are
 // safe to call while the server is serving.
 //
-// Where the reference marks Canvas behaviour as unconfirmed, the fake's
-// choice is documented on the method that implements it.
+// Calls keys ("GET courses/{id}/enrollments") are the same as the keys of
+// the client's Stats().ByOp.
+//
+// Where the reference marks Canvas behaviour as unconfirmed, the fake makes
+// a documented choice: bulk_user_progress answers like user progress; SIS
+// import diffing compares rows by key rather than whole files; row-level
+// SIS import messages are the fake's own wording where the reference gives
+// none; a literal "." in a path is not read as a Rails format suffix
+// (only a trailing ".json" is), so the fake is more lenient than Canvas
+// may be about unescaped dots. Base role IDs (3 student … 7 observer) are
+// the fake's own.
 package canvastest
