@@ -161,7 +161,7 @@ func (a *API) OccurrenceDetails(ctx context.Context, occurrenceID int64) (*Occur
 		return nil, err
 	}
 	ox := r.GetOccurrenceExtendedDetailsResult.OccuExtended
-	if ox == nil || ox.OccurrenceDetail == nil {
+	if ox == nil || ox.OccurrenceDetail == nil || ox.OccurrenceDetail.TEnro == nil {
 		return nil, &DecodeError{Op: opGetOccurrenceExtendedDetails, Record: "OccuExtended/OccurrenceDetail", Err: errMissingResult}
 	}
 	o := a.extended(ox, true, true)
