@@ -68,6 +68,10 @@ const (
 	// page and a page costs about two GETs (BenchmarkReadUsers), so 20
 	// breaks even on an account of 1,000 users.
 	DefaultUserListThreshold = 20
+	// DefaultConcurrency is how many courses ReadState reads at once: the
+	// canvas client's default cap on requests in flight, which Canvas
+	// documents as unlikely to be throttled.
+	DefaultConcurrency = 2
 )
 
 type config struct {
@@ -78,6 +82,7 @@ type config struct {
 	tasks          map[lms.Status]canvas.EnrollmentTask
 	logger         *slog.Logger
 	usersThreshold int
+	concurrency    int
 }
 
 // Option configures an LMS. Options validate their input; New returns the
@@ -172,6 +177,19 @@ func WithUserListThreshold(n int) Option {
 	}
 }
 
+// WithConcurrency sets how many courses ReadState reads at once (default
+// DefaultConcurrency). The canvas client's own in-flight cap
+// (canvas.WithMaxInFlight) still bounds the requests.
+func WithConcurrency(n int) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("canvaslms: WithConcurrency: %d is not positive", n)
+		}
+		c.concurrency = n
+		return nil
+	}
+}
+
 // WithLogger sends debug logs (lookup strategy, skipped records) to l.
 // The default discards them.
 func WithLogger(l *slog.Logger) Option {
@@ -201,6 +219,7 @@ func New(c *canvas.Client, opts ...Option) (*LMS, error) {
 			lms.StatusDeleted:   canvas.TaskDelete,
 		},
 		usersThreshold: DefaultUserListThreshold,
+		concurrency:    DefaultConcurrency,
 	}
 	for _, o := range opts {
 		if o == nil {

@@ -2,8 +2,10 @@ package canvaslms
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/vtsync/vtsync/canvas"
 	"github.com/vtsync/vtsync/lms"
@@ -14,7 +16,8 @@ import (
 // most alive one wins.
 var statusRank = map[lms.Status]int{lms.StatusActive: 3, lms.StatusInactive: 2, lms.StatusCompleted: 1}
 
-// stateReader gathers one ReadState.
+// stateReader gathers one course of a ReadState; readers run
+// concurrently and are merged in the order the courses were asked for.
 type stateReader struct {
 	l  *LMS
 	st *lms.State
@@ -27,6 +30,11 @@ type stateReader struct {
 	members map[string]int // key → index in st.Memberships
 }
 
+func (l *LMS) newStateReader() *stateReader {
+	return &stateReader{l: l, st: &lms.State{}, partial: map[string]lms.User{}, sisOf: map[canvas.ID]string{},
+		enrols: map[string]int{}, members: map[string]int{}}
+}
+
 // ReadState reads each course (by SIS ID), its sections, every enrollment
 // in every state (deleted ones only to map user IDs), and in
 // GroupsAsGroups mode its groups and their memberships, then the users
@@ -34,27 +42,76 @@ type stateReader struct {
 // and groups without a SIS ID (Canvas's default section, groups made by
 // hand) are left out: nothing can address them by SIS ID. So are
 // enrollments of users without a SIS ID. Courses that do not exist are
-// left out, not errors.
+// left out, not errors. Courses are read WithConcurrency at a time.
 func (l *LMS) ReadState(ctx context.Context, courseSISIDs []string) (*lms.State, error) {
 	if err := begin(ctx); err != nil {
 		return nil, err
 	}
-	r := &stateReader{l: l, st: &lms.State{}, partial: map[string]lms.User{}, sisOf: map[canvas.ID]string{},
-		enrols: map[string]int{}, members: map[string]int{}}
+	var sisIDs []string
 	seen := map[string]bool{}
 	for _, sis := range courseSISIDs {
-		if sis == "" || seen[sis] {
-			continue
-		}
-		seen[sis] = true
-		if err := r.course(ctx, sis); err != nil {
-			return nil, err
+		if sis != "" && !seen[sis] {
+			seen[sis] = true
+			sisIDs = append(sisIDs, sis)
 		}
 	}
-	if err := r.users(ctx); err != nil {
+	readers := make([]*stateReader, len(sisIDs))
+	errs := make([]error, len(sisIDs))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sem := make(chan struct{}, l.cfg.concurrency)
+	var wg sync.WaitGroup
+	for i, sis := range sisIDs {
+		readers[i] = l.newStateReader()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				errs[i] = wrap("ReadState", "course", sis, ctx.Err())
+				return
+			}
+			defer func() { <-sem }()
+			if errs[i] = readers[i].course(ctx, sis); errs[i] != nil {
+				cancel() // the others' answers would be thrown away
+			}
+		}()
+	}
+	wg.Wait()
+	// The first failure in asking order, preferring a real cause over the
+	// cancellations it set off.
+	var first error
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			first = err
+			break
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	if first != nil {
+		return nil, first
+	}
+	all := l.newStateReader()
+	for _, r := range readers {
+		all.st.Courses = append(all.st.Courses, r.st.Courses...)
+		all.st.Sections = append(all.st.Sections, r.st.Sections...)
+		all.st.Groups = append(all.st.Groups, r.st.Groups...)
+		all.st.Enrolments = append(all.st.Enrolments, r.st.Enrolments...)
+		all.st.Memberships = append(all.st.Memberships, r.st.Memberships...)
+		all.named = append(all.named, r.named...)
+		for k, u := range r.partial {
+			if _, ok := all.partial[k]; !ok {
+				all.partial[k] = u
+			}
+		}
+	}
+	if err := all.users(ctx); err != nil {
 		return nil, err
 	}
-	return r.st, nil
+	return all.st, nil
 }
 
 func (r *stateReader) course(ctx context.Context, sis string) error {
