@@ -723,3 +723,18 @@ func TestContextCancelledBeforeLogin(t *testing.T) {
 	assert.Zero(t, srv.CallCount(""))
 	assert.True(t, errors.Is(err, context.Canceled))
 }
+
+func TestTransportOptions(t *testing.T) {
+	api, c := cannedAPI(t, func(op string, _ []byte) (int, string) { return 200, respond(op, okAuth) },
+		vettrak.WithUserAgent("acme-lms/2.0"), vettrak.WithRateLimit(1000, 1))
+	_, err := api.ResultTypes(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, "acme-lms/2.0", c.last("GetResultTypes").header.Get("User-Agent"))
+
+	slow, _ := pair(t, []vettraktest.Option{vettraktest.WithLatency(300 * time.Millisecond)},
+		vettrak.WithTimeout(50*time.Millisecond), vettrak.WithRetry(vettrak.RetryPolicy{MaxRetries: -1}))
+	_, err = slow.ResultTypes(t.Context())
+	var oe *vettrak.OperationError
+	require.ErrorAs(t, err, &oe)
+	assert.Equal(t, "GetResultTypes", oe.Op)
+}
