@@ -14,13 +14,13 @@
 // submissions (one paginated student_ids[]=all listing), module progress
 // (bulk_user_progress) and enrollments (grades and last activity).
 //
-// Users are the exception Canvas forces. Enrollments name a user's name,
+// Users are the exception. Enrollments name a user's name,
 // login and SIS ID but not their email or time zone, and package canvas
-// has no course-users listing yet (see the package's report), so user
-// details come from the user lookup [LMS.ReadUsers] uses: one GET per user
-// for a few, one listing of the account's users for many. The switch
-// point starts at [WithUserListThreshold] and, once a listing has counted
-// the account's users, follows what the listing actually cost.
+// has no course-users listing (GET courses/:id/users) yet, so user details
+// come from the user lookup [LMS.ReadUsers] uses: one GET per user for a
+// few, one listing of the root account's users for many. The switch point
+// starts at [WithUserListThreshold] and, once a listing has counted the
+// account's pages, follows what the listing actually cost.
 //
 // Groups of the lms model become Canvas groups in a group category per
 // course (the default, [GroupsAsGroups]) or Canvas sections
