@@ -24,8 +24,9 @@
 // replace the fakes with vettrak.New(yourURL, credentials) and
 // canvas.New(yourCanvasURL, token), set cfg.Scope to the dates you sync,
 // and store state with vtsync.WithStore(store.Open(dir)) so results are
-// never written twice across runs. Drop vtsync.WithClock: it pins the demo's
-// "today" so its 2026 dates tell the same story on any day.
+// never written twice across runs. The demo pins "today" to 10 July 2026
+// (demo.Setup's clock) so its 2026 dates tell the same story on any day;
+// a real Syncer uses the real clock.
 package main
 
 import (
@@ -54,10 +55,6 @@ func main() {
 	}
 }
 
-// today is the demo's fixed "now": after Term 2 has ended, so every result
-// the story records lies in the past.
-var today = time.Date(2026, 7, 10, 9, 0, 0, 0, demo.Sydney())
-
 func run(ctx context.Context, w io.Writer, args []string) error {
 	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
 	fs.SetOutput(w)
@@ -68,70 +65,43 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	p := demo.NewPrinter(w)
 	p.Title("vtsync quickstart: VETtrak to Canvas on two fake servers")
 
-	// 1. The two sides. Both fakes run in this process on local ports.
+	// 1. The two sides, both fakes in this process on local ports, and a
+	// Syncer between them: one provider's configuration, plain data.
 	p.Section("Start a fake VETtrak and a fake Canvas")
-	vt, err := demo.StartVETtrak(vettraktest.SeedWalkthrough())
-	if err != nil {
-		return err
-	}
-	defer vt.Close()
-	target, err := demo.StartCanvas()
-	if err != nil {
-		return err
-	}
-	defer target.Close()
-	// The LMS-pulls model starts from a course someone made in the LMS,
-	// whose code is the unit's national code.
-	if err := target.CourseByHand(ctx, "Introduction to Statistics", vettraktest.WalkthroughUnit); err != nil {
-		return fmt.Errorf("seed the LMS course: %w", err)
-	}
-	p.Line("VETtrak  %s", vt.Server.URL())
-	p.Line("Canvas   %s", target.Server.URL())
-	p.Blank()
-	p.Line("VETtrak holds unit %s \"Introduction to Statistics\" running twice:", vettraktest.WalkthroughUnit)
-	p.Occurrences(vt.Data())
-	p.Line("Canvas holds course %s, made by hand by a teacher, with no SIS ID yet.", vettraktest.WalkthroughUnit)
-
-	// 2. The Syncer: one provider's configuration, plain data.
 	cfg := vtsync.DefaultConfig(mapping.WorkflowOccurrenceGroups)
 	cfg.Scope.From, cfg.Scope.To = demo.Year2026()
 	cfg.Mapping.TimeZone = "Australia/Sydney" // given to the users the sync creates
-	syncer, err := vtsync.New(vt.API, target, cfg,
-		vtsync.WithProgress(p.Progress()),
-		vtsync.WithClock(func() time.Time { return today }),
-		// One call at a time: canvaslms makes a course's group category on
-		// first use, and two groups created at once both try to make it
-		// (reported; drop this line once canvaslms guards it).
-		vtsync.WithConcurrency(1),
-	)
+	// One call at a time: canvaslms makes a course's group category on
+	// first use, and two groups created at once both try to make it
+	// (reported; drop this option once canvaslms guards it).
+	env, err := demo.Start(p, vettraktest.SeedWalkthrough(), cfg, nil, vtsync.WithConcurrency(1))
 	if err != nil {
 		return err
 	}
+	defer env.Close()
+	// The LMS-pulls model starts from a course a teacher made in Canvas,
+	// whose code is the unit's national code.
+	if err := env.Canvas.CourseByHand(ctx, "Introduction to Statistics", vettraktest.WalkthroughUnit); err != nil {
+		return fmt.Errorf("seed the Canvas course: %w", err)
+	}
+	p.Line("VETtrak  %s", env.VETtrak.Server.URL())
+	p.Line("Canvas   %s", env.Canvas.Server.URL())
+	p.Blank()
+	p.Line("VETtrak holds unit %s \"Introduction to Statistics\" running twice:", vettraktest.WalkthroughUnit)
+	p.Occurrences(env.VETtrak.Data())
+	p.Line("Canvas holds course %s, made by hand by a teacher, with no SIS ID yet.", vettraktest.WalkthroughUnit)
 
 	p.Section("Connection test")
-	check, err := syncer.Check(ctx)
-	if check != nil {
-		p.Check(check)
-	}
-	if err != nil {
-		return fmt.Errorf("connection test: %w", err)
+	if err := env.Check(ctx, p); err != nil {
+		return err
 	}
 
-	// 3. Plan: a dry run. Nothing has changed on either side yet.
-	p.Section("Plan (a dry run: nothing is changed yet)")
-	plan, err := syncer.Plan(ctx)
+	// 2. Plan, a dry run that changes nothing, then apply exactly it.
+	p.Section("Plan (a dry run), then apply it")
+	rep, err := env.Sync(ctx, p)
 	if err != nil {
-		return fmt.Errorf("plan: %w", err)
+		return err
 	}
-	p.Plan(plan)
-
-	// 4. Apply exactly that plan.
-	p.Section("Apply the plan")
-	rep, err := syncer.Apply(ctx, plan)
-	if err != nil {
-		return fmt.Errorf("apply: %w", err)
-	}
-	p.Report(rep)
 	if !rep.OK() {
 		return errors.New("the first run had failures")
 	}
@@ -143,46 +113,28 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		p.Line("%s", b)
 	}
 
-	// 5. Reconcile, don't replay: a second run finds nothing to do.
+	// 3. Reconcile, don't replay: a second run finds nothing to do.
 	p.Section("Run again")
-	again, err := syncer.Plan(ctx)
-	if err != nil {
-		return fmt.Errorf("second plan: %w", err)
+	if err := env.SyncAgain(ctx, p); err != nil {
+		return err
 	}
-	p.Plan(again)
-	second, err := syncer.Apply(ctx, again)
-	if err != nil {
-		return fmt.Errorf("second apply: %w", err)
-	}
-	p.Line("Second run: %d operations, %d LMS changes, %d VETtrak writes.", second.Planned, second.Changes(),
-		second.ResultsWritten+second.CommentsWritten+second.Marked)
 
-	// 6. Learners work in the LMS. The course has four modules.
+	// 4. Learners work in Canvas.
 	p.Section("Learners work in Canvas")
-	if err := learnersWork(ctx, p, target); err != nil {
+	if err := learnersWork(ctx, p, env.Canvas); err != nil {
 		return err
 	}
 
-	// 7. Results flow back to VETtrak, once.
+	// 5. Results flow back to VETtrak, once.
 	p.Section("Report results back to VETtrak")
-	results, err := syncer.ReportResults(ctx)
-	if err != nil {
-		return fmt.Errorf("report results: %w", err)
-	}
-	p.Report(results)
-	once, err := syncer.ReportResults(ctx)
-	if err != nil {
-		return fmt.Errorf("report results again: %w", err)
-	}
-	p.Line("Reporting again writes %d results: each is written once.", once.ResultsWritten)
-
-	// 8. What landed where.
-	p.Section("What Canvas holds now")
-	if err := p.LMSState(ctx, target); err != nil {
+	if err := env.ReportResults(ctx, p); err != nil {
 		return err
 	}
-	p.Section("What VETtrak holds now")
-	p.Results(vt.Data())
+
+	// 6. What landed where.
+	if err := env.Landed(ctx, p); err != nil {
+		return err
+	}
 	p.Blank()
 	p.Line("Next: go run ./examples/groups (this workflow in depth), ./examples/unit, ./examples/module,")
 	p.Line("./examples/subject, ./examples/course, and ./examples/fakeservers to try your own tools.")

@@ -1,0 +1,94 @@
+package demo
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/vtsync/vtsync/mapping"
+	vtsync "github.com/vtsync/vtsync/sync"
+)
+
+// workflowText says in words what each workflow makes of VETtrak records.
+var workflowText = map[mapping.Workflow]string{
+	mapping.WorkflowUnit:             "each unit is a Canvas course; trainers are sections; assessors teach the whole course",
+	mapping.WorkflowModule:           "each programme is one Canvas course; each occurrence a section; assessments name their units in brackets",
+	mapping.WorkflowSubject:          "each subject (unit of study) is a Canvas course; each occurrence a section",
+	mapping.WorkflowCourse:           "each occurrence is one Canvas course, with its dates",
+	mapping.WorkflowOccurrenceGroups: "existing Canvas courses whose code is a unit's code; each occurrence is a group in them",
+}
+
+// Config prints the parts of a configuration that shape what the sync
+// makes, as a key/value table.
+func (p *Printer) Config(cfg vtsync.Config) {
+	m := cfg.Mapping
+	sis := m.SIS
+	rows := [][]string{{"workflow", fmt.Sprintf("%s: %s", m.Workflow, workflowText[m.Workflow])}}
+	switch m.Workflow {
+	case mapping.WorkflowUnit:
+		rows = append(rows, []string{"course SIS IDs", sis.UnitCourse("<unit code>") + " (or an LMS course whose code is the unit's)"})
+		if m.Sections == mapping.SectionPerTrainer {
+			rows = append(rows, []string{"sections", "one per trainer: " + sis.TrainerSection("<course>", "<staff code>")})
+		} else {
+			rows = append(rows, []string{"sections", "one per occurrence: " + sis.OccurrenceSection("<course>", 0)})
+		}
+	case mapping.WorkflowModule:
+		rows = append(rows,
+			[]string{"course SIS IDs", sis.ProgrammeCourse(0) + " (programme ID)"},
+			[]string{"sections", "one per occurrence: " + sis.OccurrenceSection("<course>", 0)})
+	case mapping.WorkflowSubject:
+		rows = append(rows,
+			[]string{"course SIS IDs", sis.SubjectCourse("<subject code>")},
+			[]string{"sections", "one per occurrence: " + sis.OccurrenceSection("<course>", 0)})
+	case mapping.WorkflowCourse:
+		rows = append(rows, []string{"course SIS IDs", sis.OccurrenceCourse(0) + " (occurrence ID)"})
+	case mapping.WorkflowOccurrenceGroups:
+		rows = append(rows,
+			[]string{"courses", "found by course code; adopted with SIS ID " + sis.UnitCourse("<unit code>")},
+			[]string{"groups", "one per occurrence in each course: " + sis.OccurrenceGroup("<course>", 0)})
+	}
+	rows = append(rows,
+		[]string{"user SIS IDs", sis.User("<client code>")},
+		[]string{"create courses", yesNo(m.CreateMissingCourses || m.Workflow != mapping.WorkflowUnit && m.Workflow != mapping.WorkflowOccurrenceGroups)},
+		[]string{"staff roles", fmt.Sprintf("%s → %s; %s → %s", strings.Join(m.Staff.Trainer, "/"), m.Staff.TrainerRole,
+			strings.Join(m.Staff.Assessor, "/"), m.Staff.AssessorRole)},
+		[]string{"logins", joinLogins(m.Login)},
+		[]string{"withdrawn", fmt.Sprintf("enrolments go %s (deleted records: %s)", m.WithdrawnStatus, m.DeletedStatus)},
+	)
+	if m.TimeZone != "" {
+		rows = append(rows, []string{"new users' zone", m.TimeZone})
+	}
+	for i, r := range cfg.Results.Rules.Rules {
+		label := ""
+		if i == 0 {
+			label = "result rules"
+		}
+		rows = append(rows, []string{label, fmt.Sprintf("%s: %s → %s (%s)", r.Ref(), r.When, r.ResultName, r.Outcome)})
+	}
+	rows = append(rows, []string{"commencement", string(cmpStr(string(cfg.Results.Commencement), "off"))})
+	if cfg.Safety.MaxRemoveShare > 0 {
+		rows = append(rows, []string{"safety", fmt.Sprintf("hold a plan removing over %.0f%% of enrolments", 100*cfg.Safety.MaxRemoveShare)})
+	}
+	p.Table([]string{"SETTING", "VALUE"}, rows)
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func cmpStr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func joinLogins(ls []mapping.LoginSource) string {
+	parts := make([]string, len(ls))
+	for i, l := range ls {
+		parts[i] = string(l)
+	}
+	return strings.Join(parts, ", then ")
+}
