@@ -38,6 +38,9 @@ const (
 // over the SDK's defaults for the workflow, so a file names only what
 // differs.
 type fileConfig struct {
+	// Comment is free text for people (JSON has no comments): a string or
+	// a list of strings. vtsync ignores it.
+	Comment any `json:"_comment,omitempty"`
 	// Provider names this provider in log lines and reports.
 	Provider string `json:"provider"`
 	// Workflow is one of mapping.Workflows().

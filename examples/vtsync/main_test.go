@@ -96,7 +96,8 @@ func (r *rig) withCanvas() *rig {
 	r.config["workflow"] = "unit"
 	r.config["lms"] = map[string]any{
 		"type":   "canvas",
-		"canvas": map[string]any{"base_url": r.canvas.URL(), "groups_as": "groups"},
+		// The client's default pace (20/s) would make the tests slow.
+		"canvas": map[string]any{"base_url": r.canvas.URL(), "groups_as": "groups", "rate_limit": 1000},
 	}
 	return r
 }
@@ -561,3 +562,37 @@ func TestScheduleNeedsASpec(t *testing.T) {
 	res = r.run("serve", "--schedule", "at 25:00")
 	assert.Equal(t, exitUsage, res.code, res)
 }
+
+// The example config works against servers seeded the way
+// examples/fakeservers seeds them: Canvas has a course made by hand for
+// each VETtrak unit, with module requirements.
+func TestExampleConfigWorksAgainstTheFakes(t *testing.T) {
+	t.Parallel()
+	r := newRig(t).withCanvas()
+	raw, err := os.ReadFile("vtsync.example.json")
+	require.NoError(t, err)
+	var cfg map[string]any
+	require.NoError(t, decodeJSON(raw, &cfg))
+	cfg["vettrak"].(map[string]any)["endpoint"] = r.vt.URL()
+	cfg["lms"].(map[string]any)["canvas"].(map[string]any)["base_url"] = r.canvas.URL()
+	// The example's gentle pace suits real servers, not a test.
+	cfg["vettrak"].(map[string]any)["rate_limit"] = 1000
+	cfg["lms"].(map[string]any)["canvas"].(map[string]any)["rate_limit"] = 1000
+	r.config = cfg
+	id := r.canvas.SeedCourse(canvastest.Course{Name: "Introduction to Statistics", CourseCode: vettraktest.WalkthroughUnit})
+	r.canvas.SetModuleRequirements(id, 4)
+
+	for _, cmd := range []string{"check", "plan", "run"} {
+		res := r.run(cmd)
+		require.Equal(t, exitOK, res.code, "%s: %s", cmd, res)
+	}
+	assert.Len(t, r.canvas.Groups(id), 2, "one group per occurrence")
+	assert.DirExists(t, r.path("vtsync-state"))
+	res := r.run("plan", "--format", "json")
+	require.Equal(t, exitOK, res.code, res)
+	var again struct{ Ops []any }
+	require.NoError(t, json.Unmarshal([]byte(res.stdout), &again))
+	assert.Empty(t, again.Ops, "a second plan changes nothing")
+}
+
+func decodeJSON(raw []byte, v any) error { return json.Unmarshal(raw, v) }
