@@ -31,13 +31,13 @@ func toUTF8(body []byte) ([]byte, error) {
 			}
 		}
 	}
-	var table *[32]rune
+	var table []rune
 	switch enc {
 	case "", "utf-8", "utf8":
 		return body, nil
 	case "iso-8859-1", "latin1", "latin-1", "iso_8859-1", "us-ascii", "ascii":
 	case "windows-1252", "cp1252":
-		table = &cp1252
+		table = []rune(cp1252)
 	default:
 		return nil, fmt.Errorf("unsupported response charset %q", enc)
 	}
@@ -56,8 +56,6 @@ func toUTF8(body []byte) ([]byte, error) {
 	return out, nil
 }
 
-// cp1252 maps windows-1252's 0x80..0x9F; the rest equals ISO-8859-1.
-var cp1252 = [32]rune{
-	'€', '\uFFFD', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\uFFFD', 'Ž', '\uFFFD',
-	'\uFFFD', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\uFFFD', 'ž', 'Ÿ',
-}
+// cp1252 is windows-1252's 0x80..0x9F (32 runes); the rest equals
+// ISO-8859-1.
+const cp1252 = "€\uFFFD‚ƒ„…†‡ˆ‰Š‹Œ\uFFFDŽ\uFFFD\uFFFD‘’“”•–—˜™š›œ\uFFFDžŸ"

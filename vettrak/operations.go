@@ -45,30 +45,54 @@ const (
 func read(op string) opSpec  { return opSpec{name: op, idempotent: true} }
 func write(op string) opSpec { return opSpec{name: op, write: true, idempotent: true} }
 
-// responseTypes maps each operation to its generated response type, from
-// which the doer derives what to validate.
-var responseTypes = map[string]reflect.Type{
-	opValidateClient:                   reflect.TypeFor[vtsoap.ValidateClientResponse](),
-	opValidateUser:                     reflect.TypeFor[vtsoap.ValidateUserResponse](),
-	opGetLMSNewOccurrences:             reflect.TypeFor[vtsoap.GetLMSNewOccurrencesResponse](),
-	opGetLMSNewEnrolmentsForOccurrence: reflect.TypeFor[vtsoap.GetLMSNewEnrolmentsForOccurrenceResponse](),
-	opUpdateLMSOccurrenceStatus:        reflect.TypeFor[vtsoap.UpdateLMSOccurrenceStatusResponse](),
-	opUpdateLMSEnrolmentStatus:         reflect.TypeFor[vtsoap.UpdateLMSEnrolmentStatusResponse](),
-	opGetOccurrenceExtendedDetails:     reflect.TypeFor[vtsoap.GetOccurrenceExtendedDetailsResponse](),
-	opSearchWebOccurrences:             reflect.TypeFor[vtsoap.SearchWebOccurrencesResponse](),
-	opGetEnrolmentsForOccurrence:       reflect.TypeFor[vtsoap.GetEnrolmentsForOccurrenceResponse](),
-	opGetUnitsForOccurrence:            reflect.TypeFor[vtsoap.GetUnitsForOccurrenceResponse](),
-	opGetUnitsForEnrolment:             reflect.TypeFor[vtsoap.GetUnitsForEnrolmentResponse](),
-	opGetClientDetails:                 reflect.TypeFor[vtsoap.GetClientDetailsResponse](),
-	opGetAccessibleClients:             reflect.TypeFor[vtsoap.GetAccessibleClientsResponse](),
-	opGetStaffForClient:                reflect.TypeFor[vtsoap.GetStaffForClientResponse](),
-	opGetClientsForStaff:               reflect.TypeFor[vtsoap.GetClientsForStaffResponse](),
-	opGetResultTypes:                   reflect.TypeFor[vtsoap.GetResultTypesResponse](),
-	opUpdateResult:                     reflect.TypeFor[vtsoap.UpdateResultResponse](),
-	opUpdateResultIncludingLinked:      reflect.TypeFor[vtsoap.UpdateResultIncludingLinkedResponse](),
-	opUpdateResultComment:              reflect.TypeFor[vtsoap.UpdateResultCommentResponse](),
-	opUpdateEnrolment:                  reflect.TypeFor[vtsoap.UpdateEnrolmentResponse](),
-	opGetDeletedRecordsSince:           reflect.TypeFor[vtsoap.GetDeletedRecordsSinceResponse](),
+// responseType is each operation's generated response type, from which
+// the doer derives what to validate.
+func responseType(op string) (reflect.Type, bool) {
+	switch op {
+	case opValidateClient:
+		return reflect.TypeFor[vtsoap.ValidateClientResponse](), true
+	case opValidateUser:
+		return reflect.TypeFor[vtsoap.ValidateUserResponse](), true
+	case opGetLMSNewOccurrences:
+		return reflect.TypeFor[vtsoap.GetLMSNewOccurrencesResponse](), true
+	case opGetLMSNewEnrolmentsForOccurrence:
+		return reflect.TypeFor[vtsoap.GetLMSNewEnrolmentsForOccurrenceResponse](), true
+	case opUpdateLMSOccurrenceStatus:
+		return reflect.TypeFor[vtsoap.UpdateLMSOccurrenceStatusResponse](), true
+	case opUpdateLMSEnrolmentStatus:
+		return reflect.TypeFor[vtsoap.UpdateLMSEnrolmentStatusResponse](), true
+	case opGetOccurrenceExtendedDetails:
+		return reflect.TypeFor[vtsoap.GetOccurrenceExtendedDetailsResponse](), true
+	case opSearchWebOccurrences:
+		return reflect.TypeFor[vtsoap.SearchWebOccurrencesResponse](), true
+	case opGetEnrolmentsForOccurrence:
+		return reflect.TypeFor[vtsoap.GetEnrolmentsForOccurrenceResponse](), true
+	case opGetUnitsForOccurrence:
+		return reflect.TypeFor[vtsoap.GetUnitsForOccurrenceResponse](), true
+	case opGetUnitsForEnrolment:
+		return reflect.TypeFor[vtsoap.GetUnitsForEnrolmentResponse](), true
+	case opGetClientDetails:
+		return reflect.TypeFor[vtsoap.GetClientDetailsResponse](), true
+	case opGetAccessibleClients:
+		return reflect.TypeFor[vtsoap.GetAccessibleClientsResponse](), true
+	case opGetStaffForClient:
+		return reflect.TypeFor[vtsoap.GetStaffForClientResponse](), true
+	case opGetClientsForStaff:
+		return reflect.TypeFor[vtsoap.GetClientsForStaffResponse](), true
+	case opGetResultTypes:
+		return reflect.TypeFor[vtsoap.GetResultTypesResponse](), true
+	case opUpdateResult:
+		return reflect.TypeFor[vtsoap.UpdateResultResponse](), true
+	case opUpdateResultIncludingLinked:
+		return reflect.TypeFor[vtsoap.UpdateResultIncludingLinkedResponse](), true
+	case opUpdateResultComment:
+		return reflect.TypeFor[vtsoap.UpdateResultCommentResponse](), true
+	case opUpdateEnrolment:
+		return reflect.TypeFor[vtsoap.UpdateEnrolmentResponse](), true
+	case opGetDeletedRecordsSince:
+		return reflect.TypeFor[vtsoap.GetDeletedRecordsSinceResponse](), true
+	}
+	return nil, false
 }
 
 // Operations lists the VT_API operations this client calls, in WSDL order.
@@ -782,11 +806,11 @@ func (a *API) staff(ctx context.Context, op, code string, q StaffQuery) ([]Staff
 
 // ---- deletions ----
 
-// DeletedTables are the tables GetDeletedRecordsSince documents.
-var deletedTables = []string{"CLIENT", "EMPLOYER", "ENROLMENT", "PROGRAMME", "ENROUNIT", "QUALCLIE", "SUBURB", "INVOICE", "PAYMENT"}
-
-// DeletedTables lists the table names DeletedRecordsSince accepts.
-func DeletedTables() []string { return slices.Clone(deletedTables) }
+// DeletedTables lists the table names DeletedRecordsSince accepts, the
+// ones GetDeletedRecordsSince documents.
+func DeletedTables() []string {
+	return []string{"CLIENT", "EMPLOYER", "ENROLMENT", "PROGRAMME", "ENROUNIT", "QUALCLIE", "SUBURB", "INVOICE", "PAYMENT"}
+}
 
 // DeletedRecordsSince lists the IDs of a table's records deleted since a
 // time (GetDeletedRecordsSince). table is one of DeletedTables (case
@@ -794,8 +818,8 @@ func DeletedTables() []string { return slices.Clone(deletedTables) }
 func (a *API) DeletedRecordsSince(ctx context.Context, table string, since time.Time) ([]DeletedRecord, error) {
 	const op = opGetDeletedRecordsSince
 	table = strings.ToUpper(strings.TrimSpace(table))
-	if !slices.Contains(deletedTables, table) {
-		return nil, &InputError{Op: op, Field: "table", Reason: fmt.Sprintf("%q is not one of %s", table, strings.Join(deletedTables, ", "))}
+	if tables := DeletedTables(); !slices.Contains(tables, table) {
+		return nil, &InputError{Op: op, Field: "table", Reason: fmt.Sprintf("%q is not one of %s", table, strings.Join(tables, ", "))}
 	}
 	if since.IsZero() {
 		return nil, &InputError{Op: op, Field: "since", Reason: "zero time"}

@@ -42,7 +42,7 @@ func callFrom(ctx context.Context) *callInfo {
 // callContext marks ctx for the meter and the doer.
 func (a *API) callContext(ctx context.Context, op string, write bool) context.Context {
 	ctx = httpx.WithWrite(ctx, write)
-	rt, ok := responseTypes[op]
+	rt, ok := responseType(op)
 	var n *node
 	if ok {
 		n = a.schemaFor(rt)

@@ -132,6 +132,7 @@ func Generate(spec GenSpec) (*Dataset, error) {
 		spec.ResultShare = 0.4
 	}
 	rng := rand.New(rand.NewPCG(spec.Seed, 0x76747379))
+	givenNames, surnames, locations := givenNames(), surnames(), locations()
 	d := NewDataset()
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -207,8 +208,12 @@ func Generate(spec GenSpec) (*Dataset, error) {
 	return d, nil
 }
 
-var (
-	givenNames = []string{"John", "Julie", "Bob", "Barbara", "Aroha", "Zoë", "José", "Łukasz", "Siobhán", "Minh", "Priya", "Mohammed", "Chloé", "Tāne", "Wei", "Olivia", "Jack", "Noah", "Amelia", "Isla"}
-	surnames   = []string{"Smith", "Nguyễn", "Brown", "Jones", "O'Brien", "Müller", "García", "Kowalski", "Ngata", "王", "Singh", "Patel", "Williams", "Taylor", "Wilson", "Lê", "Martin", "Anderson", "Thompson", "White"}
-	locations  = []string{"SYD", "MEL", "BNE", "ONLINE"}
-)
+func givenNames() []string {
+	return []string{"John", "Julie", "Bob", "Barbara", "Aroha", "Zoë", "José", "Łukasz", "Siobhán", "Minh", "Priya", "Mohammed", "Chloé", "Tāne", "Wei", "Olivia", "Jack", "Noah", "Amelia", "Isla"}
+}
+
+func surnames() []string {
+	return []string{"Smith", "Nguyễn", "Brown", "Jones", "O'Brien", "Müller", "García", "Kowalski", "Ngata", "王", "Singh", "Patel", "Williams", "Taylor", "Wilson", "Lê", "Martin", "Anderson", "Thompson", "White"}
+}
+
+func locations() []string { return []string{"SYD", "MEL", "BNE", "ONLINE"} }
