@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/vtsync/vtsync/canvas"
@@ -26,6 +27,12 @@ type LMS struct {
 	// users took (0: not measured yet): the measured cost that decides
 	// between per-user lookups and a listing.
 	listPages atomic.Int64
+
+	// catMu serialises finding-or-creating a course's group category, so
+	// groups created in parallel share one category instead of each
+	// making its own; cats caches the IDs found (course SIS ID → ID).
+	catMu sync.Mutex
+	cats  map[string]canvas.ID
 }
 
 // GroupMode says what an lms.Group becomes in Canvas.

@@ -30,15 +30,23 @@ func (l *LMS) CreateGroup(ctx context.Context, g lms.Group) (lms.Group, error) {
 		}
 		return lms.Group{ID: got.ID.String(), SISID: g.SISID, CourseSISID: g.CourseSISID, Name: got.Name}, nil
 	}
-	cat, err := l.category(ctx, op, g)
+	cat, err := l.category(ctx, op, g, false)
 	if err != nil {
 		return lms.Group{}, err
 	}
-	got, err := l.c.Groups.Create(ctx, cat, canvas.GroupParams{
+	params := canvas.GroupParams{
 		Name:       &g.Name,
 		SISGroupID: &g.SISID,
 		JoinLevel:  canvas.Ptr("invitation_only"),
-	})
+	}
+	got, err := l.c.Groups.Create(ctx, cat, params)
+	if canvas.IsNotFound(err) {
+		// The cached category was deleted by hand: find or make it again.
+		if cat, err = l.category(ctx, op, g, true); err != nil {
+			return lms.Group{}, err
+		}
+		got, err = l.c.Groups.Create(ctx, cat, params)
+	}
 	if err != nil {
 		return lms.Group{}, wrap(op, "group", g.SISID, err)
 	}
@@ -50,10 +58,27 @@ func (l *LMS) CreateGroup(ctx context.Context, g lms.Group) (lms.Group, error) {
 	return lms.Group{ID: got.ID.String(), SISID: g.SISID, CourseSISID: g.CourseSISID, Name: got.Name}, nil
 }
 
-// category finds the course's group category by name, or creates it.
-// It is looked up on every CreateGroup rather than cached, so a category
-// deleted by hand is made again instead of failing.
-func (l *LMS) category(ctx context.Context, op string, g lms.Group) (canvas.ID, error) {
+// category finds the course's group category by name, or creates it. The
+// ID is cached per course (one lookup per course, not per group) under a
+// lock, so concurrent CreateGroups cannot make two categories; refresh
+// drops the cached ID after Canvas said it no longer exists.
+func (l *LMS) category(ctx context.Context, op string, g lms.Group, refresh bool) (canvas.ID, error) {
+	l.catMu.Lock()
+	defer l.catMu.Unlock()
+	if l.cats == nil {
+		l.cats = map[string]canvas.ID{}
+	}
+	if id, ok := l.cats[g.CourseSISID]; ok && !refresh {
+		return id, nil
+	}
+	id, err := l.findOrCreateCategory(ctx, op, g)
+	if err == nil {
+		l.cats[g.CourseSISID] = id
+	}
+	return id, err
+}
+
+func (l *LMS) findOrCreateCategory(ctx context.Context, op string, g lms.Group) (canvas.ID, error) {
 	course := canvas.SISCourse(g.CourseSISID)
 	for c, err := range l.c.GroupCategories.ListByCourse(ctx, course) {
 		if err != nil {
