@@ -471,6 +471,10 @@ func jsonError(raw []byte, err error) error {
 	if off > int64(len(raw)) {
 		off = int64(len(raw))
 	}
+	// Offset counts the bytes read, the offending one included.
+	if off > 0 {
+		off--
+	}
 	line := 1 + bytes.Count(raw[:off], []byte("\n"))
 	col := int(off) - bytes.LastIndexByte(raw[:off], '\n')
 	return fmt.Errorf("line %d, column %d: %w", line, col, err)

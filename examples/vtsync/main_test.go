@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -95,7 +97,7 @@ func (r *rig) withCanvas() *rig {
 	r.env["VTSYNC_CANVAS_TOKEN"] = r.canvas.AdminToken()
 	r.config["workflow"] = "unit"
 	r.config["lms"] = map[string]any{
-		"type":   "canvas",
+		"type": "canvas",
 		// The client's default pace (20/s) would make the tests slow.
 		"canvas": map[string]any{"base_url": r.canvas.URL(), "groups_as": "groups", "rate_limit": 1000},
 	}
@@ -139,6 +141,7 @@ func (r *rig) assertNoSecrets(res result) {
 		secrets = append(secrets, v)
 	}
 	secrets = append(secrets, r.vt.IssuedTokens()...)
+	secrets = escapedForms(secrets)
 	for _, s := range secrets {
 		require.NotEmpty(r.t, s)
 		assert.NotContains(r.t, res.stdout, s, "secret on stdout")
@@ -157,6 +160,20 @@ func (r *rig) assertNoSecrets(res result) {
 	})
 }
 
+// escapedForms adds the JSON- and XML-escaped forms of each secret, the
+// forms a leak in a report or a SOAP dump would take.
+func escapedForms(secrets []string) []string {
+	out := slices.Clone(secrets)
+	for _, s := range secrets {
+		b, _ := json.Marshal(s)
+		out = append(out, string(b[1:len(b)-1]))
+		var x bytes.Buffer
+		_ = xml.EscapeText(&x, []byte(s))
+		out = append(out, x.String())
+	}
+	return out
+}
+
 func (r *rig) readReport(name string) map[string]any {
 	r.t.Helper()
 	b, err := os.ReadFile(r.path(name))
@@ -167,6 +184,7 @@ func (r *rig) readReport(name string) map[string]any {
 }
 
 func TestHelpExplainsEveryCommandAndFlag(t *testing.T) {
+	t.Parallel()
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), []string{"--help"}, func(string) string { return "" }, &out, &errOut)
 	require.Equal(t, exitOK, code)
@@ -199,6 +217,7 @@ func TestHelpExplainsEveryCommandAndFlag(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		args []string
@@ -222,6 +241,7 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func TestCheck(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	res := r.run("check")
 	require.Equal(t, exitOK, res.code, res)
@@ -237,6 +257,7 @@ func TestCheck(t *testing.T) {
 }
 
 func TestBadCredentialsExit3(t *testing.T) {
+	t.Parallel()
 	t.Run("vettrak password", func(t *testing.T) {
 		r := newRig(t)
 		r.env["VTSYNC_VETTRAK_PASSWORD"] = "wrong-but-secret-<&>"
@@ -264,6 +285,7 @@ func TestBadCredentialsExit3(t *testing.T) {
 }
 
 func TestConfigErrorsExit2(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		change func(r *rig)
@@ -300,6 +322,7 @@ func TestConfigErrorsExit2(t *testing.T) {
 }
 
 func TestConfigFileMissing(t *testing.T) {
+	t.Parallel()
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), []string{"--config", filepath.Join(t.TempDir(), "nope.json"), "check"},
 		func(string) string { return "" }, &out, &errOut)
@@ -308,6 +331,7 @@ func TestConfigFileMissing(t *testing.T) {
 }
 
 func TestPlanTableAndJSON(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	res := r.run("plan", "--report", r.path("report.json"))
 	require.Equal(t, exitOK, res.code, res)
@@ -343,6 +367,7 @@ func TestPlanTableAndJSON(t *testing.T) {
 }
 
 func TestRunOnCanvasThenNothingToDo(t *testing.T) {
+	t.Parallel()
 	r := newRig(t).withCanvas()
 	res := r.run("run", "--report", r.path("report.json"))
 	require.Equal(t, exitOK, res.code, res)
@@ -370,6 +395,7 @@ func TestRunOnCanvasThenNothingToDo(t *testing.T) {
 }
 
 func TestHeldPlanExit4(t *testing.T) {
+	t.Parallel()
 	r := newRig(t).withCanvas()
 	r.config["safety"] = map[string]any{"min_base": 1, "max_remove_share": 0.1}
 	require.Equal(t, exitOK, r.run("run").code)
@@ -395,6 +421,7 @@ func TestHeldPlanExit4(t *testing.T) {
 }
 
 func TestPlanOutThenApply(t *testing.T) {
+	t.Parallel()
 	r := newRig(t).withCanvas()
 	res := r.run("plan", "--out", r.path("plan.json"))
 	require.Equal(t, exitOK, res.code, res)
@@ -419,6 +446,7 @@ func TestPlanOutThenApply(t *testing.T) {
 }
 
 func TestApplyRefusesBadPlans(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	require.NoError(t, os.WriteFile(r.path("junk.json"), []byte(`{"ops": [`), 0o600))
 	require.NoError(t, os.WriteFile(r.path("other.json"), []byte(`{"workflow":"unit","created_at":"2026-01-01T00:00:00Z","ops":[]}`), 0o600))
@@ -444,6 +472,7 @@ func TestApplyRefusesBadPlans(t *testing.T) {
 }
 
 func TestResultsPreviewThenWrite(t *testing.T) {
+	t.Parallel()
 	r := newRig(t).withCanvas()
 	require.Equal(t, exitOK, r.run("run").code)
 	course, ok := r.canvas.CourseBySISID("vt-unit-IST101")
@@ -504,6 +533,7 @@ func resultOf(r *rig, enrolmentID int64) string {
 }
 
 func TestItemFailuresExit1(t *testing.T) {
+	t.Parallel()
 	r := newRig(t).withCanvas()
 	r.canvas.InjectFault(canvastest.Fault{Endpoint: "POST accounts/{id}/users", Status: 400,
 		Body: `{"errors":{"unique_id":[{"message":"invalid"}]}}`})
@@ -516,6 +546,7 @@ func TestItemFailuresExit1(t *testing.T) {
 }
 
 func TestInterruptedExit130(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -525,6 +556,7 @@ func TestInterruptedExit130(t *testing.T) {
 }
 
 func TestScheduleRunsUntilCancelled(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -555,6 +587,7 @@ func TestScheduleRunsUntilCancelled(t *testing.T) {
 }
 
 func TestScheduleNeedsASpec(t *testing.T) {
+	t.Parallel()
 	r := newRig(t)
 	res := r.run("schedule")
 	assert.Equal(t, exitUsage, res.code, res)
