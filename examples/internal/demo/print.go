@@ -21,10 +21,13 @@ type Printer struct {
 	w       io.Writer
 	section int
 	err     error
+	// names remembers what earlier plans called each SIS ID, so a later
+	// plan can name objects it does not create.
+	names map[string]string
 }
 
 // NewPrinter returns a Printer writing to w.
-func NewPrinter(w io.Writer) *Printer { return &Printer{w: w} }
+func NewPrinter(w io.Writer) *Printer { return &Printer{w: w, names: map[string]string{}} }
 
 // Err returns the first write error.
 func (p *Printer) Err() error { return p.err }
@@ -88,7 +91,8 @@ func (p *Printer) Plan(plan *vtsync.Plan) {
 		p.Line("Nothing to do: the LMS already matches VETtrak.")
 		return
 	}
-	names := objectNames(plan)
+	maps.Copy(p.names, objectNames(plan))
+	names := p.names
 	rows := make([][]string, 0, len(plan.Ops))
 	for i, op := range plan.Ops {
 		rows = append(rows, []string{fmt.Sprint(i + 1), string(op.Kind), Describe(op, names), why(op)})
@@ -230,9 +234,20 @@ func plural(n int, noun string) string {
 
 // objectNames maps the SIS IDs of the plan's users, courses, sections and
 // groups to names, so rows about enrolments and memberships can name them.
-// SIS IDs of objects the plan does not touch stay as they are.
 func objectNames(plan *vtsync.Plan) map[string]string {
 	out := map[string]string{}
+	codes := map[string]string{}
+	for _, op := range plan.Ops {
+		if op.Course != nil {
+			codes[op.Course.SISID] = op.Course.Code
+		}
+	}
+	code := func(courseSISID string) string {
+		if c := codes[courseSISID]; c != "" {
+			return c
+		}
+		return courseSISID
+	}
 	for _, op := range plan.Ops {
 		switch {
 		case op.User != nil:
@@ -240,9 +255,9 @@ func objectNames(plan *vtsync.Plan) map[string]string {
 		case op.Course != nil:
 			out[op.Course.SISID] = "course " + op.Course.Code
 		case op.Section != nil:
-			out[op.Section.SISID] = fmt.Sprintf("section %q", op.Section.Name)
+			out[op.Section.SISID] = fmt.Sprintf("section %q of %s", op.Section.Name, code(op.Section.CourseSISID))
 		case op.Group != nil:
-			out[op.Group.SISID] = fmt.Sprintf("group %q", op.Group.Name)
+			out[op.Group.SISID] = fmt.Sprintf("group %q of %s", op.Group.Name, code(op.Group.CourseSISID))
 		}
 	}
 	return out
@@ -260,9 +275,9 @@ func Describe(op vtsync.Op, names map[string]string) string {
 	case op.Course != nil:
 		return fmt.Sprintf("course %s %q", op.Course.Code, op.Course.Name)
 	case op.Section != nil:
-		return fmt.Sprintf("section %q", op.Section.Name)
+		return name(op.Section.SISID)
 	case op.Group != nil:
-		return fmt.Sprintf("group %q", op.Group.Name)
+		return name(op.Group.SISID)
 	case op.User != nil:
 		return fmt.Sprintf("user %s (%s)", op.User.DisplayName(), op.User.Login)
 	case op.Enrolment != nil:

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"bytes"
+	"regexp"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestUnitWorkflow(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, run(t.Context(), &out, nil))
+	got := out.String()
+	for _, want := range []string{
+		"sections         one per trainer: <course>-trn-<staff code>",
+		"any-failed@1: all_graded_any_failed → Not Yet Competent (30)",
+		// one unit fails, the other goes on, the next run finishes the job
+		"31 operations: 2 create_course, 3 create_section, 9 create_user, 17 enrol.",
+		"Failures: 1.",
+		`failed create_course:vt-unit-BSBLDR411: canvaslms: CreateCourse: course "vt-unit-BSBLDR411": canvas: POST`,
+		"500 Internal Server Error",
+		"10 operations: 1 create_course, 1 create_section, 8 enrol.",
+		"Second run: 0 operations, 0 LMS changes, 0 VETtrak writes.",
+		"VETtrak: 5 results written",
+		"Reporting again writes 0 results",
+	} {
+		assert.Contains(t, got, want)
+	}
+	for _, re := range []string{
+		// trainer sections: Priya teaches BSBLDR411 in both terms, BSBTWK401 in Term 2
+		`section "Priya Patel"\s+Aisha Khan, Ben O'Connor, Chloé Martin, Dinh Tran, Ella Roberts, Farid Haddad, Priya Patel \(teacher\)`,
+		`section "Sam Wilson"\s+Aisha Khan, Ben O'Connor, Chloé Martin, Dinh Tran, Sam Wilson \(teacher\)`,
+		`staff \(whole course\):\s+Alex Chen \(teacher\)`,
+		// results: all passed, one failed, started only
+		`Aisha Khan\s+BSBLDR411\s+Competent \(20\)\s+27 Mar 2026`,
+		`Aisha Khan\s+BSBTWK401\s+Competent \(20\)\s+2 Apr 2026`,
+		`Chloé Martin\s+BSBLDR411\s+Not Yet Competent \(30\)\s+30 Mar 2026`,
+		`Ben O'Connor\s+BSBLDR411\s+Continuing \(70\)`,
+		`Ella Roberts\s+BSBLDR411\s+\(none yet\)`,
+	} {
+		assert.Regexp(t, regexp.MustCompile(re), got)
+	}
+	assert.Equal(t, 1, bytes.Count(out.Bytes(), []byte("failed create_course")), "exactly one unit failed")
+}
+
+func TestUnitRejectsArguments(t *testing.T) {
+	assert.Error(t, run(t.Context(), &bytes.Buffer{}, []string{"extra"}))
+}
+
+func TestDataset(t *testing.T) {
+	d, err := dataset()
+	require.NoError(t, err)
+	c := d.Counts()
+	assert.Equal(t, 2, c.Occurrences)
+	assert.Equal(t, 6, c.Enrolments)
+}
