@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/vtsync/vtsync/internal/redact"
 	"github.com/vtsync/vtsync/sync/schedule"
 	"github.com/vtsync/vtsync/sync/schedule/scheduletest"
 )
@@ -294,4 +295,30 @@ func TestSchedulerRealClock(t *testing.T) {
 	cancel()
 	require.NoError(t, <-done)
 	assert.Equal(t, 1, s.Stats().Completed)
+}
+
+// Job errors are logged as they are; a logger wrapped with the redacting
+// handler keeps secrets in them out of the log.
+func TestSchedulerLogsThroughRedaction(t *testing.T) {
+	const token = "7~SuperSecretCanvasToken"
+	secrets := &redact.Secrets{}
+	secrets.Add(token)
+	var buf syncBuffer
+	logger := slog.New(redact.Handler(slog.NewTextHandler(&buf, nil), secrets))
+	clock := scheduletest.NewClock(utc("2026-03-01T00:00:00Z"))
+	done := make(chan schedule.Stats, 1)
+	s, err := schedule.New(schedule.Every(time.Hour), func(context.Context) error {
+		return errors.New("canvas: 401 for Authorization: Bearer " + token)
+	}, schedule.WithClock(clock), schedule.WithLogger(logger), schedule.WithRunAtStart(),
+		schedule.WithAfterRun(func(st schedule.Stats) { done <- st }))
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(t.Context())
+	stopped := make(chan error)
+	go func() { stopped <- s.Run(ctx) }()
+	st := <-done
+	cancel()
+	require.NoError(t, <-stopped)
+	assert.Equal(t, 1, st.Failed)
+	assert.Contains(t, buf.String(), "run failed")
+	assert.NotContains(t, buf.String(), token)
 }
