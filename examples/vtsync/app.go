@@ -148,7 +148,11 @@ func (a *app) openStore() error {
 		a.store = store.NewMemory()
 		return nil
 	}
-	db, err := store.Open(dir)
+	var opts []store.Option
+	if d := a.cfg.file.LockTimeout; d != nil {
+		opts = append(opts, store.WithLockTimeout(time.Duration(*d)))
+	}
+	db, err := store.Open(dir, opts...)
 	if err != nil {
 		if errors.Is(err, store.ErrLocked) {
 			return fmt.Errorf("state directory %s: another vtsync process is using it: %w", dir, err)

@@ -67,6 +67,9 @@ type fileConfig struct {
 	// cursors). Relative to the config file's directory. Empty keeps state
 	// in memory only, which is for trying things out.
 	StateDir string `json:"state_dir,omitempty"`
+	// LockTimeout is how long to wait for another vtsync process holding
+	// the state store (default 5s; "0s" fails at once).
+	LockTimeout *duration `json:"lock_timeout,omitempty"`
 	// Schedule is when `vtsync schedule` runs, in schedule.Parse's form:
 	// "every 30m" or "at 06:00,18:00 Australia/Sydney".
 	Schedule string `json:"schedule,omitempty"`

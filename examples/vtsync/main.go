@@ -15,7 +15,20 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	finished := make(chan struct{})
+	go func() {
+		// The first signal stops vtsync cleanly (a run finishes its
+		// in-flight calls and records what it did); from then on the
+		// default handling is back, so a second Ctrl-C ends it at once.
+		select {
+		case <-ctx.Done():
+			stop()
+			fmt.Fprintln(os.Stderr, "vtsync: stopping; press Ctrl-C again to force")
+		case <-finished:
+		}
+	}()
 	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	close(finished)
 	stop()
 	os.Exit(code)
 }
@@ -172,7 +185,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 			fmt.Fprintf(stderr, "vtsync: no command %q\n", rest[0])
 			return exitUsage
 		}
-		printCommandUsage(stdout, c, o)
+		printCommandUsage(stdout, c)
 		return exitOK
 	}
 	c := findCommand(name)
@@ -184,7 +197,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	fs.SetOutput(io.Discard)
 	if err := fs.Parse(rest); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			printCommandUsage(stdout, c, o)
+			printCommandUsage(stdout, c)
 			return exitOK
 		}
 		fmt.Fprintf(stderr, "vtsync %s: %v\nRun `vtsync help %s` for usage.\n", c.name, err, c.name)
@@ -278,7 +291,7 @@ func printUsage(w io.Writer) {
 	fmt.Fprint(w, b.String())
 }
 
-func printCommandUsage(w io.Writer, c *command, o *options) {
+func printCommandUsage(w io.Writer, c *command) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Usage: vtsync %s [flags] %s\n\n%s\n", c.name, c.usage, c.help)
 	if len(c.aliases) > 0 {
@@ -302,6 +315,5 @@ func printCommandUsage(w io.Writer, c *command, o *options) {
 	fs.SetOutput(&b)
 	fs.PrintDefaults()
 	b.WriteString("\n" + exitCodeHelp)
-	_ = o
 	fmt.Fprint(w, b.String())
 }

@@ -364,6 +364,11 @@ func TestPlanTableAndJSON(t *testing.T) {
 		assert.NotEmpty(t, op.Reason, op.Key)
 	}
 	assert.NotContains(t, res.stderr, "progress:")
+
+	res = r.run("plan", "--progress", "bar")
+	require.Equal(t, exitOK, res.code, res)
+	assert.Contains(t, res.stderr, "\r\033[Kplan     [##############################] 25/25 planned")
+	assert.NotContains(t, res.stderr, "progress:")
 }
 
 func TestRunOnCanvasThenNothingToDo(t *testing.T) {
@@ -629,3 +634,28 @@ func TestExampleConfigWorksAgainstTheFakes(t *testing.T) {
 }
 
 func decodeJSON(raw []byte, v any) error { return json.Unmarshal(raw, v) }
+
+// A schedule holds the state store; a second vtsync on the same state
+// directory fails with exit 5 instead of running beside it.
+func TestStateStoreLockedExit5(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	r.config["lock_timeout"] = "50ms"
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cfg := r.writeConfig()
+	var stdout lockedBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"--config", cfg, "schedule", "--schedule", "every 24h"},
+			func(k string) string { return r.env[k] }, &stdout, &lockedBuffer{})
+	}()
+	require.Eventually(t, func() bool { return strings.Contains(stdout.String(), "schedule: every 24h") },
+		5*time.Second, 10*time.Millisecond)
+
+	res := r.run("run")
+	assert.Equal(t, exitLocked, res.code, res)
+	assert.Contains(t, res.stderr, "another vtsync process is using it")
+	cancel()
+	assert.Equal(t, exitOK, <-done)
+}

@@ -150,11 +150,6 @@ func (a *app) finish(o *outcome) int {
 	return o.ExitCode
 }
 
-// errorOutcome is the outcome of a command stopped by err.
-func (a *app) errorOutcome(ctxCode int, err error) *outcome {
-	return &outcome{ExitCode: ctxCode, Error: a.secrets.String(err.Error())}
-}
-
 // printJSON writes v indented to stdout.
 func (a *app) printJSON(v any) {
 	b, err := json.MarshalIndent(v, "", "  ")
