@@ -107,11 +107,13 @@ func (a *app) scheduledFailure(ctx context.Context, n int, err error, o *outcome
 	a.console.endProgress()
 	o.ExitCode = exitCode(ctx, err)
 	o.Error = a.secrets.String(err.Error())
-	if ctx.Err() == nil {
-		fmt.Fprintf(a.stdout, "run %d failed: %s\n", n, o.Error)
-	} else {
+	if ctx.Err() != nil {
+		// Stopping the schedule is not a failed run.
 		fmt.Fprintf(a.stdout, "run %d stopped: %s\n", n, o.Error)
+		a.finish(o)
+		return nil
 	}
+	fmt.Fprintf(a.stdout, "run %d failed: %s\n", n, o.Error)
 	a.finish(o)
 	return errors.New(o.Error)
 }
