@@ -21,7 +21,7 @@ var workflowText = map[mapping.Workflow]string{
 // makes, as a key/value table.
 func (p *Printer) Config(cfg vtsync.Config) {
 	m := cfg.Mapping
-	sis := m.SIS
+	sis := placeholders{m.SIS}
 	rows := [][]string{{"workflow", fmt.Sprintf("%s: %s", m.Workflow, workflowText[m.Workflow])}}
 	switch m.Workflow {
 	case mapping.WorkflowUnit:
@@ -29,22 +29,22 @@ func (p *Printer) Config(cfg vtsync.Config) {
 		if m.Sections == mapping.SectionPerTrainer {
 			rows = append(rows, []string{"sections", "one per trainer: " + sis.TrainerSection("<course>", "<staff code>")})
 		} else {
-			rows = append(rows, []string{"sections", "one per occurrence: " + sis.OccurrenceSection("<course>", 0)})
+			rows = append(rows, []string{"sections", "one per occurrence: " + sis.OccurrenceSection("<course>", "<occurrence ID>")})
 		}
 	case mapping.WorkflowModule:
 		rows = append(rows,
-			[]string{"course SIS IDs", sis.ProgrammeCourse(0) + " (programme ID)"},
-			[]string{"sections", "one per occurrence: " + sis.OccurrenceSection("<course>", 0)})
+			[]string{"course SIS IDs", sis.ProgrammeCourse("<programme ID>")},
+			[]string{"sections", "one per occurrence: " + sis.OccurrenceSection("<course>", "<occurrence ID>")})
 	case mapping.WorkflowSubject:
 		rows = append(rows,
 			[]string{"course SIS IDs", sis.SubjectCourse("<subject code>")},
-			[]string{"sections", "one per occurrence: " + sis.OccurrenceSection("<course>", 0)})
+			[]string{"sections", "one per occurrence: " + sis.OccurrenceSection("<course>", "<occurrence ID>")})
 	case mapping.WorkflowCourse:
-		rows = append(rows, []string{"course SIS IDs", sis.OccurrenceCourse(0) + " (occurrence ID)"})
+		rows = append(rows, []string{"course SIS IDs", sis.OccurrenceCourse("<occurrence ID>")})
 	case mapping.WorkflowOccurrenceGroups:
 		rows = append(rows,
 			[]string{"courses", "found by course code; adopted with SIS ID " + sis.UnitCourse("<unit code>")},
-			[]string{"groups", "one per occurrence in each course: " + sis.OccurrenceGroup("<course>", 0)})
+			[]string{"groups", "one per occurrence in each course: " + sis.OccurrenceGroup("<course>", "<occurrence ID>")})
 	}
 	rows = append(rows,
 		[]string{"user SIS IDs", sis.User("<client code>")},
@@ -91,4 +91,49 @@ func joinLogins(ls []mapping.LoginSource) string {
 		parts[i] = string(l)
 	}
 	return strings.Join(parts, ", then ")
+}
+
+// placeholders renders the SIS scheme's patterns with named placeholders
+// ("vt-prog-<programme ID>"): it derives an ID from a sample value and puts
+// the placeholder where the sample landed, so the pattern always matches
+// the scheme, escaping and normalising included.
+type placeholders struct{ s mapping.SISScheme }
+
+const (
+	sampleNum  = 987654321
+	sampleText = "QQSAMPLEQQ"
+)
+
+func (p placeholders) fill(id, sample, name string) string {
+	return strings.ReplaceAll(id, sample, name)
+}
+
+func (p placeholders) UnitCourse(name string) string {
+	return p.fill(p.s.UnitCourse(sampleText), sampleText, name)
+}
+
+func (p placeholders) SubjectCourse(name string) string {
+	return p.fill(p.s.SubjectCourse(sampleText), sampleText, name)
+}
+
+func (p placeholders) User(name string) string { return p.fill(p.s.User(sampleText), sampleText, name) }
+
+func (p placeholders) ProgrammeCourse(name string) string {
+	return p.fill(p.s.ProgrammeCourse(sampleNum), fmt.Sprint(sampleNum), name)
+}
+
+func (p placeholders) OccurrenceCourse(name string) string {
+	return p.fill(p.s.OccurrenceCourse(sampleNum), fmt.Sprint(sampleNum), name)
+}
+
+func (p placeholders) OccurrenceSection(course, name string) string {
+	return p.fill(p.fill(p.s.OccurrenceSection(sampleText, sampleNum), fmt.Sprint(sampleNum), name), sampleText, course)
+}
+
+func (p placeholders) OccurrenceGroup(course, name string) string {
+	return p.fill(p.fill(p.s.OccurrenceGroup(sampleText, sampleNum), fmt.Sprint(sampleNum), name), sampleText, course)
+}
+
+func (p placeholders) TrainerSection(course, name string) string {
+	return p.fill(p.fill(p.s.TrainerSection(sampleText, "QQSTAFFQQ"), "QQSTAFFQQ", name), sampleText, course)
 }

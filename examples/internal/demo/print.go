@@ -84,6 +84,21 @@ func (p *Printer) Table(header []string, rows [][]string) {
 	}
 }
 
+// rows prints rows in aligned columns without a header.
+func (p *Printer) rows(indent string, rows [][]string) {
+	if p.err != nil || len(rows) == 0 {
+		return
+	}
+	tw := tabwriter.NewWriter(p.w, 0, 0, 1, ' ', 0)
+	for _, r := range rows {
+		if _, err := fmt.Fprintln(tw, "   "+indent+strings.Join(r, "\t")); err != nil {
+			p.err = err
+			return
+		}
+	}
+	p.err = tw.Flush()
+}
+
 // Plan prints a plan as a table: one row per operation, with the object it
 // touches in words and why, then the counts per kind.
 func (p *Printer) Plan(plan *vtsync.Plan) {

@@ -27,6 +27,9 @@ func (p *Printer) LMSState(ctx context.Context, l lms.LMS) error {
 	if err != nil {
 		return fmt.Errorf("read state: %w", err)
 	}
+	// Canvas lists in creation order; sort so the printout is the same on
+	// every run.
+	slices.SortFunc(st.Courses, func(a, b lms.Course) int { return cmp.Or(cmp.Compare(a.Code, b.Code), cmp.Compare(a.SISID, b.SISID)) })
 	names := map[string]string{}
 	for _, u := range st.Users {
 		names[u.SISID] = u.DisplayName()
@@ -54,9 +57,10 @@ func (p *Printer) LMSState(ctx context.Context, l lms.LMS) error {
 				teachers = append(teachers, label)
 			}
 		}
+		var rows [][]string
 		for _, s := range st.Sections {
 			if s.CourseSISID == c.SISID {
-				p.Line("    section %-22s %s", strQuote(s.Name), joinSorted(bySection[s.SISID]))
+				rows = append(rows, []string{"section", strQuote(s.Name), joinSorted(bySection[s.SISID])})
 			}
 		}
 		for _, g := range st.Groups {
@@ -69,8 +73,10 @@ func (p *Printer) LMSState(ctx context.Context, l lms.LMS) error {
 					members = append(members, names[m.UserSISID])
 				}
 			}
-			p.Line("    group   %-22s %s", strQuote(g.Name), joinSorted(members))
+			rows = append(rows, []string{"group", strQuote(g.Name), joinSorted(members)})
 		}
+		slices.SortFunc(rows, func(a, b []string) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
+		p.rows("    ", rows)
 		if len(students) > 0 {
 			p.Line("    students (no section): %s", joinSorted(students))
 		}
