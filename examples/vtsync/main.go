@@ -78,19 +78,19 @@ var flagDocs = map[string]func(fs *flag.FlagSet, o *options){
 		fs.StringVar(&o.report, "report", o.report, "also write the outcome as JSON to `file` (schedule: after every run)")
 	},
 	"format": func(fs *flag.FlagSet, o *options) {
-		fs.StringVar(&o.format, "format", o.format, "output on stdout: text (alias table) or json")
+		fs.StringVar(&o.format, "format", o.format, "`text|json` on stdout: text (alias table) for people, json for programs")
 	},
 	"progress": func(fs *flag.FlagSet, o *options) {
-		fs.StringVar(&o.progress, "progress", o.progress, "progress on stderr: auto (a bar on a terminal, plain lines otherwise), bar, lines or none")
+		fs.StringVar(&o.progress, "progress", o.progress, "`auto|bar|lines|none` progress on stderr: auto draws a bar on a terminal and plain lines otherwise")
 	},
 	"log-level": func(fs *flag.FlagSet, o *options) {
-		fs.StringVar(&o.logLevel, "log-level", o.logLevel, "log level on stderr: debug, info, warn or error (default: log_level in the config, else info)")
+		fs.StringVar(&o.logLevel, "log-level", o.logLevel, "`debug|info|warn|error` logs on stderr (default: log_level in the config, else info)")
 	},
 	"allow-holds": func(fs *flag.FlagSet, o *options) {
 		fs.BoolVar(&o.allowHolds, "allow-holds", o.allowHolds, "apply a plan even though it exceeds a safety limit (after reviewing it)")
 	},
 	"dry-run": func(fs *flag.FlagSet, o *options) {
-		fs.BoolVar(&o.dryRun, "dry-run", o.dryRun, "plan and show, change nothing in VETtrak or the LMS")
+		fs.BoolVar(&o.dryRun, "dry-run", o.dryRun, "show what would change, and change nothing in VETtrak or the LMS (run: the plan; apply: the plan file; results: the writes; schedule: plan at each run)")
 	},
 	"plan": func(fs *flag.FlagSet, o *options) {
 		fs.StringVar(&o.planFile, "plan", o.planFile, "the plan `file` to apply, as written by `vtsync plan --out` (- reads stdin)")

@@ -659,3 +659,21 @@ func TestStateStoreLockedExit5(t *testing.T) {
 	cancel()
 	assert.Equal(t, exitOK, <-done)
 }
+
+// groups_as chooses what occurrence groups become in Canvas.
+func TestCanvasGroupsAsSections(t *testing.T) {
+	t.Parallel()
+	r := newRig(t).withCanvas()
+	r.config["workflow"] = "occurrence_groups"
+	r.config["lms"].(map[string]any)["canvas"].(map[string]any)["groups_as"] = "sections"
+	id := r.canvas.SeedCourse(canvastest.Course{Name: "Introduction to Statistics", CourseCode: vettraktest.WalkthroughUnit})
+
+	res := r.run("run")
+	require.Equal(t, exitOK, res.code, res)
+	assert.Empty(t, r.canvas.Groups(id), "no Canvas groups in sections mode")
+	var names []string
+	for _, s := range r.canvas.Sections(id) {
+		names = append(names, s.Name)
+	}
+	assert.Subset(t, names, []string{"Term 1", "Term 2"}, "each occurrence is a section")
+}
