@@ -449,7 +449,7 @@ func (r *resulter) course(ev lms.Evidence) {
 				}
 				continue
 			}
-			r.unit(ps[0], u, ce, byUnit[u])
+			r.unit(ps[0], u, ce, byUnit[u], len(info.UnitCodes) == 1)
 		}
 	}
 	if orphans > 0 {
@@ -469,8 +469,11 @@ func countFindings(l LintReport, min Severity) int {
 
 func (r *resulter) conflict(c Conflict) { r.plan.Conflicts = append(r.plan.Conflicts, c) }
 
-// gather builds one learner's evidence for one unit.
-func (r *resulter) gather(p Provenance, unit string, ce courseEvidence, assessments []lms.Assessment) UnitEvidence {
+// gather builds one learner's evidence for one unit. Course-wide activity
+// counts for a unit only when the course has that one unit; in a course of
+// several units (Module, Course workflows) a unit's activity is its own
+// assessments' submissions, so logging in does not start every unit.
+func (r *resulter) gather(p Provenance, unit string, ce courseEvidence, assessments []lms.Assessment, single bool) UnitEvidence {
 	ev := UnitEvidence{CourseSISID: p.CourseSISID, UserSISID: p.UserSISID, EnrolmentID: p.EnrolmentID, UnitCode: unit}
 	subs := ce.subs[p.UserSISID]
 	earliest := func(t *time.Time) {
@@ -497,8 +500,10 @@ func (r *resulter) gather(p Provenance, unit string, ce courseEvidence, assessme
 		}
 	}
 	if a := ce.activity[p.UserSISID]; a != nil {
-		earliest(a.FirstActivity)
-		latest(a.LastActivity)
+		if single {
+			earliest(a.FirstActivity)
+			latest(a.LastActivity)
+		}
 		ev.FinalScore = a.FinalScore
 	}
 	if pr := ce.progress[p.UserSISID]; pr != nil {
@@ -511,7 +516,7 @@ func (r *resulter) gather(p Provenance, unit string, ce courseEvidence, assessme
 }
 
 // unit decides the writes for one enrolled unit.
-func (r *resulter) unit(p Provenance, unit string, ce courseEvidence, assessments []lms.Assessment) {
+func (r *resulter) unit(p Provenance, unit string, ce courseEvidence, assessments []lms.Assessment, single bool) {
 	key := ResultKey(p.EnrolmentID, unit)
 	if prev, dup := r.done[key]; dup {
 		r.conflict(Conflict{EnrolmentID: p.EnrolmentID, UnitCode: unit, Kind: ConflictAmbiguous,
@@ -522,7 +527,7 @@ func (r *resulter) unit(p Provenance, unit string, ce courseEvidence, assessment
 	}
 	r.done[key] = p.CourseSISID
 
-	ev := r.gather(p, unit, ce, assessments)
+	ev := r.gather(p, unit, ce, assessments, single)
 	m, matched := r.rules.Evaluate(ev)
 	wantComment := r.rc.Commencement == CommencementAppend || r.rc.Commencement == CommencementReplace
 	if !matched && !(wantComment && ev.FirstActivity != nil) {

@@ -602,10 +602,10 @@ func TestResultsModuleBindings(t *testing.T) {
 	snap := Snapshot{
 		Programmes: []vettrak.Programme{{ID: 7, Code: "BSB50420", Name: "Diploma of Leadership"}},
 		Occurrences: []vettrak.Occurrence{{ID: 70, Description: "Dip Lead 2026", ProgrammeID: 7, StartDate: date(2026, 2, 1), EndDate: date(2026, 11, 30),
-			Units: []vettrak.Unit{{Code: "BSBLDR501", Name: "Leadership"}, {Code: "BSBOPS501", Name: "Operations"}}}},
+			Units: []vettrak.Unit{{Code: "BSBLDR501", Name: "Leadership"}, {Code: "BSBOPS501", Name: "Operations"}, {Code: "BSBWHS411", Name: "WHS"}}}},
 		Enrolments: []vettrak.Enrolment{{ID: 700, OccurrenceID: 70, ClientCode: "L1"}},
 		EnrolledUnits: []vettrak.EnrolledUnit{
-			{EnrolmentID: 700, UnitCode: "BSBLDR501"}, {EnrolmentID: 700, UnitCode: "BSBOPS501"},
+			{EnrolmentID: 700, UnitCode: "BSBLDR501"}, {EnrolmentID: 700, UnitCode: "BSBOPS501"}, {EnrolmentID: 700, UnitCode: "BSBWHS411"},
 		},
 		Clients: []vettrak.Client{{Code: "L1", GivenName: "Lee", Surname: "Learner", Email: "lee@example.edu"}},
 	}
@@ -635,17 +635,23 @@ func TestResultsModuleBindings(t *testing.T) {
 	require.Len(t, p.Writes, 2)
 	assert.Equal(t, "BSBLDR501", p.Writes[0].UnitCode)
 	assert.Equal(t, "Continuing", p.Writes[0].ResultName, "one of two assessments failed")
+	assert.Equal(t, date(2026, 3, 3), p.Writes[0].Start, "a unit starts with its own first submission, not the course log-in")
 	assert.Equal(t, "BSBOPS501", p.Writes[1].UnitCode)
 	assert.Equal(t, "Competent", p.Writes[1].ResultName)
 	require.Len(t, p.Lint, 1)
 	assert.Equal(t, []string{"BSBLDR501"}, p.Lint[0].UnitsOf("x2"))
 	assert.Equal(t, BoundExplicit, p.Lint[0].Bindings[2].Source)
+	// BSBWHS411 has no assessment yet: course-wide activity does not make
+	// it Continuing in a course of several units.
+	for _, w := range p.Writes {
+		assert.NotEqual(t, "BSBWHS411", w.UnitCode)
+	}
 
 	// Without the binding the renamed assessment counts for nothing and
 	// the unit has no assessment: no result for it.
 	in.Bindings = nil
 	p = Results(cfg, rc, in)
-	require.Len(t, p.Writes, 2)
-	assert.Equal(t, "Continuing", p.Writes[1].ResultName)
+	require.Len(t, p.Writes, 1)
+	assert.Equal(t, "BSBLDR501", p.Writes[0].UnitCode)
 	assert.True(t, hasDiag(p.Diagnostics, CodeLint, courseRecord(course)))
 }
