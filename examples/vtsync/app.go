@@ -130,7 +130,7 @@ func (a *app) connect() error {
 		}
 		a.dst = m
 	case targetCanvas:
-		dst, err := newCanvasLMS(fc.LMS.Canvas, a.cfg.token, a.log.With("side", "canvas"))
+		dst, err := newCanvasLMS(fc.LMS.Canvas, a.cfg.token, a.log.With("side", "canvas"), fc.Concurrency)
 		if err != nil {
 			return &ConfigError{Path: a.cfg.path, Err: fmt.Errorf("lms.canvas: %w", err)}
 		}

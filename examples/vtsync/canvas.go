@@ -12,7 +12,9 @@ import (
 )
 
 // newCanvasLMS builds the Canvas target. It does not contact Canvas.
-func newCanvasLMS(c *canvasConfig, token string, log *slog.Logger) (lms.LMS, error) {
+// concurrency (0: the default) also bounds how many courses a read covers
+// at once.
+func newCanvasLMS(c *canvasConfig, token string, log *slog.Logger, concurrency int) (lms.LMS, error) {
 	copts := []canvas.Option{canvas.WithLogger(log), canvas.WithUserAgent(userAgent)}
 	if c.RateLimit > 0 {
 		copts = append(copts, canvas.WithRateLimit(rate.Limit(c.RateLimit), max(1, int(c.RateLimit))))
@@ -28,6 +30,9 @@ func newCanvasLMS(c *canvasConfig, token string, log *slog.Logger) (lms.LMS, err
 		return nil, err
 	}
 	lopts := []canvaslms.Option{canvaslms.WithLogger(log)}
+	if concurrency > 0 {
+		lopts = append(lopts, canvaslms.WithConcurrency(concurrency))
+	}
 	if c.GroupsAs == "sections" {
 		lopts = append(lopts, canvaslms.WithGroupsAs(canvaslms.GroupsAsSections))
 	}
