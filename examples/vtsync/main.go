@@ -121,9 +121,10 @@ func commands() []*command {
 				"Exits 4 when the plan exceeds a safety limit.",
 			flags: []string{"out"}, run: cmdPlan},
 		{name: "apply", summary: "apply a plan saved by `vtsync plan --out`", usage: "--plan FILE",
-			help: "Executes exactly the operations of a reviewed plan file, nothing else. Operations are\n" +
-				"keyed by SIS ID and safe to repeat; an old plan may still be stale, so apply soon after\n" +
-				"review. --dry-run checks and shows the plan without applying it.",
+			help: "Executes exactly the operations of a reviewed plan file, nothing else. Apply it soon\n" +
+				"after review and only once: what changed since fails (creating what now exists is a\n" +
+				"conflict) and waits out a retry backoff, so plan again instead of re-applying an old\n" +
+				"plan. --dry-run checks and shows the plan without applying it.",
 			flags: []string{"plan", "allow-holds", "dry-run"}, run: cmdApply},
 		{name: "run", summary: "plan and apply now: structure, then results back to VETtrak",
 			help: "One full sync: reads both sides, plans, applies the plan, and writes LMS results back\n" +
