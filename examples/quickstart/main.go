@@ -71,10 +71,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	cfg := vtsync.DefaultConfig(mapping.WorkflowOccurrenceGroups)
 	cfg.Scope.From, cfg.Scope.To = demo.Year2026()
 	cfg.Mapping.TimeZone = "Australia/Sydney" // given to the users the sync creates
-	// One call at a time: canvaslms makes a course's group category on
-	// first use, and two groups created at once both try to make it
-	// (reported; drop this option once canvaslms guards it).
-	env, err := demo.Start(p, vettraktest.SeedWalkthrough(), cfg, nil, vtsync.WithConcurrency(1))
+	env, err := demo.Start(p, vettraktest.SeedWalkthrough(), cfg, nil)
 	if err != nil {
 		return err
 	}

@@ -335,10 +335,11 @@ func why(op vtsync.Op) string {
 	return r
 }
 
-// Date formats a day the way Australian providers read it.
+// Date formats a day the way Australian providers read it, in Sydney time
+// (Canvas answers in UTC, where a Sydney midnight is the day before).
 func Date(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.Format("2 Jan 2006")
+	return t.In(Sydney()).Format("2 Jan 2006")
 }
