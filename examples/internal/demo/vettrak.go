@@ -67,26 +67,28 @@ func (p *Printer) Occurrences(data *vettraktest.Dataset) {
 // Results prints the enrolled units of every enrolment with their current
 // VETtrak result.
 func (p *Printer) Results(data *vettraktest.Dataset) {
-	var rows [][]string
+	var enrols []vettrak.Enrolment
 	for _, occ := range data.Occurrences() {
-		for _, e := range data.EnrolmentsOf(occ) {
-			for _, u := range data.Results(e.ID) {
-				result := u.ResultName
-				if result == "" {
-					result = "(none yet)"
-				} else if u.Outcome != "" {
-					result += " (" + u.Outcome + ")"
-				}
-				var finish string
-				if u.FinishDate != nil {
-					finish = Date(*u.FinishDate)
-				}
-				rows = append(rows, []string{fmt.Sprint(e.ID), e.GivenName + " " + e.Surname, u.UnitCode, result, finish,
-					strings.ReplaceAll(u.Comment, "\n", " | ")})
+		enrols = append(enrols, data.EnrolmentsOf(occ)...)
+	}
+	slices.SortStableFunc(enrols, func(a, b vettrak.Enrolment) int { return cmp.Compare(a.ID, b.ID) })
+	var rows [][]string
+	for _, e := range enrols {
+		for _, u := range data.Results(e.ID) {
+			result := u.ResultName
+			if result == "" {
+				result = "(none yet)"
+			} else if u.Outcome != "" {
+				result += " (" + u.Outcome + ")"
 			}
+			var finish string
+			if u.FinishDate != nil {
+				finish = Date(*u.FinishDate)
+			}
+			rows = append(rows, []string{fmt.Sprint(e.ID), e.GivenName + " " + e.Surname, u.UnitCode, result, finish,
+				strings.ReplaceAll(u.Comment, "\n", " | ")})
 		}
 	}
-	slices.SortStableFunc(rows, func(a, b []string) int { return cmp.Compare(a[0], b[0]) })
 	p.Table([]string{"ENROLMENT", "LEARNER", "UNIT", "RESULT", "FINISH", "COMMENT"}, rows)
 }
 
