@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	gosync "sync"
 
 	"github.com/vtsync/vtsync/lms"
@@ -31,8 +32,7 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ...ApplyOption) (*Repo
 	for _, o := range opts {
 		o(&ao)
 	}
-	start := p.CreatedAt
-	rep := s.newReport(start, p)
+	rep := s.newReport(s.now(), p)
 	if len(p.Holds) > 0 && !ao.allowHolds && !s.cfg.Safety.Allow {
 		err := &HoldError{Holds: p.Holds}
 		s.log.WarnContext(ctx, "plan held", "holds", err.Error())
@@ -70,7 +70,7 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ...ApplyOption) (*Repo
 		// Refresh call counts before returning.
 		return s.finish(s.refreshCalls(rep, p), err)
 	}
-	for name, t := range p.cursors {
+	for name, t := range p.Cursors {
 		if err := s.setCursor(ctx, name, t); err != nil {
 			return s.finish(s.refreshCalls(rep, p), fmt.Errorf("save cursor %s: %w", name, err))
 		}
@@ -153,22 +153,22 @@ func (a *applier) run(ctx context.Context, op Op) error {
 	switch op.Kind {
 	case OpCreateCourse:
 		_, err := dst.CreateCourse(ctx, *op.Course)
-		return err
+		return a.existed(ctx, op, err)
 	case OpUpdateCourse:
 		return dst.UpdateCourse(ctx, *op.Course)
 	case OpCreateSection:
 		_, err := dst.CreateSection(ctx, *op.Section)
-		return err
+		return a.existed(ctx, op, err)
 	case OpUpdateSection:
 		return dst.UpdateSection(ctx, *op.Section)
 	case OpCreateGroup:
 		_, err := dst.CreateGroup(ctx, *op.Group)
-		return err
+		return a.existed(ctx, op, err)
 	case OpUpdateGroup:
 		return dst.UpdateGroup(ctx, *op.Group)
 	case OpCreateUser:
 		_, err := dst.CreateUser(ctx, *op.User)
-		return err
+		return a.existed(ctx, op, err)
 	case OpUpdateUser:
 		return dst.UpdateUser(ctx, *op.User)
 	case OpEnrol:
@@ -193,9 +193,50 @@ func (a *applier) run(ctx context.Context, op Op) error {
 	return fmt.Errorf("unknown operation kind %q", op.Kind)
 }
 
+// errExisted marks a create whose object turned out to exist already.
+var errExisted = errors.New("already exists")
+
+// existed turns a create's conflict into errExisted when the object with
+// that SIS ID is really there (a plan applied twice, or a run after a crash
+// between the write and its answer), so its dependents go ahead. A conflict
+// with something else (a login another user holds, a SIS ID kept by a
+// deleted user) stays a failure.
+func (a *applier) existed(ctx context.Context, op Op, err error) error {
+	if !errors.Is(err, lms.ErrConflict) {
+		return err
+	}
+	dst := a.s.dst
+	switch op.Kind {
+	case OpCreateUser:
+		users, rerr := dst.ReadUsers(ctx, []string{op.User.SISID})
+		if rerr == nil && len(users) == 1 {
+			return errExisted
+		}
+	case OpCreateCourse, OpCreateSection, OpCreateGroup:
+		st, rerr := dst.ReadState(ctx, []string{op.Scope})
+		if rerr != nil {
+			return err
+		}
+		switch {
+		case op.Course != nil && len(st.Courses) == 1:
+			return errExisted
+		case op.Section != nil && slices.ContainsFunc(st.Sections, func(x lms.Section) bool { return x.SISID == op.Section.SISID }):
+			return errExisted
+		case op.Group != nil && slices.ContainsFunc(st.Groups, func(x lms.Group) bool { return x.SISID == op.Group.SISID }):
+			return errExisted
+		}
+	}
+	return err
+}
+
 // settle records an op's outcome in the report and the store.
 func (a *applier) settle(ctx context.Context, op Op, err error) {
 	s, rep := a.s, a.rep
+	if errors.Is(err, errExisted) {
+		rep.AlreadyExisted++
+		_ = s.failures.Clear(ctx, op.Key)
+		return
+	}
 	if err == nil {
 		a.count(op)
 		if derr := s.failures.Clear(ctx, op.Key); derr != nil && !errors.Is(derr, store.ErrNotFound) && ctx.Err() == nil {

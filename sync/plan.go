@@ -104,6 +104,15 @@ type Plan struct {
 	Deferred []string `json:"deferred,omitempty"`
 	// Observed counts what was read: occurrences, enrolments, ... .
 	Observed map[string]int `json:"observed"`
+	// ReadFailures are records that could not be read: they are left out
+	// of this plan (never treated as "gone") and reported.
+	ReadFailures []Failure `json:"read_failures,omitempty"`
+	// Lint is the assessment ↔ unit binding report of every course whose
+	// evidence was read.
+	Lint []mapping.LintReport `json:"lint,omitempty"`
+	// Cursors are the incremental-read positions this plan's observation
+	// reached; Apply saves them once the plan is applied.
+	Cursors map[string]time.Time `json:"cursors,omitempty"`
 
 	planState
 	desired *mapping.Desired

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/vtsync/vtsync/internal/httpx"
 	"github.com/vtsync/vtsync/lms"
@@ -13,9 +12,7 @@ import (
 
 // planState is the unexported part of a Plan that Apply needs.
 type planState struct {
-	readFailures []Failure
-	stats        map[string]httpx.MeterSnapshot
-	cursors      map[string]time.Time
+	stats map[string]httpx.MeterSnapshot
 }
 
 // Plan observes both sides and returns what a run would change, without
@@ -42,8 +39,8 @@ func (s *Syncer) plan(ctx context.Context, withResults bool) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("observe VETtrak: %w", err)
 	}
-	p.readFailures = obs.readFailures
-	p.cursors = obs.cursors
+	p.ReadFailures = obs.readFailures
+	p.Cursors = obs.cursors
 	p.Observed["occurrences"] = len(obs.snap.Occurrences)
 	p.Observed["enrolments"] = len(obs.snap.Enrolments)
 	p.Observed["enrolled_units"] = len(obs.snap.EnrolledUnits)

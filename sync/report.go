@@ -23,15 +23,18 @@ type Report struct {
 	Unchanged map[string]int `json:"unchanged"`
 	// ResultsWritten and CommentsWritten count VETtrak writes; Marked the
 	// occurrences and enrolments flagged as transferred.
-	ResultsWritten  int                  `json:"results_written"`
-	CommentsWritten int                  `json:"comments_written"`
-	Marked          int                  `json:"marked"`
-	Holds           []Hold               `json:"holds,omitempty"`
-	Failures        []Failure            `json:"failures,omitempty"`
-	Skipped         []Failure            `json:"skipped,omitempty"`
-	Deferred        []string             `json:"deferred,omitempty"`
-	Conflicts       []mapping.Conflict   `json:"conflicts,omitempty"`
-	Diagnostics     []mapping.Diagnostic `json:"diagnostics,omitempty"`
+	ResultsWritten  int `json:"results_written"`
+	CommentsWritten int `json:"comments_written"`
+	Marked          int `json:"marked"`
+	// AlreadyExisted counts creates that found their object already there
+	// (a plan applied twice, or a crash between a write and its answer).
+	AlreadyExisted int                  `json:"already_existed,omitempty"`
+	Holds          []Hold               `json:"holds,omitempty"`
+	Failures       []Failure            `json:"failures,omitempty"`
+	Skipped        []Failure            `json:"skipped,omitempty"`
+	Deferred       []string             `json:"deferred,omitempty"`
+	Conflicts      []mapping.Conflict   `json:"conflicts,omitempty"`
+	Diagnostics    []mapping.Diagnostic `json:"diagnostics,omitempty"`
 	// Calls counts API calls made during the run, per side, where the
 	// client reports them (the vettrak and canvas clients do).
 	Calls map[string]httpx.MeterSnapshot `json:"calls,omitempty"`
@@ -100,7 +103,7 @@ func (s *Syncer) newReport(start time.Time, p *Plan) *Report {
 		for k, v := range p.Unchanged {
 			r.Unchanged[k] = v
 		}
-		for _, f := range p.readFailures {
+		for _, f := range p.ReadFailures {
 			r.Failures = append(r.Failures, s.redactFailure(f))
 		}
 		r.Calls = map[string]httpx.MeterSnapshot{}

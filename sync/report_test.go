@@ -103,6 +103,13 @@ func TestCheck(t *testing.T) {
 	assert.True(t, rep.LMSOK)
 	assert.NotContains(t, rep.String(), "wrong-password-123")
 	assert.ErrorIs(t, err, vettrak.ErrBadCredentials)
+
+	// Logged in, but the licence lacks an operation the sync reads.
+	r.vt.SetLicensed("GetResultTypes", false)
+	rep, err = r.syncer(t).Check(context.Background())
+	require.Error(t, err)
+	assert.False(t, rep.VETtrakOK)
+	assert.Contains(t, err.Error(), "GetResultTypes")
 }
 
 func TestNewRejectsBadConfig(t *testing.T) {

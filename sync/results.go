@@ -49,7 +49,7 @@ func (s *Syncer) planResults(ctx context.Context, p *Plan, snap mapping.Snapshot
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			p.readFailures = append(p.readFailures, readFailure("course:"+c, "read evidence", fails[i]))
+			p.ReadFailures = append(p.ReadFailures, readFailure("course:"+c, "read evidence", fails[i]))
 			continue
 		}
 		if evs[i] != nil {
@@ -80,6 +80,7 @@ func (s *Syncer) planResults(ctx context.Context, p *Plan, snap mapping.Snapshot
 	}
 	p.Conflicts = append(p.Conflicts, rp.Conflicts...)
 	p.Diagnostics = append(p.Diagnostics, rp.Diagnostics...)
+	p.Lint = append(p.Lint, rp.Lint...)
 	p.Observed["evidence_courses"] = len(evidence)
 	return nil
 }

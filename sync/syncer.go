@@ -165,7 +165,9 @@ func (s *Syncer) Check(ctx context.Context) (*CheckReport, error) {
 		rep.VETtrak = "VETtrak: " + s.secrets.String(err.Error())
 	} else {
 		rep.VETtrak = vt.String()
-		rep.VETtrakOK = true
+		// A login that works but a licence that lacks operations the sync
+		// needs is not OK: the report's text names what is missing.
+		rep.VETtrakOK = vt.OK()
 	}
 	var lmsErr error
 	if c, ok := s.dst.(interface {
@@ -187,6 +189,9 @@ func (s *Syncer) Check(ctx context.Context) (*CheckReport, error) {
 		}
 	} else {
 		rep.LMSOK = true
+	}
+	if !rep.VETtrakOK && err == nil {
+		err = fmt.Errorf("VETtrak: the licence lacks operations: %v", vt.Missing())
 	}
 	if !rep.VETtrakOK || !rep.LMSOK {
 		return rep, errors.Join(err, lmsErr)

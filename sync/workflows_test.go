@@ -2,6 +2,7 @@ package sync_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
@@ -244,3 +245,28 @@ func vettraktestOccurrence(name string) vettrak.Occurrence {
 }
 
 var _ = fmt.Sprint
+
+// A plan saved as JSON and applied twice: the second application finds its
+// objects already there and goes on, with no failures.
+func TestPlanJSONAppliedTwice(t *testing.T) {
+	r := newRig(t, mapping.WorkflowUnit, vettraktest.SeedWalkthrough())
+	s := r.syncer(t)
+	plan, err := s.Plan(context.Background())
+	require.NoError(t, err)
+	b, err := plan.JSON()
+	require.NoError(t, err)
+	var saved vtsync.Plan
+	require.NoError(t, json.Unmarshal(b, &saved))
+	require.Len(t, saved.Ops, len(plan.Ops))
+
+	first, err := s.Apply(context.Background(), &saved)
+	require.NoError(t, err)
+	require.Empty(t, first.Failures)
+	second, err := s.Apply(context.Background(), &saved)
+	require.NoError(t, err)
+	assert.Empty(t, second.Failures, "failures: %+v", second.Failures)
+	assert.Equal(t, first.Created["course"]+first.Created["section"]+first.Created["user"], second.AlreadyExisted)
+	again, err := s.Plan(context.Background())
+	require.NoError(t, err)
+	assert.Empty(t, again.Ops)
+}
