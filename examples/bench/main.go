@@ -1,0 +1,155 @@
+// Command bench measures what a vtsync deployment costs an operator: API
+// calls on each side (per endpoint, reads and writes, bytes), wall time and
+// memory, on a deterministic synthetic provider at three sizes, against the
+// in-process fakes with per-call latency and Canvas's throttle on.
+//
+//	go run ./examples/bench                      # small and medium, every scenario
+//	go run ./examples/bench -sizes large         # 2,000 occurrences, 20,000 learners (slow: see below)
+//	go run ./examples/bench -json docs/bench/bench.json -svg docs/bench/bench.svg -md docs/bench/README.md
+//
+// Each size runs four scenarios in order on one pair of fakes: the initial
+// sync into an empty Canvas, a no-op re-sync, a re-sync after 1% of the
+// enrolments changed (new learners, withdrawals, renames) and result
+// passback with 10% of the enrolled units newly graded. Each is compared
+// with its lower bound, the fewest calls the work needs (formulas in
+// lowerbound.go and in the report), and with two models vtsync replaces:
+// the per-record push and the 20-occurrences-per-run import (counted, see
+// baselines.go).
+//
+// Canvas's throttle (hosted numbers: high water 700, outflow 10 a second,
+// 50 reserved per request in flight) charges the fake's constant cost of
+// 1 per request by default, so a throttled run cannot go faster than ten
+// Canvas calls a second: the large initial sync is hours. Real Canvas charges
+// a request's CPU and database seconds, usually less; -throttle-cost sets
+// the charge and -throttle=false turns the throttle off.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/vtsync/vtsync/mapping"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Stdout, os.Stderr, os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// options are the command's flags.
+type options struct {
+	sizes        []size
+	scenarios    []string
+	latency      time.Duration
+	throttle     bool
+	throttleCost float64
+	workflow     mapping.Workflow
+	concurrency  int
+	// canvasRate is the canvas client's own rate limit in requests a
+	// second: 0 keeps the SDK's default, negative lifts it.
+	canvasRate float64
+	heapEvery    time.Duration
+	jsonFile     string
+	svgFile      string
+	mdFile       string
+}
+
+func parse(args []string, out io.Writer) (*options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(out)
+	sizeList := fs.String("sizes", "small,medium", "sizes to run, comma-separated: small, medium, large")
+	one := fs.String("size", "", "one size to run (same as -sizes NAME)")
+	scenarioList := fs.String("scenarios", strings.Join(scenarioNames(), ","), "scenarios to report, comma-separated (earlier ones still run: each builds on the last)")
+	fs.DurationVar(&o.latency, "latency", 25*time.Millisecond, "latency of every call on both fakes")
+	fs.BoolVar(&o.throttle, "throttle", true, "Canvas's documented throttle on the fake Canvas")
+	fs.Float64Var(&o.throttleCost, "throttle-cost", 1, "throttle units each Canvas request costs (the fake's constant; real Canvas charges CPU+DB seconds)")
+	workflow := fs.String("workflow", string(mapping.WorkflowUnit), "mapping workflow the Syncer runs")
+	fs.Float64Var(&o.canvasRate, "canvas-rate", 0, "the canvas client's own rate limit, requests a second (0: the SDK default of 20; -1: none)")
+	fs.IntVar(&o.concurrency, "concurrency", 0, "Syncer concurrency per side (0: the SDK default)")
+	fs.DurationVar(&o.heapEvery, "heap-every", 10*time.Millisecond, "heap sampling interval")
+	fs.StringVar(&o.jsonFile, "json", "", "write the report as JSON to this file")
+	fs.StringVar(&o.svgFile, "svg", "", "write a chart of calls and time against size (SVG) to this file")
+	fs.StringVar(&o.mdFile, "md", "", "write the report as markdown to this file")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if *one != "" {
+		*sizeList = *one
+	}
+	known := sizes()
+	for _, name := range split(*sizeList) {
+		i := slices.IndexFunc(known, func(s size) bool { return s.Name == name })
+		if i < 0 {
+			return nil, fmt.Errorf("unknown size %q (want small, medium or large)", name)
+		}
+		o.sizes = append(o.sizes, known[i])
+	}
+	for _, name := range split(*scenarioList) {
+		if !slices.Contains(scenarioNames(), name) {
+			return nil, fmt.Errorf("unknown scenario %q (want %s)", name, strings.Join(scenarioNames(), ", "))
+		}
+		o.scenarios = append(o.scenarios, name)
+	}
+	if len(o.sizes) == 0 || len(o.scenarios) == 0 {
+		return nil, errors.New("nothing to run: give at least one size and one scenario")
+	}
+	if o.latency < 0 || o.throttleCost <= 0 || o.heapEvery <= 0 {
+		return nil, errors.New("-latency must be ≥ 0, -throttle-cost and -heap-every > 0")
+	}
+	var err error
+	if o.workflow, err = workflowOf(*workflow); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+func split(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// run parses args, runs every size and writes the report: the table to
+// out, progress to log, and the files the flags name.
+func run(ctx context.Context, out, log io.Writer, args []string) error {
+	o, err := parse(args, log)
+	if err != nil {
+		return err
+	}
+	rep := newReport(o)
+	for _, sz := range o.sizes {
+		fmt.Fprintf(log, "size %s: %d occurrences, %d units, %d learners, %d enrolled units, %d staff\n",
+			sz.Name, sz.Spec.Occurrences, sz.Spec.Units, sz.Spec.Learners, sz.Spec.EnrolledUnits, sz.Spec.Staff)
+		res, err := runSize(ctx, o, sz, log)
+		if res != nil {
+			rep.Sizes = append(rep.Sizes, *res)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	rep.evaluate()
+	rep.writeText(out)
+	return rep.writeFiles(o)
+}

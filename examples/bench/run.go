@@ -1,0 +1,246 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/vtsync/vtsync/canvas/canvastest"
+	"github.com/vtsync/vtsync/vettrak/vettraktest"
+)
+
+// sizeResult is everything measured at one size.
+type sizeResult struct {
+	Name   string              `json:"name"`
+	Spec   vettraktest.GenSpec `json:"spec"`
+	Counts vettraktest.Counts  `json:"counts"`
+	// DatasetHeap is the live heap of the generated VETtrak dataset (held by
+	// the fake, not the SDK).
+	DatasetHeap int64            `json:"dataset_heap_bytes"`
+	Scenarios   []scenarioResult `json:"scenarios"`
+}
+
+// scenarioResult is one scenario at one size.
+type scenarioResult struct {
+	Name   string `json:"name"`
+	Change string `json:"change"`
+
+	Seconds    float64 `json:"seconds"`
+	CPUSeconds float64 `json:"cpu_seconds"`
+	// CPUShare is process CPU time over wall time. The fakes run in this
+	// process, so the SDK's own share is smaller.
+	CPUShare float64 `json:"cpu_share"`
+
+	// Heap: BaseHeap is the live heap before the run (the fakes' data, the
+	// Syncer's store, everything earlier scenarios left), PeakHeap the
+	// highest heap seen during it, RetainedHeap the live heap after it.
+	// PeakHeap - BaseHeap is what the run needed on top; RetainedHeap -
+	// BaseHeap is mostly the fake Canvas's new records and the store.
+	BaseHeap     int64 `json:"base_heap_bytes"`
+	PeakHeap     int64 `json:"peak_heap_bytes"`
+	RetainedHeap int64 `json:"retained_heap_bytes"`
+
+	VETtrak side `json:"vettrak"`
+	Canvas  side `json:"canvas"`
+
+	// Throttled counts 403/429 "Rate Limit Exceeded" answers the canvas
+	// client saw (each retried); PacedWaits the waits its pacing imposed
+	// to avoid them.
+	Throttled    int64   `json:"throttled"`
+	PacedWaits   int64   `json:"paced_waits"`
+	PacedSeconds float64 `json:"paced_seconds"`
+	// ThrottleSeconds is the time Canvas's throttle itself allows for the
+	// Canvas calls made: calls × cost / outflow (0 with the throttle off).
+	ThrottleSeconds float64 `json:"throttle_seconds"`
+
+	Planned         int            `json:"planned"`
+	Created         map[string]int `json:"created,omitempty"`
+	Updated         map[string]int `json:"updated,omitempty"`
+	Removed         map[string]int `json:"removed,omitempty"`
+	ResultsWritten  int            `json:"results_written"`
+	CommentsWritten int            `json:"comments_written"`
+	Conflicts       int            `json:"conflicts"`
+	Failures        int            `json:"failures"`
+	FailureSamples  []string       `json:"failure_samples,omitempty"`
+	RunError        string         `json:"run_error,omitempty"`
+
+	Baselines []baseline `json:"baselines,omitempty"`
+	// Bulk is what the SIS import did (initial-bulk only).
+	Bulk *bulkOutcome `json:"bulk,omitempty"`
+}
+
+// Calls is both sides' calls.
+func (r scenarioResult) Calls() int64 { return r.VETtrak.Measured.Calls + r.Canvas.Measured.Calls }
+
+// Bound is both sides' lower bound.
+func (r scenarioResult) Bound() int64 { return r.VETtrak.Bound.Calls() + r.Canvas.Bound.Calls() }
+
+// side is one API's measured calls beside its lower bound.
+type side struct {
+	Measured calls    `json:"measured"`
+	Bound    bound    `json:"lower_bound"`
+	Excess   []excess `json:"by_endpoint"`
+}
+
+// excess compares one endpoint's calls with its share of the bound.
+type excess struct {
+	Endpoint string `json:"endpoint"`
+	Measured int64  `json:"measured"`
+	Bound    int64  `json:"lower_bound"`
+	Excess   int64  `json:"excess"`
+}
+
+func compare(m calls, b bound) side {
+	s := side{Measured: m, Bound: b}
+	want := b.byEndpoint()
+	seen := map[string]bool{}
+	for ep, n := range m.ByOp {
+		seen[ep] = true
+		s.Excess = append(s.Excess, excess{Endpoint: ep, Measured: n, Bound: want[ep], Excess: n - want[ep]})
+	}
+	for ep, n := range want {
+		if !seen[ep] {
+			s.Excess = append(s.Excess, excess{Endpoint: ep, Bound: n, Excess: -n})
+		}
+	}
+	slices.SortFunc(s.Excess, func(a, b excess) int {
+		return cmp.Or(cmp.Compare(b.Excess, a.Excess), cmp.Compare(a.Endpoint, b.Endpoint))
+	})
+	return s
+}
+
+// runSize runs the selected scenarios on a fresh world of one size. The
+// scenarios before the last selected one always run (each builds on the
+// one before) but only selected ones are reported.
+func runSize(ctx context.Context, o *options, sz size, log io.Writer) (*sizeResult, error) {
+	w, err := newWorld(o, sz)
+	if err != nil {
+		return nil, err
+	}
+	defer w.close()
+	res := &sizeResult{Name: sz.Name, Spec: sz.Spec, Counts: w.data.Counts(), DatasetHeap: w.datasetHeap}
+	last := -1
+	for i, name := range chain() {
+		if slices.Contains(o.scenarios, name) {
+			last = i
+		}
+	}
+	for _, name := range chain()[:last+1] {
+		if err := step(ctx, o, w, name, res, log); err != nil {
+			return res, err
+		}
+	}
+	if !slices.Contains(o.scenarios, scBulk) {
+		return res, nil
+	}
+	// The bulk load starts from an empty Canvas: a world of its own.
+	w.close()
+	if w, err = newWorld(o, sz); err != nil {
+		return res, err
+	}
+	defer w.close()
+	if err := step(ctx, o, w, scBulk, res, log); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// step measures one scenario and adds it to res when it was asked for.
+func step(ctx context.Context, o *options, w *world, name string, res *sizeResult, log io.Writer) error {
+	before := w.desired
+	r, err := measure(ctx, o, w, scenariosByName()[name])
+	if err != nil {
+		return fmt.Errorf("%s/%s: %w", w.size.Name, name, err)
+	}
+	bname := name
+	if name == scBulk {
+		bname = scInitial
+		if w.bulk != nil {
+			// What a plan still finds after the import, unmeasured.
+			if p, err := w.sync.Plan(ctx); err == nil {
+				w.bulk.Left = len(p.Ops)
+			}
+			r.Bulk = w.bulk
+		}
+	}
+	r.Baselines = baselines(bname, r.prep, before)
+	if slices.Contains(o.scenarios, name) {
+		res.Scenarios = append(res.Scenarios, r.scenarioResult)
+	}
+	fmt.Fprintf(log, "  %-7s %-12s %7d calls (lower bound %d) %8.1fs\n", w.size.Name, name, r.Calls(), r.Bound(), r.Seconds)
+	return ctx.Err()
+}
+
+type measured struct {
+	scenarioResult
+	prep *prepared
+}
+
+// measure prepares a scenario (unmeasured), then runs it with the meters,
+// clocks and heap sampler around it.
+func measure(ctx context.Context, o *options, w *world, sc scenario) (*measured, error) {
+	p, err := sc.prepare(ctx, w)
+	if err != nil {
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	vt0, cv0, rl0 := w.api.Stats(), w.cc.Stats(), w.cc.RateLimit()
+	base := liveHeap()
+	heap := startHeapSampler(o.heapEvery)
+	cpu0, t0 := cpuTime(), time.Now()
+
+	rep, runErr := sc.run(ctx, w)
+
+	wall, cpu := time.Since(t0), cpuTime()-cpu0
+	peak := heap.Stop()
+	retained := liveHeap()
+	vt1, cv1, rl1 := w.api.Stats(), w.cc.Stats(), w.cc.RateLimit()
+
+	r := scenarioResult{
+		Name: sc.name, Change: p.change,
+		Seconds: wall.Seconds(), CPUSeconds: cpu.Seconds(), CPUShare: cpu.Seconds() / max(wall.Seconds(), 1e-9),
+		BaseHeap: base, PeakHeap: peak, RetainedHeap: retained,
+		VETtrak:   compare(since(vt0, vt1), p.vettrak),
+		Canvas:    compare(since(cv0, cv1), p.canvas),
+		Throttled: rl1.Throttled - rl0.Throttled, PacedWaits: rl1.PacedWaits - rl0.PacedWaits,
+		PacedSeconds: (rl1.PacedFor - rl0.PacedFor).Seconds(),
+	}
+	if w.throttle != nil {
+		r.ThrottleSeconds = throttleSeconds(*w.throttle, r.Canvas.Measured.Calls)
+	}
+	if runErr != nil {
+		r.RunError = runErr.Error()
+	}
+	if rep != nil {
+		r.Planned, r.Created, r.Updated, r.Removed = rep.Planned, nonZero(rep.Created), nonZero(rep.Updated), nonZero(rep.Removed)
+		r.ResultsWritten, r.CommentsWritten, r.Conflicts = rep.ResultsWritten, rep.CommentsWritten, len(rep.Conflicts)
+		r.Failures = len(rep.Failures)
+		for _, f := range rep.Failures[:min(len(rep.Failures), 5)] {
+			r.FailureSamples = append(r.FailureSamples, f.Key+": "+f.Error)
+		}
+	}
+	return &measured{scenarioResult: r, prep: p}, nil
+}
+
+func nonZero(m map[string]int) map[string]int {
+	out := map[string]int{}
+	for k, v := range m {
+		if v != 0 {
+			out[k] = v
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// throttleSeconds is the time Canvas's bucket needs to let calls through:
+// it starts empty and refuses requests once it holds HighWater, draining
+// Outflow a second, so the first HighWater units are free and the rest
+// pass at the leak rate.
+func throttleSeconds(t canvastest.Throttle, calls int64) float64 {
+	return max(0, float64(calls)*t.Cost-t.HighWater) / t.Outflow
+}
