@@ -61,10 +61,10 @@ type options struct {
 	// canvasRate is the canvas client's own rate limit in requests a
 	// second: 0 keeps the SDK's default, negative lifts it.
 	canvasRate float64
-	heapEvery    time.Duration
-	jsonFile     string
-	svgFile      string
-	mdFile       string
+	heapEvery  time.Duration
+	jsonFile   string
+	svgFile    string
+	mdFile     string
 }
 
 func parse(args []string, out io.Writer) (*options, error) {
