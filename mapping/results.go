@@ -48,6 +48,13 @@ type ResultConfig struct {
 	// AuditComments adds a line naming the result and rule to the enrolled
 	// unit's comment with each result write (ResultWrite.Comment).
 	AuditComments bool `json:"audit_comments,omitempty"`
+	// ActivityPerUnit applies to courses of several units (Module and
+	// Course workflows): a unit's first activity is then its own first
+	// submission, so opening the course does not start (and mark
+	// Continuing) units the learner has not touched. Off, course activity
+	// starts every unit of the learner in the course, as VETtrak starts a
+	// qualification's units together.
+	ActivityPerUnit bool `json:"activity_per_unit,omitempty"`
 }
 
 // DefaultResultConfig is DefaultRules, DefaultPolicy and commencement
@@ -449,7 +456,7 @@ func (r *resulter) course(ev lms.Evidence) {
 				}
 				continue
 			}
-			r.unit(ps[0], u, ce, byUnit[u], len(info.UnitCodes) == 1)
+			r.unit(ps[0], u, ce, byUnit[u], len(info.UnitCodes) == 1 || !r.rc.ActivityPerUnit)
 		}
 	}
 	if orphans > 0 {
@@ -470,10 +477,9 @@ func countFindings(l LintReport, min Severity) int {
 func (r *resulter) conflict(c Conflict) { r.plan.Conflicts = append(r.plan.Conflicts, c) }
 
 // gather builds one learner's evidence for one unit. Course-wide activity
-// counts for a unit only when the course has that one unit; in a course of
-// several units (Module, Course workflows) a unit's activity is its own
-// assessments' submissions, so logging in does not start every unit.
-func (r *resulter) gather(p Provenance, unit string, ce courseEvidence, assessments []lms.Assessment, single bool) UnitEvidence {
+// counts for the unit unless the course has several units and
+// ActivityPerUnit is set.
+func (r *resulter) gather(p Provenance, unit string, ce courseEvidence, assessments []lms.Assessment, courseWide bool) UnitEvidence {
 	ev := UnitEvidence{CourseSISID: p.CourseSISID, UserSISID: p.UserSISID, EnrolmentID: p.EnrolmentID, UnitCode: unit}
 	subs := ce.subs[p.UserSISID]
 	earliest := func(t *time.Time) {
@@ -500,7 +506,7 @@ func (r *resulter) gather(p Provenance, unit string, ce courseEvidence, assessme
 		}
 	}
 	if a := ce.activity[p.UserSISID]; a != nil {
-		if single {
+		if courseWide {
 			earliest(a.FirstActivity)
 			latest(a.LastActivity)
 		}
@@ -516,7 +522,7 @@ func (r *resulter) gather(p Provenance, unit string, ce courseEvidence, assessme
 }
 
 // unit decides the writes for one enrolled unit.
-func (r *resulter) unit(p Provenance, unit string, ce courseEvidence, assessments []lms.Assessment, single bool) {
+func (r *resulter) unit(p Provenance, unit string, ce courseEvidence, assessments []lms.Assessment, courseWide bool) {
 	key := ResultKey(p.EnrolmentID, unit)
 	if prev, dup := r.done[key]; dup {
 		r.conflict(Conflict{EnrolmentID: p.EnrolmentID, UnitCode: unit, Kind: ConflictAmbiguous,
@@ -527,7 +533,7 @@ func (r *resulter) unit(p Provenance, unit string, ce courseEvidence, assessment
 	}
 	r.done[key] = p.CourseSISID
 
-	ev := r.gather(p, unit, ce, assessments, single)
+	ev := r.gather(p, unit, ce, assessments, courseWide)
 	m, matched := r.rules.Evaluate(ev)
 	wantComment := r.rc.Commencement == CommencementAppend || r.rc.Commencement == CommencementReplace
 	if !matched && !(wantComment && ev.FirstActivity != nil) {

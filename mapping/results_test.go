@@ -629,6 +629,7 @@ func TestResultsModuleBindings(t *testing.T) {
 	}
 	rc := DefaultResultConfig(WorkflowModule, syd)
 	rc.Commencement = CommencementOff
+	rc.ActivityPerUnit = true
 	in := ResultInput{Snapshot: snap, Desired: d, Evidence: []lms.Evidence{ev}, ResultTypes: resultTypes(), Now: *at(3, 20, 12),
 		Bindings: map[string]string{"x3": "BSBOPS501"}}
 	p := Results(cfg, rc, in)
@@ -646,6 +647,15 @@ func TestResultsModuleBindings(t *testing.T) {
 	for _, w := range p.Writes {
 		assert.NotEqual(t, "BSBWHS411", w.UnitCode)
 	}
+
+	// By default course-wide activity starts every unit of the course.
+	rc.ActivityPerUnit = false
+	p = Results(cfg, rc, in)
+	require.Len(t, p.Writes, 3)
+	assert.Equal(t, "BSBWHS411", p.Writes[2].UnitCode)
+	assert.Equal(t, "Continuing", p.Writes[2].ResultName)
+	assert.Equal(t, date(2026, 2, 20), p.Writes[2].Start)
+	rc.ActivityPerUnit = true
 
 	// Without the binding the renamed assessment counts for nothing and
 	// the unit has no assessment: no result for it.
