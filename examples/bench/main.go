@@ -65,6 +65,8 @@ type options struct {
 	jsonFile   string
 	svgFile    string
 	mdFile     string
+	// from lists saved JSON reports to merge and render instead of running.
+	from []string
 }
 
 func parse(args []string, out io.Writer) (*options, error) {
@@ -84,12 +86,14 @@ func parse(args []string, out io.Writer) (*options, error) {
 	fs.StringVar(&o.jsonFile, "json", "", "write the report as JSON to this file")
 	fs.StringVar(&o.svgFile, "svg", "", "write a chart of calls and time against size (SVG) to this file")
 	fs.StringVar(&o.mdFile, "md", "", "write the report as markdown to this file")
+	from := fs.String("from", "", "render saved JSON reports (comma-separated, e.g. a default run and a -sizes large run) instead of running")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
+	o.from = split(*from)
 	if *one != "" {
 		*sizeList = *one
 	}
@@ -137,7 +141,17 @@ func run(ctx context.Context, out, log io.Writer, args []string) error {
 	if err != nil {
 		return err
 	}
+	if len(o.from) > 0 {
+		rep, err := loadReports(o.from)
+		if err != nil {
+			return err
+		}
+		rep.evaluate()
+		rep.writeText(out)
+		return rep.writeFiles(o)
+	}
 	rep := newReport(o)
+	rep.Commands = []string{"go run ./examples/bench " + commandLine(o)}
 	for _, sz := range o.sizes {
 		fmt.Fprintf(log, "size %s: %d occurrences, %d units, %d learners, %d enrolled units, %d staff\n",
 			sz.Name, sz.Spec.Occurrences, sz.Spec.Units, sz.Spec.Learners, sz.Spec.EnrolledUnits, sz.Spec.Staff)

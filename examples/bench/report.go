@@ -18,6 +18,7 @@ import (
 type report struct {
 	Generated string            `json:"generated"`
 	Machine   string            `json:"machine"`
+	Commands  []string          `json:"commands"`
 	Settings  settings          `json:"settings"`
 	Formulas  map[string]string `json:"lower_bound_formulas"`
 	Notes     map[string]string `json:"notes"`
@@ -95,7 +96,7 @@ func (r *report) writeFiles(o *options) error {
 	}
 	if o.mdFile != "" {
 		var b strings.Builder
-		r.writeMarkdown(&b, o)
+		r.writeMarkdown(&b)
 		if err := os.WriteFile(o.mdFile, []byte(b.String()), 0o644); err != nil {
 			return err
 		}
@@ -182,9 +183,9 @@ func (r *report) writeText(out io.Writer) {
 	}
 }
 
-func (r *report) writeMarkdown(b *strings.Builder, o *options) {
+func (r *report) writeMarkdown(b *strings.Builder) {
 	fmt.Fprintf(b, "# vtsync benchmark: last run\n\n")
-	fmt.Fprintf(b, "Generated %s on %s by\n\n```sh\ngo run ./examples/bench %s\n```\n\n", r.Generated, r.Machine, commandLine(o))
+	fmt.Fprintf(b, "Generated %s on %s by\n\n```sh\n%s\n```\n\n", r.Generated, r.Machine, strings.Join(r.Commands, "\n"))
 	fmt.Fprintf(b, "![calls and time against size](%s)\n\n", "bench.svg")
 	b.WriteString("## Targets\n\n| target | status | detail |\n|---|---|---|\n")
 	for _, t := range r.Targets {
@@ -239,3 +240,38 @@ func ratio(a, b int64) string {
 }
 
 func mib(n int64) string { return fmt.Sprintf("%.1fMiB", float64(n)/(1<<20)) }
+
+// loadReports merges saved JSON reports, in order, into one. Their
+// settings must agree: figures taken under different latency or throttle
+// are not comparable.
+func loadReports(files []string) (*report, error) {
+	var out *report
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		var r report
+		if err := json.Unmarshal(b, &r); err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		if out == nil {
+			out = &r
+			continue
+		}
+		a, c := out.Settings, r.Settings
+		a.Scenarios, c.Scenarios = nil, nil
+		if fmt.Sprint(a) != fmt.Sprint(c) {
+			return nil, fmt.Errorf("%s: settings %+v differ from %+v", f, c, a)
+		}
+		out.Sizes = append(out.Sizes, r.Sizes...)
+		out.Commands = append(out.Commands, r.Commands...)
+		if r.Generated > out.Generated {
+			out.Generated = r.Generated
+		}
+	}
+	if out == nil {
+		return nil, fmt.Errorf("no report to render")
+	}
+	return out, nil
+}

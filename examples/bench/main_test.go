@@ -1,0 +1,224 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vtsync/vtsync/canvas"
+	"github.com/vtsync/vtsync/canvas/canvastest"
+	"github.com/vtsync/vtsync/mapping"
+)
+
+// fast are the flags of a run that takes a few seconds: the smallest size,
+// no latency, no throttle, no client-side rate limit.
+func fast(dir string, extra ...string) []string {
+	return append([]string{"-sizes", "small", "-latency", "0", "-throttle=false", "-canvas-rate", "-1",
+		"-json", filepath.Join(dir, "bench.json"), "-svg", filepath.Join(dir, "bench.svg"), "-md", filepath.Join(dir, "README.md")}, extra...)
+}
+
+// The smallest size runs every scenario; the report has its shape, the
+// no-op re-sync writes nothing, and the counts agree with the fakes' data.
+func TestBenchSmall(t *testing.T) {
+	dir := t.TempDir()
+	var out, log bytes.Buffer
+	require.NoError(t, run(t.Context(), &out, &log, fast(dir)), "log:\n%s", log.String())
+
+	raw, err := os.ReadFile(filepath.Join(dir, "bench.json"))
+	require.NoError(t, err)
+	var rep report
+	require.NoError(t, json.Unmarshal(raw, &rep))
+	require.Len(t, rep.Sizes, 1)
+	sz := rep.Sizes[0]
+	assert.Equal(t, "small", sz.Name)
+	assert.Equal(t, 100, sz.Counts.Enrolments)
+	assert.Equal(t, 300, sz.Counts.EnrolledUnits)
+	assert.Positive(t, sz.DatasetHeap)
+
+	byName := map[string]scenarioResult{}
+	var names []string
+	for _, sc := range sz.Scenarios {
+		byName[sc.Name] = sc
+		names = append(names, sc.Name)
+	}
+	assert.Equal(t, scenarioNames(), names)
+	for _, sc := range sz.Scenarios {
+		assert.Zero(t, sc.Failures, "%s: %v", sc.Name, sc.FailureSamples)
+		assert.Empty(t, sc.RunError, sc.Name)
+		assert.Positive(t, sc.Seconds, sc.Name)
+		assert.Positive(t, sc.PeakHeap, sc.Name)
+		assert.Positive(t, sc.VETtrak.Measured.Calls, sc.Name)
+		assert.Positive(t, sc.VETtrak.Bound.Calls(), sc.Name)
+		assert.Positive(t, sc.Canvas.Bound.Calls(), sc.Name)
+		assert.NotEmpty(t, sc.VETtrak.Excess, sc.Name)
+		assert.NotEmpty(t, sc.Baselines, sc.Name)
+		// Nothing beats the lower bound: if it did, the bound would be wrong.
+		assert.GreaterOrEqual(t, sc.VETtrak.Measured.Calls, sc.VETtrak.Bound.Calls(), "%s VETtrak", sc.Name)
+		assert.GreaterOrEqual(t, sc.Canvas.Measured.Calls, sc.Canvas.Bound.Calls(), "%s Canvas", sc.Name)
+	}
+
+	// The target the issue names: a no-op re-sync writes nothing anywhere.
+	noop := byName[scNoop]
+	assert.Zero(t, noop.VETtrak.Measured.Writes)
+	assert.Zero(t, noop.Canvas.Measured.Writes)
+	assert.Zero(t, noop.Planned)
+	assert.Equal(t, statusMet, targetStatus(rep, "no-op re-sync makes zero writes"))
+
+	// The initial sync writes exactly what the mapping wants, once each.
+	initial := byName[scInitial]
+	assert.Equal(t, initial.Canvas.Bound.Writes, initial.Canvas.Measured.Writes)
+	assert.Equal(t, int64(initial.Planned), initial.Canvas.Measured.Writes)
+	assert.Zero(t, initial.VETtrak.Measured.Writes)
+
+	// The delta writes the changed objects on Canvas, nothing on VETtrak.
+	delta := byName[scDelta]
+	assert.Contains(t, delta.Change, "1 new learners enrolled, 1 enrolments withdrawn, 1 learners renamed")
+	assert.Positive(t, delta.Canvas.Bound.Writes)
+	assert.Zero(t, delta.VETtrak.Measured.Writes)
+
+	// Passback writes every newly graded unit's result and commencement.
+	res := byName[scResults]
+	assert.Equal(t, 30, res.ResultsWritten)
+	assert.Equal(t, 30, res.CommentsWritten)
+	assert.Zero(t, res.Conflicts)
+	assert.Equal(t, res.VETtrak.Bound.Writes, res.VETtrak.Measured.Writes)
+
+	// The bulk path leaves nothing for a plan to do.
+	bulk := byName[scBulk]
+	require.NotNil(t, bulk.Bulk)
+	assert.Equal(t, "imported", bulk.Bulk.State)
+	assert.Zero(t, bulk.Bulk.Left)
+	assert.Equal(t, int64(1), bulk.Canvas.Measured.Writes)
+
+	// Every target is listed, with a status.
+	require.Len(t, rep.Targets, 13)
+	for _, tg := range rep.Targets {
+		assert.Contains(t, []string{statusMet, statusNotMet, statusNotEval}, tg.Status, tg.Name)
+		assert.NotEmpty(t, tg.Detail, tg.Name)
+	}
+
+	text := out.String()
+	for _, want := range []string{"== small:", "calls/bound", "per-record push", "20 occurrences per run", "targets:",
+		"GetUnitsForEnrolment", "POST courses/{id}/enrollments"} {
+		assert.Contains(t, text, want)
+	}
+
+	svg, err := os.ReadFile(filepath.Join(dir, "bench.svg"))
+	require.NoError(t, err)
+	assertWellFormed(t, svg)
+	assert.Contains(t, string(svg), "<polyline")
+	md, err := os.ReadFile(filepath.Join(dir, "README.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(md), "## Targets")
+	assert.Contains(t, string(md), "go run ./examples/bench -sizes small")
+
+	// No secret reaches the report.
+	for _, secret := range []string{"password", "Password"} {
+		assert.NotContains(t, string(raw), secret)
+	}
+
+	// A saved report renders again, merged, without running.
+	var again bytes.Buffer
+	require.NoError(t, run(t.Context(), &again, io.Discard, []string{"-from", filepath.Join(dir, "bench.json")}))
+	assert.Contains(t, again.String(), "== small:")
+}
+
+func targetStatus(rep report, name string) string {
+	for _, t := range rep.Targets {
+		if t.Name == name {
+			return t.Status
+		}
+	}
+	return ""
+}
+
+func assertWellFormed(t *testing.T, b []byte) {
+	t.Helper()
+	d := xml.NewDecoder(bytes.NewReader(b))
+	for {
+		_, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		require.NoError(t, err, "SVG is not well-formed XML")
+	}
+}
+
+// The per-record model's counted cost is what running it really costs.
+func TestPerRecordCountMatchesLive(t *testing.T) {
+	o, err := parse([]string{"-sizes", "small", "-latency", "0", "-throttle=false"}, io.Discard)
+	require.NoError(t, err)
+	w, err := newWorld(o, o.sizes[0])
+	require.NoError(t, err)
+	defer w.close()
+	snap := snapshotOf(w.data, w.cfg.Scope)
+	want, err := desiredOf(w.cfg.Mapping, snap)
+	require.NoError(t, err)
+
+	srv := canvastest.NewServer()
+	defer srv.Close()
+	c, err := canvas.New(srv.URL(), srv.AdminToken(), canvas.WithRateLimit(1e9, 1000))
+	require.NoError(t, err)
+	require.NoError(t, perRecordLive(t.Context(), c, want))
+
+	counted := baselines(scInitial, &prepared{desired: want}, nil)
+	require.NotEmpty(t, counted)
+	assert.Equal(t, modelPerRecord, counted[0].Model)
+	assert.Equal(t, counted[0].Canvas, c.Stats().Calls(), "counted %d, ran %v", counted[0].Canvas, c.Stats().ByOp)
+
+	// And it did the learners' part of the work.
+	active := 0
+	for _, e := range want.State.Enrolments {
+		if e.Role == "student" {
+			active++
+		}
+	}
+	students := 0
+	for _, e := range srv.Enrollments(0) {
+		if e.Type == "StudentEnrollment" {
+			students++
+		}
+	}
+	assert.Equal(t, active, students)
+}
+
+func TestParse(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		err  string
+	}{
+		{[]string{"-sizes", "huge"}, `unknown size "huge"`},
+		{[]string{"-scenarios", "nope"}, `unknown scenario "nope"`},
+		{[]string{"-throttle-cost", "0"}, "-throttle-cost"},
+		{[]string{"-workflow", "bogus"}, `unknown workflow "bogus"`},
+		{[]string{"extra"}, "unexpected arguments"},
+		{[]string{"-sizes", ""}, "nothing to run"},
+	} {
+		_, err := parse(tc.args, io.Discard)
+		require.Error(t, err, tc.args)
+		assert.Contains(t, err.Error(), tc.err, tc.args)
+	}
+	o, err := parse([]string{"-size", "large", "-scenarios", "noop", "-workflow", string(mapping.WorkflowCourse)}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, "large", o.sizes[0].Name)
+	assert.Equal(t, []string{scNoop}, o.scenarios)
+	assert.Equal(t, mapping.WorkflowCourse, o.workflow)
+	assert.True(t, strings.HasPrefix(commandLine(o), "-sizes large"))
+}
+
+func TestThrottleSeconds(t *testing.T) {
+	th := canvastest.CanvasThrottle()
+	assert.Zero(t, throttleSeconds(th, 500), "the bucket's headroom is free")
+	assert.InDelta(t, 30.0, throttleSeconds(th, 1000), 1e-9)
+	th.Cost = 0.5
+	assert.InDelta(t, 65.0, throttleSeconds(th, 2700), 1e-9)
+}
