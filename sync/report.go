@@ -40,6 +40,22 @@ type Report struct {
 	Calls map[string]httpx.MeterSnapshot `json:"calls,omitempty"`
 	// Cancelled is set when the context ended before the run finished.
 	Cancelled bool `json:"cancelled,omitempty"`
+	// DryRun is set when the Syncer only planned (WithDryRun); Plan then
+	// holds what a real run would do.
+	DryRun bool  `json:"dry_run,omitempty"`
+	Plan   *Plan `json:"plan,omitempty"`
+}
+
+// dryReport is the report of a run that stopped at its plan.
+func (s *Syncer) dryReport(start time.Time, p *Plan) (*Report, error) {
+	r := s.newReport(start, p)
+	r.DryRun = true
+	r.Plan = p
+	var err error
+	if len(p.Holds) > 0 && !s.cfg.Safety.Allow {
+		err = &HoldError{Holds: p.Holds}
+	}
+	return s.finish(r, err)
 }
 
 // OK reports whether the run finished with no failures and no holds.

@@ -31,6 +31,9 @@ func (s *Syncer) ReportResults(ctx context.Context) (*Report, error) {
 	}
 	p.Ops = kept
 	p.Holds = nil
+	if s.dryRun {
+		return s.dryReport(start, p)
+	}
 	return s.Apply(ctx, p)
 }
 

@@ -29,6 +29,7 @@ type Syncer struct {
 	onProg  func(Progress)
 	workers int
 	secrets *redact.Secrets
+	dryRun  bool
 
 	// Typed views of the store.
 	ledgerDB  store.Ledger[mapping.LedgerEntry]
@@ -66,6 +67,11 @@ func WithConcurrency(n int) Option { return func(s *Syncer) { s.workers = max(1,
 // WithSecrets registers values (passwords, tokens) that must never appear
 // in the Syncer's logs, errors or reports.
 func WithSecrets(secrets ...string) Option { return func(s *Syncer) { s.secrets.Add(secrets...) } }
+
+// WithDryRun makes Run and ReportResults stop at the plan: they observe
+// and plan as usual and return a report of what would change (Report.DryRun
+// set, Report.Plan holding the plan), writing nothing to either side.
+func WithDryRun() Option { return func(s *Syncer) { s.dryRun = true } }
 
 // New builds a Syncer that reads VETtrak through src and drives dst.
 func New(src Source, dst lms.LMS, cfg Config, opts ...Option) (*Syncer, error) {
@@ -106,6 +112,9 @@ func (s *Syncer) Run(ctx context.Context) (*Report, error) {
 	if err != nil {
 		rep := s.newReport(start, nil)
 		return s.finish(rep, err)
+	}
+	if s.dryRun {
+		return s.dryReport(start, plan)
 	}
 	return s.Apply(ctx, plan)
 }

@@ -270,3 +270,16 @@ func TestPlanJSONAppliedTwice(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, again.Ops)
 }
+
+// A dry run plans, reports what it would do, and writes nothing.
+func TestDryRunWritesNothing(t *testing.T) {
+	r := newRig(t, mapping.WorkflowUnit, vettraktest.SeedWalkthrough())
+	rep, err := r.syncer(t, vtsync.WithDryRun()).Run(context.Background())
+	require.NoError(t, err)
+	assert.True(t, rep.DryRun)
+	require.NotNil(t, rep.Plan)
+	assert.Positive(t, rep.Planned)
+	assert.Equal(t, rep.Planned, len(rep.Plan.Ops))
+	assert.Zero(t, r.lms.Calls().Writes)
+	assert.Zero(t, rep.Changes())
+}
