@@ -21,8 +21,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"time"
 	_ "time/tzdata" // result dates are Sydney days, even on a machine without a zone database
 
@@ -32,14 +30,7 @@ import (
 	"github.com/vtsync/vtsync/vettrak/vettraktest"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "course:", err)
-		os.Exit(1)
-	}
-}
+func main() { demo.Main("course", run) }
 
 const firstAid = "HLTAID011"
 
@@ -72,8 +63,8 @@ func dataset() (d *vettraktest.Dataset, march, april, withdrawing int64, err err
 }
 
 func run(ctx context.Context, w io.Writer, args []string) error {
-	if len(args) > 0 {
-		return fmt.Errorf("course takes no arguments, got %q", args)
+	if err := demo.NoArgs("course", args); err != nil {
+		return err
 	}
 	p := demo.NewPrinter(w)
 	p.Title("vtsync Course workflow: a Canvas course per occurrence")
@@ -90,10 +81,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	}
 	defer env.Close()
 
-	p.Section("Configuration")
-	p.Config(env.Syncer.Config())
-	p.Section("What VETtrak holds")
-	p.Occurrences(data)
+	env.Introduce(p)
 
 	p.Section("Sync: one Canvas course per class")
 	if _, err := env.Sync(ctx, p); err != nil {
@@ -115,14 +103,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	if _, err := env.Canvas.DoWork(ctx, p, work(cfg.Mapping.SIS, march, april)...); err != nil {
 		return err
 	}
-	p.Section("Report results back to VETtrak")
-	if err := env.ReportResults(ctx, p); err != nil {
-		return err
-	}
-	if err := env.Landed(ctx, p); err != nil {
-		return err
-	}
-	return p.Err()
+	return env.Finish(ctx, p)
 }
 
 // work is each class's assessments. A course whose occurrence runs one

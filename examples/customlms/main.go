@@ -36,7 +36,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
 	"time"
@@ -50,14 +49,7 @@ import (
 	"github.com/vtsync/vtsync/vettrak/vettraktest"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "customlms:", err)
-		os.Exit(1)
-	}
-}
+func main() { demo.Main("customlms", run) }
 
 func run(ctx context.Context, w io.Writer, args []string) (err error) {
 	fs := flag.NewFlagSet("customlms", flag.ContinueOnError)

@@ -30,24 +30,15 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"os/signal"
 	"slices"
-	"syscall"
 	"time"
 
 	"github.com/vtsync/vtsync/canvas/canvastest"
+	"github.com/vtsync/vtsync/examples/internal/demo"
 	"github.com/vtsync/vtsync/vettrak/vettraktest"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "fakeservers:", err)
-		os.Exit(1)
-	}
-}
+func main() { demo.Main("fakeservers", run) }
 
 // options are the command's flags.
 type options struct {

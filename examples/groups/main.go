@@ -29,8 +29,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"time"
 	_ "time/tzdata" // result dates are Sydney days, even on a machine without a zone database
 
@@ -42,14 +40,7 @@ import (
 	"github.com/vtsync/vtsync/vettrak/vettraktest"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "groups:", err)
-		os.Exit(1)
-	}
-}
+func main() { demo.Main("groups", run) }
 
 const (
 	statistics  = vettraktest.WalkthroughUnit // IST101
@@ -157,11 +148,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	if err := learnersWork(ctx, p, env.Canvas, cfg.Mapping.SIS); err != nil {
 		return err
 	}
-	p.Section("Report results back to VETtrak")
-	if err := env.ReportResults(ctx, p); err != nil {
-		return err
-	}
-	if err := env.Landed(ctx, p); err != nil {
+	if err := env.Finish(ctx, p); err != nil {
 		return err
 	}
 	canvasTerms(p, env.Canvas)

@@ -24,8 +24,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strconv"
 	"strings"
 	"time"
@@ -37,14 +35,7 @@ import (
 	"github.com/vtsync/vtsync/vettrak/vettraktest"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "module:", err)
-		os.Exit(1)
-	}
-}
+func main() { demo.Main("module", run) }
 
 const (
 	emotional     = "BSBLDR501"
@@ -80,8 +71,8 @@ func dataset() (*vettraktest.Dataset, int64, error) {
 }
 
 func run(ctx context.Context, w io.Writer, args []string) error {
-	if len(args) > 0 {
-		return fmt.Errorf("module takes no arguments, got %q", args)
+	if err := demo.NoArgs("module", args); err != nil {
+		return err
 	}
 	p := demo.NewPrinter(w)
 	p.Title("vtsync Module workflow: a programme is one Canvas course; titles name the units")
@@ -98,10 +89,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	}
 	defer env.Close()
 
-	p.Section("Configuration")
-	p.Config(env.Syncer.Config())
-	p.Section("What VETtrak holds")
-	p.Occurrences(data)
+	env.Introduce(p)
 
 	p.Section("Sync: one course, a section per occurrence")
 	rep, err := env.Sync(ctx, p)
@@ -126,14 +114,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		return err
 	}
 
-	p.Section("Report results back to VETtrak")
-	if err := env.ReportResults(ctx, p); err != nil {
-		return err
-	}
-	if err := env.Landed(ctx, p); err != nil {
-		return err
-	}
-	return p.Err()
+	return env.Finish(ctx, p)
 }
 
 // work is the course's assessments: two per unit, named by code in

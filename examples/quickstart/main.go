@@ -35,8 +35,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"time"
 	_ "time/tzdata" // result dates are Sydney days, even on a machine without a zone database
 
@@ -46,14 +44,7 @@ import (
 	"github.com/vtsync/vtsync/vettrak/vettraktest"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "quickstart:", err)
-		os.Exit(1)
-	}
-}
+func main() { demo.Main("quickstart", run) }
 
 func run(ctx context.Context, w io.Writer, args []string) error {
 	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
@@ -122,14 +113,8 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		return err
 	}
 
-	// 5. Results flow back to VETtrak, once.
-	p.Section("Report results back to VETtrak")
-	if err := env.ReportResults(ctx, p); err != nil {
-		return err
-	}
-
-	// 6. What landed where.
-	if err := env.Landed(ctx, p); err != nil {
+	// 5. Results flow back to VETtrak, once; then what landed where.
+	if err := env.Finish(ctx, p); err != nil {
 		return err
 	}
 	p.Blank()

@@ -22,8 +22,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"time"
 	_ "time/tzdata" // result dates are Sydney days, even on a machine without a zone database
 
@@ -33,14 +31,7 @@ import (
 	"github.com/vtsync/vtsync/vettrak/vettraktest"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "subject:", err)
-		os.Exit(1)
-	}
-}
+func main() { demo.Main("subject", run) }
 
 const (
 	bookkeeping = "ACCT101"
@@ -72,8 +63,8 @@ func dataset() (*vettraktest.Dataset, int64, error) {
 }
 
 func run(ctx context.Context, w io.Writer, args []string) error {
-	if len(args) > 0 {
-		return fmt.Errorf("subject takes no arguments, got %q", args)
+	if err := demo.NoArgs("subject", args); err != nil {
+		return err
 	}
 	p := demo.NewPrinter(w)
 	p.Title("vtsync Subject workflow: a Canvas course per subject, a section per class")
@@ -90,10 +81,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	}
 	defer env.Close()
 
-	p.Section("Configuration")
-	p.Config(env.Syncer.Config())
-	p.Section("What VETtrak holds")
-	p.Occurrences(data)
+	env.Introduce(p)
 
 	p.Section("Sync: a course per subject, a section per class")
 	if _, err := env.Sync(ctx, p); err != nil {
@@ -116,14 +104,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	if _, err := env.Canvas.DoWork(ctx, p, work()...); err != nil {
 		return err
 	}
-	p.Section("Report results back to VETtrak")
-	if err := env.ReportResults(ctx, p); err != nil {
-		return err
-	}
-	if err := env.Landed(ctx, p); err != nil {
-		return err
-	}
-	return p.Err()
+	return env.Finish(ctx, p)
 }
 
 func work() []demo.Work {

@@ -24,10 +24,7 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"time"
 	_ "time/tzdata" // result dates are Sydney days, even on a machine without a zone database
 
@@ -38,14 +35,7 @@ import (
 	"github.com/vtsync/vtsync/vettrak/vettraktest"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "unit:", err)
-		os.Exit(1)
-	}
-}
+func main() { demo.Main("unit", run) }
 
 const (
 	leadership    = "BSBLDR411"
@@ -97,8 +87,8 @@ func config() vtsync.Config {
 }
 
 func run(ctx context.Context, w io.Writer, args []string) error {
-	if len(args) > 0 {
-		return fmt.Errorf("unit takes no arguments, got %q", args)
+	if err := demo.NoArgs("unit", args); err != nil {
+		return err
 	}
 	p := demo.NewPrinter(w)
 	p.Title("vtsync Unit workflow: a Canvas course per unit, a section per trainer")
@@ -114,10 +104,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	}
 	defer env.Close()
 
-	p.Section("Configuration")
-	p.Config(env.Syncer.Config())
-	p.Section("What VETtrak holds")
-	p.Occurrences(data)
+	env.Introduce(p)
 
 	// Canvas refuses the first course it is asked to create, as a real
 	// instance might (a quota, an outage of one shard).
@@ -143,14 +130,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		return err
 	}
 
-	p.Section("Report results back to VETtrak")
-	if err := env.ReportResults(ctx, p); err != nil {
-		return err
-	}
-	if err := env.Landed(ctx, p); err != nil {
-		return err
-	}
-	return p.Err()
+	return env.Finish(ctx, p)
 }
 
 // work is the assessments of each unit's course and the grades so far. A

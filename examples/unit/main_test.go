@@ -2,18 +2,18 @@ package main
 
 import (
 	"bytes"
-	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/vtsync/vtsync/examples/internal/demotest"
 )
 
 func TestUnitWorkflow(t *testing.T) {
-	var out bytes.Buffer
-	require.NoError(t, run(t.Context(), &out, nil))
-	got := out.String()
-	for _, want := range []string{
+	got := demotest.Story(t, run)
+	demotest.Tells(t, got, []string{
 		"sections         one per trainer: <course>-trn-<staff code>",
 		"any-failed@1: all_graded_any_failed → Not Yet Competent (30)",
 		// one unit fails, the other goes on, the next run finishes the job
@@ -23,12 +23,8 @@ func TestUnitWorkflow(t *testing.T) {
 		"500 Internal Server Error",
 		"10 operations: 1 create_course, 1 create_section, 8 enrol.",
 		"Second run: 0 operations, 0 LMS changes, 0 VETtrak writes.",
-		"VETtrak: 5 results written",
 		"Reporting again writes 0 results",
-	} {
-		assert.Contains(t, got, want)
-	}
-	for _, re := range []string{
+	}, []string{
 		// trainer sections: Priya teaches BSBLDR411 in both terms, BSBTWK401 in Term 2
 		`section "Priya Patel"\s+Aisha Khan, Ben O'Connor, Chloé Martin, Dinh Tran, Ella Roberts, Farid Haddad, Priya Patel \(teacher\)`,
 		`section "Sam Wilson"\s+Aisha Khan, Ben O'Connor, Chloé Martin, Dinh Tran, Sam Wilson \(teacher\)`,
@@ -39,10 +35,9 @@ func TestUnitWorkflow(t *testing.T) {
 		`Chloé Martin\s+BSBLDR411\s+Not Yet Competent \(30\)\s+30 Mar 2026`,
 		`Ben O'Connor\s+BSBLDR411\s+Continuing \(70\)`,
 		`Ella Roberts\s+BSBLDR411\s+\(none yet\)`,
-	} {
-		assert.Regexp(t, regexp.MustCompile(re), got)
-	}
-	assert.Equal(t, 1, bytes.Count(out.Bytes(), []byte("failed create_course")), "exactly one unit failed")
+		`VETtrak: \d+ results written`,
+	})
+	assert.Equal(t, 1, strings.Count(got, "failed create_course"), "exactly one unit failed")
 }
 
 func TestUnitRejectsArguments(t *testing.T) {

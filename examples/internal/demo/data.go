@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -107,6 +106,3 @@ func (b *Builder) Enrol(occurrenceID int64, clientCodes ...string) []int64 {
 	}
 	return ids
 }
-
-// ErrNoData is returned by demos whose dataset came out empty.
-var ErrNoData = errors.New("demo: empty dataset")

@@ -164,3 +164,24 @@ func (s *Setup) Landed(ctx context.Context, p *Printer) error {
 	p.Results(s.VETtrak.Data())
 	return nil
 }
+
+// Introduce prints the configuration and what VETtrak holds.
+func (s *Setup) Introduce(p *Printer) {
+	p.Section("Configuration")
+	p.Config(s.Syncer.Config())
+	p.Section("What VETtrak holds")
+	p.Occurrences(s.VETtrak.Data())
+}
+
+// Finish reports results back to VETtrak, prints what each side holds,
+// and returns the first error the story met.
+func (s *Setup) Finish(ctx context.Context, p *Printer) error {
+	p.Section("Report results back to VETtrak")
+	if err := s.ReportResults(ctx, p); err != nil {
+		return err
+	}
+	if err := s.Landed(ctx, p); err != nil {
+		return err
+	}
+	return p.Err()
+}
