@@ -67,3 +67,16 @@ func TestLMSNewFlagsAfterSuccess(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, plan.Ops)
 }
+
+// An occurrence whose unit has no LMS course is not flagged as in the LMS.
+func TestUnplacedOccurrenceIsNotFlagged(t *testing.T) {
+	r := newRig(t, mapping.WorkflowOccurrenceGroups, vettraktest.SeedWalkthrough())
+	r.cfg.MarkTransferred = true
+	// No IST101 course in the LMS, and course creation is off in this workflow.
+	rep := r.run(t)
+	assert.Zero(t, rep.Marked)
+	for _, id := range []int64{vettraktest.WalkthroughTerm1, vettraktest.WalkthroughTerm2} {
+		o, _ := r.vt.Data().Occurrence(id)
+		assert.False(t, o.Uploaded, "occurrence %d", id)
+	}
+}

@@ -145,10 +145,22 @@ func (s *Syncer) holds(ops []Op, have *lms.State, desired *mapping.Desired) []Ho
 func markOps(snap mapping.Snapshot, desired *mapping.Desired) []Op {
 	var ops []Op
 	byEnrol := usersByEnrolment(desired)
+	placed := map[int64]bool{}
+	for _, c := range desired.Courses {
+		for _, id := range c.OccurrenceIDs {
+			placed[id] = true
+		}
+	}
 	occUsers := map[int64][]string{}
+	// partial names occurrences with an enrolment that produced no LMS user
+	// (no usable login, a diagnostic in the plan): not wholly in the LMS.
+	partial := map[int64]bool{}
 	for _, e := range snap.Enrolments {
 		users := byEnrol[e.ID]
 		occUsers[e.OccurrenceID] = append(occUsers[e.OccurrenceID], users...)
+		if len(users) == 0 {
+			partial[e.OccurrenceID] = true
+		}
 		if e.Uploaded || len(users) == 0 {
 			continue
 		}
@@ -157,7 +169,9 @@ func markOps(snap mapping.Snapshot, desired *mapping.Desired) []Op {
 			EnrolmentID: e.ID, Users: users})
 	}
 	for _, o := range snap.Occurrences {
-		if o.Uploaded {
+		// An occurrence none of whose units has an LMS course is not in
+		// the LMS, whatever VETtrak's flag would then claim.
+		if o.Uploaded || !placed[o.ID] || partial[o.ID] {
 			continue
 		}
 		users := occUsers[o.ID]

@@ -186,7 +186,7 @@ func (s *Syncer) Check(ctx context.Context) (*CheckReport, error) {
 	} else {
 		var courses []lms.Course
 		courses, lmsErr = s.dst.ListCourses(ctx)
-		rep.LMS = fmt.Sprintf("LMS: connected; %d courses visible", len(courses))
+		rep.LMS = fmt.Sprintf("LMS: connected; %d course(s) visible", len(courses))
 	}
 	if lmsErr != nil {
 		rep.LMS = "LMS: " + s.secrets.String(lmsErr.Error())
