@@ -80,6 +80,11 @@
 // period overlapping another enrolment's for the same learner and unit.
 // Everything refused goes to ResultPlan.Conflicts with a reason.
 //
+// In a course of several units (Module, Course workflows) course-wide
+// activity starts every unit of the learner, as VETtrak starts a
+// qualification's units together; ResultConfig.ActivityPerUnit makes a
+// unit start only with its own first submission instead.
+//
 // Commencement (ResultConfig.Commencement) records the first LMS activity
 // date in the enrolled unit's comment without losing existing text, once.
 //
