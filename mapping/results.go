@@ -417,7 +417,7 @@ func (r *resulter) course(ev lms.Evidence) {
 	lint := Lint(ev.CourseSISID, info.UnitCodes, ev.Assessments, r.in.Bindings)
 	r.plan.Lint = append(r.plan.Lint, lint)
 	if n := countFindings(lint, SeverityWarning); n > 0 {
-		r.d.add(SeverityWarning, CodeLint, crec, "%d assessment ↔ unit binding problems (see ResultPlan.Lint)", n)
+		r.d.add(SeverityWarning, CodeLint, crec, "%d assessment ↔ unit binding problem(s); see the lint report (ResultPlan.Lint, Plan.Lint)", n)
 	}
 	byUnit := map[string][]lms.Assessment{}
 	for _, a := range sortedAssessments(ev.Assessments) {

@@ -554,6 +554,17 @@ func (b *builder) moduleWorkflow() {
 	}
 }
 
+// courseEnd turns VETtrak's end date into the instant the course ends.
+// VETtrak sends the last day at midnight ("2026-04-10T00:00:00"): taken as
+// is, a one-day class would end the moment it starts, so a bare date ends
+// when that day ends, at the next midnight in the same zone.
+func courseEnd(end time.Time) time.Time {
+	if h, m, sec := end.Clock(); h == 0 && m == 0 && sec == 0 && end.Nanosecond() == 0 {
+		return end.AddDate(0, 0, 1)
+	}
+	return end
+}
+
 // courseWorkflow: a course per occurrence.
 func (b *builder) courseWorkflow() {
 	roles := b.cfg.Staff
@@ -565,7 +576,7 @@ func (b *builder) courseWorkflow() {
 			c.Start = ptr(o.StartDate)
 		}
 		if !o.EndDate.IsZero() {
-			c.End = ptr(o.EndDate)
+			c.End = ptr(courseEnd(o.EndDate))
 		}
 		if ex, ok := b.existingBySIS[c.SISID]; ok {
 			c.ID = ex.ID

@@ -135,8 +135,8 @@ func TestStructureWalkthroughPerWorkflow(t *testing.T) {
 			name: "course",
 			cfg:  func() Config { return DefaultConfig(WorkflowCourse) },
 			courses: []lms.Course{
-				{SISID: occ1C, Name: "Term 1", Code: "T1", Start: ptr(date(2026, 2, 2)), End: ptr(date(2026, 4, 10))},
-				{SISID: occ2C, Name: "Term 2", Code: "T2", Start: ptr(date(2026, 4, 27)), End: ptr(date(2026, 7, 3))},
+				{SISID: occ1C, Name: "Term 1", Code: "T1", Start: ptr(date(2026, 2, 2)), End: ptr(date(2026, 4, 11)) /* ends when 10 Apr ends */},
+				{SISID: occ2C, Name: "Term 2", Code: "T2", Start: ptr(date(2026, 4, 27)), End: ptr(date(2026, 7, 4))},
 			},
 			enrolments: []lms.Enrolment{
 				active(occ1C, "", "vt-u-C1", lms.RoleStudent),

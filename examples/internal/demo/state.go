@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/vtsync/vtsync/lms"
 )
@@ -37,7 +38,9 @@ func (p *Printer) LMSState(ctx context.Context, l lms.LMS) error {
 	for _, c := range st.Courses {
 		p.Line("Course %s %q (SIS ID %s)", c.Code, c.Name, c.SISID)
 		if c.Start != nil && c.End != nil {
-			p.Line("    runs %s to %s", Date(*c.Start), Date(*c.End))
+			// A course ends when its last day ends (the next midnight):
+			// name the last day, as VETtrak does.
+			p.Line("    runs %s to %s", Date(*c.Start), Date(c.End.Add(-time.Second)))
 		}
 		bySection := map[string][]string{}
 		var teachers, students []string
