@@ -32,6 +32,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"syscall"
@@ -67,6 +68,10 @@ type options struct {
 	mdFile     string
 	// from lists saved JSON reports to merge and render instead of running.
 	from []string
+	// progressEvery is how often the Syncer's progress is logged (0: never).
+	progressEvery time.Duration
+	log           io.Writer
+	cpuProfile    string
 }
 
 func parse(args []string, out io.Writer) (*options, error) {
@@ -82,6 +87,8 @@ func parse(args []string, out io.Writer) (*options, error) {
 	workflow := fs.String("workflow", string(mapping.WorkflowUnit), "mapping workflow the Syncer runs")
 	fs.Float64Var(&o.canvasRate, "canvas-rate", 0, "the canvas client's own rate limit, requests a second (0: the SDK default of 20; -1: none)")
 	fs.IntVar(&o.concurrency, "concurrency", 0, "Syncer concurrency per side (0: the SDK default)")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
+	fs.DurationVar(&o.progressEvery, "progress", 30*time.Second, "log the Syncer's progress this often (0: never)")
 	fs.DurationVar(&o.heapEvery, "heap-every", 10*time.Millisecond, "heap sampling interval")
 	fs.StringVar(&o.jsonFile, "json", "", "write the report as JSON to this file")
 	fs.StringVar(&o.svgFile, "svg", "", "write a chart of calls and time against size (SVG) to this file")
@@ -140,6 +147,18 @@ func run(ctx context.Context, out, log io.Writer, args []string) error {
 	o, err := parse(args, log)
 	if err != nil {
 		return err
+	}
+	o.log = log
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if len(o.from) > 0 {
 		rep, err := loadReports(o.from)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"runtime"
 	"time"
@@ -139,6 +140,9 @@ func newWorld(o *options, sz size) (*world, error) {
 		vtsync.WithSecrets(w.vt.Credentials().Password, w.cv.AdminToken()),
 		vtsync.WithLogger(slog.New(slog.DiscardHandler)),
 	}
+	if o.progressEvery > 0 && o.log != nil {
+		opts = append(opts, vtsync.WithProgress(progressLogger(o.log, sz.Name, o.progressEvery)))
+	}
 	if o.concurrency > 0 {
 		opts = append(opts, vtsync.WithConcurrency(o.concurrency))
 	}
@@ -175,4 +179,17 @@ func liveHeap() int64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return int64(m.HeapAlloc)
+}
+
+// progressLogger logs the Syncer's progress at most once per interval, so a
+// long throttled run shows it is moving.
+func progressLogger(log io.Writer, size string, every time.Duration) func(vtsync.Progress) {
+	var last time.Time
+	return func(p vtsync.Progress) {
+		if time.Since(last) < every {
+			return
+		}
+		last = time.Now()
+		fmt.Fprintf(log, "    %s %s: %s %d/%d %s\n", time.Now().Format("15:04:05"), size, p.Phase, p.Done, p.Total, p.Item)
+	}
 }
