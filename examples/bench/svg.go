@@ -16,7 +16,7 @@ const (
 	panelW, panelH = 460, 320
 	padL, padR     = 64, 16
 	padT, padB     = 36, 48
-	legendH        = 110
+	legendH        = 90
 )
 
 // scenarioColour gives every scenario one colour in both panels.
@@ -173,12 +173,12 @@ func panel(b *strings.Builder, x0 int, title string, lines []series) {
 func legend(b *strings.Builder, y int) {
 	x := padL
 	for i, name := range scenarioNames() {
-		cx := x + (i%3)*220
-		cy := y + (i/3)*18
+		cx := x + i*160
+		cy := y
 		fmt.Fprintf(b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="3"/><text x="%d" y="%d" dominant-baseline="middle">%s</text>`+"\n",
 			cx, cy, cx+24, cy, scenarioColour(name), cx+30, cy, name)
 	}
-	y += 48
+	y += 28
 	styles := []struct{ dash, colour, text string }{
 		{"", "#444", "measured"},
 		{"6 4", "#444", "left: lower bound; right: the time the throttle itself allows (initial)"},
