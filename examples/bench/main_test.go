@@ -16,6 +16,7 @@ import (
 
 	"github.com/vtsync/vtsync/canvas"
 	"github.com/vtsync/vtsync/canvas/canvastest"
+	"github.com/vtsync/vtsync/lms"
 	"github.com/vtsync/vtsync/mapping"
 )
 
@@ -221,4 +222,60 @@ func TestThrottleSeconds(t *testing.T) {
 	assert.InDelta(t, 30.0, throttleSeconds(th, 1000), 1e-9)
 	th.Cost = 0.5
 	assert.InDelta(t, 65.0, throttleSeconds(th, 2700), 1e-9)
+}
+
+func TestPages(t *testing.T) {
+	for n, want := range map[int]int64{0: 1, 1: 1, 100: 1, 101: 2, 250: 3, 20000: 200} {
+		assert.Equal(t, want, pages(n), "pages(%d)", n)
+	}
+}
+
+// The write bound counts exactly what differs between two desired states.
+func TestCanvasWriteBound(t *testing.T) {
+	u := func(id, given string) lms.User { return lms.User{SISID: id, Login: id, GivenName: given, FamilyName: "F"} }
+	e := func(user string, st lms.Status) lms.Enrolment {
+		return lms.Enrolment{UserSISID: user, CourseSISID: "c1", SectionSISID: "s1", Role: lms.RoleStudent, Status: st}
+	}
+	before := &mapping.Desired{State: lms.State{
+		Courses:    []lms.Course{{SISID: "c1"}},
+		Sections:   []lms.Section{{SISID: "s1", CourseSISID: "c1"}},
+		Users:      []lms.User{u("a", "Ann"), u("b", "Bob"), u("c", "Cy")},
+		Enrolments: []lms.Enrolment{e("a", lms.StatusActive), e("b", lms.StatusActive), e("c", lms.StatusActive)},
+	}}
+	after := &mapping.Desired{State: lms.State{
+		Courses:    []lms.Course{{SISID: "c1"}, {SISID: "c2"}},
+		Sections:   []lms.Section{{SISID: "s1", CourseSISID: "c1"}},
+		Users:      []lms.User{u("a", "Ann"), u("b", "Robert"), u("c", "Cy"), u("d", "Di")},
+		Enrolments: []lms.Enrolment{e("a", lms.StatusActive), e("b", lms.StatusActive), e("c", lms.StatusInactive), e("d", lms.StatusActive)},
+	}}
+	var b bound
+	canvasWriteBound(&b, before, after)
+	assert.Equal(t, int64(5), b.Writes, "%+v", b.Items)
+	assert.Zero(t, b.Reads)
+	assert.Equal(t, map[string]int64{
+		"POST accounts/{id}/courses":           1,
+		"POST accounts/{id}/users":             1,
+		"PUT users/{id}":                       1,
+		"DELETE courses/{id}/enrollments/{id}": 1,
+	}, without(b.byEndpoint(), "POST courses/{id}/enrollments"))
+	assert.Equal(t, int64(1), b.byEndpoint()["POST courses/{id}/enrollments"])
+
+	var first bound
+	canvasWriteBound(&first, nil, before)
+	assert.Equal(t, int64(1+1+3+3), first.Writes)
+}
+
+func without(m map[string]int64, key string) map[string]int64 {
+	delete(m, key)
+	return m
+}
+
+func TestCompare(t *testing.T) {
+	var b bound
+	b.add("list", "GET a", 2, false)
+	b.add("make", "POST a", 3, true)
+	s := compare(calls{Calls: 6, Reads: 3, Writes: 3, ByOp: map[string]int64{"GET a": 2, "POST a": 3, "GET b": 1}}, b)
+	require.Len(t, s.Excess, 3)
+	assert.Equal(t, excess{Endpoint: "GET b", Measured: 1, Excess: 1}, s.Excess[0], "excess first")
+	assert.Equal(t, int64(5), s.Bound.Calls())
 }
