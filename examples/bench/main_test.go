@@ -232,7 +232,9 @@ func TestPages(t *testing.T) {
 
 // The write bound counts exactly what differs between two desired states.
 func TestCanvasWriteBound(t *testing.T) {
-	u := func(id, given string) lms.User { return lms.User{SISID: id, Login: id, GivenName: given, FamilyName: "F"} }
+	u := func(id, given string) lms.User {
+		return lms.User{SISID: id, Login: id, GivenName: given, FamilyName: "F"}
+	}
 	e := func(user string, st lms.Status) lms.Enrolment {
 		return lms.Enrolment{UserSISID: user, CourseSISID: "c1", SectionSISID: "s1", Role: lms.RoleStudent, Status: st}
 	}
