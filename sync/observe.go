@@ -258,7 +258,9 @@ func (s *Syncer) readClients(ctx context.Context, obs *observation) ([]vettrak.C
 	return out, nil
 }
 
-// readTombstones reads enrolment and client deletions since the last run.
+// readTombstones reads enrolment and client deletions since the last run
+// (ENROUNIT tombstones are not read: mapping has no use for them, since a
+// unit removed from an enrolment disappears from its enrolled units).
 func (s *Syncer) readTombstones(ctx context.Context, obs *observation) ([]vettrak.DeletedRecord, error) {
 	cursor, err := s.cursor(ctx, "deleted")
 	if err != nil {
@@ -270,7 +272,7 @@ func (s *Syncer) readTombstones(ctx context.Context, obs *observation) ([]vettra
 		return nil, nil
 	}
 	var out []vettrak.DeletedRecord
-	for _, table := range []string{"ENROLMENT", "ENROUNIT", "CLIENT"} {
+	for _, table := range []string{"ENROLMENT", "CLIENT"} {
 		recs, err := s.src.DeletedRecordsSince(ctx, table, cursor.Add(-time.Minute))
 		if err != nil {
 			return nil, err
