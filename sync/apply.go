@@ -70,6 +70,9 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ...ApplyOption) (*Repo
 		// Refresh call counts before returning.
 		return s.finish(s.refreshCalls(rep, p), err)
 	}
+	if err := s.savePlacements(ctx, p.placements); err != nil {
+		return s.finish(s.refreshCalls(rep, p), fmt.Errorf("save placements: %w", err))
+	}
 	for name, t := range p.Cursors {
 		if err := s.setCursor(ctx, name, t); err != nil {
 			return s.finish(s.refreshCalls(rep, p), fmt.Errorf("save cursor %s: %w", name, err))

@@ -3,6 +3,7 @@ package sync_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -79,4 +80,30 @@ func TestUnplacedOccurrenceIsNotFlagged(t *testing.T) {
 		o, _ := r.vt.Data().Occurrence(id)
 		assert.False(t, o.Uploaded, "occurrence %d", id)
 	}
+}
+
+// An enrolment deleted in VETtrak vanishes from every read; its tombstone
+// and the placement stored on an earlier run tell the Syncer what to undo.
+func TestDeletedEnrolmentIsUndone(t *testing.T) {
+	r := newRig(t, mapping.WorkflowOccurrenceGroups, vettraktest.SeedWalkthrough())
+	r.cfg.MarkTransferred = false
+	_, err := r.lms.SeedCourse(lms.Course{Name: "Introduction to Statistics", Code: "IST101"})
+	require.NoError(t, err)
+	r.run(t)
+
+	require.NoError(t, r.vt.Data().DeleteEnrolment(3002)) // Julie
+	r.now = r.now.Add(time.Hour)
+	plan, err := r.syncer(t).Plan(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, map[vtsync.OpKind]int{vtsync.OpUnenrol: 1, vtsync.OpRemoveMember: 1}, plan.Counts(), "ops: %+v", plan.Ops)
+	for _, op := range plan.Ops {
+		if op.Enrolment != nil {
+			assert.Equal(t, "vt-u-10002", op.Enrolment.UserSISID)
+			assert.Equal(t, r.cfg.Mapping.DeletedStatus, op.Enrolment.Status)
+		}
+	}
+	r.run(t)
+	again, err := r.syncer(t).Plan(context.Background())
+	require.NoError(t, err)
+	assert.Empty(t, again.Ops)
 }

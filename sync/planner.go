@@ -12,7 +12,8 @@ import (
 
 // planState is the unexported part of a Plan that Apply needs.
 type planState struct {
-	stats map[string]httpx.MeterSnapshot
+	stats      map[string]httpx.MeterSnapshot
+	placements map[string]placement
 }
 
 // Plan observes both sides and returns what a run would change, without
@@ -59,7 +60,23 @@ func (s *Syncer) plan(ctx context.Context, withResults bool) (*Plan, error) {
 	p.snap = obs.snap
 	p.Diagnostics = desired.Diagnostics
 
-	have, err := s.dst.ReadState(ctx, desired.CourseSISIDs)
+	// want is the desired state plus what deleted enrolments placed before.
+	want := desired.State
+	want.Enrolments = slices.Clone(want.Enrolments)
+	want.Memberships = slices.Clone(want.Memberships)
+	extra, err := s.withTombstones(ctx, desired, &want)
+	if err != nil {
+		return nil, err
+	}
+	p.placements = placementsOf(desired)
+
+	read := desired.CourseSISIDs
+	for _, c := range extra {
+		if !slices.Contains(read, c) {
+			read = append(read, c)
+		}
+	}
+	have, err := s.dst.ReadState(ctx, read)
 	if err != nil {
 		return nil, fmt.Errorf("read LMS state: %w", err)
 	}
@@ -84,7 +101,7 @@ func (s *Syncer) plan(ctx context.Context, withResults bool) (*Plan, error) {
 	p.Observed["lms_enrolments"] = len(have.Enrolments)
 
 	s.progress(ctx, Progress{Phase: PhasePlan, Item: "structure"})
-	d := diff(&desired.State, have, others, courses)
+	d := diff(&want, have, others, courses)
 	p.Ops = d.ops
 	for k, v := range d.unchanged {
 		p.Unchanged[k] += v
