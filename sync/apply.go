@@ -9,6 +9,7 @@ import (
 
 	"github.com/vtsync/vtsync/lms"
 	"github.com/vtsync/vtsync/sync/store"
+	"github.com/vtsync/vtsync/vettrak"
 )
 
 // ApplyOption changes how one Apply runs.
@@ -39,7 +40,7 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ...ApplyOption) (*Repo
 		return s.finish(rep, err)
 	}
 
-	a := &applier{s: s, rep: rep, failed: map[string]bool{}}
+	a := &applier{s: s, rep: rep, failed: map[string]bool{}, fresh: p.freshUnits}
 	byKind := map[OpKind][]Op{}
 	for _, op := range p.Ops {
 		byKind[op.Kind] = append(byKind[op.Kind], op)
@@ -95,6 +96,8 @@ type applier struct {
 	// failed holds the scopes (course SIS IDs, "user:…" and section/group
 	// SIS IDs) whose operation failed, so dependents are skipped.
 	failed map[string]bool
+	// fresh names enrolments whose units the plan read this run.
+	fresh map[int64]bool
 }
 
 func (a *applier) isFailed(keys ...string) string {
@@ -184,10 +187,21 @@ func (a *applier) run(ctx context.Context, op Op) error {
 	case OpRemoveMember:
 		return dst.RemoveMember(ctx, *op.Membership)
 	case OpWriteResult:
-		return s.writeResult(ctx, op.Result)
+		return s.writeResult(ctx, op.Result, !a.fresh[op.Result.EnrolmentID])
 	case OpWriteComment:
 		c := op.Comment
-		return s.src.UpdateResultComment(ctx, c.EnrolmentID, c.UnitCode, c.Comment)
+		if !a.fresh[c.EnrolmentID] {
+			// UpdateResultComment replaces the comment: never from a stale copy.
+			if err := s.verifyCurrent(ctx, c.EnrolmentID, c.UnitCode, func(u vettrak.EnrolledUnit) bool {
+				return sameText(u.Comment, c.Previous)
+			}); err != nil {
+				return err
+			}
+		}
+		if err := s.src.UpdateResultComment(ctx, c.EnrolmentID, c.UnitCode, c.Comment); err != nil {
+			return err
+		}
+		return s.forgetUnits(ctx, c.EnrolmentID)
 	case OpMarkEnrolment:
 		return s.src.SetEnrolmentUploaded(ctx, op.EnrolmentID, true)
 	case OpMarkOccurrence:
@@ -257,9 +271,10 @@ func (a *applier) settle(ctx context.Context, op Op, err error) {
 		rep.Skipped = append(rep.Skipped, f)
 		return
 	}
-	// Throttling is the LMS asking us to slow down, not the item's fault:
-	// it is retried on the next run without backoff.
-	if !errors.Is(err, lms.ErrRateLimited) {
+	// Throttling is the LMS asking us to slow down, and a value changed in
+	// VETtrak since it was read needs a fresh plan, not a wait: both are
+	// retried on the next run without backoff.
+	if !errors.Is(err, lms.ErrRateLimited) && !errors.Is(err, ErrChangedInVETtrak) {
 		rec, rerr := s.failures.Record(ctx, op.Key, f.Error)
 		if rerr != nil {
 			s.log.WarnContext(ctx, "save retry state", "key", op.Key, "err", rerr)

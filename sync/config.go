@@ -37,6 +37,11 @@ type Config struct {
 	MarkTransferred bool
 	// SkipResults leaves result passback out of Plan and Run.
 	SkipResults bool
+	// UnitsMaxAge is how long enrolled units read from VETtrak are trusted
+	// before they are read again, when the enrolment record has not
+	// changed (see sync/units.go). Zero means 24 hours; negative reads
+	// every enrolment's units on every run.
+	UnitsMaxAge time.Duration
 }
 
 // Scope selects the VETtrak occurrences a run covers. A run covers the

@@ -107,3 +107,30 @@ func TestDeletedEnrolmentIsUndone(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, again.Ops)
 }
+
+// Enrolled units are read once and re-read only for enrolments that
+// changed, when the cached copy is too old, or on every run if asked.
+func TestEnrolledUnitsCache(t *testing.T) {
+	r := newRig(t, mapping.WorkflowUnit, vettraktest.SeedWalkthrough())
+	r.run(t)
+	assert.Equal(t, 4, r.vt.CallCount("GetUnitsForEnrolment"))
+
+	r.vt.ResetCalls()
+	r.run(t)
+	assert.Zero(t, r.vt.CallCount("GetUnitsForEnrolment"), "a run that changes nothing reads no enrolled units")
+
+	r.vt.ResetCalls()
+	require.NoError(t, r.vt.Data().Withdraw(3004, "Withdrawn"))
+	r.run(t)
+	assert.Equal(t, 1, r.vt.CallCount("GetUnitsForEnrolment"), "only the changed enrolment is re-read")
+
+	r.vt.ResetCalls()
+	r.now = r.now.Add(25 * time.Hour)
+	r.run(t)
+	assert.Equal(t, 4, r.vt.CallCount("GetUnitsForEnrolment"), "a day-old copy is read again")
+
+	r.vt.ResetCalls()
+	r.cfg.UnitsMaxAge = -1
+	r.run(t)
+	assert.Equal(t, 4, r.vt.CallCount("GetUnitsForEnrolment"), "UnitsMaxAge < 0 reads every run")
+}

@@ -30,13 +30,16 @@ type observation struct {
 	// cursors are advanced only when the plan built from this observation
 	// is applied, so a plan that is looked at and dropped loses nothing.
 	cursors map[string]time.Time
+	// freshUnits names the enrolments whose units were read from VETtrak
+	// in this observation rather than taken from the cache.
+	freshUnits map[int64]bool
 }
 
 // observeVETtrak reads the records in scope. Reads fan out over bounded
 // workers; a failure to read one occurrence's enrolments is reported and
 // that occurrence left out of this run (never treated as "no enrolments").
 func (s *Syncer) observeVETtrak(ctx context.Context) (*observation, error) {
-	obs := &observation{cursors: map[string]time.Time{}}
+	obs := &observation{cursors: map[string]time.Time{}, freshUnits: map[int64]bool{}}
 	sc := s.cfg.Scope
 
 	occs := map[int64]vettrak.Occurrence{}
@@ -109,26 +112,7 @@ func (s *Syncer) observeVETtrak(ctx context.Context) (*observation, error) {
 	}
 	s.progress(ctx, Progress{Phase: PhaseObserve, Item: "enrolments", Done: len(obs.snap.Enrolments), Total: len(obs.snap.Enrolments)})
 
-	enrolIDs := make([]int64, len(obs.snap.Enrolments))
-	for i, e := range obs.snap.Enrolments {
-		enrolIDs[i] = e.ID
-	}
-	unitLists, fails := fanOut(ctx, s.workers, enrolIDs, func(ctx context.Context, id int64) ([]vettrak.EnrolledUnit, error) {
-		return s.src.UnitsForEnrolment(ctx, id)
-	})
-	for i, id := range enrolIDs {
-		if fails[i] != nil {
-			obs.readFailures = append(obs.readFailures, readFailure(fmt.Sprintf("enrolment:%d", id), "read enrolled units", fails[i]))
-			continue
-		}
-		for _, u := range unitLists[i] {
-			if u.EnrolmentID == 0 {
-				u.EnrolmentID = id
-			}
-			obs.snap.EnrolledUnits = append(obs.snap.EnrolledUnits, u)
-		}
-	}
-	if err := ctx.Err(); err != nil {
+	if err := s.readEnrolledUnits(ctx, obs); err != nil {
 		return nil, err
 	}
 

@@ -14,6 +14,10 @@ import (
 type planState struct {
 	stats      map[string]httpx.MeterSnapshot
 	placements map[string]placement
+	// freshUnits names enrolments whose units this plan read from VETtrak;
+	// writes for the others are checked against a fresh read first. After
+	// a JSON round trip it is empty, so every write is checked.
+	freshUnits map[int64]bool
 }
 
 // Plan observes both sides and returns what a run would change, without
@@ -42,6 +46,7 @@ func (s *Syncer) plan(ctx context.Context, withResults bool) (*Plan, error) {
 	}
 	p.ReadFailures = obs.readFailures
 	p.Cursors = obs.cursors
+	p.freshUnits = obs.freshUnits
 	p.Observed["occurrences"] = len(obs.snap.Occurrences)
 	p.Observed["enrolments"] = len(obs.snap.Enrolments)
 	p.Observed["enrolled_units"] = len(obs.snap.EnrolledUnits)

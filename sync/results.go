@@ -127,8 +127,17 @@ func (s *Syncer) ledger(ctx context.Context, snap mapping.Snapshot) (map[string]
 	return out, nil
 }
 
-// writeResult sends one result with the intent/ledger protocol above.
-func (s *Syncer) writeResult(ctx context.Context, w *mapping.ResultWrite) error {
+// writeResult sends one result with the intent/ledger protocol above. When
+// the plan took the enrolment's units from the cache, verify first checks
+// that VETtrak still holds the result the plan saw.
+func (s *Syncer) writeResult(ctx context.Context, w *mapping.ResultWrite, verify bool) error {
+	if verify {
+		if err := s.verifyCurrent(ctx, w.EnrolmentID, w.UnitCode, func(u vettrak.EnrolledUnit) bool {
+			return sameText(u.ResultName, w.Previous)
+		}); err != nil {
+			return err
+		}
+	}
 	k := w.Key()
 	entry := w.Ledger(s.now())
 	if err := s.pendingDB.Put(ctx, k, entry); err != nil {
@@ -145,6 +154,9 @@ func (s *Syncer) writeResult(ctx context.Context, w *mapping.ResultWrite) error 
 	}
 	if err := s.ledgerDB.Put(ctx, k, entry); err != nil {
 		return fmt.Errorf("record result in ledger: %w", err)
+	}
+	if err := s.forgetUnits(ctx, w.EnrolmentID); err != nil {
+		return err
 	}
 	return s.pendingDB.Delete(ctx, k)
 }

@@ -148,7 +148,17 @@ func TestManualResultIsAConflict(t *testing.T) {
 	require.NoError(t, r.lms.SetProgress(st.Courses[0].SISID, lms.Progress{UserSISID: userByGiven(t, st, "Julie"), RequirementsTotal: 2, RequirementsCompleted: 2, CompletedAt: &done}))
 	require.NoError(t, r.vt.Data().SetResult(3002, vettraktest.WalkthroughUnit, "Withdrawn", time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)))
 
+	// The plan is made from the enrolled units cached on the first run, which
+	// still show no result: the write is checked against a fresh read,
+	// refused, and the cached copy dropped.
 	rep, err := r.syncer(t).ReportResults(context.Background())
+	require.NoError(t, err)
+	assert.Zero(t, rep.ResultsWritten)
+	require.Len(t, rep.Failures, 1)
+	assert.ErrorIs(t, rep.Failures[0].Err(), vtsync.ErrChangedInVETtrak)
+	assert.Nil(t, rep.Failures[0].NextRetry, "retried on the next run, no backoff")
+	// The next run reads afresh and sends the result to review.
+	rep, err = r.syncer(t).ReportResults(context.Background())
 	require.NoError(t, err)
 	assert.Zero(t, rep.ResultsWritten)
 	require.NotEmpty(t, rep.Conflicts)

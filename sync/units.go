@@ -1,0 +1,154 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vtsync/vtsync/mapping"
+	"github.com/vtsync/vtsync/sync/store"
+	"github.com/vtsync/vtsync/vettrak"
+)
+
+// bucketUnits caches each enrolment's enrolled units between runs.
+//
+// VETtrak has no "enrolled units changed since" call, and reading them
+// costs one GetUnitsForEnrolment per enrolment: on a provider with 20,000
+// enrolments that dominates a run that changes nothing. So units are
+// re-read only when the enrolment record itself changed (status, dates,
+// date of effect), when the cached copy is older than Config.UnitsMaxAge,
+// or never seen; and every result or comment written from a cached copy is
+// checked against a fresh read first, so a result entered by hand since is
+// never overwritten on stale information.
+const bucketUnits = "units"
+
+type unitsRecord struct {
+	Sig    string                 `json:"sig"`
+	ReadAt time.Time              `json:"read_at"`
+	Units  []vettrak.EnrolledUnit `json:"units"`
+}
+
+// enrolmentSig fingerprints the enrolment fields whose change may come
+// with a change of its units or results. Uploaded is left out: the Syncer
+// sets it itself.
+func enrolmentSig(e vettrak.Enrolment) string {
+	h := fnv.New64a()
+	dt := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339)
+	}
+	fmt.Fprintf(h, "%d|%d|%s|%s|%d|%s|%s|%s|%s|%s", e.ID, e.OccurrenceID, e.ClientCode, e.Status, e.StatusType,
+		e.StartDate.UTC().Format(time.RFC3339), e.EndDate.UTC().Format(time.RFC3339), dt(e.DateOfEffect), e.Code, e.QualCode)
+	return strconv.FormatUint(h.Sum64(), 36)
+}
+
+func (s *Syncer) unitsMaxAge() time.Duration {
+	if s.cfg.UnitsMaxAge == 0 {
+		return 24 * time.Hour
+	}
+	return s.cfg.UnitsMaxAge
+}
+
+// readEnrolledUnits fills the snapshot's enrolled units, from the cache
+// where it is still good and from VETtrak for the rest.
+func (s *Syncer) readEnrolledUnits(ctx context.Context, obs *observation) error {
+	db := store.NewTyped[unitsRecord](s.store, bucketUnits)
+	cached := map[string]unitsRecord{}
+	if s.unitsMaxAge() > 0 {
+		for e, err := range db.List(ctx, "") {
+			if err != nil {
+				return fmt.Errorf("read enrolled-units cache: %w", err)
+			}
+			cached[e.Key] = e.Value
+		}
+	}
+	now := s.now()
+	var need []int64
+	sigs := map[int64]string{}
+	for _, e := range obs.snap.Enrolments {
+		sig := enrolmentSig(e)
+		sigs[e.ID] = sig
+		rec, ok := cached[strconv.FormatInt(e.ID, 10)]
+		if ok && rec.Sig == sig && now.Sub(rec.ReadAt) < s.unitsMaxAge() {
+			obs.snap.EnrolledUnits = append(obs.snap.EnrolledUnits, rec.Units...)
+			continue
+		}
+		need = append(need, e.ID)
+	}
+	lists, fails := fanOut(ctx, s.workers, need, func(ctx context.Context, id int64) ([]vettrak.EnrolledUnit, error) {
+		return s.src.UnitsForEnrolment(ctx, id)
+	})
+	fresh := map[string]unitsRecord{}
+	for i, id := range need {
+		if fails[i] != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			obs.readFailures = append(obs.readFailures, readFailure(fmt.Sprintf("enrolment:%d", id), "read enrolled units", fails[i]))
+			continue
+		}
+		units := lists[i]
+		for j := range units {
+			if units[j].EnrolmentID == 0 {
+				units[j].EnrolmentID = id
+			}
+		}
+		obs.snap.EnrolledUnits = append(obs.snap.EnrolledUnits, units...)
+		obs.freshUnits[id] = true
+		fresh[strconv.FormatInt(id, 10)] = unitsRecord{Sig: sigs[id], ReadAt: now, Units: units}
+	}
+	if len(fresh) > 0 && s.unitsMaxAge() > 0 {
+		if err := db.PutMany(ctx, fresh); err != nil {
+			return fmt.Errorf("write enrolled-units cache: %w", err)
+		}
+	}
+	return nil
+}
+
+// ErrChangedInVETtrak is the cause of a result or comment write that was
+// not sent because VETtrak's current value is no longer the one the plan
+// was made from (someone changed it since). The next run re-reads and
+// decides again; nothing is overwritten.
+var ErrChangedInVETtrak = errors.New("changed in VETtrak since it was read")
+
+// verifyCurrent re-reads an enrolment's units before a write planned from a
+// cached copy, and refuses the write if the unit's result or comment is no
+// longer what the plan saw. It drops the cached copy either way when it
+// differs, so the next run reads afresh.
+func (s *Syncer) verifyCurrent(ctx context.Context, enrolmentID int64, unitCode string, check func(vettrak.EnrolledUnit) bool) error {
+	units, err := s.src.UnitsForEnrolment(ctx, enrolmentID)
+	if err != nil {
+		return fmt.Errorf("re-read enrolled units before writing: %w", err)
+	}
+	want := mapping.NormalizeUnitCode(unitCode)
+	for _, u := range units {
+		if mapping.NormalizeUnitCode(u.UnitCode) == want {
+			if check(u) {
+				return nil
+			}
+			break
+		}
+	}
+	if err := s.forgetUnits(ctx, enrolmentID); err != nil {
+		return err
+	}
+	return fmt.Errorf("enrolment %d unit %s: %w", enrolmentID, unitCode, ErrChangedInVETtrak)
+}
+
+// forgetUnits drops an enrolment's cached units, after the Syncer wrote to
+// them or found them changed, so the next run reads them afresh.
+func (s *Syncer) forgetUnits(ctx context.Context, enrolmentID int64) error {
+	err := store.NewTyped[unitsRecord](s.store, bucketUnits).Delete(ctx, strconv.FormatInt(enrolmentID, 10))
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("drop cached units of enrolment %d: %w", enrolmentID, err)
+	}
+	return nil
+}
+
+func sameText(a, b string) bool { return strings.TrimSpace(a) == strings.TrimSpace(b) }
