@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/vtsync/vtsync/canvas"
 	"github.com/vtsync/vtsync/internal/httpx"
@@ -33,6 +34,11 @@ type LMS struct {
 	// making its own; cats caches the IDs found (course SIS ID → ID).
 	catMu sync.Mutex
 	cats  map[string]canvas.ID
+
+	// courses remembers the courses ListCourses, CreateCourse and
+	// UpdateCourse saw, and which courses hold no groups, for
+	// WithCourseCacheTTL.
+	courses *courseCache
 }
 
 // GroupMode says what an lms.Group becomes in Canvas.
@@ -79,6 +85,13 @@ const (
 	// canvas client's default cap on requests in flight, which Canvas
 	// documents as unlikely to be throttled.
 	DefaultConcurrency = 2
+	// DefaultCourseCacheTTL is how long ReadState trusts what ListCourses
+	// and this LMS's own writes said of a course (and what a groups
+	// listing said of a course without groups) before asking Canvas
+	// again. The Syncer lists courses at the start of every run, so within
+	// a run the cache is seconds old; the window bounds how long a course
+	// renamed by hand between runs can read as before.
+	DefaultCourseCacheTTL = 5 * time.Minute
 )
 
 type config struct {
@@ -90,6 +103,8 @@ type config struct {
 	logger         *slog.Logger
 	usersThreshold int
 	concurrency    int
+	cacheTTL       time.Duration
+	now            func() time.Time
 }
 
 // Option configures an LMS. Options validate their input; New returns the
@@ -197,6 +212,36 @@ func WithConcurrency(n int) Option {
 	}
 }
 
+// WithCourseCacheTTL sets how long ReadState uses the courses the last
+// ListCourses listed (and those CreateCourse and UpdateCourse wrote)
+// instead of one GET per course, and how long it remembers that a course
+// held no groups with SIS IDs instead of listing its groups again
+// (GroupsAsGroups mode). Default DefaultCourseCacheTTL; 0 turns both off,
+// so every ReadState asks Canvas for everything. What the cache holds may
+// be up to d old: a course renamed by hand, or a group with a SIS ID made
+// outside this LMS, reads as before until its entry expires.
+func WithCourseCacheTTL(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("canvaslms: WithCourseCacheTTL: %v is negative", d)
+		}
+		c.cacheTTL = d
+		return nil
+	}
+}
+
+// WithClock sets the clock WithCourseCacheTTL is measured on (default
+// time.Now); tests use it to age the cache.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) error {
+		if now == nil {
+			return errors.New("canvaslms: WithClock: nil clock")
+		}
+		c.now = now
+		return nil
+	}
+}
+
 // WithLogger sends debug logs (lookup strategy, skipped records) to l.
 // The default discards them.
 func WithLogger(l *slog.Logger) Option {
@@ -227,6 +272,8 @@ func New(c *canvas.Client, opts ...Option) (*LMS, error) {
 		},
 		usersThreshold: DefaultUserListThreshold,
 		concurrency:    DefaultConcurrency,
+		cacheTTL:       DefaultCourseCacheTTL,
+		now:            time.Now,
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -236,7 +283,7 @@ func New(c *canvas.Client, opts ...Option) (*LMS, error) {
 			return nil, err
 		}
 	}
-	l := &LMS{c: c, cfg: cfg, log: cfg.logger}
+	l := &LMS{c: c, cfg: cfg, log: cfg.logger, courses: newCourseCache(cfg.cacheTTL, cfg.now)}
 	if l.log == nil {
 		l.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

@@ -29,18 +29,25 @@ func utc(t *time.Time) *time.Time {
 }
 
 // ListCourses lists the courses of the configured account and its
-// sub-accounts, deleted ones left out, with or without SIS IDs.
+// sub-accounts, deleted ones left out, with or without SIS IDs. A complete
+// listing becomes the course cache ReadState reads courses from (see
+// WithCourseCacheTTL).
 func (l *LMS) ListCourses(ctx context.Context) ([]lms.Course, error) {
 	if err := begin(ctx); err != nil {
 		return nil, err
 	}
+	start := l.courses.startListing()
 	var out []lms.Course
 	for c, err := range l.c.Courses.ListInAccount(ctx, l.cfg.account, nil) {
 		if err != nil {
 			return nil, wrap("ListCourses", "", "", err)
 		}
+		if c.WorkflowState == canvas.CourseDeleted {
+			continue
+		}
 		out = append(out, toCourse(&c))
 	}
+	l.courses.replace(start, out)
 	return out, nil
 }
 
@@ -86,6 +93,9 @@ func (l *LMS) CreateCourse(ctx context.Context, c lms.Course) (lms.Course, error
 	p.EnableSISReactivation = true
 	got, err := l.c.Courses.Create(ctx, l.cfg.account, p)
 	if err != nil {
+		// A conflict says a course holds the SIS ID; whatever the cache
+		// thought of it, let the next ReadState ask Canvas.
+		l.courses.forget(c.SISID)
 		return lms.Course{}, wrap(op, "course", c.SISID, err)
 	}
 	if got.SISCourseID != c.SISID {
@@ -97,7 +107,9 @@ func (l *LMS) CreateCourse(ctx context.Context, c lms.Course) (lms.Course, error
 		return lms.Course{}, fail(op, "course", c.SISID, lms.ErrForbidden,
 			"Canvas did not keep the SIS ID (the token lacks manage_sis)")
 	}
-	return toCourse(got), nil
+	out := toCourse(got)
+	l.courses.put(out)
+	return out, nil
 }
 
 // UpdateCourse finds the course by c.ID when set (the LMS-pulls model
@@ -127,10 +139,15 @@ func (l *LMS) UpdateCourse(ctx context.Context, c lms.Course) error {
 	}
 	got, err := l.c.Courses.Update(ctx, ref, p)
 	if err != nil {
+		l.courses.forget(c.SISID)
 		return wrap(op, "course", orID(c.SISID, c.ID), err)
 	}
 	if c.SISID != "" && got.SISCourseID != c.SISID {
+		l.courses.forget(c.SISID)
 		return fail(op, "course", c.SISID, lms.ErrForbidden, "Canvas did not keep the SIS ID (the token lacks manage_sis)")
+	}
+	if got.WorkflowState != canvas.CourseDeleted {
+		l.courses.put(toCourse(got))
 	}
 	return nil
 }

@@ -8,9 +8,13 @@
 //
 // Reads use list calls wherever Canvas has one, so their cost grows with
 // the number of courses and groups, not learners: ReadState reads a course
-// with one call each for the course, its sections, its enrollments (in
-// every state) and, in groups mode, its groups plus one per group for the
-// memberships. ReadEvidence reads a course's assignments, every student's
+// with one call each for its sections and its enrollments (in every state)
+// and, in groups mode, its groups plus one per group for the memberships.
+// The course itself comes from a short-lived cache of what ListCourses
+// (which the Syncer calls first) and this LMS's writes saw, or from one
+// GET when the cache has no fresh entry; a course whose groups listing
+// found none is not listed again while that answer is fresh
+// ([WithCourseCacheTTL]). ReadEvidence reads a course's assignments, every student's
 // submissions (one paginated student_ids[]=all listing), module progress
 // (bulk_user_progress) and enrollments (grades and last activity).
 //

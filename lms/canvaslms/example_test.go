@@ -70,7 +70,7 @@ func Example() {
 	// enrolment: unit/BSBLDR501/2026||client/5531|student active
 	// member: occ/1042|client/5531 active
 	// user: Zoë | O'Brien | zoe@example.com | Australia/Sydney
-	// requests: 6
+	// requests: 5
 	// again: true
 	// check: Fake Admin (login admin); account "Default Account"; 1 course, 1 with SIS IDs: the token sees SIS IDs (manage_sis or read_sis)
 }

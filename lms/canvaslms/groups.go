@@ -30,6 +30,10 @@ func (l *LMS) CreateGroup(ctx context.Context, g lms.Group) (lms.Group, error) {
 		}
 		return lms.Group{ID: got.ID.String(), SISID: g.SISID, CourseSISID: g.CourseSISID, Name: got.Name}, nil
 	}
+	// Before and after: a ReadState listing the course's groups while
+	// this runs must not leave "no groups" cached (see courseCache).
+	l.courses.touchGroups(g.CourseSISID)
+	defer l.courses.touchGroups(g.CourseSISID)
 	cat, err := l.category(ctx, op, g, false)
 	if err != nil {
 		return lms.Group{}, err
