@@ -21,13 +21,15 @@ const pageSize = 100
 // fakes' data, never from what the Syncer did:
 //
 //	VETtrak (no paging: a list is one call; enrolled units exist only per
-//	enrolment, so they cost one call each):
+//	enrolment, so they cost one call each, and only the enrolments never
+//	read or changed since must be read: a copy kept from an earlier run
+//	serves the rest):
 //	  structure run = 1 login + 1 SearchWebOccurrences (units and staff
 //	                  included) + O GetEnrolmentsForOccurrence
-//	                  + E GetUnitsForEnrolment + 1 GetAccessibleClients
+//	                  + U GetUnitsForEnrolment + 1 GetAccessibleClients
 //	                  (+ 2 GetDeletedRecordsSince, ENROLMENT and CLIENT, on a
 //	                  re-sync: the mapping ignores ENROUNIT tombstones)
-//	  result passback = 1 login + 1 SearchWebOccurrences + O + E
+//	  result passback = 1 login + 1 SearchWebOccurrences + O + W
 //	                  + 1 GetResultTypes + R UpdateResult + K UpdateResultComment
 //	Canvas (pages of 100, at least one per listing):
 //	  reads  = pages(account courses) + pages(account users)
@@ -40,13 +42,16 @@ const pageSize = 100
 //	           + pages(graded submissions, workflow_state=graded)
 //	           + pages(enrollments, to map Canvas user IDs to SIS IDs)
 //
-// where O is the occurrences in scope, E their enrolments, R the units newly
+// where O is the occurrences in scope, U the enrolments whose units must be
+// read (all of them on a first run; the new and changed ones on a re-sync),
+// W the enrolments a result goes to (their current results are read right
+// before writing: no write is made from an old copy), R the units newly
 // graded in Canvas whose VETtrak unit has no result and K the comments the
 // commencement setting adds (one per such unit).
 func boundFormulas() map[string]string {
 	return map[string]string{
-		"vettrak structure run": "1 login + 1 SearchWebOccurrences + O GetEnrolmentsForOccurrence + E GetUnitsForEnrolment + 1 GetAccessibleClients (+2 GetDeletedRecordsSince on a re-sync)",
-		"vettrak passback":      "1 login + 1 SearchWebOccurrences + O + E + 1 GetResultTypes + R UpdateResult + K UpdateResultComment",
+		"vettrak structure run": "1 login + 1 SearchWebOccurrences + O GetEnrolmentsForOccurrence + U GetUnitsForEnrolment (U = enrolments new or changed since the last run; all on the first) + 1 GetAccessibleClients (+2 GetDeletedRecordsSince on a re-sync)",
+		"vettrak passback":      "1 login + 1 SearchWebOccurrences + O + W GetUnitsForEnrolment (W = enrolments a result goes to, read just before writing) + 1 GetResultTypes + R UpdateResult + K UpdateResultComment",
 		"canvas reads":          "pages(courses) + pages(users) + Σ existing managed courses [pages(sections) + pages(enrollments)], pages(n) = max(1, ⌈n/100⌉)",
 		"canvas writes":         "objects created, renamed or changed in status between the desired state before and after (mapping.Structure on the fake's records)",
 		"canvas passback":       "Σ managed courses [pages(assignments) + pages(graded submissions) + pages(enrollments)]",
@@ -141,13 +146,14 @@ func desiredOf(cfg mapping.Config, snap mapping.Snapshot) (*mapping.Desired, err
 	return d, nil
 }
 
-// vettrakStructureBound is the VETtrak side of a structure run.
-func vettrakStructureBound(snap mapping.Snapshot, resync bool) bound {
+// vettrakStructureBound is the VETtrak side of a structure run that must
+// read the units of unitReads enrolments.
+func vettrakStructureBound(snap mapping.Snapshot, resync bool, unitReads int) bound {
 	var b bound
 	b.add("login", "ValidateClient", 1, false)
 	b.add("occurrences in scope, with units and staff", "SearchWebOccurrences", 1, false)
 	b.add("enrolments, one list per occurrence", "GetEnrolmentsForOccurrence", int64(len(snap.Occurrences)), false)
-	b.add("enrolled units, one list per enrolment", "GetUnitsForEnrolment", int64(len(snap.Enrolments)), false)
+	b.add("enrolled units of new or changed enrolments, one list each", "GetUnitsForEnrolment", int64(unitReads), false)
 	b.add("clients added or changed since the last run", "GetAccessibleClients", 1, false)
 	if resync {
 		b.add("deleted records since the last run (ENROLMENT, CLIENT)", "GetDeletedRecordsSince", 2, false)
@@ -155,13 +161,14 @@ func vettrakStructureBound(snap mapping.Snapshot, resync bool) bound {
 	return b
 }
 
-// vettrakPassbackBound is the VETtrak side of result passback.
-func vettrakPassbackBound(snap mapping.Snapshot, results, comments int) bound {
+// vettrakPassbackBound is the VETtrak side of result passback writing to
+// the units of writeEnrols enrolments.
+func vettrakPassbackBound(snap mapping.Snapshot, writeEnrols, results, comments int) bound {
 	var b bound
 	b.add("login", "ValidateClient", 1, false)
 	b.add("occurrences in scope", "SearchWebOccurrences", 1, false)
 	b.add("enrolments, one list per occurrence", "GetEnrolmentsForOccurrence", int64(len(snap.Occurrences)), false)
-	b.add("current results, one list per enrolment", "GetUnitsForEnrolment", int64(len(snap.Enrolments)), false)
+	b.add("current results of the enrolments written to, read just before writing", "GetUnitsForEnrolment", int64(writeEnrols), false)
 	b.add("result types", "GetResultTypes", 1, false)
 	b.add("results written", "UpdateResult", int64(results), true)
 	b.add("commencement comments written", "UpdateResultComment", int64(comments), true)

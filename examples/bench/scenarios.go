@@ -75,7 +75,7 @@ func prepareInitial(_ context.Context, w *world) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &prepared{snap: snap, desired: want, vettrak: vettrakStructureBound(snap, false),
+	p := &prepared{snap: snap, desired: want, vettrak: vettrakStructureBound(snap, false, len(snap.Enrolments)),
 		canvas: canvasReadBound(w.cv, want), change: "empty Canvas"}
 	canvasWriteBound(&p.canvas, nil, want)
 	w.desired = want
@@ -89,7 +89,7 @@ func prepareBulk(_ context.Context, w *world) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &prepared{snap: snap, desired: want, vettrak: vettrakStructureBound(snap, false),
+	p := &prepared{snap: snap, desired: want, vettrak: vettrakStructureBound(snap, false, len(snap.Enrolments)),
 		canvas: canvasReadBound(w.cv, want), change: "empty Canvas, creates sent as one SIS import"}
 	p.canvas.add("SIS import upload", "POST accounts/{id}/sis_imports", 1, true)
 	p.canvas.add("SIS import progress", "GET accounts/{id}/sis_imports/{id}", 1, false)
@@ -105,7 +105,7 @@ func prepareNoop(_ context.Context, w *world) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &prepared{snap: snap, desired: want, vettrak: vettrakStructureBound(snap, true),
+	p := &prepared{snap: snap, desired: want, vettrak: vettrakStructureBound(snap, true, 0),
 		canvas: canvasReadBound(w.cv, want), change: "nothing"}
 	canvasWriteBound(&p.canvas, w.desired, want)
 	w.desired = want
@@ -153,7 +153,9 @@ func prepareDelta(_ context.Context, w *world) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &prepared{snap: snap, desired: want, vettrak: vettrakStructureBound(snap, true),
+	// The new enrolments and the withdrawn ones changed; a rename changes
+	// the client, not the enrolment.
+	p := &prepared{snap: snap, desired: want, vettrak: vettrakStructureBound(snap, true, nNew+nWithdraw),
 		canvas: canvasReadBound(w.cv, want),
 		change: fmt.Sprintf("%d new learners enrolled, %d enrolments withdrawn, %d learners renamed", nNew, nWithdraw, nRename)}
 	canvasWriteBound(&p.canvas, w.desired, want)
@@ -225,6 +227,7 @@ func prepareResults(_ context.Context, w *world) (*prepared, error) {
 	}
 	target := min((total+5)/10, len(open))
 	graded := 0
+	writeEnrols := map[int64]bool{}
 	for i := range target {
 		g := open[i*len(open)/target]
 		_, okC := w.cv.CourseBySISID(g.course)
@@ -239,6 +242,7 @@ func prepareResults(_ context.Context, w *world) (*prepared, error) {
 		if w.cv.SeedSubmission(canvastest.Submission{AssignmentID: aid, UserID: user.ID, Score: &score,
 			WorkflowState: "graded", SubmittedAt: &at, GradedAt: &at}) != 0 {
 			graded++
+			writeEnrols[g.enrolment] = true
 		}
 	}
 	snap := snapshotOf(w.data, w.cfg.Scope)
@@ -247,7 +251,7 @@ func prepareResults(_ context.Context, w *world) (*prepared, error) {
 		comments = graded
 	}
 	p := &prepared{snap: snap, desired: want, graded: graded,
-		vettrak: vettrakPassbackBound(snap, graded, comments), canvas: canvasPassbackBound(w.cv, want),
+		vettrak: vettrakPassbackBound(snap, len(writeEnrols), graded, comments), canvas: canvasPassbackBound(w.cv, want),
 		change: fmt.Sprintf("%d of %d enrolled units newly graded as passed in Canvas", graded, total)}
 	return p, nil
 }
