@@ -20,17 +20,21 @@ const pageSize = 100
 // The lower bound is the fewest calls a scenario needs, computed from the
 // fakes' data, never from what the Syncer did:
 //
-//	VETtrak (no paging: a list is one call; enrolled units exist only per
-//	enrolment, so they cost one call each, and only the enrolments never
-//	read or changed since must be read: a copy kept from an earlier run
-//	serves the rest):
+//	VETtrak (no paging: a list is one call; there is no "changed since" read
+//	of enrolments or enrolled units, and enrolled units come one enrolment
+//	per call):
 //	  structure run = 1 login + 1 SearchWebOccurrences (units and staff
 //	                  included) + O GetEnrolmentsForOccurrence
-//	                  + U GetUnitsForEnrolment + 1 GetAccessibleClients
+//	                  + N GetUnitsForEnrolment + 1 GetAccessibleClients
 //	                  (+ 2 GetDeletedRecordsSince, ENROLMENT and CLIENT, on a
-//	                  re-sync: the mapping ignores ENROUNIT tombstones)
+//	                  re-sync), where N is every enrolment on the first run
+//	                  and only the enrolments new since the last run after
+//	                  it (units of a known enrolment may be remembered)
 //	  result passback = 1 login + 1 SearchWebOccurrences + O + W
-//	                  + 1 GetResultTypes + R UpdateResult + K UpdateResultComment
+//	                  GetUnitsForEnrolment (a fresh read of each enrolment a
+//	                  result goes to: a result entered by hand must never be
+//	                  overwritten) + 1 GetResultTypes + R UpdateResult
+//	                  + K UpdateResultComment
 //	Canvas (pages of 100, at least one per listing):
 //	  reads  = pages(account courses) + pages(account users)
 //	           + Σ over managed courses that exist: pages(sections) + pages(enrollments, every state)
@@ -42,16 +46,13 @@ const pageSize = 100
 //	           + pages(graded submissions, workflow_state=graded)
 //	           + pages(enrollments, to map Canvas user IDs to SIS IDs)
 //
-// where O is the occurrences in scope, U the enrolments whose units must be
-// read (all of them on a first run; the new and changed ones on a re-sync),
-// W the enrolments a result goes to (their current results are read right
-// before writing: no write is made from an old copy), R the units newly
-// graded in Canvas whose VETtrak unit has no result and K the comments the
-// commencement setting adds (one per such unit).
+// where O is the occurrences in scope, W the enrolments with a unit newly
+// graded in Canvas whose VETtrak unit has no result, R those units and K
+// the comments the commencement setting adds (one per such unit).
 func boundFormulas() map[string]string {
 	return map[string]string{
-		"vettrak structure run": "1 login + 1 SearchWebOccurrences + O GetEnrolmentsForOccurrence + U GetUnitsForEnrolment (U = enrolments new or changed since the last run; all on the first) + 1 GetAccessibleClients (+2 GetDeletedRecordsSince on a re-sync)",
-		"vettrak passback":      "1 login + 1 SearchWebOccurrences + O + W GetUnitsForEnrolment (W = enrolments a result goes to, read just before writing) + 1 GetResultTypes + R UpdateResult + K UpdateResultComment",
+		"vettrak structure run": "1 login + 1 SearchWebOccurrences + O GetEnrolmentsForOccurrence + N GetUnitsForEnrolment (N = every enrolment on the first run, the new ones after) + 1 GetAccessibleClients (+2 GetDeletedRecordsSince on a re-sync)",
+		"vettrak passback":      "1 login + 1 SearchWebOccurrences + O + W GetUnitsForEnrolment (W = enrolments a result goes to, read fresh) + 1 GetResultTypes + R UpdateResult + K UpdateResultComment",
 		"canvas reads":          "pages(courses) + pages(users) + Σ existing managed courses [pages(sections) + pages(enrollments)], pages(n) = max(1, ⌈n/100⌉)",
 		"canvas writes":         "objects created, renamed or changed in status between the desired state before and after (mapping.Structure on the fake's records)",
 		"canvas passback":       "Σ managed courses [pages(assignments) + pages(graded submissions) + pages(enrollments)]",
@@ -322,6 +323,15 @@ func keys[T any](xs []T, key func(T) string) map[string]bool {
 	m := make(map[string]bool, len(xs))
 	for _, x := range xs {
 		m[key(x)] = true
+	}
+	return m
+}
+
+// enrolmentIDs is the set of a snapshot's enrolments.
+func enrolmentIDs(snap mapping.Snapshot) map[int64]bool {
+	m := make(map[int64]bool, len(snap.Enrolments))
+	for _, e := range snap.Enrolments {
+		m[e.ID] = true
 	}
 	return m
 }

@@ -72,6 +72,7 @@ type options struct {
 	progressEvery time.Duration
 	log           io.Writer
 	cpuProfile    string
+	interval      time.Duration
 }
 
 func parse(args []string, out io.Writer) (*options, error) {
@@ -82,6 +83,7 @@ func parse(args []string, out io.Writer) (*options, error) {
 	one := fs.String("size", "", "one size to run (same as -sizes NAME)")
 	scenarioList := fs.String("scenarios", strings.Join(scenarioNames(), ","), "scenarios to report, comma-separated (earlier ones still run: each builds on the last)")
 	fs.DurationVar(&o.latency, "latency", 25*time.Millisecond, "latency of every call on both fakes")
+	fs.DurationVar(&o.interval, "interval", 6*time.Hour, "time between scheduled runs on the fakes' clock (the Syncer re-reads enrolled units older than a day)")
 	fs.BoolVar(&o.throttle, "throttle", true, "Canvas's documented throttle on the fake Canvas")
 	fs.Float64Var(&o.throttleCost, "throttle-cost", 1, "throttle units each Canvas request costs (the fake's constant; real Canvas charges CPU+DB seconds)")
 	workflow := fs.String("workflow", string(mapping.WorkflowUnit), "mapping workflow the Syncer runs")
@@ -121,8 +123,8 @@ func parse(args []string, out io.Writer) (*options, error) {
 	if len(o.sizes) == 0 || len(o.scenarios) == 0 {
 		return nil, errors.New("nothing to run: give at least one size and one scenario")
 	}
-	if o.latency < 0 || o.throttleCost <= 0 || o.heapEvery <= 0 {
-		return nil, errors.New("-latency must be ≥ 0, -throttle-cost and -heap-every > 0")
+	if o.latency < 0 || o.throttleCost <= 0 || o.heapEvery <= 0 || o.interval <= 0 {
+		return nil, errors.New("-latency must be ≥ 0, -throttle-cost, -heap-every and -interval > 0")
 	}
 	var err error
 	if o.workflow, err = workflowOf(*workflow); err != nil {

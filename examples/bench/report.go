@@ -35,6 +35,7 @@ type settings struct {
 	Outflow      float64  `json:"throttle_outflow,omitempty"`
 	UpFront      float64  `json:"throttle_up_front,omitempty"`
 	Concurrency  int      `json:"concurrency"`
+	IntervalH    float64  `json:"interval_hours"`
 	PageSize     int      `json:"page_size"`
 	Scenarios    []string `json:"scenarios"`
 }
@@ -58,13 +59,14 @@ func newReport(o *options) *report {
 		Generated: time.Now().UTC().Format(time.RFC3339),
 		Machine:   fmt.Sprintf("%s %s/%s, %d CPUs", runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU()),
 		Settings: settings{Workflow: string(o.workflow), LatencyMS: float64(o.latency) / float64(time.Millisecond),
-			Throttle: o.throttle, Concurrency: o.concurrency, PageSize: pageSize, Scenarios: o.scenarios},
+			Throttle: o.throttle, Concurrency: o.concurrency, IntervalH: o.interval.Hours(), PageSize: pageSize, Scenarios: o.scenarios},
 		Formulas: boundFormulas(),
 		Notes: map[string]string{
 			"baselines": "computed by counting with the SDK clients' per-endpoint costs (one request per call, lists of up to 100 per call), not run; see baselines.go",
 			"heap":      "the fakes run in this process: base_heap is the live heap before a scenario (the generated dataset, the fake Canvas's records, the Syncer's store), peak_heap the highest heap sampled during it (runtime/metrics, every 10ms); peak - base is what the run needed on top, dataset_heap_bytes what the VETtrak dataset alone holds",
 			"cpu":       "process user+system CPU time (getrusage) over the scenario, fakes included: the SDK's own CPU is at most this",
 			"throttle":  "throttle_seconds = max(0, Canvas calls × cost - high water) / outflow: the bucket starts empty, so the first high-water units pass at once and the rest at the leak rate",
+			"interval":  "scenarios run interval_hours apart on the fakes' shared clock; the Syncer re-reads an enrolment's units when its record changed or its cached copy is older than Config.UnitsMaxAge (24h by default), so one run a day also pays the initial sync's GetUnitsForEnrolment calls",
 			"scope":     "structure runs use SkipResults (Run without passback); a scheduled Run with results on costs a structure run plus the passback scenario's reads",
 		},
 	}
@@ -111,8 +113,8 @@ func (r *report) writeText(out io.Writer) {
 	if s.Throttle {
 		throttle = fmt.Sprintf("Canvas throttle on (high water %g, outflow %g/s, %g up front, cost %g a request)", s.HighWater, s.Outflow, s.UpFront, s.ThrottleCost)
 	}
-	fmt.Fprintf(out, "vtsync benchmark: workflow %s, latency %gms on both fakes, %s, Syncer concurrency %d, page size %d\n",
-		s.Workflow, s.LatencyMS, throttle, s.Concurrency, s.PageSize)
+	fmt.Fprintf(out, "vtsync benchmark: workflow %s, latency %gms on both fakes, %s, Syncer concurrency %d, page size %d, runs %gh apart\n",
+		s.Workflow, s.LatencyMS, throttle, s.Concurrency, s.PageSize, s.IntervalH)
 	for _, sz := range r.Sizes {
 		c := sz.Counts
 		fmt.Fprintf(out, "\n== %s: %d occurrences, %d units, %d clients, %d enrolments, %d enrolled units (dataset heap %s)\n",

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/vtsync/vtsync/canvas/canvastest"
 	"github.com/vtsync/vtsync/lms"
@@ -28,10 +27,6 @@ func scenarioNames() []string { return []string{scInitial, scNoop, scDelta, scRe
 
 // chain is the scenarios that run in order on one world.
 func chain() []string { return []string{scInitial, scNoop, scDelta, scResults} }
-
-// between is how far the shared clock moves between scenarios: a sync
-// twice a day.
-const between = 12 * time.Hour
 
 // prepared is what a scenario's set-up (not measured) hands to the
 // measured run: the lower bound on each side and what changed.
@@ -99,7 +94,7 @@ func prepareBulk(_ context.Context, w *world) (*prepared, error) {
 
 // prepareNoop: nothing changed since the last run.
 func prepareNoop(_ context.Context, w *world) (*prepared, error) {
-	w.clock.Advance(between)
+	w.clock.Advance(w.interval)
 	snap := snapshotOf(w.data, w.cfg.Scope)
 	want, err := desiredOf(w.cfg.Mapping, snap)
 	if err != nil {
@@ -115,7 +110,7 @@ func prepareNoop(_ context.Context, w *world) (*prepared, error) {
 // prepareDelta changes 1% of the enrolments in VETtrak, in three equal
 // parts: new learners enrolled, enrolments withdrawn, learners renamed.
 func prepareDelta(_ context.Context, w *world) (*prepared, error) {
-	w.clock.Advance(between)
+	w.clock.Advance(w.interval)
 	enrols := activeEnrolments(w)
 	n := max(3, (len(enrols)+50)/100)
 	nNew, nWithdraw := n/3, n/3
@@ -160,6 +155,7 @@ func prepareDelta(_ context.Context, w *world) (*prepared, error) {
 		change: fmt.Sprintf("%d new learners enrolled, %d enrolments withdrawn, %d learners renamed", nNew, nWithdraw, nRename)}
 	canvasWriteBound(&p.canvas, w.desired, want)
 	w.desired = want
+	w.known = enrolmentIDs(snap)
 	return p, nil
 }
 
@@ -181,7 +177,7 @@ func activeEnrolments(w *world) []vettrak.Enrolment {
 // units as passed, choosing units VETtrak holds no result for, so every
 // one of them is a result to write.
 func prepareResults(_ context.Context, w *world) (*prepared, error) {
-	w.clock.Advance(between)
+	w.clock.Advance(w.interval)
 	want := w.desired
 	if want == nil {
 		snap := snapshotOf(w.data, w.cfg.Scope)

@@ -79,6 +79,10 @@ type world struct {
 	throttle    *canvastest.Throttle
 	// desired is the LMS state the last structure run should have left.
 	desired *mapping.Desired
+	// interval is how far the shared clock moves between scenarios.
+	interval time.Duration
+	// known is the enrolments the last structure run read.
+	known map[int64]bool
 	// bulk is what the last SIS import did.
 	bulk *bulkOutcome
 }
@@ -92,7 +96,7 @@ func newWorld(o *options, sz size) (*world, error) {
 	if err != nil {
 		return nil, fmt.Errorf("generate %s: %w", sz.Name, err)
 	}
-	w := &world{size: sz, data: data, clock: vettraktest.NewClock(start())}
+	w := &world{size: sz, data: data, clock: vettraktest.NewClock(start()), interval: o.interval}
 	w.datasetHeap = max(0, liveHeap()-before)
 
 	w.vt = vettraktest.NewServer(vettraktest.WithDataset(data), vettraktest.WithLatency(o.latency),
@@ -124,7 +128,9 @@ func newWorld(o *options, sz size) (*world, error) {
 		w.close()
 		return nil, fmt.Errorf("canvas client: %w", err)
 	}
-	w.lms, err = canvaslms.New(w.cc)
+	// The LMS's caches age on the shared clock, as they would between
+	// scheduled runs.
+	w.lms, err = canvaslms.New(w.cc, canvaslms.WithClock(w.clock.Now))
 	if err != nil {
 		w.close()
 		return nil, fmt.Errorf("canvas LMS: %w", err)
