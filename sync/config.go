@@ -39,8 +39,9 @@ type Config struct {
 	SkipResults bool
 	// UnitsMaxAge is how long enrolled units read from VETtrak are trusted
 	// before they are read again, when the enrolment record has not
-	// changed (see sync/units.go). Zero means 24 hours; negative reads
-	// every enrolment's units on every run.
+	// changed (see sync/units.go for the trade-off). Zero means
+	// DefaultUnitsMaxAge (a week); negative reads every enrolment's units on
+	// every run.
 	UnitsMaxAge time.Duration
 }
 

@@ -20,10 +20,18 @@ import (
 // costs one GetUnitsForEnrolment per enrolment: on a provider with 20,000
 // enrolments that dominates a run that changes nothing. So units are
 // re-read only when the enrolment record itself changed (status, dates,
-// date of effect), when the cached copy is older than Config.UnitsMaxAge,
-// or never seen; and every result or comment written from a cached copy is
-// checked against a fresh read first, so a result entered by hand since is
-// never overwritten on stale information.
+// date of effect), when the Syncer wrote to them, when never seen, or when
+// the cached copy is older than its share of Config.UnitsMaxAge (default a
+// week; each enrolment's copy lives between half and all of it, so the
+// refreshes spread over the runs). Every result or comment written from a
+// cached copy is checked against a fresh read first, so a result entered
+// by hand since is never overwritten on stale information.
+//
+// The cost of the cache: a unit added to or removed from an enrolment in
+// VETtrak with no change to the enrolment record itself reaches the LMS
+// within UnitsMaxAge, not on the next run. Providers who edit enrolled
+// units often set a shorter UnitsMaxAge, or a negative one to read every
+// run.
 const bucketUnits = "units"
 
 type unitsRecord struct {
@@ -48,11 +56,29 @@ func enrolmentSig(e vettrak.Enrolment) string {
 	return strconv.FormatUint(h.Sum64(), 36)
 }
 
+// DefaultUnitsMaxAge is how long cached enrolled units are trusted when
+// Config.UnitsMaxAge is zero.
+const DefaultUnitsMaxAge = 7 * 24 * time.Hour
+
 func (s *Syncer) unitsMaxAge() time.Duration {
 	if s.cfg.UnitsMaxAge == 0 {
-		return 24 * time.Hour
+		return DefaultUnitsMaxAge
 	}
 	return s.cfg.UnitsMaxAge
+}
+
+// unitsTTL is one enrolment's share of the max age: between half and all
+// of it, fixed per enrolment. Copies read in the same run then expire over
+// days rather than all in one later run, so each scheduled run re-reads a
+// small, even slice of the provider instead of all of it at once.
+func unitsTTL(maxAge time.Duration, enrolmentID int64) time.Duration {
+	h := fnv.New64a()
+	fmt.Fprint(h, enrolmentID)
+	half := maxAge / 2
+	if half <= 0 {
+		return maxAge
+	}
+	return half + time.Duration(h.Sum64()%uint64(half))
 }
 
 // readEnrolledUnits fills the snapshot's enrolled units, from the cache
@@ -75,7 +101,7 @@ func (s *Syncer) readEnrolledUnits(ctx context.Context, obs *observation) error 
 		sig := enrolmentSig(e)
 		sigs[e.ID] = sig
 		rec, ok := cached[strconv.FormatInt(e.ID, 10)]
-		if ok && rec.Sig == sig && now.Sub(rec.ReadAt) < s.unitsMaxAge() {
+		if ok && rec.Sig == sig && now.Sub(rec.ReadAt) < unitsTTL(s.unitsMaxAge(), e.ID) {
 			obs.snap.EnrolledUnits = append(obs.snap.EnrolledUnits, rec.Units...)
 			continue
 		}
