@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -16,33 +15,16 @@ import (
 
 	"github.com/vtsync/vtsync/canvas"
 	"github.com/vtsync/vtsync/canvas/canvastest"
+	"github.com/vtsync/vtsync/examples/internal/demotest"
 	"github.com/vtsync/vtsync/vettrak"
 	"github.com/vtsync/vtsync/vettrak/vettraktest"
 )
-
-// lockedBuffer is an io.Writer safe to read while the servers write.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // serveAndUse starts the fakes on free ports, lets use talk to them, then
 // stops them as Ctrl-C would, and returns what the command printed.
 func serveAndUse(t *testing.T, args []string, use func(ctx context.Context, vt *vettraktest.Server, vtURL string, cv *canvastest.Server, cvURL string)) string {
 	t.Helper()
-	var out lockedBuffer
+	var out demotest.Buffer
 	o, err := parse(append([]string{"-vettrak-port", "0", "-canvas-port", "0"}, args...), &out)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(t.Context())

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,27 +16,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vtsync/vtsync/canvas/canvastest"
+	"github.com/vtsync/vtsync/examples/internal/demotest"
 	"github.com/vtsync/vtsync/vettrak/vettraktest"
 )
-
-// lockedBuffer is a bytes.Buffer safe for the concurrent writes of a
-// schedule's runs and the test reading it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // rig is the program between a fake VETtrak and (optionally) a fake
 // Canvas, with a config file in a temporary directory.
@@ -123,7 +104,7 @@ func (r *rig) run(args ...string) result {
 func (r *rig) runCtx(ctx context.Context, args ...string) result {
 	r.t.Helper()
 	cfg := r.writeConfig()
-	var stdout, stderr lockedBuffer
+	var stdout, stderr demotest.Buffer
 	env := func(k string) string { return r.env[k] }
 	code := run(ctx, append([]string{"--config", cfg, "--progress", "lines"}, args...), env, &stdout, &stderr)
 	res := result{code: code, stdout: stdout.String(), stderr: stderr.String()}
@@ -566,7 +547,7 @@ func TestScheduleRunsUntilCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	cfg := r.writeConfig()
-	var stdout, stderr lockedBuffer
+	var stdout, stderr demotest.Buffer
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"--config", cfg, "schedule", "--schedule", "every 1s", "--run-at-start",
@@ -644,11 +625,11 @@ func TestStateStoreLockedExit5(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	cfg := r.writeConfig()
-	var stdout lockedBuffer
+	var stdout demotest.Buffer
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"--config", cfg, "schedule", "--schedule", "every 24h"},
-			func(k string) string { return r.env[k] }, &stdout, &lockedBuffer{})
+			func(k string) string { return r.env[k] }, &stdout, &demotest.Buffer{})
 	}()
 	require.Eventually(t, func() bool { return strings.Contains(stdout.String(), "schedule: every 24h") },
 		5*time.Second, 10*time.Millisecond)
