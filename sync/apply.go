@@ -96,8 +96,10 @@ type applier struct {
 	// failed holds the scopes (course SIS IDs, "user:…" and section/group
 	// SIS IDs) whose operation failed, so dependents are skipped.
 	failed map[string]bool
-	// fresh names enrolments whose units the plan read this run.
+	// fresh names enrolments whose units the plan read this run; reads
+	// memoises the checks of the others.
 	fresh map[int64]bool
+	reads freshReads
 }
 
 func (a *applier) isFailed(keys ...string) string {
@@ -187,12 +189,16 @@ func (a *applier) run(ctx context.Context, op Op) error {
 	case OpRemoveMember:
 		return dst.RemoveMember(ctx, *op.Membership)
 	case OpWriteResult:
-		return s.writeResult(ctx, op.Result, !a.fresh[op.Result.EnrolmentID])
+		var reads *freshReads
+		if !a.fresh[op.Result.EnrolmentID] {
+			reads = &a.reads
+		}
+		return s.writeResult(ctx, op.Result, reads)
 	case OpWriteComment:
 		c := op.Comment
 		if !a.fresh[c.EnrolmentID] {
 			// UpdateResultComment replaces the comment: never from a stale copy.
-			if err := s.verifyCurrent(ctx, c.EnrolmentID, c.UnitCode, func(u vettrak.EnrolledUnit) bool {
+			if err := s.verifyCurrent(ctx, &a.reads, c.EnrolmentID, c.UnitCode, func(u vettrak.EnrolledUnit) bool {
 				return sameText(u.Comment, c.Previous)
 			}); err != nil {
 				return err

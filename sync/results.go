@@ -128,11 +128,11 @@ func (s *Syncer) ledger(ctx context.Context, snap mapping.Snapshot) (map[string]
 }
 
 // writeResult sends one result with the intent/ledger protocol above. When
-// the plan took the enrolment's units from the cache, verify first checks
-// that VETtrak still holds the result the plan saw.
-func (s *Syncer) writeResult(ctx context.Context, w *mapping.ResultWrite, verify bool) error {
-	if verify {
-		if err := s.verifyCurrent(ctx, w.EnrolmentID, w.UnitCode, func(u vettrak.EnrolledUnit) bool {
+// the plan took the enrolment's units from the cache (reads is then set),
+// it first checks that VETtrak still holds the result the plan saw.
+func (s *Syncer) writeResult(ctx context.Context, w *mapping.ResultWrite, reads *freshReads) error {
+	if reads != nil {
+		if err := s.verifyCurrent(ctx, reads, w.EnrolmentID, w.UnitCode, func(u vettrak.EnrolledUnit) bool {
 			return sameText(u.ResultName, w.Previous)
 		}); err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vtsync/vtsync/mapping"
@@ -143,12 +144,13 @@ func (s *Syncer) readEnrolledUnits(ctx context.Context, obs *observation) error 
 // decides again; nothing is overwritten.
 var ErrChangedInVETtrak = errors.New("changed in VETtrak since it was read")
 
-// verifyCurrent re-reads an enrolment's units before a write planned from a
-// cached copy, and refuses the write if the unit's result or comment is no
-// longer what the plan saw. It drops the cached copy either way when it
-// differs, so the next run reads afresh.
-func (s *Syncer) verifyCurrent(ctx context.Context, enrolmentID int64, unitCode string, check func(vettrak.EnrolledUnit) bool) error {
-	units, err := s.src.UnitsForEnrolment(ctx, enrolmentID)
+// verifyCurrent checks, before a write planned from a cached copy, that the
+// unit's result or comment is still what the plan saw, on a fresh read of
+// the enrolment's units (read once per enrolment per Apply: reads is the
+// Apply's memo). A mismatch drops the cached copy, so the next run reads
+// afresh, and refuses the write with ErrChangedInVETtrak.
+func (s *Syncer) verifyCurrent(ctx context.Context, reads *freshReads, enrolmentID int64, unitCode string, check func(vettrak.EnrolledUnit) bool) error {
+	units, err := reads.get(ctx, enrolmentID, s.src.UnitsForEnrolment)
 	if err != nil {
 		return fmt.Errorf("re-read enrolled units before writing: %w", err)
 	}
@@ -165,6 +167,36 @@ func (s *Syncer) verifyCurrent(ctx context.Context, enrolmentID int64, unitCode 
 		return err
 	}
 	return fmt.Errorf("enrolment %d unit %s: %w", enrolmentID, unitCode, ErrChangedInVETtrak)
+}
+
+// freshReads memoises the enrolled units read during one Apply, one read
+// per enrolment even when its result and comment writes run at once. The
+// Syncer's own writes in that Apply touch other fields or other units than
+// the checks that follow look at, so the memo stays valid for them.
+type freshReads struct {
+	mu sync.Mutex
+	m  map[int64]*freshRead
+}
+
+type freshRead struct {
+	once  sync.Once
+	units []vettrak.EnrolledUnit
+	err   error
+}
+
+func (f *freshReads) get(ctx context.Context, id int64, read func(context.Context, int64) ([]vettrak.EnrolledUnit, error)) ([]vettrak.EnrolledUnit, error) {
+	f.mu.Lock()
+	if f.m == nil {
+		f.m = map[int64]*freshRead{}
+	}
+	r, ok := f.m[id]
+	if !ok {
+		r = &freshRead{}
+		f.m[id] = r
+	}
+	f.mu.Unlock()
+	r.once.Do(func() { r.units, r.err = read(ctx, id) })
+	return r.units, r.err
 }
 
 // forgetUnits drops an enrolment's cached units, after the Syncer wrote to

@@ -120,10 +120,14 @@ func TestResultsFlowBackOnce(t *testing.T) {
 	require.NoError(t, r.lms.SetProgress(course, lms.Progress{UserSISID: john, RequirementsTotal: 4, RequirementsCompleted: 4, CompletedAt: &done}))
 	require.NoError(t, r.lms.SetActivity(course, lms.Activity{UserSISID: john, FirstActivity: &first, LastActivity: &done}))
 
+	r.vt.ResetCalls()
 	rep, err := r.syncer(t).ReportResults(context.Background())
 	require.NoError(t, err)
 	require.Empty(t, rep.Failures)
 	assert.Equal(t, 1, rep.ResultsWritten)
+	assert.Equal(t, 1, rep.CommentsWritten)
+	assert.Equal(t, 1, r.vt.CallCount("GetUnitsForEnrolment"),
+		"the units cached by the first run are checked once before the result and comment go")
 	results := r.vt.Data().Results(3001)
 	require.Len(t, results, 1)
 	assert.Equal(t, "Competent", results[0].ResultName)
