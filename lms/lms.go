@@ -68,3 +68,20 @@ type Writer interface {
 	AddMember(ctx context.Context, m Membership) error
 	RemoveMember(ctx context.Context, m Membership) error
 }
+
+// ReadOptions leave parts out of a state read, where an implementation can
+// save calls by it (see OptionsReader).
+type ReadOptions struct {
+	// SkipGroups leaves groups and memberships out: the caller has none to
+	// compare (a workflow that makes no groups).
+	SkipGroups bool
+}
+
+// OptionsReader is implemented by an LMS that can read less than ReadState
+// when told what is not needed. Reading groups costs a remote LMS one or
+// more calls per course, so the Syncer uses it when its desired state
+// holds no groups. ReadStateWith(ctx, ids, ReadOptions{}) equals
+// ReadState(ctx, ids).
+type OptionsReader interface {
+	ReadStateWith(ctx context.Context, courseSISIDs []string, opts ReadOptions) (*State, error)
+}

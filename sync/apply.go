@@ -236,7 +236,7 @@ func (a *applier) existed(ctx context.Context, op Op, err error) error {
 			return errExisted
 		}
 	case OpCreateCourse, OpCreateSection, OpCreateGroup:
-		st, rerr := dst.ReadState(ctx, []string{op.Scope})
+		st, rerr := a.s.readState(ctx, []string{op.Scope}, op.Group == nil)
 		if rerr != nil {
 			return err
 		}

@@ -64,6 +64,9 @@ func TestEveryWorkflowOnCanvas(t *testing.T) {
 			second := runOn(t, r, target)
 			assert.Zero(t, second.Changes())
 			assert.Zero(t, second.Calls["lms"].Writes, "no Canvas write on a no-op run: %v", second.Calls["lms"].ByOp)
+			if w != mapping.WorkflowOccurrenceGroups {
+				assert.Zero(t, second.Calls["lms"].ByOp["GET courses/{id}/groups"], "a workflow without groups lists none")
+			}
 		})
 	}
 }

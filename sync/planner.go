@@ -81,7 +81,7 @@ func (s *Syncer) plan(ctx context.Context, withResults bool) (*Plan, error) {
 			read = append(read, c)
 		}
 	}
-	have, err := s.dst.ReadState(ctx, read)
+	have, err := s.readState(ctx, read, len(want.Groups) == 0 && len(want.Memberships) == 0)
 	if err != nil {
 		return nil, fmt.Errorf("read LMS state: %w", err)
 	}
@@ -243,4 +243,13 @@ func usersByEnrolment(d *mapping.Desired) map[int64][]string {
 		}
 	}
 	return out
+}
+
+// readState reads the LMS state of the courses, leaving groups out when the
+// desired state has none and the LMS can skip them (lms.OptionsReader).
+func (s *Syncer) readState(ctx context.Context, courses []string, noGroups bool) (*lms.State, error) {
+	if or, ok := s.dst.(lms.OptionsReader); ok && noGroups {
+		return or.ReadStateWith(ctx, courses, lms.ReadOptions{SkipGroups: true})
+	}
+	return s.dst.ReadState(ctx, courses)
 }

@@ -1,6 +1,7 @@
 package canvaslms_test
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"testing"
@@ -384,4 +385,26 @@ func TestCacheOptionsValidate(t *testing.T) {
 		_, err := canvaslms.New(client, o)
 		assert.Error(t, err)
 	}
+}
+
+// ReadStateWith SkipGroups lists no groups; plain ReadState still does.
+func TestReadStateWithSkipGroups(t *testing.T) {
+	l, srv := newLMS(t)
+	ctx := context.Background()
+	_, err := l.CreateCourse(ctx, lms.Course{SISID: "C1", Name: "One", Code: "C1"})
+	require.NoError(t, err)
+	_, err = l.CreateGroup(ctx, lms.Group{SISID: "G1", CourseSISID: "C1", Name: "Term 1"})
+	require.NoError(t, err)
+
+	srv.ResetCalls()
+	st, err := l.ReadStateWith(ctx, []string{"C1"}, lms.ReadOptions{SkipGroups: true})
+	require.NoError(t, err)
+	assert.Len(t, st.Courses, 1)
+	assert.Empty(t, st.Groups)
+	assert.Zero(t, srv.Calls()["GET courses/{id}/groups"])
+
+	st, err = l.ReadState(ctx, []string{"C1"})
+	require.NoError(t, err)
+	assert.Len(t, st.Groups, 1)
+	assert.Equal(t, 1, srv.Calls()["GET courses/{id}/groups"])
 }

@@ -17,6 +17,7 @@ import (
 )
 
 var _ lms.LMS = (*LMS)(nil)
+var _ lms.OptionsReader = (*LMS)(nil)
 
 // LMS is lms.LMS on one Canvas instance. It is safe for concurrent use.
 type LMS struct {

@@ -28,6 +28,7 @@ type stateReader struct {
 	named   []string
 	enrols  map[string]int // key → index in st.Enrolments
 	members map[string]int // key → index in st.Memberships
+	opts    lms.ReadOptions
 }
 
 func (l *LMS) newStateReader() *stateReader {
@@ -51,6 +52,13 @@ func (l *LMS) newStateReader() *stateReader {
 // whose groups listing found no group with a SIS ID within the window is
 // not listed again (CreateGroup on it clears that).
 func (l *LMS) ReadState(ctx context.Context, courseSISIDs []string) (*lms.State, error) {
+	return l.ReadStateWith(ctx, courseSISIDs, lms.ReadOptions{})
+}
+
+// ReadStateWith is ReadState, leaving out what opts says is not needed:
+// with SkipGroups, no groups or memberships are listed (in GroupsAsSections
+// mode the group sections come with the sections listing anyway).
+func (l *LMS) ReadStateWith(ctx context.Context, courseSISIDs []string, opts lms.ReadOptions) (*lms.State, error) {
 	if err := begin(ctx); err != nil {
 		return nil, err
 	}
@@ -70,6 +78,7 @@ func (l *LMS) ReadState(ctx context.Context, courseSISIDs []string) (*lms.State,
 	var wg sync.WaitGroup
 	for i, sis := range sisIDs {
 		readers[i] = l.newStateReader()
+		readers[i].opts = opts
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -191,7 +200,7 @@ func (r *stateReader) read(ctx context.Context, sis string, c lms.Course, ref ca
 		r.enrollment(sis, &en)
 	}
 
-	if l.cfg.groups == GroupsAsGroups {
+	if l.cfg.groups == GroupsAsGroups && !r.opts.SkipGroups {
 		if err := r.groups(ctx, sis, ref); err != nil {
 			return false, err
 		}
