@@ -100,16 +100,10 @@ func (s *Server) enroll(x *rctx, c *Course, sec *Section) {
 	}
 	limit, _ := x.boolParam("enrollment[limit_privileges_to_course_section]")
 	now := s.now()
-	var e *Enrollment
-	for _, v := range sorted(s.enrollments, func(v *Enrollment) int64 { return v.ID }, nil) {
-		if v.UserID == u.ID && v.SectionID == sec.ID && v.Type == typ && v.Role == typ {
-			e = v
-			break
-		}
-	}
+	e := s.findEnrollment(u.ID, sec.ID, typ, func(v *Enrollment) bool { return v.Role == typ })
 	if e == nil {
 		e = &Enrollment{ID: s.nextID(), CourseID: c.ID, SectionID: sec.ID, UserID: u.ID, Type: typ, Role: typ, CreatedAt: now}
-		s.enrollments[e.ID] = e
+		s.putEnrollment(e)
 	}
 	e.State, e.LimitPrivilegesToCourseSection, e.UpdatedAt = state, limit, now
 	for _, f := range []struct {

@@ -132,7 +132,7 @@ func (s *Server) SeedEnrollment(e Enrollment) int64 {
 	if e.UpdatedAt.IsZero() {
 		e.UpdatedAt = now
 	}
-	s.enrollments[e.ID] = &e
+	s.putEnrollment(&e)
 	return e.ID
 }
 

@@ -2,12 +2,14 @@ package canvastest
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -35,6 +37,10 @@ type Server struct {
 	sections    map[int64]*Section
 	users       map[int64]*User
 	enrollments map[int64]*Enrollment
+	// enrollBy indexes enrollments by user, section and type, in ID order,
+	// so an enrollment POST finds the one to re-use without scanning (and
+	// sorting) every enrollment: a quadratic fake would swamp benchmarks.
+	enrollBy    map[enrollKey][]*Enrollment
 	categories  map[int64]*GroupCategory
 	groups      map[int64]*Group
 	memberships map[int64]*Membership
@@ -173,6 +179,7 @@ func New(opts ...Option) *Server {
 		sections:    map[int64]*Section{},
 		users:       map[int64]*User{},
 		enrollments: map[int64]*Enrollment{},
+		enrollBy:    map[enrollKey][]*Enrollment{},
 		categories:  map[int64]*GroupCategory{},
 		groups:      map[int64]*Group{},
 		memberships: map[int64]*Membership{},
@@ -351,4 +358,30 @@ func (x *rctx) boolParam(k string) (val, ok bool) {
 		return true, true
 	}
 	return false, true
+}
+
+// enrollKey is what identifies an enrollment Canvas re-uses on a POST.
+type enrollKey struct {
+	user, section int64
+	typ           string
+}
+
+// putEnrollment stores a new enrollment and indexes it.
+func (s *Server) putEnrollment(e *Enrollment) {
+	s.enrollments[e.ID] = e
+	k := enrollKey{e.UserID, e.SectionID, e.Type}
+	list := append(s.enrollBy[k], e)
+	slices.SortFunc(list, func(a, b *Enrollment) int { return cmp.Compare(a.ID, b.ID) })
+	s.enrollBy[k] = list
+}
+
+// findEnrollment returns the lowest-ID enrollment of user in section with
+// type typ for which ok holds, or nil.
+func (s *Server) findEnrollment(user, section int64, typ string, ok func(*Enrollment) bool) *Enrollment {
+	for _, e := range s.enrollBy[enrollKey{user, section, typ}] {
+		if ok == nil || ok(e) {
+			return e
+		}
+	}
+	return nil
 }

@@ -717,20 +717,14 @@ func (s *Server) importRow(imp *sisImport, f *csvFile, row csvRow) bool {
 			sec = s.defaultSection(c)
 		}
 		c = s.courses[sec.CourseID]
-		var e *Enrollment
-		for _, o := range sorted(s.enrollments, func(o *Enrollment) int64 { return o.ID }, nil) {
-			if o.UserID == u.ID && o.SectionID == sec.ID && o.Type == typ {
-				e = o
-				break
-			}
-		}
+		e := s.findEnrollment(u.ID, sec.ID, typ, nil)
 		now := s.now()
 		if e == nil {
 			if status == "deleted" {
 				return bad("Enrollment for user %s in %s cannot be deleted because it does not exist", uid, cid+sid)
 			}
 			e = &Enrollment{ID: s.nextID(), CourseID: c.ID, SectionID: sec.ID, UserID: u.ID, Type: typ, Role: typ, CreatedAt: now}
-			s.enrollments[e.ID] = e
+			s.putEnrollment(e)
 		}
 		e.State, e.UpdatedAt, e.SISImportID = state, now, imp.ID
 		return true
