@@ -83,7 +83,7 @@ func parse(args []string, out io.Writer) (*options, error) {
 	one := fs.String("size", "", "one size to run (same as -sizes NAME)")
 	scenarioList := fs.String("scenarios", strings.Join(scenarioNames(), ","), "scenarios to report, comma-separated (earlier ones still run: each builds on the last)")
 	fs.DurationVar(&o.latency, "latency", 25*time.Millisecond, "latency of every call on both fakes")
-	fs.DurationVar(&o.interval, "interval", 6*time.Hour, "time between scheduled runs on the fakes' clock (the Syncer re-reads enrolled units older than a day)")
+	fs.DurationVar(&o.interval, "interval", 6*time.Hour, "time between scheduled runs on the fakes' clock (the Syncer re-reads an enrolment's cached units after half to all of Config.UnitsMaxAge, a week by default)")
 	fs.BoolVar(&o.throttle, "throttle", true, "Canvas's documented throttle on the fake Canvas")
 	fs.Float64Var(&o.throttleCost, "throttle-cost", 1, "throttle units each Canvas request costs (the fake's constant; real Canvas charges CPU+DB seconds)")
 	workflow := fs.String("workflow", string(mapping.WorkflowUnit), "mapping workflow the Syncer runs")

@@ -66,7 +66,7 @@ func newReport(o *options) *report {
 			"heap":      "the fakes run in this process: base_heap is the live heap before a scenario (the generated dataset, the fake Canvas's records, the Syncer's store), peak_heap the highest heap sampled during it (runtime/metrics, every 10ms); peak - base is what the run needed on top, dataset_heap_bytes what the VETtrak dataset alone holds",
 			"cpu":       "process user+system CPU time (getrusage) over the scenario, fakes included: the SDK's own CPU is at most this",
 			"throttle":  "throttle_seconds = max(0, Canvas calls × cost - high water) / outflow: the bucket starts empty, so the first high-water units pass at once and the rest at the leak rate",
-			"interval":  "scenarios run interval_hours apart on the fakes' shared clock; the Syncer re-reads an enrolment's units when its record changed or its cached copy is older than Config.UnitsMaxAge (24h by default), so one run a day also pays the initial sync's GetUnitsForEnrolment calls",
+			"interval":  "scenarios run interval_hours apart on the fakes' shared clock; the Syncer re-reads an enrolment's units when its record changed or its cached copy is older than its share of Config.UnitsMaxAge (between half and all of it, a week by default), so the refreshes spread over the runs instead of repeating the initial sync's GetUnitsForEnrolment calls",
 			"scope":     "structure runs use SkipResults (Run without passback); a scheduled Run with results on costs a structure run plus the passback scenario's reads",
 		},
 	}
