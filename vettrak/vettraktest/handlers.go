@@ -204,6 +204,17 @@ func (s *Server) getLMSNewOccurrences(r *request) result {
 }
 
 func (s *Server) updateLMSOccurrenceStatus(r *request) result {
+	return s.setUploaded(r, func(d *Dataset, id int64) *bool {
+		if o := d.occurrences[id]; o != nil {
+			return &o.Uploaded
+		}
+		return nil
+	})
+}
+
+// setUploaded answers the UpdateLMS…Status operations: flag finds the LMS
+// flag of record iID (nil when there is no such record).
+func (s *Server) setUploaded(r *request, flag func(d *Dataset, id int64) *bool) result {
 	c, fail := s.begin(r, true)
 	if fail != nil {
 		return *fail
@@ -212,11 +223,11 @@ func (s *Server) updateLMSOccurrenceStatus(r *request) result {
 	d := s.data
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	o := d.occurrences[int64(id)]
-	if o == nil {
+	f := flag(d, int64(id))
+	if f == nil {
 		return c.noRecords()
 	}
-	o.Uploaded = up != 0
+	*f = up != 0
 	return c.ok(nil)
 }
 
@@ -387,20 +398,12 @@ func (s *Server) enrolmentsOf(r *request, idParam string, onlyNew bool) result {
 }
 
 func (s *Server) updateLMSEnrolmentStatus(r *request) result {
-	c, fail := s.begin(r, true)
-	if fail != nil {
-		return *fail
-	}
-	id, up := r.int("iID"), r.int("iUploaded")
-	d := s.data
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	e := d.enrolments[int64(id)]
-	if e == nil {
-		return c.noRecords()
-	}
-	e.Uploaded = up != 0
-	return c.ok(nil)
+	return s.setUploaded(r, func(d *Dataset, id int64) *bool {
+		if e := d.enrolments[id]; e != nil {
+			return &e.Uploaded
+		}
+		return nil
+	})
 }
 
 func (s *Server) updateEnrolment(r *request) result {
