@@ -77,6 +77,7 @@ const (
 	CodeResultTypeInactive Code = "result_type_inactive"   // the result type is not active
 	CodeResultTypeCase     Code = "result_type_case"       // matched a result type only ignoring case/space
 	CodeResultTypeNoCode   Code = "result_type_no_outcome" // the result type carries no outcome; the rule's is trusted
+	CodeUnknownScopeTarget Code = "unknown_scope_target"   // a result-rule scope names a programme, occurrence or unit VETtrak does not have
 	CodeUnknownCourse      Code = "unknown_course"         // evidence for a course the Desired state does not manage
 	CodeNoProvenance       Code = "no_provenance"          // learners with evidence but no VETtrak enrolment behind them
 	CodeLint               Code = "lint"                   // an assessment ↔ unit binding problem (see ResultPlan.Lint)

@@ -38,7 +38,10 @@ type LedgerEntry struct {
 	Start      time.Time `json:"start"`
 	Finish     time.Time `json:"finish"`
 	Rule       string    `json:"rule"`
-	WrittenAt  time.Time `json:"written_at"`
+	// Scope is the ScopedRules ID that decided the write ("" for the
+	// provider-wide rules).
+	Scope     string    `json:"scope,omitempty"`
+	WrittenAt time.Time `json:"written_at"`
 	// Comment is the full comment text last written ("" = never).
 	Comment string `json:"comment,omitempty"`
 }

@@ -36,8 +36,13 @@ const DefaultCommencementPrefix = "LMS commencement: "
 
 // ResultConfig configures result write-back.
 type ResultConfig struct {
-	Rules  RuleSet `json:"rules"`
-	Policy Policy  `json:"policy"`
+	// Rules are the provider-wide rules: every enrolled unit no scope
+	// covers, and what a scope leaves unset.
+	Rules RuleSet `json:"rules"`
+	// Scoped are rules for programmes, occurrences, units or unit types;
+	// the most specific matching scope applies (see ScopedRules).
+	Scoped []ScopedRules `json:"scoped,omitempty"`
+	Policy Policy        `json:"policy"`
 	// Location is the provider's time zone: result dates are calendar days
 	// there (midnight), as AVETMISS reports dates. Required.
 	Location     *time.Location   `json:"-"`
@@ -95,8 +100,14 @@ type ResultWrite struct {
 	// Comment is the enrolled unit's full new comment text, to write with
 	// the result; "" leaves the comment alone. Set only with AuditComments.
 	Comment string `json:"comment,omitempty"`
-	Rule    string `json:"rule"` // "id@version"
-	Reason  string `json:"reason"`
+	// Rule is the rule that decided the write: "id@version" for a
+	// provider-wide rule, "scope/id@version" for a scoped one.
+	Rule string `json:"rule"`
+	// Scope is the ID of the most specific ScopedRules covering the unit
+	// ("" where none does); the rule may come from a broader scope when
+	// this one sets only a pass mark or pass grades.
+	Scope  string `json:"scope,omitempty"`
+	Reason string `json:"reason"`
 	// Previous is the result name being replaced ("" when none).
 	Previous string `json:"previous,omitempty"`
 }
@@ -108,7 +119,7 @@ func (w ResultWrite) Key() string { return ResultKey(w.EnrolmentID, w.UnitCode) 
 // Comment is empty the write left the comment alone: keep the previous
 // entry's Comment.
 func (w ResultWrite) Ledger(now time.Time) LedgerEntry {
-	return LedgerEntry{ResultName: w.ResultName, Outcome: w.Outcome, Start: w.Start, Finish: w.Finish, Rule: w.Rule, WrittenAt: now, Comment: w.Comment}
+	return LedgerEntry{ResultName: w.ResultName, Outcome: w.Outcome, Start: w.Start, Finish: w.Finish, Rule: w.Rule, Scope: w.Scope, WrittenAt: now, Comment: w.Comment}
 }
 
 // CommentWrite is one VETtrak UpdateResultComment to make: Comment is the
@@ -188,16 +199,21 @@ func Results(cfg Config, rc ResultConfig, in ResultInput) *ResultPlan {
 }
 
 type resulter struct {
-	cfg   Config
-	rc    ResultConfig
-	in    ResultInput
-	d     diags
-	plan  *ResultPlan
-	ix    *index
-	rules RuleSet
-	types map[string]vettrak.ResultType // by exact name
-	today time.Time
-	done  map[string]string // result key → course that produced it
+	cfg  Config
+	rc   ResultConfig
+	in   ResultInput
+	d    diags
+	plan *ResultPlan
+	ix   *index
+	// base is the provider-wide rule set; scopes the scoped ones, most
+	// specific first.
+	base     RuleSet
+	scopes   []*preparedScope
+	resolved map[string]*preparedSet         // by the IDs of the matching scopes
+	types    map[string]vettrak.ResultType   // by exact name
+	folded   map[string][]vettrak.ResultType // by lower-cased, trimmed name
+	today    time.Time
+	done     map[string]string // result key → course that produced it
 	// byClientUnit indexes enrolled units by client code and unit, for the
 	// overlapping-activity check.
 	byClientUnit map[string][]vettrak.EnrolledUnit
@@ -231,34 +247,49 @@ func (r *resulter) run() {
 	r.today = dayIn(r.in.Now, r.rc.Location)
 	r.ix = newIndex(r.cfg, r.in.Snapshot, &diags{}) // structure diagnostics belong to Structure
 	r.indexClientUnits()
-	r.prepareRules()
+	if !r.prepareScopes() {
+		return
+	}
 
 	for _, ev := range mergeEvidence(r.in.Evidence) {
 		r.course(ev)
 	}
 }
 
-// prepareRules keeps the rules that are valid and whose result type exists,
-// is active and carries the rule's outcome.
-func (r *resulter) prepareRules() {
+// indexTypes indexes VETtrak's result types by exact and folded name.
+func (r *resulter) indexTypes() {
 	r.types = map[string]vettrak.ResultType{}
-	folded := map[string][]vettrak.ResultType{}
+	r.folded = map[string][]vettrak.ResultType{}
 	for _, t := range r.in.ResultTypes {
 		if _, dup := r.types[t.Name]; !dup || t.Active {
 			r.types[t.Name] = t
 		}
 		k := strings.ToLower(strings.TrimSpace(t.Name))
-		folded[k] = append(folded[k], t)
+		r.folded[k] = append(r.folded[k], t)
 	}
-	r.rules = r.rc.Rules
-	r.rules.Rules = nil
-	if r.rc.Rules.PassPercent < 0 || r.rc.Rules.PassPercent > 100 || math.IsNaN(r.rc.Rules.PassPercent) {
-		r.d.add(SeverityError, CodeInvalidRule, Record{RecordRule, "PassPercent"}, "PassPercent %v is outside 0..100; no rules applied", r.rc.Rules.PassPercent)
-		return
+}
+
+// prepareRules returns in's rules that are valid and whose result type
+// exists, is active and carries the rule's outcome; scope names the scope
+// they belong to ("" for the provider-wide rules) in diagnostics.
+func (r *resulter) prepareRules(scope string, in RuleSet) RuleSet {
+	if r.types == nil {
+		r.indexTypes()
+	}
+	folded := r.folded
+	out := in
+	out.Rules = nil
+	if in.PassPercent < 0 || in.PassPercent > 100 || math.IsNaN(in.PassPercent) {
+		name := "PassPercent"
+		if scope != "" {
+			name = scope + "/PassPercent"
+		}
+		r.d.add(SeverityError, CodeInvalidRule, Record{RecordRule, name}, "PassPercent %v is outside 0..100; no rules applied", in.PassPercent)
+		return out
 	}
 	seen := map[string]bool{}
-	for _, rule := range r.rc.Rules.Rules {
-		rec := Record{RecordRule, rule.Ref()}
+	for _, rule := range in.Rules {
+		rec := Record{RecordRule, scopedRef(scope, rule)}
 		if seen[rule.ID] {
 			r.d.add(SeverityError, CodeInvalidRule, rec, "duplicate rule ID; the later rule is not applied")
 			continue
@@ -291,8 +322,9 @@ func (r *resulter) prepareRules() {
 			r.d.add(SeverityError, CodeResultTypeMismatch, rec, "result type %q reports outcome %s but the rule means %s; not applied", t.Name, t.Outcome, rule.Outcome)
 			continue
 		}
-		r.rules.Rules = append(r.rules.Rules, rule)
+		out.Rules = append(out.Rules, rule)
 	}
+	return out
 }
 
 func (r *resulter) indexClientUnits() {
@@ -479,7 +511,7 @@ func (r *resulter) conflict(c Conflict) { r.plan.Conflicts = append(r.plan.Confl
 // gather builds one learner's evidence for one unit. Course-wide activity
 // counts for the unit unless the course has several units and
 // ActivityPerUnit is set.
-func (r *resulter) gather(p Provenance, unit string, ce courseEvidence, assessments []lms.Assessment, courseWide bool) UnitEvidence {
+func (r *resulter) gather(rs RuleSet, p Provenance, unit string, ce courseEvidence, assessments []lms.Assessment, courseWide bool) UnitEvidence {
 	ev := UnitEvidence{CourseSISID: p.CourseSISID, UserSISID: p.UserSISID, EnrolmentID: p.EnrolmentID, UnitCode: unit}
 	subs := ce.subs[p.UserSISID]
 	earliest := func(t *time.Time) {
@@ -497,7 +529,7 @@ func (r *resulter) gather(p Provenance, unit string, ce courseEvidence, assessme
 		if s != nil && s.Excused {
 			continue
 		}
-		ae := r.rules.assess(a, s)
+		ae := rs.assess(a, s)
 		ev.Assessments = append(ev.Assessments, ae)
 		if s != nil {
 			earliest(s.SubmittedAt)
@@ -533,8 +565,9 @@ func (r *resulter) unit(p Provenance, unit string, ce courseEvidence, assessment
 	}
 	r.done[key] = p.CourseSISID
 
-	ev := r.gather(p, unit, ce, assessments, courseWide)
-	m, matched := r.rules.Evaluate(ev)
+	set := r.rulesFor(p.EnrolmentID, unit)
+	ev := r.gather(set.rules, p, unit, ce, assessments, courseWide)
+	m, matched := set.rules.Evaluate(ev)
 	wantComment := r.rc.Commencement == CommencementAppend || r.rc.Commencement == CommencementReplace
 	if !matched && !(wantComment && ev.FirstActivity != nil) {
 		return
@@ -556,7 +589,7 @@ func (r *resulter) unit(p Provenance, unit string, ce courseEvidence, assessment
 	}
 	var write *ResultWrite
 	if matched {
-		write = r.propose(p, eu, ev, m, ledger)
+		write = r.propose(p, eu, ev, m, set, ledger)
 	}
 	if write != nil && r.rc.AuditComments {
 		base := eu.Comment
@@ -604,11 +637,11 @@ func (r *resulter) currentOf(eu vettrak.EnrolledUnit) current {
 // propose builds the write a matched rule asks for, then applies the
 // policy and the AVETMISS checks. nil means nothing to write (or a
 // conflict was recorded).
-func (r *resulter) propose(p Provenance, eu vettrak.EnrolledUnit, ev UnitEvidence, m Match, ledger *LedgerEntry) *ResultWrite {
+func (r *resulter) propose(p Provenance, eu vettrak.EnrolledUnit, ev UnitEvidence, m Match, set *preparedSet, ledger *LedgerEntry) *ResultWrite {
 	loc := r.rc.Location
 	info, _ := r.rc.Policy.Outcomes.Lookup(m.Rule.Outcome)
 	w := ResultWrite{EnrolmentID: p.EnrolmentID, UnitCode: eu.UnitCode, CourseSISID: p.CourseSISID, UserSISID: p.UserSISID,
-		ResultName: m.Rule.ResultName, Outcome: strings.TrimSpace(m.Rule.Outcome), Rule: m.Rule.Ref(), Previous: strings.TrimSpace(eu.ResultName)}
+		ResultName: m.Rule.ResultName, Outcome: strings.TrimSpace(m.Rule.Outcome), Rule: scopedRef(set.ruleScope, m.Rule), Scope: set.scope, Previous: strings.TrimSpace(eu.ResultName)}
 	e := r.ix.enrolByID[p.EnrolmentID]
 	var occ vettrak.Occurrence
 	if oi := r.ix.occByID[e.OccurrenceID]; oi != nil {
