@@ -407,8 +407,8 @@ func (lc *loadedConfig) syncConfig(now time.Time) (vtsync.Config, error) {
 	if err := cfg.Mapping.Validate(); err != nil {
 		return cfg, fmt.Errorf("mapping: %w", err)
 	}
-	if err := cfg.Results.Rules.Validate(cfg.Results.Policy.Outcomes); err != nil {
-		return cfg, fmt.Errorf("results.rules: %w", err)
+	if err := cfg.Results.ValidateRules(); err != nil {
+		return cfg, fmt.Errorf("results: %w", err)
 	}
 
 	sc := fc.Scope

@@ -117,7 +117,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{"log level", `{"workflow":"unit","log_level":"loud"}`, `"loud" is not debug`},
 		{"mapping workflow differs", `{"workflow":"unit","vettrak":{"endpoint":"e","username":"u"},"lms":{"type":"memory"},"mapping":{"workflow":"course"}}`, "mapping.workflow"},
 		{"unknown mapping key", `{"workflow":"unit","vettrak":{"endpoint":"e","username":"u"},"lms":{"type":"memory"},"mapping":{"sectons":"trainer"}}`, `mapping: json: unknown field "sectons"`},
-		{"invalid rule", `{"workflow":"unit","vettrak":{"endpoint":"e","username":"u"},"lms":{"type":"memory"},"results":{"rules":{"rules":[{"id":"x","when":"never"}]}}}`, "results.rules"},
+		{"invalid rule", `{"workflow":"unit","vettrak":{"endpoint":"e","username":"u"},"lms":{"type":"memory"},"results":{"rules":{"rules":[{"id":"x","when":"never"}]}}}`, "results: mapping: invalid rule \"x@1\": unknown condition"},
+		{"invalid rule scope", `{"workflow":"unit","vettrak":{"endpoint":"e","username":"u"},"lms":{"type":"memory"},"results":{"scoped":[{"id":"short","match":{"unit_code":"BSB["}}]}}`, `invalid rule scope "short": unit code pattern`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
