@@ -7,6 +7,7 @@ import (
 	"math"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/vtsync/vtsync/vettrak"
@@ -100,6 +101,28 @@ func (s Scope) Specificity() int {
 		n += weightUnitType
 	}
 	return n
+}
+
+// String describes the scope in words, e.g. `programme "FAWR", unit
+// "BSB*"`, for plans, logs and consoles.
+func (s Scope) String() string {
+	var parts []string
+	if s.ProgrammeID != 0 || strings.TrimSpace(s.ProgrammeCode) != "" {
+		parts = append(parts, "programme "+scopeProgramme(s))
+	}
+	if s.OccurrenceID != 0 {
+		parts = append(parts, "occurrence "+strconv.FormatInt(s.OccurrenceID, 10))
+	}
+	if u := strings.TrimSpace(s.UnitCode); u != "" {
+		parts = append(parts, "unit "+quote(u))
+	}
+	if s.UnitType != "" {
+		parts = append(parts, "unit type "+s.UnitType)
+	}
+	if len(parts) == 0 {
+		return "nothing"
+	}
+	return strings.Join(parts, ", ")
 }
 
 func isPattern(code string) bool { return strings.ContainsAny(code, `*?[\`) }

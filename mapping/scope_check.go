@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/vtsync/vtsync/vettrak"
@@ -90,7 +91,7 @@ func unitCovered(pattern, unit string) bool {
 func scopeProgramme(m Scope) string {
 	var parts []string
 	if m.ProgrammeID != 0 {
-		parts = append(parts, "ID "+i64(m.ProgrammeID))
+		parts = append(parts, "ID "+strconv.FormatInt(m.ProgrammeID, 10))
 	}
 	if c := strings.TrimSpace(m.ProgrammeCode); c != "" {
 		parts = append(parts, "code "+quote(c))

@@ -175,6 +175,12 @@ func TestScopeSpecificity(t *testing.T) {
 	assert.Greater(t, Scope{UnitCode: "X1"}.Specificity(), Scope{UnitCode: "X*", ProgrammeID: 1, UnitType: ScopeModule}.Specificity())
 }
 
+func TestScopeString(t *testing.T) {
+	assert.Equal(t, "nothing", Scope{}.String())
+	assert.Equal(t, `programme code "FAWR", unit "BSB*"`, Scope{ProgrammeCode: " FAWR ", UnitCode: "BSB*"}.String())
+	assert.Equal(t, `programme ID 20 with code "SC1", occurrence 7, unit type module`, Scope{ProgrammeID: 20, ProgrammeCode: "SC1", OccurrenceID: 7, UnitType: ScopeModule}.String())
+}
+
 func TestValidateRules(t *testing.T) {
 	good := shortCourse()
 	cases := []struct {
