@@ -64,11 +64,29 @@ func (p *Printer) Config(cfg vtsync.Config) {
 		}
 		rows = append(rows, []string{label, fmt.Sprintf("%s: %s → %s (%s)", r.Ref(), r.When, r.ResultName, r.Outcome)})
 	}
+	for _, sr := range cfg.Results.Scoped {
+		rows = append(rows, []string{"scope " + sr.ID, scopeText(sr)})
+	}
 	rows = append(rows, []string{"commencement", string(cmpStr(string(cfg.Results.Commencement), "off"))})
 	if cfg.Safety.MaxRemoveShare > 0 {
 		rows = append(rows, []string{"safety", fmt.Sprintf("hold a plan removing over %.0f%% of enrolments", 100*cfg.Safety.MaxRemoveShare)})
 	}
 	p.Table([]string{"SETTING", "VALUE"}, rows)
+}
+
+// scopeText says what a result-rule scope covers and what it changes.
+func scopeText(sr mapping.ScopedRules) string {
+	var what []string
+	for _, r := range sr.Rules {
+		what = append(what, fmt.Sprintf("%s: %s → %s (%s)", r.Ref(), r.When, r.ResultName, r.Outcome))
+	}
+	if sr.PassPercent != nil {
+		what = append(what, fmt.Sprintf("pass mark %g%%", *sr.PassPercent))
+	}
+	if sr.PassGrades != nil {
+		what = append(what, "pass grades "+strings.Join(sr.PassGrades, "/"))
+	}
+	return sr.Match.String() + ": " + strings.Join(what, "; ")
 }
 
 func yesNo(b bool) string {
