@@ -187,7 +187,7 @@ func (s *RolesService) AssignRoles(ctx context.Context, as []RoleAssignment) err
 }
 
 // UnassignRoles calls core_role_unassign_roles with contextlevel
-// "course". It removes only manual role assignments (component ''), which
+// "course". It removes only manual role assignments (component ”), which
 // is what manual enrolment makes, and leaves the enrolment itself.
 func (s *RolesService) UnassignRoles(ctx context.Context, as []RoleAssignment) error {
 	return s.client.do(ctx, call{fn: "core_role_unassign_roles", params: roleParams("unassignments", as), write: true, idem: true}, nil)

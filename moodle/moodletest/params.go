@@ -122,16 +122,22 @@ type field struct {
 	spec spec
 }
 
-func val(t ptype) spec                { return spec{kind: 'v', typ: t} }
-func opt(s spec) spec                 { s.pres = optional; return s }
-func def(s spec, d any) spec          { s.pres = withDefault; s.def = d; return s }
-func single(fs ...field) spec         { return spec{kind: 's', fields: fs} }
-func multiple(item spec) spec         { return spec{kind: 'm', item: &item} }
-func f(name string, s spec) field     { return field{name: name, spec: s} }
-func params(fs ...field) spec         { return single(fs...) }
-func nameValueList(t ptype) spec      { return def(multiple(single(f("name", val(t)), f("value", val(pRaw)))), []any{}) }
-func typeValueList() spec             { return opt(multiple(single(f("type", val(pAlphaNumExt)), f("value", val(pRaw))))) }
-func shortnameValueList() spec        { return opt(multiple(single(f("shortname", val(pAlphaNumExt)), f("value", val(pRaw))))) }
+func val(t ptype) spec            { return spec{kind: 'v', typ: t} }
+func opt(s spec) spec             { s.pres = optional; return s }
+func def(s spec, d any) spec      { s.pres = withDefault; s.def = d; return s }
+func single(fs ...field) spec     { return spec{kind: 's', fields: fs} }
+func multiple(item spec) spec     { return spec{kind: 'm', item: &item} }
+func f(name string, s spec) field { return field{name: name, spec: s} }
+func params(fs ...field) spec     { return single(fs...) }
+func nameValueList(t ptype) spec {
+	return def(multiple(single(f("name", val(t)), f("value", val(pRaw)))), []any{})
+}
+func typeValueList() spec {
+	return opt(multiple(single(f("type", val(pAlphaNumExt)), f("value", val(pRaw)))))
+}
+func shortnameValueList() spec {
+	return opt(multiple(single(f("shortname", val(pAlphaNumExt)), f("value", val(pRaw)))))
+}
 func badParam(debug string) *apiError { return invalidParameter(debug) }
 
 // validate checks n against s the way external_api::validate_parameters
