@@ -26,6 +26,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 	_ "time/tzdata" // result dates are Sydney days, even without a zone database
 
@@ -143,6 +144,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 				who = append(who, m.UserSISID)
 			}
 		}
+		slices.Sort(who)
 		p.Line("group %q  %v", g.Name, who)
 	}
 	p.Line("Moodle calls by function: %v", srv.Calls())
