@@ -3,6 +3,7 @@ package moodlelms
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/vtsync/vtsync/lms"
 	"github.com/vtsync/vtsync/moodle"
@@ -44,8 +45,8 @@ func indexKey(k kind, sis string) string {
 	return "g\x00" + sis
 }
 
-// courseGroups reads a course's groups and remembers where each SIS ID
-// lives.
+// courseGroups reads a course's groups and brings the index up to date
+// for that course: its SIS IDs are added and those gone are dropped.
 func (l *LMS) courseGroups(ctx context.Context, courseID int64) ([]moodle.Group, error) {
 	gs, err := l.c.Groups.GetCourseGroups(ctx, courseID)
 	if err != nil {
@@ -53,6 +54,11 @@ func (l *LMS) courseGroups(ctx context.Context, courseID int64) ([]moodle.Group,
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	for key, ref := range l.idx {
+		if ref.course == courseID {
+			delete(l.idx, key)
+		}
+	}
 	for _, g := range gs {
 		if k, sis := l.classify(g); k == kindSection || k == kindGroup {
 			l.idx[indexKey(k, sis)] = groupRef{course: courseID, group: g.ID}
@@ -61,15 +67,18 @@ func (l *LMS) courseGroups(ctx context.Context, courseID int64) ([]moodle.Group,
 	return gs, nil
 }
 
-// locate finds the course and group of a section or group SIS ID: from
-// the index, else by reading the groups of every course with an idnumber
-// (the courses this SDK manages).
+// locate finds the course and group of a section or group SIS ID. It
+// looks in the index first; on a miss it reads the groups of every course
+// with an idnumber (the courses this SDK manages), at most once per
+// indexTTL, since a new SIS ID misses by design. Groups made outside this
+// process since the last scan are therefore not seen for up to indexTTL.
 func (l *LMS) locate(ctx context.Context, k kind, sis string) (groupRef, bool, error) {
 	l.mu.Lock()
 	ref, ok := l.idx[indexKey(k, sis)]
+	fresh := !l.scanned.IsZero() && time.Since(l.scanned) < l.cfg.indexTTL
 	l.mu.Unlock()
-	if ok {
-		return ref, true, nil
+	if ok || fresh {
+		return ref, ok, nil
 	}
 	cs, err := l.c.Courses.GetCoursesByField(ctx, "", "")
 	if err != nil {
@@ -85,6 +94,7 @@ func (l *LMS) locate(ctx context.Context, k kind, sis string) (groupRef, bool, e
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.scanned = time.Now()
 	ref, ok = l.idx[indexKey(k, sis)]
 	return ref, ok, nil
 }
@@ -128,9 +138,19 @@ func (l *LMS) create(ctx context.Context, op string, k kind, sis, courseSIS, nam
 			return "", fail(op, what, sis, lms.ErrConflict, "course "+courseSIS+" already has a group named "+name)
 		}
 	}
-	if _, taken, err := l.locate(ctx, k, sis); err != nil {
+	ref, taken, err := l.locate(ctx, k, sis)
+	if err != nil {
 		return "", wrap(op, what, sis, err)
-	} else if taken {
+	}
+	if taken && ref.course != c.ID {
+		// Confirm with a fresh read of the other course: the group may
+		// have been deleted there since it was indexed.
+		if _, err := l.courseGroups(ctx, ref.course); err != nil && !moodle.HasCode(err, "errorcoursecontextnotvalid") {
+			return "", wrap(op, what, sis, err)
+		}
+		_, taken, _ = l.locate(ctx, k, sis)
+	}
+	if taken {
 		return "", fail(op, what, sis, lms.ErrConflict, "the SIS ID is in use")
 	}
 	made, err := l.c.Groups.CreateGroups(ctx, []moodle.NewGroup{{CourseID: c.ID, Name: name, IDNumber: l.idnumber(k, sis)}})

@@ -31,6 +31,10 @@ const (
 	// password (createpassword). Use an SSO plugin ("oauth2", "saml2"…)
 	// where the site has one.
 	DefaultAuth = "manual"
+	// DefaultIndexTTL is how long a scan of every SIS course's groups
+	// (to keep group SIS IDs unique site-wide) is trusted before a lookup
+	// that misses may scan again.
+	DefaultIndexTTL = 5 * time.Minute
 	// DefaultRetryAfter is the wait a *lms.RateLimitError suggests.
 	DefaultRetryAfter = 5 * time.Second
 )
@@ -48,6 +52,7 @@ type config struct {
 	auth          string
 	sectionPrefix string
 	completed     string
+	indexTTL      time.Duration
 }
 
 // Option configures an LMS.
@@ -104,6 +109,18 @@ func WithSectionPrefix(p string) Option {
 	}
 }
 
+// WithIndexTTL sets how long a scan of every course's groups is trusted
+// (DefaultIndexTTL); 0 scans on every lookup that misses.
+func WithIndexTTL(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return errors.New("moodlelms: negative index TTL")
+		}
+		c.indexTTL = d
+		return nil
+	}
+}
+
 // LMS is lms.LMS on one Moodle site. It is safe for concurrent use.
 type LMS struct {
 	c   *moodle.Client
@@ -114,8 +131,9 @@ type LMS struct {
 	// idx remembers where each section and group SIS ID lives (Moodle
 	// keeps group idnumbers unique per course only, and memberships name
 	// no course).
-	mu  sync.Mutex
-	idx map[string]groupRef
+	mu      sync.Mutex
+	idx     map[string]groupRef
+	scanned time.Time
 }
 
 type groupRef struct{ course, group int64 }
@@ -126,7 +144,7 @@ func New(c *moodle.Client, opts ...Option) (*LMS, error) {
 		return nil, errors.New("moodlelms: nil client")
 	}
 	cfg := config{category: DefaultCategoryID, roles: DefaultRoles(), auth: DefaultAuth,
-		sectionPrefix: DefaultSectionPrefix, completed: DefaultCompletedGroup}
+		sectionPrefix: DefaultSectionPrefix, completed: DefaultCompletedGroup, indexTTL: DefaultIndexTTL}
 	for _, o := range opts {
 		if o == nil {
 			continue
