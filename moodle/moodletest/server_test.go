@@ -56,8 +56,8 @@ func TestParameterValidation(t *testing.T) {
 	tok := srv.AdminToken()
 	for _, tc := range []struct {
 		name, fn string
-		form url.Values
-		code string
+		form     url.Values
+		code     string
 		// debug is the debuginfo of external_api::validate_parameters.
 		debug string
 	}{
