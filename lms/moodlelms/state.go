@@ -2,6 +2,7 @@ package moodlelms
 
 import (
 	"context"
+	"maps"
 	"slices"
 
 	"github.com/vtsync/vtsync/lms"
@@ -119,7 +120,7 @@ func (l *LMS) ReadState(ctx context.Context, courseSISIDs []string) (*lms.State,
 		}
 		out.Courses = append(out.Courses, toCourse(c))
 		groupSIS := map[int64]string{}
-		for _, id := range sortedIDs(st.groups) {
+		for _, id := range slices.Sorted(maps.Keys(st.groups)) {
 			g := st.groups[id]
 			switch k, gsis := l.classify(g); k {
 			case kindSection:
@@ -148,13 +149,4 @@ func (l *LMS) ReadState(ctx context.Context, courseSISIDs []string) (*lms.State,
 		}
 	}
 	return out, nil
-}
-
-func sortedIDs[V any](m map[int64]V) []int64 {
-	ids := make([]int64, 0, len(m))
-	for id := range m {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids
 }

@@ -2,6 +2,7 @@ package moodletest
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -310,11 +311,5 @@ func (s *Server) courseBy(pred func(*Course) bool) *Course {
 	return nil
 }
 
-func sortedKeys[V any](m map[int64]V) []int64 {
-	ks := make([]int64, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	return ks
-}
+// sortedKeys lists a table's ids in order, as Moodle's "ORDER BY id".
+func sortedKeys[V any](m map[int64]V) []int64 { return slices.Sorted(maps.Keys(m)) }
