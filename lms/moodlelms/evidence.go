@@ -21,8 +21,11 @@ func plain(s string) string {
 }
 
 // isScale reports whether a grade item grades with a scale's words: its
-// range ("min–max", rendered by get_formatted_range) is not two numbers.
-// Items without a range column count as points.
+// range is not two numbers. The user report renders it with
+// lib/grade/grade_item.php get_formatted_range() in the real display type
+// as min "&ndash;" max, which for a scale is its first and last words.
+// The report shows no other sign of a scale (its scaleid carries the
+// outcome id). Items without a range column count as points.
 func isScale(it moodle.GradeItem) bool {
 	r := html.UnescapeString(it.RangeFormatted)
 	lo, hi, ok := strings.Cut(r, "–")

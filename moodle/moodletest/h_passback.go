@@ -182,8 +182,11 @@ func (s *Server) reportItem(course, user int64, it *GradeItem, total bool) map[s
 		m["percentageformatted"] = format2(v) + " %"
 	}
 	if s.opts.showRange {
+		// grade_item::get_formatted_range(): min "&ndash;" max, in the
+		// real display type with grade_report_user_rangedecimals (0 by
+		// default) decimals; a scale shows its first and last words.
 		m["grademin"], m["grademax"] = it.GradeMin, it.GradeMax
-		lo, hi := format2(it.GradeMin), format2(it.GradeMax)
+		lo, hi := strconv.FormatFloat(it.GradeMin, 'f', 0, 64), strconv.FormatFloat(it.GradeMax, 'f', 0, 64)
 		if len(it.Scale) > 0 {
 			lo, hi = it.Scale[0], it.Scale[len(it.Scale)-1]
 		}

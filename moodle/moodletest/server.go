@@ -89,12 +89,12 @@ type Option func(*options)
 func WithDebugging() Option { return func(o *options) { o.debug = true } }
 
 // WithLetterGrades turns on the user report's letter grade column
-// (grade_report_user_showlettergrade, off by default; UNCONFIRMED default),
-// so gradereport_user_get_grade_items returns lettergradeformatted.
+// (grade_report_user_showlettergrade, 0 in a fresh install's config), so
+// gradereport_user_get_grade_items returns lettergradeformatted.
 func WithLetterGrades() Option { return func(o *options) { o.showLetterGrade = true } }
 
 // WithoutRange turns off the user report's range column
-// (grade_report_user_showrange, on by default; UNCONFIRMED default): no
+// (grade_report_user_showrange, 1 in a fresh install's config): no
 // grademin, grademax or rangeformatted.
 func WithoutRange() Option { return func(o *options) { o.showRange = false } }
 

@@ -273,3 +273,40 @@ func TestFaultsAndCalls(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// The user report as a fresh site shows it: range with 0 decimals and
+// &ndash;, grades with 2, a scale's words, no letter column, the course
+// total last.
+func TestGradeReportShape(t *testing.T) {
+	srv := moodletest.NewServer()
+	t.Cleanup(srv.Close)
+	tok := srv.AdminToken()
+	cid := srv.SeedCourse(moodletest.Course{FullName: "C", ShortName: "C"})
+	uid := srv.SeedUser(moodletest.User{Username: "s", FirstName: "S", LastName: "S", Email: "s@example.com"})
+	_, body := post(t, srv, tok, "enrol_manual_enrol_users", url.Values{"enrolments[0][roleid]": {"5"},
+		"enrolments[0][userid]": {itoa(uid)}, "enrolments[0][courseid]": {itoa(cid)}})
+	require.Equal(t, "null", body)
+	pts, err := srv.AddActivity(cid, "quiz", "Quiz", 10, nil)
+	require.NoError(t, err)
+	sc, err := srv.AddActivity(cid, "assign", "Obs", 0, []string{"Not yet competent", "Competent"})
+	require.NoError(t, err)
+	srv.SetGrade(pts.ID, uid, 8, time.Time{}, time.Time{})
+	srv.SetGrade(sc.ID, uid, 2, time.Time{}, time.Time{})
+	_, body = post(t, srv, tok, "gradereport_user_get_grade_items", url.Values{"courseid": {itoa(cid)}})
+	var out struct {
+		UserGrades []struct {
+			GradeItems []map[string]any `json:"gradeitems"`
+		} `json:"usergrades"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &out), body)
+	require.Len(t, out.UserGrades, 1)
+	items := out.UserGrades[0].GradeItems
+	require.Len(t, items, 3)
+	assert.Equal(t, "0&ndash;10", items[0]["rangeformatted"])
+	assert.Equal(t, "8.00", items[0]["gradeformatted"])
+	assert.Equal(t, "Not yet competent&ndash;Competent", items[1]["rangeformatted"])
+	assert.Equal(t, "Competent", items[1]["gradeformatted"])
+	assert.Equal(t, "course", items[2]["itemtype"])
+	assert.Nil(t, items[2]["itemname"])
+	assert.NotContains(t, items[0], "lettergradeformatted")
+}
