@@ -52,17 +52,16 @@ func (s *Server) createGroups(_ *Token, p map[string]any) (any, *apiError) {
 	}
 	for _, it := range list(p, "groups") {
 		course := num(it, "courseid")
-		if _, ok := s.courses[course]; !ok {
-			// validate_context() on a missing course context
-			// (UNCONFIRMED exact code; the fake refuses).
-			return nil, invalidParameter("Context does not exist")
-		}
-		name := strings.TrimSpace(str(it, "name"))
-		if name == "" {
+		if strings.TrimSpace(str(it, "name")) == "" {
 			return nil, invalidParameter("Invalid group name")
 		}
 		if taken(course, func(g *Group) bool { return g.Name == str(it, "name") }) {
 			return nil, invalidParameter("Group with the same name already exists in the course")
+		}
+		if _, ok := s.courses[course]; !ok {
+			// The name checks come first; validate_context() on the
+			// missing context is rethrown as errorcoursecontextnotvalid.
+			return nil, courseContextError(course)
 		}
 		if v := num(it, "visibility"); v < 0 || v > 3 {
 			return nil, invalidParameter("Invalid group visibility option")
@@ -217,11 +216,12 @@ func (s *Server) createGroupings(_ *Token, p map[string]any) (any, *apiError) {
 	var made []*Grouping
 	for _, it := range list(p, "groupings") {
 		course := num(it, "courseid")
-		if _, ok := s.courses[course]; !ok {
-			return nil, invalidParameter("Context does not exist")
-		}
 		if strings.TrimSpace(str(it, "name")) == "" {
 			return nil, invalidParameter("Invalid grouping name")
+		}
+		if _, ok := s.courses[course]; !ok {
+			// As create_groups (UNCONFIRMED for groupings).
+			return nil, courseContextError(course)
 		}
 		idnum := strings.TrimSpace(str(it, "idnumber"))
 		for _, g := range append(s.groupingList(course), made...) {

@@ -310,3 +310,27 @@ func TestGradeReportShape(t *testing.T) {
 	assert.Nil(t, items[2]["itemname"])
 	assert.NotContains(t, items[0], "lettergradeformatted")
 }
+
+// Each function's own answer to a course id that does not exist.
+func TestMissingCourse(t *testing.T) {
+	srv := moodletest.NewServer()
+	t.Cleanup(srv.Close)
+	uid := srv.SeedUser(moodletest.User{Username: "s", FirstName: "S", LastName: "S", Email: "s@example.com"})
+	u := itoa(uid)
+	for _, tc := range []struct {
+		fn   string
+		form url.Values
+		code string
+	}{
+		{"core_group_create_groups", url.Values{"groups[0][courseid]": {"999"}, "groups[0][name]": {"G"}, "groups[0][description]": {""}}, "errorcoursecontextnotvalid"},
+		{"core_group_get_course_groups", url.Values{"courseid": {"999"}}, "errorcoursecontextnotvalid"},
+		{"core_enrol_get_enrolled_users", url.Values{"courseid": {"999"}}, "errorcoursecontextnotvalid"},
+		{"enrol_manual_enrol_users", url.Values{"enrolments[0][roleid]": {"5"}, "enrolments[0][userid]": {u}, "enrolments[0][courseid]": {"999"}}, "invalidparameter"},
+		{"enrol_manual_unenrol_users", url.Values{"enrolments[0][userid]": {u}, "enrolments[0][courseid]": {"999"}}, "invalidrecord"},
+		{"core_completion_get_course_completion_status", url.Values{"courseid": {"999"}, "userid": {u}}, "invalidrecord"},
+		{"gradereport_user_get_grade_items", url.Values{"courseid": {"999"}}, "invalidrecord"},
+	} {
+		_, body := post(t, srv, srv.AdminToken(), tc.fn, tc.form)
+		assert.Equal(t, tc.code, exceptionOf(t, body).ErrorCode, tc.fn)
+	}
+}
