@@ -3,7 +3,12 @@ package moodle_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -205,4 +210,25 @@ func TestFaults(t *testing.T) {
 	cancel()
 	_, err = c.Site.GetSiteInfo(cancelled)
 	assert.ErrorIs(t, err, context.Canceled)
+}
+
+// A token with characters that URL encoding changes is masked in both
+// forms, e.g. when a proxy echoes the form body back in an error page.
+func TestTokenMaskedURLEncoded(t *testing.T) {
+	const tok = "s3cr+t/tok=n&more"
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		w.WriteHeader(http.StatusBadGateway)
+		_, _ = w.Write(body)
+	}))
+	t.Cleanup(echo.Close)
+	require.True(t, strings.Contains(url.Values{"wstoken": {tok}}.Encode(), url.QueryEscape(tok)))
+	c, err := moodle.New(echo.URL, tok, moodle.WithRateLimit(rate.Inf, 0), moodle.WithRetry(0, time.Millisecond, time.Millisecond))
+	require.NoError(t, err)
+	_, err = c.Site.GetSiteInfo(t.Context())
+	var he *moodle.HTTPError
+	require.ErrorAs(t, err, &he)
+	assert.Contains(t, he.Body, "wstoken=", "the echo reached the error")
+	assert.NotContains(t, he.Body, url.QueryEscape(tok))
+	assert.NotContains(t, he.Body, tok)
 }
