@@ -91,6 +91,15 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		return fmt.Errorf("syncer: %w", err)
 	}
 
+	p.Section("Connection test")
+	check, err := syncer.Check(ctx)
+	if check != nil {
+		p.Check(check)
+	}
+	if err != nil {
+		return fmt.Errorf("connection test: %w", err)
+	}
+
 	p.Section("Plan (a dry run), then apply it")
 	plan, err := syncer.Plan(ctx)
 	if err != nil {

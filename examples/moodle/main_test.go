@@ -17,6 +17,9 @@ import (
 func TestMoodleWalkthrough(t *testing.T) {
 	got := demotest.Story(t, run)
 	demotest.Tells(t, got, []string{
+		`ok   Connected to VETtrak`,
+		`ok   connected to "Fake Moodle" (Moodle 4.5.5+`,
+		`the token's service holds the 20 functions the sync calls`,
 		`made by hand: adopt it by giving it a SIS ID`,
 		`25 operations: 4 add_member, 2 create_group, 6 create_user, 6 enrol, 4 mark_enrolment, 2 mark_occurrence, 1 update_course.`,
 		`LMS: created 2 groups, 6 users, 6 enrolments, 4 memberships; updated 1 course.`,

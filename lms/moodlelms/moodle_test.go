@@ -212,3 +212,20 @@ func TestEvidenceFromGradebook(t *testing.T) {
 	assert.InDelta(t, 88.75, *ev.Activity[0].FinalScore, 0.001, "mean of 77.5% and 100%")
 	assert.Empty(t, ev.Progress, "no completion criteria: no progress, not an error")
 }
+
+func TestCheck(t *testing.T) {
+	l, srv := newLMS(t)
+	msg, err := l.Check(t.Context())
+	require.NoError(t, err)
+	assert.Contains(t, msg, "as admin (site administrator)")
+
+	partial := srv.AddToken(moodletest.Token{Functions: []string{"core_webservice_get_site_info", "core_course_get_courses_by_field"}})
+	c, err := moodle.New(srv.URL(), partial, moodle.WithRateLimit(rate.Inf, 0))
+	require.NoError(t, err)
+	pl, err := moodlelms.New(c)
+	require.NoError(t, err)
+	_, err = pl.Check(t.Context())
+	require.ErrorIs(t, err, lms.ErrForbidden)
+	assert.Contains(t, err.Error(), "enrol_manual_enrol_users")
+	assert.NotContains(t, err.Error(), partial)
+}

@@ -69,10 +69,14 @@ func courseFields(create bool) spec {
 		f("defaultgroupingid", o(pInt)))...)
 }
 
-func (s *Server) siteInfo(_ *Token, _ map[string]any) (any, *apiError) {
+// siteInfo follows core_webservice_external::get_site_info: functions are
+// those the token's service holds.
+func (s *Server) siteInfo(tok *Token, _ map[string]any) (any, *apiError) {
 	names := make([]string, 0)
 	for n := range functions() {
-		names = append(names, n)
+		if tok.Functions == nil || containsString(tok.Functions, n) {
+			names = append(names, n)
+		}
 	}
 	slices.Sort(names)
 	fns := make([]any, 0, len(names))
