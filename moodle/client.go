@@ -224,6 +224,12 @@ func (c *Client) do(ctx context.Context, k call, out any) error {
 	if err != nil {
 		return fmt.Errorf("moodle: %s: reading body: %w", k.fn, err)
 	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		// Even a function returning nothing answers "null"; an empty 200
+		// is how sites before 4.x answered with web services off
+		// (webservice/rest/server.php) or a PHP fatal error.
+		return &DecodeError{Function: k.fn, Err: errEmptyBody}
+	}
 	if ex := c.exception(k.fn, body); ex != nil {
 		return ex
 	}

@@ -197,6 +197,13 @@ func TestFaults(t *testing.T) {
 	var de *moodle.DecodeError
 	require.ErrorAs(t, err, &de)
 
+	empty := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	t.Cleanup(empty.Close)
+	ec, err := moodle.New(empty.URL, "0123456789abcdef0123456789abcdef", moodle.WithRateLimit(rate.Inf, 0))
+	require.NoError(t, err)
+	require.ErrorIs(t, ec.Enrol.UnenrolUsers(ctx, []moodle.Unenrolment{{UserID: 1, CourseID: 2}}), moodle.ErrServer,
+		"an empty 200 is not success, even where Moodle returns null")
+
 	srv.InjectFault(moodletest.Fault{Function: "core_course_create_courses", Times: 1, Status: 502})
 	_, err = c.Courses.CreateCourses(ctx, []moodle.NewCourse{{FullName: "x", ShortName: "x", CategoryID: 1}})
 	require.ErrorIs(t, err, moodle.ErrServer)

@@ -145,6 +145,14 @@ func (e *DecodeError) Error() string {
 
 func (e *DecodeError) Unwrap() error { return e.Err }
 
+// errEmptyBody is a 200 answer with nothing in it.
+var errEmptyBody = errors.New("empty body")
+
+// Is matches ErrServer for an empty body.
+func (e *DecodeError) Is(target error) bool {
+	return target == ErrServer && errors.Is(e.Err, errEmptyBody)
+}
+
 // Warning is one entry of an external_warnings list
 // (lib/external/classes/external_warnings.php): calls that work item by
 // item (core_course_update_courses, core_user_update_users, the read

@@ -49,6 +49,8 @@ func (l *LMS) resolve(ctx context.Context, op string, e lms.Enrolment) (target, 
 
 // Enrol enrols (or reactivates) the user with the role through the
 // course's manual enrolment instance and puts them in the section group.
+// Moodle's enrol_manual_enrol_users rewrites the enrolment's start and end
+// dates to none: dates set on it by hand do not survive an Enrol.
 func (l *LMS) Enrol(ctx context.Context, e lms.Enrolment) (lms.Enrolment, error) {
 	const op = "Enrol"
 	if e.Status != lms.StatusActive {
