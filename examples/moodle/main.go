@@ -72,7 +72,8 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		return err
 	}
 	// A teacher made the course by hand, its shortname the unit's code.
-	if srv.SeedCourse(moodletest.Course{FullName: "Introduction to Statistics", ShortName: vettraktest.WalkthroughUnit}) == 0 {
+	if srv.SeedCourse(moodletest.Course{FullName: "Introduction to Statistics", ShortName: vettraktest.WalkthroughUnit,
+		StartDate: time.Date(2026, time.February, 2, 0, 0, 0, 0, demo.Sydney()).Unix()}) == 0 {
 		return errors.New("seed the Moodle course")
 	}
 	p.Line("VETtrak  %s", vt.Server.URL())
@@ -140,6 +141,8 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 		return fmt.Errorf("report results: %w", err)
 	}
 	p.Report(res)
+	p.Blank()
+	p.Results(vt.Data())
 
 	p.Section("What Moodle holds")
 	st, err := target.ReadState(ctx, []string{mapping.DefaultSISScheme().UnitCourse(vettraktest.WalkthroughUnit)})

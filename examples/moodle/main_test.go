@@ -26,6 +26,9 @@ func TestMoodleWalkthrough(t *testing.T) {
 		`Second run: 0 operations, 0 Moodle writes.`,
 		`VETtrak: 2 results written, 2 comments written`,
 	}, []string{
+		`3001\s+John Smith\s+IST101\s+Competent \(20\)\s+20 Mar 2026\s+LMS commencement: 2026-02-03`,
+		`3003\s+Bob Brown\s+IST101\s+Continuing \(70\)\s+3 Jul 2026\s+LMS commencement: 2026-04-28`,
+		`3002\s+Julie Nguyen\s+IST101\s+\(none yet\)`,
 		`group "Term 1"\s+\[vt-u-10001 vt-u-10002\]`,
 		`group "Term 2"\s+\[vt-u-10003 vt-u-10004\]`,
 	})

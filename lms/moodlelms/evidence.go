@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/vtsync/vtsync/lms"
 	"github.com/vtsync/vtsync/moodle"
@@ -76,10 +77,11 @@ func assessmentOf(courseSIS string, it moodle.GradeItem) lms.Assessment {
 // for points or the scale word) or an assignment submission (state
 // submitted; Late when after the due date). Progress is the completion
 // criteria met; CompletedAt is the latest criterion's time, since the
-// course completion time itself is not returned. Activity is the first
-// access to the site (Moodle records no first access per course), the
-// last access to the course, and the course total (FinalScore, raw;
-// FinalGrade the letter when the site's user report shows letters).
+// course completion time itself is not returned. Activity, for learners
+// who visited the course or have a course total, is the first activity
+// (see firstActivity), the last access to the course, and the course
+// total (FinalScore, raw; FinalGrade the letter when the site's user
+// report shows letters).
 func (l *LMS) ReadEvidence(ctx context.Context, courseSISID string) (*lms.Evidence, error) {
 	const op = "ReadEvidence"
 	c, err := l.course(ctx, op, courseSISID)
@@ -189,6 +191,8 @@ func (l *LMS) assignSubmissions(ctx context.Context, courseID int64) (map[[2]int
 // progressAndActivity reads each learner's completion (one call each;
 // stops at the first answer that says the course has none) and their
 // access times and course total.
+//
+// It runs after the submissions are read, which firstActivity uses.
 func (l *LMS) progressAndActivity(ctx context.Context, c moodle.Course, ev *lms.Evidence, totals map[string]moodle.GradeItem) error {
 	users, err := l.c.Enrol.GetEnrolledUsers(ctx, c.ID, moodle.EnrolledUsersOptions{
 		UserFields: []string{"id", "idnumber", "firstaccess", "lastcourseaccess", "roles"}})
@@ -225,16 +229,37 @@ func (l *LMS) progressAndActivity(ctx context.Context, c moodle.Course, ev *lms.
 				ev.Progress = append(ev.Progress, p)
 			}
 		}
-		a := lms.Activity{UserSISID: u.IDNumber, FirstActivity: unixPtr(u.FirstAccess), LastActivity: unixPtr(u.LastCourseAccess)}
+		a := lms.Activity{UserSISID: u.IDNumber, FirstActivity: l.firstActivity(c, u, ev), LastActivity: unixPtr(u.LastCourseAccess)}
 		if t, ok := totals[u.IDNumber]; ok && t.GradeRaw != nil {
 			a.FinalScore = t.GradeRaw
 			if lg := plain(t.LetterGradeFormatted); lg != "-" {
 				a.FinalGrade = lg
 			}
 		}
-		if a.FirstActivity != nil || a.LastActivity != nil || a.FinalScore != nil {
+		// Moodle records a visit to the course in user_lastaccess; without
+		// one (and without a course total) there is no activity to report.
+		if a.LastActivity != nil || a.FinalScore != nil {
 			ev.Activity = append(ev.Activity, a)
 		}
 	}
 	return nil
+}
+
+// firstActivity is when the learner started in this course. Moodle keeps
+// the first access to the site (user.firstaccess), not to a course, and
+// no web service function returns the course's logs. So: the first site
+// access when it is on or after the course's start date (a learner new to
+// the site), else the learner's earliest submission in this course (a returning learner, whose first site access
+// belongs to an earlier course), else none.
+func (l *LMS) firstActivity(c moodle.Course, u moodle.User, ev *lms.Evidence) *time.Time {
+	if u.FirstAccess != 0 && c.StartDate != 0 && u.FirstAccess >= c.StartDate {
+		return unixPtr(u.FirstAccess)
+	}
+	var first *time.Time
+	for _, s := range ev.Submissions {
+		if s.UserSISID == u.IDNumber && s.SubmittedAt != nil && (first == nil || s.SubmittedAt.Before(*first)) {
+			first = s.SubmittedAt
+		}
+	}
+	return first
 }

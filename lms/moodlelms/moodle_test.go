@@ -229,3 +229,38 @@ func TestCheck(t *testing.T) {
 	assert.Contains(t, err.Error(), "enrol_manual_enrol_users")
 	assert.NotContains(t, err.Error(), partial)
 }
+
+// Moodle keeps only the first access to the site: it stands for the first
+// activity in a course only when it falls on or after the course start.
+func TestFirstActivity(t *testing.T) {
+	start := time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name        string
+		firstAccess time.Time
+		want        time.Time
+	}{
+		{"new to the site", start.Add(24 * time.Hour), start.Add(24 * time.Hour)},
+		{"returning learner", start.AddDate(-1, 0, 0), start.Add(72 * time.Hour)},
+	} {
+		l, srv := newLMS(t)
+		ctx := t.Context()
+		_, err := l.CreateCourse(ctx, lms.Course{SISID: "c", Name: "C", Code: "C", Start: &start})
+		require.NoError(t, err)
+		_, err = l.CreateUser(ctx, user("s"))
+		require.NoError(t, err)
+		_, err = l.Enrol(ctx, lms.Enrolment{UserSISID: "s", CourseSISID: "c", Role: lms.RoleStudent, Status: lms.StatusActive})
+		require.NoError(t, err)
+		c, _ := srv.CourseByIDNumber("c")
+		u, _ := srv.UserByIDNumber("s")
+		a, err := srv.AddActivity(c.ID, "assign", "A", 10, nil)
+		require.NoError(t, err)
+		srv.Submit(a.Instance, u.ID, "submitted", start.Add(72*time.Hour))
+		srv.SetAccess(u.ID, c.ID, tc.firstAccess, start.Add(96*time.Hour))
+
+		ev, err := l.ReadEvidence(ctx, "c")
+		require.NoError(t, err)
+		require.Len(t, ev.Activity, 1, tc.name)
+		require.NotNil(t, ev.Activity[0].FirstActivity, tc.name)
+		assert.True(t, tc.want.Equal(*ev.Activity[0].FirstActivity), "%s: got %s", tc.name, ev.Activity[0].FirstActivity)
+	}
+}
