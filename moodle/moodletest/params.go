@@ -248,7 +248,10 @@ func cleanScalar(t ptype, v string) (any, *apiError) {
 	case pInt:
 		ok = reInt.MatchString(v)
 	case pBool:
-		ok = v == "0" || v == "1" || v == "" || v == "false"
+		// A form carries strings: only '0' and '1' survive
+		// (external_api::validate_parameters' PARAM_BOOL case); "true" and
+		// "false" clean to other strings. "" is refused too (UNCONFIRMED).
+		ok = v == "0" || v == "1"
 	case pRaw:
 	case pRawTrimmed:
 		ok = v == strings.TrimSpace(v)

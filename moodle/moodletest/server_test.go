@@ -70,6 +70,7 @@ func TestParameterValidation(t *testing.T) {
 		{"int with letters", "core_group_get_course_groups", url.Values{"courseid": {"12a"}},
 			"invalidparameter", `courseid => Invalid parameter value detected: Invalid external api parameter: the value is "12a", the server was expecting "int" type`},
 		{"bool spelt true", "mod_assign_get_assignments", url.Values{"includenotenrolledcourses": {"true"}}, "invalidparameter", ""},
+		{"bool spelt false", "mod_assign_get_assignments", url.Values{"includenotenrolledcourses": {"false"}}, "invalidparameter", ""},
 		{"upper-case username", "core_user_get_users_by_field", url.Values{"field": {"username"}, "values[0]": {"JSmith"}}, "invalidparameter", ""},
 		{"unknown user field", "core_user_get_users_by_field", url.Values{"field": {"phone"}, "values[0]": {"1"}}, "codingerror", ""},
 		{"unknown course field", "core_course_get_courses_by_field", url.Values{"field": {"fullname"}, "value": {"x"}}, "invalidparameter", "Invalid field name"},
