@@ -284,5 +284,16 @@ func (c *Client) snippet(b []byte) string {
 	return strings.ToValidUTF8(c.secrets.String(string(b)), "�")
 }
 
+// Call calls any web service function with params and decodes its JSON
+// answer into out (nil to ignore it), for functions this package does not
+// wrap. It is treated as a write that is not safe to repeat: never retried
+// after a transport error or 5xx.
+func (c *Client) Call(ctx context.Context, function string, params Params, out any) error {
+	if function == "" {
+		return errors.New("moodle: empty function name")
+	}
+	return c.do(ctx, call{fn: function, params: params, write: true}, out)
+}
+
 // Ptr returns a pointer to v, for optional fields: Visible: moodle.Ptr(1).
 func Ptr[T any](v T) *T { return &v }

@@ -130,3 +130,18 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Call reaches functions the client does not wrap, with the same error
+// handling.
+func TestCall(t *testing.T) {
+	c, srv := newClient(t)
+	cid := srv.SeedCourse(moodletest.Course{FullName: "C", ShortName: "C"})
+	p := moodle.Params{}
+	p.SetInt("courseid", cid)
+	var groups []moodle.Group
+	require.NoError(t, c.Call(t.Context(), "core_group_get_course_groups", p, &groups))
+	assert.Empty(t, groups)
+	assert.ErrorIs(t, c.Call(t.Context(), "core_group_get_course_groups", moodle.Params{}, nil), moodle.ErrInvalidParameter)
+	assert.ErrorIs(t, c.Call(t.Context(), "local_nope", moodle.Params{}, nil), moodle.ErrNotFound, "unknown function: invalidrecord")
+	assert.Error(t, c.Call(t.Context(), "", nil, nil))
+}
