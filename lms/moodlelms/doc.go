@@ -18,7 +18,8 @@
 //     groups. An lms group is a Moodle group with the SIS ID as idnumber.
 //     Moodle keeps group idnumbers unique per course only; this package
 //     keeps them unique site-wide, with an index of the groups it has seen
-//     (rebuilt from every SIS course when a lookup misses).
+//     (rebuilt from every SIS course when a lookup misses, at most once per
+//     WithIndexTTL).
 //   - An enrolment is a manual enrolment with a role. Moodle keeps one
 //     enrolment per user and course with any number of roles and groups,
 //     so a user's enrolments read back as every role they hold times every
@@ -34,4 +35,9 @@
 //     submissions) and course completion
 //     (core_completion_get_course_completion_status, one call per learner:
 //     Moodle has no list form).
+//   - Course shortnames are unique in Moodle (Canvas codes are not): a
+//     course whose code is taken fails with lms.ErrConflict.
+//
+// Check is the connection test; RequiredFunctions lists what the token's
+// external service must hold.
 package moodlelms
