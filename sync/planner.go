@@ -147,18 +147,28 @@ func (s *Syncer) holds(ops []Op, have *lms.State, desired *mapping.Desired) []Ho
 		}
 	}
 	var out []Hold
-	sf := s.cfg.Safety
-	if active >= sf.MinBase && removes > 0 {
-		if share := float64(removes) / float64(active); share > sf.MaxRemoveShare {
-			out = append(out, Hold{Kind: "remove", Count: removes, Base: active, Share: share, Limit: sf.MaxRemoveShare})
+	lim := s.limits
+	if active >= lim.minBase && removes > 0 {
+		if share := shareOf(removes, active); share > lim.maxRemove {
+			out = append(out, Hold{Kind: "remove", Count: removes, Base: active, Share: share, Limit: lim.maxRemove})
 		}
 	}
-	if users := len(have.Users); users >= sf.MinBase && updates > 0 {
-		if share := float64(updates) / float64(users); share > sf.MaxUpdateShare {
-			out = append(out, Hold{Kind: "update", Count: updates, Base: users, Share: share, Limit: sf.MaxUpdateShare})
+	if users := len(have.Users); users >= lim.minBase && updates > 0 {
+		if share := shareOf(updates, users); share > lim.maxUpdate {
+			out = append(out, Hold{Kind: "update", Count: updates, Base: users, Share: share, Limit: lim.maxUpdate})
 		}
 	}
 	return out
+}
+
+// shareOf is n of base as a share; with nothing in the base (possible only
+// when MinBase is 0) any change is all of it, not an infinity JSON cannot
+// carry.
+func shareOf(n, base int) float64 {
+	if base == 0 {
+		return 1
+	}
+	return float64(n) / float64(base)
 }
 
 // markOps flags VETtrak enrolments and occurrences as transferred. Each

@@ -59,7 +59,7 @@ func TestParseConfigOverlaysDefaults(t *testing.T) {
 	assert.True(t, cfg.Results.Policy.OverwriteNegative)
 	assert.False(t, cfg.Results.Policy.OverwriteManual)
 	assert.NotEmpty(t, cfg.Results.Rules.Rules, "default rules kept")
-	assert.Equal(t, "Australia/Perth", cfg.Results.Location.String())
+	assert.Equal(t, "Australia/Perth", cfg.TimeZone)
 	assert.True(t, cfg.MarkTransferred)
 	assert.Equal(t, []int64{1}, cfg.Scope.OccurrenceIDs)
 }
