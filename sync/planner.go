@@ -106,7 +106,7 @@ func (s *Syncer) plan(ctx context.Context, withResults bool) (*Plan, error) {
 	p.Observed["lms_enrolments"] = len(have.Enrolments)
 
 	s.progress(ctx, Progress{Phase: PhasePlan, Item: "structure"})
-	d := diff(&want, have, others, courses)
+	d := diff(&want, have, others, courses, s.loc)
 	p.Ops = d.ops
 	for k, v := range d.unchanged {
 		p.Unchanged[k] += v
