@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	gosync "sync"
+	"time"
 
 	"github.com/vtsync/vtsync/lms"
 	"github.com/vtsync/vtsync/sync/store"
@@ -27,13 +28,21 @@ func AllowHolds() ApplyOption { return func(o *applyOpts) { o.allowHolds = true 
 // items get a retry time with backoff in the store; succeeded ones lose
 // theirs. A plan with holds is refused with a *HoldError unless allowed.
 func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ...ApplyOption) (*Report, error) {
+	return s.apply(ctx, s.now(), p, opts...)
+}
+
+// apply is Apply for a run that started at start (Run's report covers its
+// observe and plan phases too).
+func (s *Syncer) apply(ctx context.Context, start time.Time, p *Plan, opts ...ApplyOption) (*Report, error) {
 	s.runMu.Lock()
 	defer s.runMu.Unlock()
 	var ao applyOpts
 	for _, o := range opts {
 		o(&ao)
 	}
-	rep := s.newReport(s.now(), p)
+	rep := s.newReport(start, p)
+	applyStart := s.now()
+	defer func() { rep.PhaseSeconds[PhaseApply] = s.now().Sub(applyStart).Seconds() }()
 	if len(p.Holds) > 0 && !ao.allowHolds && !s.cfg.Safety.Allow {
 		err := &HoldError{Holds: p.Holds}
 		s.log.WarnContext(ctx, "plan held", "holds", err.Error())

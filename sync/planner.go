@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/vtsync/vtsync/internal/httpx"
 	"github.com/vtsync/vtsync/lms"
@@ -18,6 +19,8 @@ type planState struct {
 	// writes for the others are checked against a fresh read first. After
 	// a JSON round trip it is empty, so every write is checked.
 	freshUnits map[int64]bool
+	// phases is how long observing and planning took, for the report.
+	phases map[Phase]time.Duration
 }
 
 // Plan observes both sides and returns what a run would change, without
@@ -31,8 +34,10 @@ func (s *Syncer) Plan(ctx context.Context) (*Plan, error) {
 }
 
 func (s *Syncer) plan(ctx context.Context, withResults bool) (*Plan, error) {
-	p := &Plan{CreatedAt: s.now(), Workflow: s.cfg.Mapping.Workflow, Unchanged: map[string]int{}, Observed: map[string]int{}}
+	begin := s.now()
+	p := &Plan{CreatedAt: begin, Workflow: s.cfg.Mapping.Workflow, Unchanged: map[string]int{}, Observed: map[string]int{}}
 	p.stats = map[string]httpx.MeterSnapshot{}
+	p.phases = map[Phase]time.Duration{}
 	if st, ok := statsOf(s.src); ok {
 		p.stats["vettrak"] = st
 	}
@@ -105,6 +110,8 @@ func (s *Syncer) plan(ctx context.Context, withResults bool) (*Plan, error) {
 	p.Observed["lms_courses"] = len(have.Courses)
 	p.Observed["lms_enrolments"] = len(have.Enrolments)
 
+	observed := s.now()
+	p.phases[PhaseObserve] = observed.Sub(begin)
 	s.progress(ctx, Progress{Phase: PhasePlan, Item: "structure"})
 	d := diff(&want, have, others, courses, s.loc)
 	p.Ops = d.ops
@@ -113,10 +120,14 @@ func (s *Syncer) plan(ctx context.Context, withResults bool) (*Plan, error) {
 	}
 	p.Holds = s.holds(d.ops, have, desired)
 
+	var inResults time.Duration
 	if withResults {
+		r0 := s.now()
 		if err := s.planResults(ctx, p, obs.snap, desired); err != nil {
 			return nil, err
 		}
+		inResults = s.now().Sub(r0)
+		p.phases[PhaseResults] = inResults
 	}
 	if s.cfg.MarkTransferred {
 		p.Ops = append(p.Ops, markOps(obs.snap, desired)...)
@@ -125,6 +136,7 @@ func (s *Syncer) plan(ctx context.Context, withResults bool) (*Plan, error) {
 		return nil, err
 	}
 	sortOps(p.Ops)
+	p.phases[PhasePlan] = s.now().Sub(observed) - inResults
 	s.progress(ctx, Progress{Phase: PhasePlan, Done: len(p.Ops), Total: len(p.Ops), Item: "planned"})
 	return p, nil
 }

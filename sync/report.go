@@ -10,11 +10,18 @@ import (
 
 // Report says what a run did. It marshals to JSON and holds no secrets.
 type Report struct {
-	StartedAt  time.Time        `json:"started_at"`
-	FinishedAt time.Time        `json:"finished_at"`
-	Seconds    float64          `json:"seconds"`
-	Workflow   mapping.Workflow `json:"workflow"`
-	Planned    int              `json:"planned"`
+	// StartedAt and FinishedAt bound the whole run: for Run and
+	// ReportResults, observing and planning too; for Apply, the apply.
+	StartedAt  time.Time `json:"started_at"`
+	FinishedAt time.Time `json:"finished_at"`
+	Seconds    float64   `json:"seconds"`
+	// PhaseSeconds is the time each phase took: observe (reading both
+	// sides), plan (mapping and diff), results (reading LMS evidence and
+	// deciding results) and apply (the writes). A phase that did not run
+	// is absent.
+	PhaseSeconds map[Phase]float64 `json:"phase_seconds,omitempty"`
+	Workflow     mapping.Workflow  `json:"workflow"`
+	Planned      int               `json:"planned"`
 	// Created, Updated, Removed and Unchanged count LMS objects per kind
 	// (course, section, group, user, enrolment, membership).
 	Created   map[string]int `json:"created"`
@@ -44,6 +51,9 @@ type Report struct {
 	// holds what a real run would do.
 	DryRun bool  `json:"dry_run,omitempty"`
 	Plan   *Plan `json:"plan,omitempty"`
+
+	// applyStart is when the apply phase began (zero when none ran).
+	applyStart time.Time
 }
 
 // dryReport is the report of a run that stopped at its plan.
@@ -109,8 +119,12 @@ func (s *Syncer) newReport(start time.Time, p *Plan) *Report {
 	r := &Report{
 		StartedAt: start, Workflow: s.cfg.Mapping.Workflow,
 		Created: map[string]int{}, Updated: map[string]int{}, Removed: map[string]int{}, Unchanged: map[string]int{},
+		PhaseSeconds: map[Phase]float64{},
 	}
 	if p != nil {
+		for ph, d := range p.phases {
+			r.PhaseSeconds[ph] = d.Seconds()
+		}
 		r.Planned = len(p.Ops)
 		r.Holds = p.Holds
 		r.Deferred = p.Deferred
@@ -141,5 +155,8 @@ func (s *Syncer) redactFailure(f Failure) Failure {
 func (s *Syncer) finish(r *Report, err error) (*Report, error) {
 	r.FinishedAt = s.now()
 	r.Seconds = r.FinishedAt.Sub(r.StartedAt).Seconds()
+	if !r.applyStart.IsZero() {
+		r.PhaseSeconds[PhaseApply] = r.FinishedAt.Sub(r.applyStart).Seconds()
+	}
 	return r, err
 }

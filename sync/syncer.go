@@ -168,7 +168,8 @@ func (s *Syncer) Config() Config { return s.cfg }
 
 // Run plans and applies. It returns the report even when it also returns an
 // error (a hold, a cancelled context); failures of single items are in the
-// report, not the error.
+// report, not the error. The report covers the whole run, observe and plan
+// included, with each phase's time in Report.PhaseSeconds.
 func (s *Syncer) Run(ctx context.Context) (*Report, error) {
 	start := s.now()
 	plan, err := s.Plan(ctx)
@@ -179,7 +180,7 @@ func (s *Syncer) Run(ctx context.Context) (*Report, error) {
 	if s.dryRun {
 		return s.dryReport(start, plan)
 	}
-	return s.Apply(ctx, plan)
+	return s.apply(ctx, start, plan)
 }
 
 // Phase names a step of a run.
