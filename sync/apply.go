@@ -261,7 +261,11 @@ func (a *applier) existed(ctx context.Context, op Op, err error) error {
 	return err
 }
 
-// settle records an op's outcome in the report and the store.
+// settle records an op's outcome in the report and the store. A failure
+// is classified (classify.go): a terminal one is reported as needing a
+// person and held until its inputs change, a throttled one waits out the
+// server's retry-after, one that found VETtrak changed waits for the next
+// plan, and the rest back off.
 func (a *applier) settle(ctx context.Context, op Op, err error) {
 	s, rep := a.s, a.rep
 	if errors.Is(err, errExisted) {
@@ -273,6 +277,9 @@ func (a *applier) settle(ctx context.Context, op Op, err error) {
 		a.count(op)
 		if derr := s.failures.Clear(ctx, op.Key); derr != nil && !errors.Is(derr, store.ErrNotFound) && ctx.Err() == nil {
 			s.log.WarnContext(ctx, "clear retry state", "key", op.Key, "err", derr)
+		}
+		if derr := s.release(ctx, op.Key); derr != nil && ctx.Err() == nil {
+			s.log.WarnContext(ctx, "clear held state", "key", op.Key, "err", derr)
 		}
 		return
 	}
@@ -286,10 +293,30 @@ func (a *applier) settle(ctx context.Context, op Op, err error) {
 		rep.Skipped = append(rep.Skipped, f)
 		return
 	}
-	// Throttling is the LMS asking us to slow down, and a value changed in
-	// VETtrak since it was read needs a fresh plan, not a wait: both are
-	// retried on the next run without backoff.
-	if !errors.Is(err, lms.ErrRateLimited) && !errors.Is(err, ErrChangedInVETtrak) {
+	switch class, retryAfter := classify(err); class {
+	case classTerminal:
+		// Retrying cannot fix it: say so, and hold the op until its
+		// inputs change rather than backing off for ever.
+		err = fmt.Errorf("%w: %w", ErrNeedsPerson, err)
+		f.Error, f.err, f.NeedsPerson = s.secrets.String(err.Error()), &OpError{Op: op, Err: err}, true
+		if herr := s.hold(ctx, op, heldOp{Inputs: inputsOf(op), Error: f.Error}); herr != nil {
+			s.log.WarnContext(ctx, "save held operation", "key", op.Key, "err", herr)
+		}
+		_ = s.failures.Clear(ctx, op.Key)
+	case classThrottled:
+		// The server said when to come back; without a retry-after, the
+		// next run tries again.
+		if retryAfter > 0 {
+			next := s.now().Add(retryAfter)
+			f.NextRetry = &next
+			if herr := s.hold(ctx, op, heldOp{Until: next, Error: f.Error}); herr != nil {
+				s.log.WarnContext(ctx, "save retry-after", "key", op.Key, "err", herr)
+			}
+		}
+	case classReplan:
+		// A value changed since it was read needs a fresh plan, not a
+		// wait: the next run re-reads and decides again.
+	default:
 		rec, rerr := s.failures.Record(ctx, op.Key, f.Error)
 		if rerr != nil {
 			s.log.WarnContext(ctx, "save retry state", "key", op.Key, "err", rerr)

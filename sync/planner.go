@@ -135,6 +135,9 @@ func (s *Syncer) plan(ctx context.Context, withResults bool) (*Plan, error) {
 	if err := s.deferBackedOff(ctx, p); err != nil {
 		return nil, err
 	}
+	if err := s.heldBack(ctx, p); err != nil {
+		return nil, err
+	}
 	sortOps(p.Ops)
 	p.phases[PhasePlan] = s.now().Sub(observed) - inResults
 	s.progress(ctx, Progress{Phase: PhasePlan, Done: len(p.Ops), Total: len(p.Ops), Item: "planned"})

@@ -35,13 +35,16 @@ type Report struct {
 	Marked          int `json:"marked"`
 	// AlreadyExisted counts creates that found their object already there
 	// (a plan applied twice, or a crash between a write and its answer).
-	AlreadyExisted int                  `json:"already_existed,omitempty"`
-	Holds          []Hold               `json:"holds,omitempty"`
-	Failures       []Failure            `json:"failures,omitempty"`
-	Skipped        []Failure            `json:"skipped,omitempty"`
-	Deferred       []string             `json:"deferred,omitempty"`
-	Conflicts      []mapping.Conflict   `json:"conflicts,omitempty"`
-	Diagnostics    []mapping.Diagnostic `json:"diagnostics,omitempty"`
+	AlreadyExisted int       `json:"already_existed,omitempty"`
+	Holds          []Hold    `json:"holds,omitempty"`
+	Failures       []Failure `json:"failures,omitempty"`
+	Skipped        []Failure `json:"skipped,omitempty"`
+	Deferred       []string  `json:"deferred,omitempty"`
+	// NeedsPerson lists operations not tried because an earlier attempt
+	// failed in a way retrying cannot fix and their inputs are unchanged.
+	NeedsPerson []Failure            `json:"needs_person,omitempty"`
+	Conflicts   []mapping.Conflict   `json:"conflicts,omitempty"`
+	Diagnostics []mapping.Diagnostic `json:"diagnostics,omitempty"`
 	// Calls counts API calls made during the run, per side, where the
 	// client reports them (the vettrak and canvas clients do).
 	Calls map[string]httpx.MeterSnapshot `json:"calls,omitempty"`
@@ -68,9 +71,10 @@ func (s *Syncer) dryReport(start time.Time, p *Plan) (*Report, error) {
 	return s.finish(r, err)
 }
 
-// OK reports whether the run finished with no failures and no holds.
+// OK reports whether the run finished with no failures, no holds and
+// nothing waiting for a person.
 func (r *Report) OK() bool {
-	return len(r.Failures) == 0 && len(r.Holds) == 0 && !r.Cancelled
+	return len(r.Failures) == 0 && len(r.Holds) == 0 && len(r.NeedsPerson) == 0 && !r.Cancelled
 }
 
 // JSON renders the report indented.
@@ -128,6 +132,9 @@ func (s *Syncer) newReport(start time.Time, p *Plan) *Report {
 		r.Planned = len(p.Ops)
 		r.Holds = p.Holds
 		r.Deferred = p.Deferred
+		for _, f := range p.NeedsPerson {
+			r.NeedsPerson = append(r.NeedsPerson, s.redactFailure(f))
+		}
 		r.Conflicts = p.Conflicts
 		r.Diagnostics = p.Diagnostics
 		for k, v := range p.Unchanged {

@@ -215,10 +215,14 @@ type Failure struct {
 	Kind  string `json:"kind"`
 	Error string `json:"error"`
 	// Attempts counts consecutive failed runs; NextRetry is when the next
-	// run will try again.
+	// run will try again (after a backoff, or a throttling server's
+	// retry-after).
 	Attempts  int        `json:"attempts,omitempty"`
 	NextRetry *time.Time `json:"next_retry,omitempty"`
-	err       error
+	// NeedsPerson marks a failure retrying cannot fix (ErrNeedsPerson):
+	// it is not tried again until its inputs change.
+	NeedsPerson bool `json:"needs_person,omitempty"`
+	err         error
 }
 
 // Err returns the original error (nil after a JSON round trip), so callers

@@ -252,11 +252,18 @@ func TestTransientFaultsConverge(t *testing.T) {
 	rep, err := r.syncer(t).Run(context.Background())
 	require.NoError(t, err)
 	assert.Len(t, rep.Failures, 2, "throttled enrolments fail this run")
-	assert.Nil(t, rep.Failures[0].NextRetry, "throttling is retried next run without backoff")
-	r.run(t)
+	require.NotNil(t, rep.Failures[0].NextRetry)
+	assert.Equal(t, r.now.Add(time.Second), *rep.Failures[0].NextRetry, "throttling waits out the server's retry-after, no backoff")
+	assert.Zero(t, rep.Failures[0].Attempts)
 	plan, err := r.syncer(t).Plan(context.Background())
 	require.NoError(t, err)
+	assert.Len(t, plan.Deferred, 2, "not before the retry-after")
+	r.now = r.now.Add(time.Second)
+	r.run(t)
+	plan, err = r.syncer(t).Plan(context.Background())
+	require.NoError(t, err)
 	assert.Empty(t, plan.Ops)
+	assert.Empty(t, plan.Deferred)
 }
 
 // rescheduled is VETtrak after occurrence id moved by a duration (the
