@@ -27,13 +27,20 @@ func AllowHolds() ApplyOption { return func(o *applyOpts) { o.allowHolds = true 
 // user failed is skipped, not attempted; every other item goes on. Failed
 // items get a retry time with backoff in the store; succeeded ones lose
 // theirs. A plan with holds is refused with a *HoldError unless allowed.
+//
+// A plan may be old by the time it is applied: Apply first re-reads what
+// the plan's LMS operations change and skips those already done
+// (Report.AlreadyDone) or fails those whose object moved since the plan
+// (ErrStale), and re-checks every VETtrak result and comment write against
+// a fresh read (ErrChangedInVETtrak). See stale.go.
 func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ...ApplyOption) (*Report, error) {
-	return s.apply(ctx, s.now(), p, opts...)
+	return s.apply(ctx, s.now(), p, true, opts...)
 }
 
 // apply is Apply for a run that started at start (Run's report covers its
-// observe and plan phases too).
-func (s *Syncer) apply(ctx context.Context, start time.Time, p *Plan, opts ...ApplyOption) (*Report, error) {
+// observe and plan phases too). Without recheck (a plan made just now by
+// Run) nothing is read again.
+func (s *Syncer) apply(ctx context.Context, start time.Time, p *Plan, recheck bool, opts ...ApplyOption) (*Report, error) {
 	s.runMu.Lock()
 	defer s.runMu.Unlock()
 	var ao applyOpts
@@ -50,6 +57,14 @@ func (s *Syncer) apply(ctx context.Context, start time.Time, p *Plan, opts ...Ap
 	}
 
 	a := &applier{s: s, rep: rep, failed: map[string]bool{}, fresh: p.freshUnits}
+	if recheck {
+		a.fresh = nil
+		rc, err := s.recheckState(ctx, p)
+		if err != nil {
+			return s.finish(s.refreshCalls(rep, p), fmt.Errorf("re-read the LMS before applying the plan: %w", err))
+		}
+		a.recheck = rc
+	}
 	byKind := map[OpKind][]Op{}
 	for _, op := range p.Ops {
 		byKind[op.Kind] = append(byKind[op.Kind], op)
@@ -109,6 +124,8 @@ type applier struct {
 	// memoises the checks of the others.
 	fresh map[int64]bool
 	reads freshReads
+	// recheck, for a saved plan, is the LMS as it is now.
+	recheck *recheck
 }
 
 func (a *applier) isFailed(keys ...string) string {
@@ -164,6 +181,9 @@ func marks(op Op) []string {
 func (a *applier) run(ctx context.Context, op Op) error {
 	if k := a.isFailed(deps(op)...); k != "" {
 		return fmt.Errorf("%w: %s failed", ErrSkipped, k)
+	}
+	if err := a.recheck.check(op); err != nil {
+		return err
 	}
 	s := a.s
 	dst := s.dst
@@ -270,6 +290,11 @@ func (a *applier) settle(ctx context.Context, op Op, err error) {
 	s, rep := a.s, a.rep
 	if errors.Is(err, errExisted) {
 		rep.AlreadyExisted++
+		_ = s.failures.Clear(ctx, op.Key)
+		return
+	}
+	if errors.Is(err, errAlreadyDone) {
+		rep.AlreadyDone++
 		_ = s.failures.Clear(ctx, op.Key)
 		return
 	}

@@ -41,7 +41,7 @@ func diff(want, have *lms.State, haveUsers []lms.User, all []lms.Course, loc *ti
 		if !ok {
 			op := c
 			d.ops = append(d.ops, Op{Kind: OpCreateCourse, Key: key(OpCreateCourse, c.SISID), Scope: c.SISID,
-				Reason: reasonf("course %q does not exist", c.SISID), Course: &op})
+				Reason: reasonf("course %q does not exist", c.SISID), Course: &op, Observed: absent})
 			continue
 		}
 		if ch := courseChanges(got, c, loc); len(ch) > 0 {
@@ -52,7 +52,7 @@ func diff(want, have *lms.State, haveUsers []lms.User, all []lms.Course, loc *ti
 			op.Start = cmp.Or(op.Start, got.Start)
 			op.End = cmp.Or(op.End, got.End)
 			d.ops = append(d.ops, Op{Kind: OpUpdateCourse, Key: key(OpUpdateCourse, c.SISID), Scope: c.SISID,
-				Reason: reasonf("course %q changed: %s", c.SISID, ch), Course: &op})
+				Reason: reasonf("course %q changed: %s", c.SISID, ch), Course: &op, Observed: courseFP(&got, loc)})
 		} else {
 			d.unchanged["course"]++
 		}
@@ -64,14 +64,14 @@ func diff(want, have *lms.State, haveUsers []lms.User, all []lms.Course, loc *ti
 		if !ok {
 			op := s
 			d.ops = append(d.ops, Op{Kind: OpCreateSection, Key: key(OpCreateSection, s.SISID), Scope: s.CourseSISID,
-				Reason: reasonf("section %q does not exist in course %q", s.SISID, s.CourseSISID), Section: &op})
+				Reason: reasonf("section %q does not exist in course %q", s.SISID, s.CourseSISID), Section: &op, Observed: absent})
 			continue
 		}
 		if ch := sectionChanges(got, s); len(ch) > 0 {
 			op := s
 			op.ID = got.ID
 			d.ops = append(d.ops, Op{Kind: OpUpdateSection, Key: key(OpUpdateSection, s.SISID), Scope: s.CourseSISID,
-				Reason: reasonf("section %q changed: %s", s.SISID, ch), Section: &op})
+				Reason: reasonf("section %q changed: %s", s.SISID, ch), Section: &op, Observed: sectionFP(&got)})
 		} else {
 			d.unchanged["section"]++
 		}
@@ -83,14 +83,14 @@ func diff(want, have *lms.State, haveUsers []lms.User, all []lms.Course, loc *ti
 		if !ok {
 			op := g
 			d.ops = append(d.ops, Op{Kind: OpCreateGroup, Key: key(OpCreateGroup, g.SISID), Scope: g.CourseSISID,
-				Reason: reasonf("group %q (%s) does not exist in course %q", g.SISID, g.Name, g.CourseSISID), Group: &op})
+				Reason: reasonf("group %q (%s) does not exist in course %q", g.SISID, g.Name, g.CourseSISID), Group: &op, Observed: absent})
 			continue
 		}
 		if ch := groupChanges(got, g); len(ch) > 0 {
 			op := g
 			op.ID = got.ID
 			d.ops = append(d.ops, Op{Kind: OpUpdateGroup, Key: key(OpUpdateGroup, g.SISID), Scope: g.CourseSISID,
-				Reason: reasonf("group %q changed: %s", g.SISID, ch), Group: &op})
+				Reason: reasonf("group %q changed: %s", g.SISID, ch), Group: &op, Observed: groupFP(&got)})
 		} else {
 			d.unchanged["group"]++
 		}
@@ -105,7 +105,7 @@ func diff(want, have *lms.State, haveUsers []lms.User, all []lms.Course, loc *ti
 		if !ok {
 			op := u
 			d.ops = append(d.ops, Op{Kind: OpCreateUser, Key: key(OpCreateUser, u.SISID), Scope: "user:" + u.SISID,
-				Reason: reasonf("user %q (%s) does not exist", u.SISID, u.DisplayName()), User: &op})
+				Reason: reasonf("user %q (%s) does not exist", u.SISID, u.DisplayName()), User: &op, Observed: absent})
 			continue
 		}
 		if ch := userChanges(got, u); len(ch) > 0 {
@@ -115,7 +115,7 @@ func diff(want, have *lms.State, haveUsers []lms.User, all []lms.Course, loc *ti
 			// own choice in the LMS is theirs to keep.
 			op.TimeZone = got.TimeZone
 			d.ops = append(d.ops, Op{Kind: OpUpdateUser, Key: key(OpUpdateUser, u.SISID), Scope: "user:" + u.SISID,
-				Reason: reasonf("user %q changed: %s", u.SISID, ch), User: &op})
+				Reason: reasonf("user %q changed: %s", u.SISID, ch), User: &op, Observed: userFP(&got)})
 		} else {
 			d.unchanged["user"]++
 		}
@@ -125,6 +125,10 @@ func diff(want, have *lms.State, haveUsers []lms.User, all []lms.Course, loc *ti
 	for _, e := range want.Enrolments {
 		got, ok := enrols[e.Key()]
 		active := ok && got.Status == lms.StatusActive
+		seen := absent
+		if ok {
+			seen = enrolmentFP(&got)
+		}
 		switch {
 		case e.Status == lms.StatusActive && !active:
 			op := e
@@ -133,12 +137,12 @@ func diff(want, have *lms.State, haveUsers []lms.User, all []lms.Course, loc *ti
 				why = "enrolment is " + string(got.Status)
 			}
 			d.ops = append(d.ops, Op{Kind: OpEnrol, Key: key(OpEnrol, e.Key()), Scope: e.CourseSISID,
-				Reason: reasonf("%s %q in %q: %s", e.Role, e.UserSISID, sectionOrCourse(e), why), Enrolment: &op})
+				Reason: reasonf("%s %q in %q: %s", e.Role, e.UserSISID, sectionOrCourse(e), why), Enrolment: &op, Observed: seen})
 		case e.Status != lms.StatusActive && active:
 			op := e
 			op.ID = got.ID
 			d.ops = append(d.ops, Op{Kind: OpUnenrol, Key: key(OpUnenrol, e.Key()), Scope: e.CourseSISID,
-				Reason: reasonf("%s %q in %q: VETtrak says withdrawn → %s", e.Role, e.UserSISID, sectionOrCourse(e), e.Status), Enrolment: &op})
+				Reason: reasonf("%s %q in %q: VETtrak says withdrawn → %s", e.Role, e.UserSISID, sectionOrCourse(e), e.Status), Enrolment: &op, Observed: seen})
 		default:
 			d.unchanged["enrolment"]++
 		}
@@ -149,15 +153,23 @@ func diff(want, have *lms.State, haveUsers []lms.User, all []lms.Course, loc *ti
 	for _, m := range want.Memberships {
 		got, ok := members[m.Key()]
 		active := ok && got.Status != lms.StatusDeleted && got.Status != lms.StatusInactive
+		scope := groupsWanted[m.GroupSISID].CourseSISID
+		seen := absent
+		switch {
+		case scope == "":
+			seen = "" // no course to re-read it in: not checked
+		case ok:
+			seen = membershipFP(&got)
+		}
 		switch {
 		case m.Status == lms.StatusActive && !active:
 			op := m
-			d.ops = append(d.ops, Op{Kind: OpAddMember, Key: key(OpAddMember, m.Key()), Scope: groupsWanted[m.GroupSISID].CourseSISID,
-				Reason: reasonf("%q is not in group %q", m.UserSISID, m.GroupSISID), Membership: &op})
+			d.ops = append(d.ops, Op{Kind: OpAddMember, Key: key(OpAddMember, m.Key()), Scope: scope,
+				Reason: reasonf("%q is not in group %q", m.UserSISID, m.GroupSISID), Membership: &op, Observed: seen})
 		case m.Status != lms.StatusActive && active:
 			op := m
-			d.ops = append(d.ops, Op{Kind: OpRemoveMember, Key: key(OpRemoveMember, m.Key()), Scope: groupsWanted[m.GroupSISID].CourseSISID,
-				Reason: reasonf("%q withdrawn in VETtrak: leave group %q", m.UserSISID, m.GroupSISID), Membership: &op})
+			d.ops = append(d.ops, Op{Kind: OpRemoveMember, Key: key(OpRemoveMember, m.Key()), Scope: scope,
+				Reason: reasonf("%q withdrawn in VETtrak: leave group %q", m.UserSISID, m.GroupSISID), Membership: &op, Observed: seen})
 		default:
 			d.unchanged["membership"]++
 		}

@@ -35,11 +35,15 @@ type Report struct {
 	Marked          int `json:"marked"`
 	// AlreadyExisted counts creates that found their object already there
 	// (a plan applied twice, or a crash between a write and its answer).
-	AlreadyExisted int       `json:"already_existed,omitempty"`
-	Holds          []Hold    `json:"holds,omitempty"`
-	Failures       []Failure `json:"failures,omitempty"`
-	Skipped        []Failure `json:"skipped,omitempty"`
-	Deferred       []string  `json:"deferred,omitempty"`
+	AlreadyExisted int `json:"already_existed,omitempty"`
+	// AlreadyDone counts operations of a saved plan whose change was
+	// already in the LMS when it was applied (the plan applied twice, or
+	// a person made the change): skipped, not counted as changes.
+	AlreadyDone int       `json:"already_done,omitempty"`
+	Holds       []Hold    `json:"holds,omitempty"`
+	Failures    []Failure `json:"failures,omitempty"`
+	Skipped     []Failure `json:"skipped,omitempty"`
+	Deferred    []string  `json:"deferred,omitempty"`
 	// NeedsPerson lists operations not tried because an earlier attempt
 	// failed in a way retrying cannot fix and their inputs are unchanged.
 	NeedsPerson []Failure            `json:"needs_person,omitempty"`

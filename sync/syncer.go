@@ -180,7 +180,7 @@ func (s *Syncer) Run(ctx context.Context) (*Report, error) {
 	if s.dryRun {
 		return s.dryReport(start, plan)
 	}
-	return s.apply(ctx, start, plan)
+	return s.apply(ctx, start, plan, false)
 }
 
 // Phase names a step of a run.
