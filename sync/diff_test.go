@@ -113,6 +113,15 @@ func TestDiff(t *testing.T) {
 		{name: "course matched by code without SIS ID is adopted", want: lms.State{Courses: []lms.Course{adopt}}, have: lms.State{Courses: []lms.Course{haveNoSIS}},
 			wantKinds: map[OpKind][]string{OpUpdateCourse: {"update_course:IST101"}}, unchanged: map[string]int{}},
 	}
+	t.Run("an update keeps dates VETtrak leaves unset", func(t *testing.T) {
+		renamedUndated := course
+		renamedUndated.Name = "Statistics I"
+		d := diff(&lms.State{Courses: []lms.Course{renamedUndated}}, &lms.State{Courses: []lms.Course{datedInLMS}}, nil, nil, perth)
+		if assert.Len(t, d.ops, 1) {
+			assert.Equal(t, datedInLMS.Start, d.ops[0].Course.Start, "not cleared by the rename")
+			assert.Equal(t, datedInLMS.End, d.ops[0].Course.End)
+		}
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := diff(&tt.want, &tt.have, tt.others, tt.have.Courses, perth)
