@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	gosync "sync"
+	"time"
 
 	"github.com/vtsync/vtsync/lms"
 	"github.com/vtsync/vtsync/sync/store"
@@ -26,14 +27,29 @@ func AllowHolds() ApplyOption { return func(o *applyOpts) { o.allowHolds = true 
 // user failed is skipped, not attempted; every other item goes on. Failed
 // items get a retry time with backoff in the store; succeeded ones lose
 // theirs. A plan with holds is refused with a *HoldError unless allowed.
+//
+// A plan may be old by the time it is applied: Apply first re-reads what
+// the plan's LMS operations change and skips those already done
+// (Report.AlreadyDone) or fails those whose object moved since the plan
+// (ErrStale), and re-checks every VETtrak result and comment write against
+// a fresh read (ErrChangedInVETtrak). See stale.go.
 func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ...ApplyOption) (*Report, error) {
+	return s.apply(ctx, s.now(), p, true, opts...)
+}
+
+// apply is Apply for a run that started at start (Run's report covers its
+// observe and plan phases too). Without recheck (a plan made just now by
+// Run) nothing is read again.
+func (s *Syncer) apply(ctx context.Context, start time.Time, p *Plan, recheck bool, opts ...ApplyOption) (*Report, error) {
 	s.runMu.Lock()
 	defer s.runMu.Unlock()
 	var ao applyOpts
 	for _, o := range opts {
 		o(&ao)
 	}
-	rep := s.newReport(s.now(), p)
+	rep := s.newReport(start, p)
+	applyStart := s.now()
+	defer func() { rep.PhaseSeconds[PhaseApply] = s.now().Sub(applyStart).Seconds() }()
 	if len(p.Holds) > 0 && !ao.allowHolds && !s.cfg.Safety.Allow {
 		err := &HoldError{Holds: p.Holds}
 		s.log.WarnContext(ctx, "plan held", "holds", err.Error())
@@ -41,6 +57,14 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ...ApplyOption) (*Repo
 	}
 
 	a := &applier{s: s, rep: rep, failed: map[string]bool{}, fresh: p.freshUnits}
+	if recheck {
+		a.fresh = nil
+		rc, err := s.recheckState(ctx, p)
+		if err != nil {
+			return s.finish(s.refreshCalls(rep, p), fmt.Errorf("re-read the LMS before applying the plan: %w", err))
+		}
+		a.recheck = rc
+	}
 	byKind := map[OpKind][]Op{}
 	for _, op := range p.Ops {
 		byKind[op.Kind] = append(byKind[op.Kind], op)
@@ -100,6 +124,8 @@ type applier struct {
 	// memoises the checks of the others.
 	fresh map[int64]bool
 	reads freshReads
+	// recheck, for a saved plan, is the LMS as it is now.
+	recheck *recheck
 }
 
 func (a *applier) isFailed(keys ...string) string {
@@ -155,6 +181,9 @@ func marks(op Op) []string {
 func (a *applier) run(ctx context.Context, op Op) error {
 	if k := a.isFailed(deps(op)...); k != "" {
 		return fmt.Errorf("%w: %s failed", ErrSkipped, k)
+	}
+	if err := a.recheck.check(op); err != nil {
+		return err
 	}
 	s := a.s
 	dst := s.dst
@@ -252,7 +281,11 @@ func (a *applier) existed(ctx context.Context, op Op, err error) error {
 	return err
 }
 
-// settle records an op's outcome in the report and the store.
+// settle records an op's outcome in the report and the store. A failure
+// is classified (classify.go): a terminal one is reported as needing a
+// person and held until its inputs change, a throttled one waits out the
+// server's retry-after, one that found VETtrak changed waits for the next
+// plan, and the rest back off.
 func (a *applier) settle(ctx context.Context, op Op, err error) {
 	s, rep := a.s, a.rep
 	if errors.Is(err, errExisted) {
@@ -260,10 +293,18 @@ func (a *applier) settle(ctx context.Context, op Op, err error) {
 		_ = s.failures.Clear(ctx, op.Key)
 		return
 	}
+	if errors.Is(err, errAlreadyDone) {
+		rep.AlreadyDone++
+		_ = s.failures.Clear(ctx, op.Key)
+		return
+	}
 	if err == nil {
 		a.count(op)
 		if derr := s.failures.Clear(ctx, op.Key); derr != nil && !errors.Is(derr, store.ErrNotFound) && ctx.Err() == nil {
 			s.log.WarnContext(ctx, "clear retry state", "key", op.Key, "err", derr)
+		}
+		if derr := s.release(ctx, op.Key); derr != nil && ctx.Err() == nil {
+			s.log.WarnContext(ctx, "clear held state", "key", op.Key, "err", derr)
 		}
 		return
 	}
@@ -277,10 +318,30 @@ func (a *applier) settle(ctx context.Context, op Op, err error) {
 		rep.Skipped = append(rep.Skipped, f)
 		return
 	}
-	// Throttling is the LMS asking us to slow down, and a value changed in
-	// VETtrak since it was read needs a fresh plan, not a wait: both are
-	// retried on the next run without backoff.
-	if !errors.Is(err, lms.ErrRateLimited) && !errors.Is(err, ErrChangedInVETtrak) {
+	switch class, retryAfter := classify(err); class {
+	case classTerminal:
+		// Retrying cannot fix it: say so, and hold the op until its
+		// inputs change rather than backing off for ever.
+		err = fmt.Errorf("%w: %w", ErrNeedsPerson, err)
+		f.Error, f.err, f.NeedsPerson = s.secrets.String(err.Error()), &OpError{Op: op, Err: err}, true
+		if herr := s.hold(ctx, op, heldOp{Inputs: inputsOf(op), Error: f.Error}); herr != nil {
+			s.log.WarnContext(ctx, "save held operation", "key", op.Key, "err", herr)
+		}
+		_ = s.failures.Clear(ctx, op.Key)
+	case classThrottled:
+		// The server said when to come back; without a retry-after, the
+		// next run tries again.
+		if retryAfter > 0 {
+			next := s.now().Add(retryAfter)
+			f.NextRetry = &next
+			if herr := s.hold(ctx, op, heldOp{Until: next, Error: f.Error}); herr != nil {
+				s.log.WarnContext(ctx, "save retry-after", "key", op.Key, "err", herr)
+			}
+		}
+	case classReplan:
+		// A value changed since it was read needs a fresh plan, not a
+		// wait: the next run re-reads and decides again.
+	default:
 		rec, rerr := s.failures.Record(ctx, op.Key, f.Error)
 		if rerr != nil {
 			s.log.WarnContext(ctx, "save retry state", "key", op.Key, "err", rerr)

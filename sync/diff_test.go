@@ -2,6 +2,7 @@ package sync
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 
@@ -15,6 +16,8 @@ func kinds(ops []Op) map[OpKind][]string {
 	}
 	return out
 }
+
+func ptrTime(t time.Time) *time.Time { return &t }
 
 func TestDiff(t *testing.T) {
 	course := lms.Course{SISID: "IST101", Name: "Introduction to Statistics", Code: "IST101"}
@@ -38,6 +41,29 @@ func TestDiff(t *testing.T) {
 	adopt := course
 	adopt.ID = "42"
 	haveNoSIS := lms.Course{ID: "42", Name: "Stats", Code: "IST101"}
+	perth, err := time.LoadLocation("Australia/Perth")
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(m time.Month, d, h int) *time.Time { t := time.Date(2026, m, d, h, 0, 0, 0, perth); return &t }
+	dated := course
+	dated.Start, dated.End = day(2, 3, 0), day(4, 11, 0)
+	// The LMS keeps instants in UTC: the same days, another zone and hour.
+	datedInLMS := dated
+	datedInLMS.Start, datedInLMS.End = ptrTime(dated.Start.UTC()), ptrTime(dated.End.UTC())
+	rescheduled := dated
+	rescheduled.Start, rescheduled.End = day(2, 10, 0), day(4, 18, 0)
+	sameDayLater := dated
+	sameDayLater.Start = day(2, 3, 9)
+	undated := course
+	sectionRenamed := section
+	sectionRenamed.Name = "Term 1 (evening)"
+	groupRenamed := group
+	groupRenamed.Name = "Term 1b"
+	newEmail := john
+	newEmail.Email = "j.smith@example.com"
+	newLogin := john
+	newLogin.Login = "jsmith"
 
 	tests := []struct {
 		name      string
@@ -46,6 +72,7 @@ func TestDiff(t *testing.T) {
 		others    []lms.User
 		wantKinds map[OpKind][]string
 		unchanged map[string]int
+		reason    string // in every op's reason
 	}{
 		{name: "empty LMS creates everything", want: full, have: lms.State{},
 			wantKinds: map[OpKind][]string{
@@ -68,16 +95,41 @@ func TestDiff(t *testing.T) {
 		{name: "inactive enrolment is reactivated", want: lms.State{Enrolments: []lms.Enrolment{enrol}}, have: lms.State{Enrolments: []lms.Enrolment{inactive}},
 			wantKinds: map[OpKind][]string{OpEnrol: {"enrol:" + enrol.Key()}}, unchanged: map[string]int{}},
 		{name: "absence from VETtrak never removes", want: lms.State{}, have: full, wantKinds: map[OpKind][]string{}, unchanged: map[string]int{}},
+		{name: "occurrence rescheduled updates the course", want: lms.State{Courses: []lms.Course{rescheduled}}, have: lms.State{Courses: []lms.Course{datedInLMS}},
+			wantKinds: map[OpKind][]string{OpUpdateCourse: {"update_course:IST101"}}, unchanged: map[string]int{},
+			reason: `start "2026-02-03"→"2026-02-10", end "2026-04-11"→"2026-04-18"`},
+		{name: "course dates compared as days", want: lms.State{Courses: []lms.Course{sameDayLater}}, have: lms.State{Courses: []lms.Course{datedInLMS}},
+			wantKinds: map[OpKind][]string{}, unchanged: map[string]int{"course": 1}},
+		{name: "dates VETtrak leaves unset are not managed", want: lms.State{Courses: []lms.Course{undated}}, have: lms.State{Courses: []lms.Course{datedInLMS}},
+			wantKinds: map[OpKind][]string{}, unchanged: map[string]int{"course": 1}},
+		{name: "section renamed", want: lms.State{Sections: []lms.Section{sectionRenamed}}, have: lms.State{Sections: []lms.Section{section}},
+			wantKinds: map[OpKind][]string{OpUpdateSection: {"update_section:S1"}}, unchanged: map[string]int{}},
+		{name: "group renamed", want: lms.State{Groups: []lms.Group{groupRenamed}}, have: lms.State{Groups: []lms.Group{group}},
+			wantKinds: map[OpKind][]string{OpUpdateGroup: {"update_group:G1"}}, unchanged: map[string]int{}},
+		{name: "email changed", want: lms.State{Users: []lms.User{newEmail}}, have: lms.State{Users: []lms.User{haveJohn}},
+			wantKinds: map[OpKind][]string{OpUpdateUser: {"update_user:C1"}}, unchanged: map[string]int{}},
+		{name: "login changed", want: lms.State{Users: []lms.User{newLogin}}, have: lms.State{Users: []lms.User{haveJohn}},
+			wantKinds: map[OpKind][]string{OpUpdateUser: {"update_user:C1"}}, unchanged: map[string]int{}},
 		{name: "course matched by code without SIS ID is adopted", want: lms.State{Courses: []lms.Course{adopt}}, have: lms.State{Courses: []lms.Course{haveNoSIS}},
 			wantKinds: map[OpKind][]string{OpUpdateCourse: {"update_course:IST101"}}, unchanged: map[string]int{}},
 	}
+	t.Run("an update keeps dates VETtrak leaves unset", func(t *testing.T) {
+		renamedUndated := course
+		renamedUndated.Name = "Statistics I"
+		d := diff(&lms.State{Courses: []lms.Course{renamedUndated}}, &lms.State{Courses: []lms.Course{datedInLMS}}, nil, nil, perth)
+		if assert.Len(t, d.ops, 1) {
+			assert.Equal(t, datedInLMS.Start, d.ops[0].Course.Start, "not cleared by the rename")
+			assert.Equal(t, datedInLMS.End, d.ops[0].Course.End)
+		}
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := diff(&tt.want, &tt.have, tt.others, tt.have.Courses)
+			d := diff(&tt.want, &tt.have, tt.others, tt.have.Courses, perth)
 			assert.Equal(t, tt.wantKinds, kinds(d.ops))
 			assert.Equal(t, tt.unchanged, d.unchanged)
 			for _, op := range d.ops {
 				assert.NotEmpty(t, op.Reason, op.Key)
+				assert.Contains(t, op.Reason, tt.reason)
 				if op.Kind == OpUpdateUser {
 					assert.Equal(t, "Australia/Darwin", op.User.TimeZone, "a learner's own time zone is kept")
 				}

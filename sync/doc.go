@@ -18,7 +18,12 @@
 //  3. Apply: execute exactly the plan, with bounded concurrency; one failing
 //     course, user or result does not stop the rest.
 //  4. Record: results written go into a ledger in the state store, so they are
-//     never written twice; failures get a retry time with backoff.
+//     never written twice; transient failures get a retry time with backoff,
+//     throttled ones the server's retry-after, and failures retrying cannot
+//     fix (ErrNeedsPerson) are held until their inputs change.
+//
+// A plan applied later than it was made (Apply of a saved plan) re-checks
+// what it changes first: see ErrStale and Report.AlreadyDone.
 //
 // Reconcile, don't replay: running twice changes nothing the second time, and
 // a run stopped anywhere converges on the next one. Removal only follows an

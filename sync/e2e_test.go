@@ -21,6 +21,8 @@ import (
 type rig struct {
 	vt  *vettraktest.Server
 	api *vettrak.API
+	// src, when set, is the Source instead of api.
+	src vtsync.Source
 	lms *memlms.LMS
 	st  store.Store
 	cfg vtsync.Config
@@ -41,7 +43,11 @@ func newRig(t *testing.T, w mapping.Workflow, data *vettraktest.Dataset) *rig {
 func (r *rig) syncer(t *testing.T, opts ...vtsync.Option) *vtsync.Syncer {
 	t.Helper()
 	opts = append([]vtsync.Option{vtsync.WithStore(r.st), vtsync.WithClock(func() time.Time { return r.now })}, opts...)
-	s, err := vtsync.New(r.api, r.lms, r.cfg, opts...)
+	var src vtsync.Source = r.api
+	if r.src != nil {
+		src = r.src
+	}
+	s, err := vtsync.New(src, r.lms, r.cfg, opts...)
 	require.NoError(t, err)
 	return s
 }

@@ -52,6 +52,12 @@ type OpError struct {
 func (e *OpError) Error() string { return fmt.Sprintf("%s %s: %v", e.Op.Kind, e.Op.Key, e.Err) }
 func (e *OpError) Unwrap() error { return e.Err }
 
+// ErrStale is the cause of an operation of a saved plan that was not
+// applied because the object it changes moved since the plan observed it
+// (someone else changed it in the LMS). Plan again: the next plan decides
+// from what is there now.
+var ErrStale = errors.New("vtsync: changed since the plan was made")
+
 // ErrSkipped is the cause recorded for an operation that was not attempted
 // because one it depends on failed (a learner's enrolment when the learner
 // could not be created), or because its item is waiting out a retry backoff.

@@ -84,6 +84,10 @@ type Op struct {
 	EnrolmentID  int64    `json:"enrolment_id,omitempty"`
 	OccurrenceID int64    `json:"occurrence_id,omitempty"`
 	Users        []string `json:"users,omitempty"`
+	// Observed fingerprints the LMS object as the plan saw it ("absent"
+	// when there was none), so Apply can tell what moved since (see
+	// stale.go). Empty for ops that are not checked this way.
+	Observed string `json:"observed,omitempty"`
 }
 
 // Plan is everything a run would change, as a value: Apply executes exactly
@@ -102,6 +106,10 @@ type Plan struct {
 	// Deferred lists op keys left out because their item is waiting out a
 	// retry backoff from an earlier failure.
 	Deferred []string `json:"deferred,omitempty"`
+	// NeedsPerson lists ops left out because they failed before in a way
+	// retrying cannot fix (ErrNeedsPerson) and their inputs are the same:
+	// each with the cause. Release lets them run again.
+	NeedsPerson []Failure `json:"needs_person,omitempty"`
 	// Observed counts what was read: occurrences, enrolments, ... .
 	Observed map[string]int `json:"observed"`
 	// ReadFailures are records that could not be read: they are left out

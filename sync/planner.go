@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/vtsync/vtsync/internal/httpx"
 	"github.com/vtsync/vtsync/lms"
@@ -18,6 +19,8 @@ type planState struct {
 	// writes for the others are checked against a fresh read first. After
 	// a JSON round trip it is empty, so every write is checked.
 	freshUnits map[int64]bool
+	// phases is how long observing and planning took, for the report.
+	phases map[Phase]time.Duration
 }
 
 // Plan observes both sides and returns what a run would change, without
@@ -31,8 +34,10 @@ func (s *Syncer) Plan(ctx context.Context) (*Plan, error) {
 }
 
 func (s *Syncer) plan(ctx context.Context, withResults bool) (*Plan, error) {
-	p := &Plan{CreatedAt: s.now(), Workflow: s.cfg.Mapping.Workflow, Unchanged: map[string]int{}, Observed: map[string]int{}}
+	begin := s.now()
+	p := &Plan{CreatedAt: begin, Workflow: s.cfg.Mapping.Workflow, Unchanged: map[string]int{}, Observed: map[string]int{}}
 	p.stats = map[string]httpx.MeterSnapshot{}
+	p.phases = map[Phase]time.Duration{}
 	if st, ok := statsOf(s.src); ok {
 		p.stats["vettrak"] = st
 	}
@@ -105,18 +110,24 @@ func (s *Syncer) plan(ctx context.Context, withResults bool) (*Plan, error) {
 	p.Observed["lms_courses"] = len(have.Courses)
 	p.Observed["lms_enrolments"] = len(have.Enrolments)
 
+	observed := s.now()
+	p.phases[PhaseObserve] = observed.Sub(begin)
 	s.progress(ctx, Progress{Phase: PhasePlan, Item: "structure"})
-	d := diff(&want, have, others, courses)
+	d := diff(&want, have, others, courses, s.loc)
 	p.Ops = d.ops
 	for k, v := range d.unchanged {
 		p.Unchanged[k] += v
 	}
 	p.Holds = s.holds(d.ops, have, desired)
 
+	var inResults time.Duration
 	if withResults {
+		r0 := s.now()
 		if err := s.planResults(ctx, p, obs.snap, desired); err != nil {
 			return nil, err
 		}
+		inResults = s.now().Sub(r0)
+		p.phases[PhaseResults] = inResults
 	}
 	if s.cfg.MarkTransferred {
 		p.Ops = append(p.Ops, markOps(obs.snap, desired)...)
@@ -124,7 +135,11 @@ func (s *Syncer) plan(ctx context.Context, withResults bool) (*Plan, error) {
 	if err := s.deferBackedOff(ctx, p); err != nil {
 		return nil, err
 	}
+	if err := s.heldBack(ctx, p); err != nil {
+		return nil, err
+	}
 	sortOps(p.Ops)
+	p.phases[PhasePlan] = s.now().Sub(observed) - inResults
 	s.progress(ctx, Progress{Phase: PhasePlan, Done: len(p.Ops), Total: len(p.Ops), Item: "planned"})
 	return p, nil
 }
@@ -147,18 +162,28 @@ func (s *Syncer) holds(ops []Op, have *lms.State, desired *mapping.Desired) []Ho
 		}
 	}
 	var out []Hold
-	sf := s.cfg.Safety
-	if active >= sf.MinBase && removes > 0 {
-		if share := float64(removes) / float64(active); share > sf.MaxRemoveShare {
-			out = append(out, Hold{Kind: "remove", Count: removes, Base: active, Share: share, Limit: sf.MaxRemoveShare})
+	lim := s.limits
+	if active >= lim.minBase && removes > 0 {
+		if share := shareOf(removes, active); share > lim.maxRemove {
+			out = append(out, Hold{Kind: "remove", Count: removes, Base: active, Share: share, Limit: lim.maxRemove})
 		}
 	}
-	if users := len(have.Users); users >= sf.MinBase && updates > 0 {
-		if share := float64(updates) / float64(users); share > sf.MaxUpdateShare {
-			out = append(out, Hold{Kind: "update", Count: updates, Base: users, Share: share, Limit: sf.MaxUpdateShare})
+	if users := len(have.Users); users >= lim.minBase && updates > 0 {
+		if share := shareOf(updates, users); share > lim.maxUpdate {
+			out = append(out, Hold{Kind: "update", Count: updates, Base: users, Share: share, Limit: lim.maxUpdate})
 		}
 	}
 	return out
+}
+
+// shareOf is n of base as a share; with nothing in the base (possible only
+// when MinBase is 0) any change is all of it, not an infinity JSON cannot
+// carry.
+func shareOf(n, base int) float64 {
+	if base == 0 {
+		return 1
+	}
+	return float64(n) / float64(base)
 }
 
 // markOps flags VETtrak enrolments and occurrences as transferred. Each

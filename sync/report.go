@@ -10,11 +10,18 @@ import (
 
 // Report says what a run did. It marshals to JSON and holds no secrets.
 type Report struct {
-	StartedAt  time.Time        `json:"started_at"`
-	FinishedAt time.Time        `json:"finished_at"`
-	Seconds    float64          `json:"seconds"`
-	Workflow   mapping.Workflow `json:"workflow"`
-	Planned    int              `json:"planned"`
+	// StartedAt and FinishedAt bound the whole run: for Run and
+	// ReportResults, observing and planning too; for Apply, the apply.
+	StartedAt  time.Time `json:"started_at"`
+	FinishedAt time.Time `json:"finished_at"`
+	Seconds    float64   `json:"seconds"`
+	// PhaseSeconds is the time each phase took: observe (reading both
+	// sides), plan (mapping and diff), results (reading LMS evidence and
+	// deciding results) and apply (the writes). A phase that did not run
+	// is absent.
+	PhaseSeconds map[Phase]float64 `json:"phase_seconds,omitempty"`
+	Workflow     mapping.Workflow  `json:"workflow"`
+	Planned      int               `json:"planned"`
 	// Created, Updated, Removed and Unchanged count LMS objects per kind
 	// (course, section, group, user, enrolment, membership).
 	Created   map[string]int `json:"created"`
@@ -28,13 +35,20 @@ type Report struct {
 	Marked          int `json:"marked"`
 	// AlreadyExisted counts creates that found their object already there
 	// (a plan applied twice, or a crash between a write and its answer).
-	AlreadyExisted int                  `json:"already_existed,omitempty"`
-	Holds          []Hold               `json:"holds,omitempty"`
-	Failures       []Failure            `json:"failures,omitempty"`
-	Skipped        []Failure            `json:"skipped,omitempty"`
-	Deferred       []string             `json:"deferred,omitempty"`
-	Conflicts      []mapping.Conflict   `json:"conflicts,omitempty"`
-	Diagnostics    []mapping.Diagnostic `json:"diagnostics,omitempty"`
+	AlreadyExisted int `json:"already_existed,omitempty"`
+	// AlreadyDone counts operations of a saved plan whose change was
+	// already in the LMS when it was applied (the plan applied twice, or
+	// a person made the change): skipped, not counted as changes.
+	AlreadyDone int       `json:"already_done,omitempty"`
+	Holds       []Hold    `json:"holds,omitempty"`
+	Failures    []Failure `json:"failures,omitempty"`
+	Skipped     []Failure `json:"skipped,omitempty"`
+	Deferred    []string  `json:"deferred,omitempty"`
+	// NeedsPerson lists operations not tried because an earlier attempt
+	// failed in a way retrying cannot fix and their inputs are unchanged.
+	NeedsPerson []Failure            `json:"needs_person,omitempty"`
+	Conflicts   []mapping.Conflict   `json:"conflicts,omitempty"`
+	Diagnostics []mapping.Diagnostic `json:"diagnostics,omitempty"`
 	// Calls counts API calls made during the run, per side, where the
 	// client reports them (the vettrak and canvas clients do).
 	Calls map[string]httpx.MeterSnapshot `json:"calls,omitempty"`
@@ -44,6 +58,9 @@ type Report struct {
 	// holds what a real run would do.
 	DryRun bool  `json:"dry_run,omitempty"`
 	Plan   *Plan `json:"plan,omitempty"`
+
+	// applyStart is when the apply phase began (zero when none ran).
+	applyStart time.Time
 }
 
 // dryReport is the report of a run that stopped at its plan.
@@ -58,9 +75,10 @@ func (s *Syncer) dryReport(start time.Time, p *Plan) (*Report, error) {
 	return s.finish(r, err)
 }
 
-// OK reports whether the run finished with no failures and no holds.
+// OK reports whether the run finished with no failures, no holds and
+// nothing waiting for a person.
 func (r *Report) OK() bool {
-	return len(r.Failures) == 0 && len(r.Holds) == 0 && !r.Cancelled
+	return len(r.Failures) == 0 && len(r.Holds) == 0 && len(r.NeedsPerson) == 0 && !r.Cancelled
 }
 
 // JSON renders the report indented.
@@ -109,11 +127,18 @@ func (s *Syncer) newReport(start time.Time, p *Plan) *Report {
 	r := &Report{
 		StartedAt: start, Workflow: s.cfg.Mapping.Workflow,
 		Created: map[string]int{}, Updated: map[string]int{}, Removed: map[string]int{}, Unchanged: map[string]int{},
+		PhaseSeconds: map[Phase]float64{},
 	}
 	if p != nil {
+		for ph, d := range p.phases {
+			r.PhaseSeconds[ph] = d.Seconds()
+		}
 		r.Planned = len(p.Ops)
 		r.Holds = p.Holds
 		r.Deferred = p.Deferred
+		for _, f := range p.NeedsPerson {
+			r.NeedsPerson = append(r.NeedsPerson, s.redactFailure(f))
+		}
 		r.Conflicts = p.Conflicts
 		r.Diagnostics = p.Diagnostics
 		for k, v := range p.Unchanged {
@@ -141,5 +166,8 @@ func (s *Syncer) redactFailure(f Failure) Failure {
 func (s *Syncer) finish(r *Report, err error) (*Report, error) {
 	r.FinishedAt = s.now()
 	r.Seconds = r.FinishedAt.Sub(r.StartedAt).Seconds()
+	if !r.applyStart.IsZero() {
+		r.PhaseSeconds[PhaseApply] = r.FinishedAt.Sub(r.applyStart).Seconds()
+	}
 	return r, err
 }

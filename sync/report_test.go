@@ -120,7 +120,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	}{
 		{"no scope", func(c *vtsync.Config) { c.Scope = vtsync.Scope{} }},
 		{"inverted window", func(c *vtsync.Config) { c.Scope.To = c.Scope.From.Add(-time.Hour) }},
-		{"share above one", func(c *vtsync.Config) { c.Safety.MaxRemoveShare = 2 }},
+		{"share above one", func(c *vtsync.Config) { c.Safety.MaxRemoveShare = vtsync.Ptr(2.0) }},
 		{"bad time zone", func(c *vtsync.Config) { c.Mapping.TimeZone = "Mars/Olympus" }},
 	}
 	for _, tt := range tests {

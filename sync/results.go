@@ -34,7 +34,7 @@ func (s *Syncer) ReportResults(ctx context.Context) (*Report, error) {
 	if s.dryRun {
 		return s.dryReport(start, p)
 	}
-	return s.Apply(ctx, p)
+	return s.apply(ctx, start, p, false)
 }
 
 // planResults adds result and comment writes to the plan.

@@ -30,6 +30,9 @@ type Syncer struct {
 	workers int
 	secrets *redact.Secrets
 	dryRun  bool
+	// loc is the provider's one time zone (Config.TimeZone, settled).
+	loc    *time.Location
+	limits limits
 
 	// Typed views of the store.
 	ledgerDB  store.Ledger[mapping.LedgerEntry]
@@ -41,71 +44,132 @@ type Syncer struct {
 	runMu gosync.Mutex
 }
 
-// Option configures a Syncer.
-type Option func(*Syncer)
+// Option configures a Syncer. An option given a value it cannot use
+// returns an error, which New returns (matching ErrInvalidConfig): a nil
+// clock, store or logger is a mistake to report, not a default to fall
+// back on silently.
+type Option func(*Syncer) error
+
+func optionErr(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalidConfig, fmt.Sprintf(format, args...))
+}
 
 // WithStore sets the state store (result ledger, retry state, cursors). The
 // default is an in-memory store, which forgets everything when the process
 // ends: use store.Open(dir) for a real deployment.
-func WithStore(st store.Store) Option { return func(s *Syncer) { s.store = st } }
+func WithStore(st store.Store) Option {
+	return func(s *Syncer) error {
+		if st == nil {
+			return optionErr("WithStore: nil store (leave the option out for an in-memory store)")
+		}
+		s.store = st
+		return nil
+	}
+}
 
 // WithLogger sets the logger; the default discards logs.
-func WithLogger(l *slog.Logger) Option { return func(s *Syncer) { s.log = l } }
+func WithLogger(l *slog.Logger) Option {
+	return func(s *Syncer) error {
+		if l == nil {
+			return optionErr("WithLogger: nil logger (leave the option out to discard logs)")
+		}
+		s.log = l
+		return nil
+	}
+}
 
 // WithClock sets the clock, for tests and replays.
-func WithClock(now func() time.Time) Option { return func(s *Syncer) { s.now = now } }
+func WithClock(now func() time.Time) Option {
+	return func(s *Syncer) error {
+		if now == nil {
+			return optionErr("WithClock: nil clock")
+		}
+		s.now = now
+		return nil
+	}
+}
 
 // WithProgress registers a callback for progress events. It is called from
 // the Syncer's goroutines, one call at a time.
-func WithProgress(fn func(Progress)) Option { return func(s *Syncer) { s.onProg = fn } }
+func WithProgress(fn func(Progress)) Option {
+	return func(s *Syncer) error {
+		if fn == nil {
+			return optionErr("WithProgress: nil callback")
+		}
+		s.onProg = fn
+		return nil
+	}
+}
 
 // WithConcurrency bounds the number of concurrent calls to each side
-// (default 4). Canvas prefers few parallel requests; VETtrak servers are
-// often small.
-func WithConcurrency(n int) Option { return func(s *Syncer) { s.workers = max(1, n) } }
+// (default 4); n must be at least 1. Canvas prefers few parallel requests;
+// VETtrak servers are often small.
+func WithConcurrency(n int) Option {
+	return func(s *Syncer) error {
+		if n < 1 {
+			return optionErr("WithConcurrency: %d is not a number of workers (at least 1)", n)
+		}
+		s.workers = n
+		return nil
+	}
+}
 
 // WithSecrets registers values (passwords, tokens) that must never appear
 // in the Syncer's logs, errors or reports.
-func WithSecrets(secrets ...string) Option { return func(s *Syncer) { s.secrets.Add(secrets...) } }
+func WithSecrets(secrets ...string) Option {
+	return func(s *Syncer) error { s.secrets.Add(secrets...); return nil }
+}
 
 // WithDryRun makes Run and ReportResults stop at the plan: they observe
 // and plan as usual and return a report of what would change (Report.DryRun
 // set, Report.Plan holding the plan), writing nothing to either side.
-func WithDryRun() Option { return func(s *Syncer) { s.dryRun = true } }
+func WithDryRun() Option { return func(s *Syncer) error { s.dryRun = true; return nil } }
 
-// New builds a Syncer that reads VETtrak through src and drives dst.
+// New builds a Syncer that reads VETtrak through src and drives dst. A
+// config or option it cannot use is an error matching ErrInvalidConfig,
+// among them a Config.TimeZone that disagrees with the Source's zone.
 func New(src Source, dst lms.LMS, cfg Config, opts ...Option) (*Syncer, error) {
 	if src == nil || dst == nil {
 		return nil, fmt.Errorf("%w: source and target are required", ErrInvalidConfig)
 	}
-	if err := cfg.normalise(); err != nil {
+	if err := cfg.normalise(src); err != nil {
 		return nil, err
 	}
-	s := &Syncer{src: src, dst: dst, cfg: cfg, now: time.Now, workers: 4, secrets: &redact.Secrets{}}
+	s := &Syncer{src: src, dst: dst, cfg: cfg, loc: cfg.Results.Location, limits: cfg.Safety.limits(),
+		now: time.Now, workers: 4, secrets: &redact.Secrets{}, store: store.NewMemory(), log: slog.New(slog.DiscardHandler)}
+	var errs []error
 	for _, o := range opts {
-		o(s)
+		if o == nil {
+			continue
+		}
+		if err := o(s); err != nil {
+			errs = append(errs, err)
+		}
 	}
-	if s.store == nil {
-		s.store = store.NewMemory()
-	}
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	s.log = slog.New(redact.Handler(s.log.Handler(), s.secrets))
 	s.ledgerDB = store.NewLedger[mapping.LedgerEntry](s.store)
 	s.pendingDB = store.NewTyped[mapping.LedgerEntry](s.store, bucketPending)
 	s.clientsDB = store.NewTyped[vettrak.Client](s.store, bucketClients)
 	s.cursors = store.NewCursors(s.store)
-	s.failures = store.NewFailures(s.store, store.WithNow(func() time.Time { return s.now() }))
+	failures, err := store.NewFailures(s.store, store.WithNow(func() time.Time { return s.now() }))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+	}
+	s.failures = failures
 	return s, nil
 }
 
-// Config returns the Syncer's configuration (normalised, with defaults).
+// Config returns the Syncer's configuration (normalised: TimeZone names the
+// provider's zone).
 func (s *Syncer) Config() Config { return s.cfg }
 
 // Run plans and applies. It returns the report even when it also returns an
 // error (a hold, a cancelled context); failures of single items are in the
-// report, not the error.
+// report, not the error. The report covers the whole run, observe and plan
+// included, with each phase's time in Report.PhaseSeconds.
 func (s *Syncer) Run(ctx context.Context) (*Report, error) {
 	start := s.now()
 	plan, err := s.Plan(ctx)
@@ -116,7 +180,7 @@ func (s *Syncer) Run(ctx context.Context) (*Report, error) {
 	if s.dryRun {
 		return s.dryReport(start, plan)
 	}
-	return s.Apply(ctx, plan)
+	return s.apply(ctx, start, plan, false)
 }
 
 // Phase names a step of a run.
@@ -151,10 +215,14 @@ type Failure struct {
 	Kind  string `json:"kind"`
 	Error string `json:"error"`
 	// Attempts counts consecutive failed runs; NextRetry is when the next
-	// run will try again.
+	// run will try again (after a backoff, or a throttling server's
+	// retry-after).
 	Attempts  int        `json:"attempts,omitempty"`
 	NextRetry *time.Time `json:"next_retry,omitempty"`
-	err       error
+	// NeedsPerson marks a failure retrying cannot fix (ErrNeedsPerson):
+	// it is not tried again until its inputs change.
+	NeedsPerson bool `json:"needs_person,omitempty"`
+	err         error
 }
 
 // Err returns the original error (nil after a JSON round trip), so callers

@@ -1,6 +1,7 @@
 package sync_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -56,36 +57,42 @@ func opKeys(p *vtsync.Plan) map[vtsync.OpKind]int { return p.Counts() }
 // A change in VETtrak yields exactly the matching operations.
 func TestDeltas(t *testing.T) {
 	tests := []struct {
-		name   string
-		change func(t *testing.T, d *vettraktest.Dataset)
-		want   map[vtsync.OpKind]int
+		name     string
+		workflow mapping.Workflow // default occurrence groups
+		change   func(t *testing.T, r *rig)
+		want     map[vtsync.OpKind]int
 	}{
-		{"new enrolment", func(t *testing.T, d *vettraktest.Dataset) {
-			_, err := d.AddEnrolment(vettraktest.WalkthroughTerm1, "10003") // Bob joins Term 1 too
+		{"new enrolment", "", func(t *testing.T, r *rig) {
+			_, err := r.vt.Data().AddEnrolment(vettraktest.WalkthroughTerm1, "10003") // Bob joins Term 1 too
 			require.NoError(t, err)
 		}, map[vtsync.OpKind]int{vtsync.OpAddMember: 1}},
-		{"withdrawal", func(t *testing.T, d *vettraktest.Dataset) {
-			require.NoError(t, d.Withdraw(3002, "Withdrawn"))
+		{"withdrawal", "", func(t *testing.T, r *rig) {
+			require.NoError(t, r.vt.Data().Withdraw(3002, "Withdrawn"))
 		}, map[vtsync.OpKind]int{vtsync.OpRemoveMember: 1, vtsync.OpUnenrol: 1}},
-		{"name change", func(t *testing.T, d *vettraktest.Dataset) {
-			require.NoError(t, d.RenameClient("10001", "Jonathan", "Smith"))
+		{"name change", "", func(t *testing.T, r *rig) {
+			require.NoError(t, r.vt.Data().RenameClient("10001", "Jonathan", "Smith"))
 		}, map[vtsync.OpKind]int{vtsync.OpUpdateUser: 1}},
-		{"new occurrence", func(t *testing.T, d *vettraktest.Dataset) {
-			o, err := d.AddOccurrence(vettraktestOccurrence("Term 3"), vettraktest.WalkthroughUnit)
+		{"new occurrence", "", func(t *testing.T, r *rig) {
+			o, err := r.vt.Data().AddOccurrence(vettraktestOccurrence("Term 3"), vettraktest.WalkthroughUnit)
 			require.NoError(t, err)
-			_, err = d.AddEnrolment(o.ID, "10004")
+			_, err = r.vt.Data().AddEnrolment(o.ID, "10004")
 			require.NoError(t, err)
 		}, map[vtsync.OpKind]int{vtsync.OpCreateGroup: 1, vtsync.OpAddMember: 1}},
+		{"occurrence rescheduled", mapping.WorkflowCourse, func(t *testing.T, r *rig) {
+			// A week later: the course's dates move with it.
+			r.src = &rescheduled{API: r.api, id: vettraktest.WalkthroughTerm1, by: 7 * 24 * time.Hour}
+		}, map[vtsync.OpKind]int{vtsync.OpUpdateCourse: 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := newRig(t, mapping.WorkflowOccurrenceGroups, vettraktest.SeedWalkthrough())
+			w := cmp.Or(tt.workflow, mapping.WorkflowOccurrenceGroups)
+			r := newRig(t, w, vettraktest.SeedWalkthrough())
 			r.cfg.MarkTransferred = false
 			_, err := r.lms.SeedCourse(lms.Course{Name: "Introduction to Statistics", Code: "IST101"})
 			require.NoError(t, err)
 			r.run(t)
 
-			tt.change(t, r.vt.Data())
+			tt.change(t, r)
 			plan, err := r.syncer(t).Plan(context.Background())
 			require.NoError(t, err)
 			got := opKeys(plan)
@@ -245,11 +252,48 @@ func TestTransientFaultsConverge(t *testing.T) {
 	rep, err := r.syncer(t).Run(context.Background())
 	require.NoError(t, err)
 	assert.Len(t, rep.Failures, 2, "throttled enrolments fail this run")
-	assert.Nil(t, rep.Failures[0].NextRetry, "throttling is retried next run without backoff")
-	r.run(t)
+	require.NotNil(t, rep.Failures[0].NextRetry)
+	assert.Equal(t, r.now.Add(time.Second), *rep.Failures[0].NextRetry, "throttling waits out the server's retry-after, no backoff")
+	assert.Zero(t, rep.Failures[0].Attempts)
 	plan, err := r.syncer(t).Plan(context.Background())
 	require.NoError(t, err)
+	assert.Len(t, plan.Deferred, 2, "not before the retry-after")
+	r.now = r.now.Add(time.Second)
+	r.run(t)
+	plan, err = r.syncer(t).Plan(context.Background())
+	require.NoError(t, err)
 	assert.Empty(t, plan.Ops)
+	assert.Empty(t, plan.Deferred)
+}
+
+// rescheduled is VETtrak after occurrence id moved by a duration (the
+// fake has no call for it; a provider does it in VETtrak's UI).
+type rescheduled struct {
+	*vettrak.API
+	id int64
+	by time.Duration
+}
+
+func (r *rescheduled) move(o *vettrak.Occurrence) {
+	if o.ID == r.id {
+		o.StartDate, o.EndDate = o.StartDate.Add(r.by), o.EndDate.Add(r.by)
+	}
+}
+
+func (r *rescheduled) SearchOccurrences(ctx context.Context, q vettrak.OccurrenceQuery) ([]vettrak.Occurrence, error) {
+	occs, err := r.API.SearchOccurrences(ctx, q)
+	for i := range occs {
+		r.move(&occs[i])
+	}
+	return occs, err
+}
+
+func (r *rescheduled) OccurrenceDetails(ctx context.Context, id int64) (*vettrak.Occurrence, error) {
+	o, err := r.API.OccurrenceDetails(ctx, id)
+	if o != nil {
+		r.move(o)
+	}
+	return o, err
 }
 
 func vettraktestOccurrence(name string) vettrak.Occurrence {
@@ -279,7 +323,8 @@ func TestPlanJSONAppliedTwice(t *testing.T) {
 	second, err := s.Apply(context.Background(), &saved)
 	require.NoError(t, err)
 	assert.Empty(t, second.Failures, "failures: %+v", second.Failures)
-	assert.Equal(t, first.Created["course"]+first.Created["section"]+first.Created["user"], second.AlreadyExisted)
+	assert.Zero(t, second.Changes(), "no change reported that did not happen")
+	assert.Equal(t, first.Changes(), second.AlreadyDone, "every LMS change of the plan was already there")
 	again, err := s.Plan(context.Background())
 	require.NoError(t, err)
 	assert.Empty(t, again.Ops)

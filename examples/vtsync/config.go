@@ -147,10 +147,12 @@ type scopeConfig struct {
 	IncludeLMSNew bool    `json:"include_lms_new,omitempty"`
 }
 
+// safetyConfig is vtsync.Safety: an absent limit takes the SDK's default,
+// and 0 means 0 (max_remove_share 0 holds any removal).
 type safetyConfig struct {
-	MaxRemoveShare float64 `json:"max_remove_share,omitempty"`
-	MaxUpdateShare float64 `json:"max_update_share,omitempty"`
-	MinBase        int     `json:"min_base,omitempty"`
+	MaxRemoveShare *float64 `json:"max_remove_share,omitempty"`
+	MaxUpdateShare *float64 `json:"max_update_share,omitempty"`
+	MinBase        *int     `json:"min_base,omitempty"`
 }
 
 // duration is a time.Duration written as "90s" or "2m".
@@ -403,7 +405,9 @@ func (lc *loadedConfig) syncConfig(now time.Time) (vtsync.Config, error) {
 			return cfg, fmt.Errorf("results: %w", jsonError(fc.Results, err))
 		}
 	}
-	cfg.Results.Location = lc.loc
+	// The provider's one zone, by name: the VETtrak client reads in the
+	// same zone (New fails if the two disagree).
+	cfg.TimeZone = lc.loc.String()
 	if err := cfg.Mapping.Validate(); err != nil {
 		return cfg, fmt.Errorf("mapping: %w", err)
 	}

@@ -59,9 +59,26 @@ func TestParseConfigOverlaysDefaults(t *testing.T) {
 	assert.True(t, cfg.Results.Policy.OverwriteNegative)
 	assert.False(t, cfg.Results.Policy.OverwriteManual)
 	assert.NotEmpty(t, cfg.Results.Rules.Rules, "default rules kept")
-	assert.Equal(t, "Australia/Perth", cfg.Results.Location.String())
+	assert.Equal(t, "Australia/Perth", cfg.TimeZone)
 	assert.True(t, cfg.MarkTransferred)
 	assert.Equal(t, []int64{1}, cfg.Scope.OccurrenceIDs)
+}
+
+// A safety limit of 0 in the file means 0 (hold any removal); an absent
+// one keeps the SDK's default.
+func TestSafetyZeroIsKept(t *testing.T) {
+	t.Parallel()
+	c := baseConfig()
+	c["safety"] = map[string]any{"max_remove_share": 0, "min_base": 0}
+	lc, err := parseConfig(mustJSON(t, c), envWith("VTSYNC_VETTRAK_PASSWORD", "pw"))
+	require.NoError(t, err)
+	cfg, err := lc.syncConfig(time.Now())
+	require.NoError(t, err)
+	require.NotNil(t, cfg.Safety.MaxRemoveShare)
+	assert.Zero(t, *cfg.Safety.MaxRemoveShare)
+	require.NotNil(t, cfg.Safety.MinBase)
+	assert.Zero(t, *cfg.Safety.MinBase)
+	assert.Nil(t, cfg.Safety.MaxUpdateShare, "absent: the default")
 }
 
 func TestScopeWindows(t *testing.T) {

@@ -64,29 +64,69 @@ type Scheduler struct {
 	wg      sync.WaitGroup
 }
 
-// Option configures a Scheduler.
-type Option func(*Scheduler)
+// ErrInvalidOption is matched by the error New returns for an option given
+// a value it cannot use (a nil clock, logger or callback, an empty name):
+// such a value is reported, never replaced by a default.
+var ErrInvalidOption = errors.New("schedule: invalid option")
+
+// Option configures a Scheduler. It returns an error matching
+// ErrInvalidOption for a value it cannot use.
+type Option func(*Scheduler) error
+
+func optionErr(what string) error { return fmt.Errorf("%w: %s", ErrInvalidOption, what) }
 
 // WithClock sets the clock (default RealClock).
-func WithClock(c Clock) Option { return func(s *Scheduler) { s.clock = c } }
+func WithClock(c Clock) Option {
+	return func(s *Scheduler) error {
+		if c == nil {
+			return optionErr("WithClock: nil clock")
+		}
+		s.clock = c
+		return nil
+	}
+}
 
 // WithLogger sets where runs, failures and skips are logged (default: not
 // logged). Job errors are logged as they are: wrap the handler with
 // internal/redact's handler, or redact in the job, if they may hold
 // secrets.
-func WithLogger(l *slog.Logger) Option { return func(s *Scheduler) { s.log = l } }
+func WithLogger(l *slog.Logger) Option {
+	return func(s *Scheduler) error {
+		if l == nil {
+			return optionErr("WithLogger: nil logger (leave the option out to log nothing)")
+		}
+		s.log = l
+		return nil
+	}
+}
 
 // WithName names the schedule in log lines (default "job").
-func WithName(name string) Option { return func(s *Scheduler) { s.name = name } }
+func WithName(name string) Option {
+	return func(s *Scheduler) error {
+		if name == "" {
+			return optionErr("WithName: empty name")
+		}
+		s.name = name
+		return nil
+	}
+}
 
 // WithRunAtStart runs the job as soon as Run starts, then on the Spec.
-func WithRunAtStart() Option { return func(s *Scheduler) { s.runAtStart = true } }
+func WithRunAtStart() Option { return func(s *Scheduler) error { s.runAtStart = true; return nil } }
 
 // WithAfterRun calls f with the Stats after each run has returned and is
 // counted (for metrics, progress reports, or a test waiting for a run to
 // end). The Scheduler is idle by then, so a run time that comes while f
 // is still going starts the next run; Run waits for f before returning.
-func WithAfterRun(f func(Stats)) Option { return func(s *Scheduler) { s.afterRun = f } }
+func WithAfterRun(f func(Stats)) Option {
+	return func(s *Scheduler) error {
+		if f == nil {
+			return optionErr("WithAfterRun: nil callback")
+		}
+		s.afterRun = f
+		return nil
+	}
+}
 
 // New returns a Scheduler that runs job on spec.
 func New(spec Spec, job Job, opts ...Option) (*Scheduler, error) {
@@ -97,16 +137,14 @@ func New(spec Spec, job Job, opts ...Option) (*Scheduler, error) {
 		return nil, errors.New("schedule: nil job")
 	}
 	s := &Scheduler{spec: spec, job: job, clock: RealClock{}, name: "job"}
+	s.log = slog.New(slog.DiscardHandler)
 	for _, o := range opts {
-		if o != nil {
-			o(s)
+		if o == nil {
+			continue
 		}
-	}
-	if s.clock == nil {
-		s.clock = RealClock{}
-	}
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
+		if err := o(s); err != nil {
+			return nil, err
+		}
 	}
 	s.log = s.log.With("schedule", s.name)
 	return s, nil

@@ -279,6 +279,30 @@ func TestNewRejectsBadInput(t *testing.T) {
 	assert.Error(t, err)
 }
 
+// Options given a value they cannot use fail New, rather than falling
+// back to a default the caller did not ask for.
+func TestNewRejectsBadOptions(t *testing.T) {
+	job := func(context.Context) error { return nil }
+	tests := []struct {
+		name string
+		opt  schedule.Option
+	}{
+		{"nil clock", schedule.WithClock(nil)},
+		{"nil logger", schedule.WithLogger(nil)},
+		{"empty name", schedule.WithName("")},
+		{"nil after-run callback", schedule.WithAfterRun(nil)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := schedule.New(schedule.Every(time.Hour), job, tt.opt)
+			require.ErrorIs(t, err, schedule.ErrInvalidOption)
+			assert.Nil(t, s)
+		})
+	}
+	_, err := schedule.New(schedule.Every(time.Hour), job, schedule.WithName("nightly"), nil)
+	assert.NoError(t, err)
+}
+
 // With the real clock: run at start, then stop. Nothing here depends on
 // how fast the machine is.
 func TestSchedulerRealClock(t *testing.T) {

@@ -45,19 +45,34 @@ type openOptions struct {
 	fileMode    fs.FileMode
 }
 
-// Option configures Open.
-type Option func(*openOptions)
+// Option configures Open. An option given a value it cannot use returns
+// an error matching ErrInvalidOption, which Open returns.
+type Option func(*openOptions) error
 
 // WithLockTimeout sets how long Open waits for another process holding the
-// file (default DefaultLockTimeout). Zero or less means do not wait.
+// file (default DefaultLockTimeout). Zero means do not wait; a negative
+// wait is an error.
 func WithLockTimeout(d time.Duration) Option {
-	return func(o *openOptions) { o.lockTimeout = d }
+	return func(o *openOptions) error {
+		if d < 0 {
+			return fmt.Errorf("%w: WithLockTimeout: negative wait %s", ErrInvalidOption, d)
+		}
+		o.lockTimeout = d
+		return nil
+	}
 }
 
 // WithFileMode sets the permissions of a new database file (default 0600:
-// the store may hold learners' identifiers).
+// the store may hold learners' identifiers). The mode must be permission
+// bits that let the owner read and write the file.
 func WithFileMode(mode fs.FileMode) Option {
-	return func(o *openOptions) { o.fileMode = mode }
+	return func(o *openOptions) error {
+		if mode&^fs.ModePerm != 0 || mode&0o600 != 0o600 {
+			return fmt.Errorf("%w: WithFileMode: %v is not a mode the store can be opened with (owner read and write, permission bits only)", ErrInvalidOption, mode)
+		}
+		o.fileMode = mode
+		return nil
+	}
 }
 
 // Open opens (creating when needed) the store file FileName in dir,
@@ -66,8 +81,11 @@ func WithFileMode(mode fs.FileMode) Option {
 func Open(dir string, opts ...Option) (*DB, error) {
 	o := openOptions{lockTimeout: DefaultLockTimeout, fileMode: 0o600}
 	for _, opt := range opts {
-		if opt != nil {
-			opt(&o)
+		if opt == nil {
+			continue
+		}
+		if err := opt(&o); err != nil {
+			return nil, opError("open", "", "", err)
 		}
 	}
 	if dir == "" {
@@ -78,7 +96,7 @@ func Open(dir string, opts ...Option) (*DB, error) {
 	}
 	path := filepath.Join(dir, FileName)
 	timeout := o.lockTimeout
-	if timeout <= 0 {
+	if timeout == 0 {
 		// bbolt treats zero as "wait for ever"; the smallest wait is the
 		// nearest it has to "do not wait".
 		timeout = time.Millisecond

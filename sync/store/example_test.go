@@ -31,7 +31,11 @@ func Example() {
 
 	// A unit that keeps failing is retried later and later.
 	now := time.Date(2026, 3, 1, 6, 0, 0, 0, time.UTC)
-	failures := store.NewFailures(s, store.WithNow(func() time.Time { return now }))
+	failures, err := store.NewFailures(s, store.WithNow(func() time.Time { return now }))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	for range 3 {
 		f, _ := failures.Record(ctx, "unit/IST101", "canvas: 503 Service Unavailable")
 		fmt.Printf("attempt %d failed; retry after %s\n", f.Attempts, f.NextRetry.Format("15:04"))

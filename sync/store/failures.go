@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"sync"
 	"time"
@@ -68,32 +69,46 @@ type Failures struct {
 	mu      sync.Mutex // serialises Record's read-modify-write in one process
 }
 
-// FailuresOption configures NewFailures.
-type FailuresOption func(*Failures)
+// FailuresOption configures NewFailures. An option given a value it
+// cannot use returns an error matching ErrInvalidOption.
+type FailuresOption func(*Failures) error
 
 // WithNow sets the clock (default time.Now), so tests control retry times.
 func WithNow(now func() time.Time) FailuresOption {
-	return func(f *Failures) {
-		if now != nil {
-			f.now = now
+	return func(f *Failures) error {
+		if now == nil {
+			return fmt.Errorf("%w: WithNow: nil clock", ErrInvalidOption)
 		}
+		f.now = now
+		return nil
 	}
 }
 
-// WithBackoff sets the retry spacing (default DefaultBackoff).
+// WithBackoff sets the retry spacing (default DefaultBackoff). A zero
+// Initial retries on the next run; negative waits, or a Max below a
+// non-zero Initial, are errors.
 func WithBackoff(b Backoff) FailuresOption {
-	return func(f *Failures) { f.backoff = b }
+	return func(f *Failures) error {
+		if b.Initial < 0 || b.Max < 0 || (b.Max != 0 && b.Max < b.Initial) {
+			return fmt.Errorf("%w: WithBackoff: %s up to %s is not a backoff", ErrInvalidOption, b.Initial, b.Max)
+		}
+		f.backoff = b
+		return nil
+	}
 }
 
-// NewFailures returns the failures kept in s.
-func NewFailures(s Store, opts ...FailuresOption) *Failures {
+// NewFailures returns the failures kept in s, or the first option's error.
+func NewFailures(s Store, opts ...FailuresOption) (*Failures, error) {
 	f := &Failures{t: NewTyped[Failure](s, FailuresBucket), now: time.Now, backoff: DefaultBackoff}
 	for _, o := range opts {
-		if o != nil {
-			o(f)
+		if o == nil {
+			continue
+		}
+		if err := o(f); err != nil {
+			return nil, err
 		}
 	}
-	return f
+	return f, nil
 }
 
 // Record notes one more failed attempt at key with the (already redacted)

@@ -110,9 +110,10 @@ func TestBackoffDelay(t *testing.T) {
 func TestFailures(t *testing.T) {
 	ctx := t.Context()
 	now := time.Date(2026, 3, 1, 6, 0, 0, 0, time.UTC)
-	f := store.NewFailures(store.NewMemory(),
+	f, err := store.NewFailures(store.NewMemory(),
 		store.WithNow(func() time.Time { return now }),
 		store.WithBackoff(store.Backoff{Initial: time.Minute, Max: time.Hour}))
+	require.NoError(t, err)
 
 	due, err := f.Due(ctx, "unit/IST101")
 	require.NoError(t, err)
@@ -167,7 +168,8 @@ func TestFailures(t *testing.T) {
 }
 
 func TestFailuresRecordIsSerialised(t *testing.T) {
-	f := store.NewFailures(store.NewMemory())
+	f, err := store.NewFailures(store.NewMemory())
+	require.NoError(t, err)
 	var wg sync.WaitGroup
 	for range 20 {
 		wg.Go(func() {
@@ -185,7 +187,8 @@ func TestFailuresReplaceCorruptRecord(t *testing.T) {
 	ctx := t.Context()
 	s := store.NewMemory()
 	require.NoError(t, s.Put(ctx, store.FailuresBucket, "k", []byte("garbage")))
-	f := store.NewFailures(s)
+	f, err := store.NewFailures(s)
+	require.NoError(t, err)
 	due, err := f.Due(ctx, "k")
 	require.NoError(t, err)
 	assert.True(t, due, "a corrupt record must not block the item")

@@ -68,8 +68,8 @@ func (p *Printer) Config(cfg vtsync.Config) {
 		rows = append(rows, []string{"scope " + sr.ID, scopeText(sr)})
 	}
 	rows = append(rows, []string{"commencement", string(cmpStr(string(cfg.Results.Commencement), "off"))})
-	if cfg.Safety.MaxRemoveShare > 0 {
-		rows = append(rows, []string{"safety", fmt.Sprintf("hold a plan removing over %.0f%% of enrolments", 100*cfg.Safety.MaxRemoveShare)})
+	if v := cfg.Safety.MaxRemoveShare; v != nil {
+		rows = append(rows, []string{"safety", fmt.Sprintf("hold a plan removing over %.0f%% of enrolments", 100**v)})
 	}
 	p.Table([]string{"SETTING", "VALUE"}, rows)
 }
