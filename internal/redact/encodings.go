@@ -51,28 +51,38 @@ var entityNames = map[rune][]string{
 // shortEscapes are the one-letter backslash escapes of Go and JSON.
 var shortEscapes = map[rune]byte{'\a': 'a', '\b': 'b', '\f': 'f', '\n': 'n', '\r': 'r', '\t': 't', '\v': 'v'}
 
-// matchForm returns the end of the longest encoding of form that starts at
-// t[i], or -1.
+// MinPartial is how many leading characters of a secret are masked even
+// when the rest is missing: a message cut short (%.40q, a capped body)
+// must not show most of a secret either. Shorter secrets must match whole.
+const MinPartial = 12
+
+// matchForm returns the end of the longest encoding of form, or of its
+// first MinPartial characters or more, that starts at t[i]; or -1.
 func matchForm(t string, i int, form string) int {
 	if c := t[i]; c != form[0] && !isIntroducer(c) {
 		return -1
 	}
 	var buf [8]int
 	cur := append(buf[:0], i)
-	for k := 0; k < len(form); {
+	best := -1
+	for k, units := 0, 0; k < len(form); units++ {
 		r, n := utf8.DecodeRuneInString(form[k:])
 		var next []int
 		for _, p := range cur {
 			next = ends(next, t, p, r, form[k:k+n])
 		}
 		if len(next) == 0 {
+			if units >= MinPartial {
+				return best
+			}
 			return -1
 		}
 		slices.Sort(next)
 		cur = slices.Compact(next)
+		best = cur[len(cur)-1]
 		k += n
 	}
-	return cur[len(cur)-1]
+	return best
 }
 
 // ends appends every j such that t[i:j] encodes the character r, whose

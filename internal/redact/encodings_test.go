@@ -168,12 +168,28 @@ func TestStringLeavesOtherTextAlone(t *testing.T) {
 		`{"errors":[{"message":"a \u0026 b &amp; c 100% + \\ more"}]}`,
 		"https://canvas.example/api/v1/courses?per_page=100&page=2",
 		"&#39;&amp;7 %2B &quot;6(+!5", // a prefix of the token, escaped
-		"7~AbCdEfGh+/=IjKl",           // a prefix of a secret
+		"7~AbCdEfGh+",                 // a prefix of a secret, shorter than MinPartial
 		`\\\\\\\\&&&&%%%%%++++`,
 		"ab",
 	} {
 		assert.Equal(t, in, s.String(in))
 	}
+}
+
+func TestStringMasksASecretCutShort(t *testing.T) {
+	var s Secrets
+	token := "7~" + strings.Repeat("AbCdEfGh", 8)
+	s.Add(token)
+	for _, in := range []string{
+		fmt.Sprintf("canvas: bad ID %.40q: not an integer", token),
+		"…" + token[:MinPartial] + "…[truncated]",
+		url.QueryEscape(token[:30]),
+	} {
+		out := s.String(in)
+		assert.Contains(t, out, Mask, in)
+		assert.NotContains(t, out, token[:MinPartial], in)
+	}
+	assert.Equal(t, token[:MinPartial-1]+"!", s.String(token[:MinPartial-1]+"!"))
 }
 
 func TestStringMasksEveryOccurrenceAndTheLongestSecret(t *testing.T) {

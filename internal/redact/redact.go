@@ -25,6 +25,9 @@ type Secrets struct {
 	forms []string
 	// firsts marks the first byte of every form.
 	firsts [256]bool
+	// prefixes are the shortest verbatim starts of the forms that String
+	// masks (MinPartial characters, or the whole form when shorter).
+	prefixes []string
 }
 
 // MinLen is the shortest secret Add accepts: masking "a" would mangle
@@ -62,12 +65,13 @@ func (s *Secrets) Remove(secrets ...string) {
 
 // compile rebuilds the forms; s.mu is held.
 func (s *Secrets) compile() {
-	s.forms, s.firsts = nil, [256]bool{}
+	s.forms, s.firsts, s.prefixes = nil, [256]bool{}, nil
 	for _, v := range s.values {
 		for _, f := range append([]string{v}, base64Cores(v)...) {
 			if !slices.Contains(s.forms, f) {
 				s.forms = append(s.forms, f)
 				s.firsts[f[0]] = true
+				s.prefixes = append(s.prefixes, prefix(f))
 			}
 		}
 	}
@@ -75,8 +79,29 @@ func (s *Secrets) compile() {
 	slices.SortFunc(s.forms, func(a, b string) int { return len(b) - len(a) })
 }
 
+// prefix is the first MinPartial characters of f, or f when shorter.
+func prefix(f string) string {
+	n := 0
+	for i := range f {
+		if n == MinPartial {
+			return f[:i]
+		}
+		n++
+	}
+	return f
+}
+
+func (s *Secrets) anyPrefix(in string) bool {
+	for _, p := range s.prefixes {
+		if strings.Contains(in, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // String returns in with every registered secret, in every encoding,
-// replaced by Mask.
+// replaced by Mask; so is a secret cut short after MinPartial characters.
 func (s *Secrets) String(in string) string {
 	if s == nil {
 		return in
@@ -86,14 +111,8 @@ func (s *Secrets) String(in string) string {
 	if len(s.forms) == 0 {
 		return in
 	}
-	if !strings.ContainsAny(in, introducers) {
-		// Fast path: nothing is escaped, so only verbatim copies can occur.
-		for _, f := range s.forms {
-			if strings.Contains(in, f) {
-				in = strings.ReplaceAll(in, f, Mask)
-			}
-		}
-		return in
+	if !strings.ContainsAny(in, introducers) && !s.anyPrefix(in) {
+		return in // fast path: nothing escaped, nothing verbatim
 	}
 	var b strings.Builder
 	last := 0
