@@ -9,6 +9,7 @@ import (
 	"encoding/xml"
 	"html"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,16 +18,32 @@ import (
 )
 
 // Encodings returns the forms a secret takes on its way to text: raw, XML
-// escaped (Go's way and .NET's, which leaves quotes raw), HTML, JSON
+// escaped (Go's way, .NET's, which leaves quotes raw, and with &quot;
+// and &apos;), HTML, JSON
 // escaped (with and without HTML escaping), Go-quoted, query and path
 // escaped, base64 (standard and URL), and its first redact.MinPartial
-// characters (what a cut message shows).
+// characters (what a cut message shows); and each of those once more
+// JSON-escaped and Go-quoted, as a JSON report or a %q would show it.
 func Encodings(secret string) []string {
+	base := baseEncodings(secret)
+	out := slices.Clone(base)
+	for _, b := range base {
+		for _, f := range []string{jsonInner(b, true), jsonInner(b, false), strings.Trim(strconv.Quote(b), `"`)} {
+			if !slices.Contains(out, f) {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+func baseEncodings(secret string) []string {
 	var x bytes.Buffer
 	_ = xml.EscapeText(&x, []byte(secret))
 	dotNet := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(secret)
+	named := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;").Replace(secret)
 	out := []string{
-		secret, x.String(), dotNet, html.EscapeString(secret),
+		secret, x.String(), dotNet, named, html.EscapeString(secret),
 		jsonInner(secret, true), jsonInner(secret, false),
 		strings.Trim(strconv.Quote(secret), `"`), strings.Trim(strconv.QuoteToASCII(secret), `"`),
 		url.QueryEscape(secret), url.PathEscape(secret),
