@@ -94,7 +94,9 @@ func ends(out []int, t string, i int, r rune, raw string) []int {
 	bs := run(t, i, '\\')
 	// Verbatim, maybe behind backslashes.
 	if r == '\\' {
-		for k := 1; k <= bs; k++ {
+		// Each layer of quoting doubles a backslash; extra ones before the
+		// next character are absorbed by that character's own form.
+		for k := 1; k <= bs; k *= 2 {
 			out = append(out, i+k)
 		}
 	} else if strings.HasPrefix(t[i+bs:], raw) {
@@ -156,13 +158,14 @@ func bytewise(out []int, t string, i int, raw string) []int {
 	if t[i] != '%' && t[i] != '\\' {
 		return out
 	}
-	cur := []int{i}
+	var buf, nbuf [8]int
+	cur := append(buf[:0], i)
 	for b := 0; b < len(raw) && len(cur) > 0; b++ {
-		var next []int
+		next := nbuf[:0]
 		for _, p := range cur {
 			next = byteEnds(next, t, p, raw[b])
 		}
-		cur = next
+		cur = append(buf[:0], next...)
 	}
 	return append(out, cur...)
 }
@@ -193,7 +196,7 @@ func byteEnds(out []int, t string, p int, b byte) []int {
 // of times (%25XX, %2525XX).
 func percentEnds(out []int, t string, p int, b byte) []int {
 	q := p + 1
-	for {
+	for range maxChain {
 		v, ok := hexAt(t, q, 2)
 		if !ok {
 			return out
@@ -206,12 +209,21 @@ func percentEnds(out []int, t string, p int, b byte) []int {
 		}
 		q += 2
 	}
+	return out
 }
+
+// maxChain bounds how often an escape may itself be escaped again
+// (%252526, &amp;amp;amp;) so that hostile text cannot make matching slow.
+const maxChain = 8
 
 // references appends the ends of XML/HTML character references to r at
 // t[i], the ampersand itself maybe escaped once more.
 func references(out []int, t string, i int, r rune) []int {
-	for _, p := range ampEnds(t, i) {
+	if c := t[i]; c != '&' && c != '\\' && c != '%' {
+		return out
+	}
+	var buf [8]int
+	for _, p := range ampEnds(buf[:0], t, i) {
 		if p < len(t) && t[p] == '#' {
 			p++
 			base, maxDigits := 10, 8
@@ -244,7 +256,7 @@ func references(out []int, t string, i int, r rune) []int {
 // ampEnds returns the positions after an ampersand at t[i] (raw, \u0026,
 // %26) followed by any number of "amp;": each is where a reference's name
 // may start, since "&amp;amp;" may be "&" escaped twice or "&amp;" once.
-func ampEnds(t string, i int) []int {
+func ampEnds(out []int, t string, i int) []int {
 	var p int
 	switch t[i] {
 	case '&':
@@ -256,7 +268,8 @@ func ampEnds(t string, i int) []int {
 		}
 		p = j + 5
 	case '%':
-		e := percentEnds(nil, t, i, '&')
+		var ebuf [2]int
+		e := percentEnds(ebuf[:0], t, i, '&')
 		if len(e) == 0 {
 			return nil
 		}
@@ -264,8 +277,8 @@ func ampEnds(t string, i int) []int {
 	default:
 		return nil
 	}
-	out := []int{p}
-	for len(t)-p >= 3 && strings.EqualFold(t[p:p+3], "amp") {
+	out = append(out, p)
+	for len(t)-p >= 3 && strings.EqualFold(t[p:p+3], "amp") && len(out) < maxChain {
 		e, ok := semiAt(t, p+3)
 		if !ok {
 			break
@@ -282,16 +295,23 @@ func semiAt(t string, p int) (int, bool) {
 		return p + 1, true
 	}
 	if p < len(t) && t[p] == '%' {
-		if e := percentEnds(nil, t, p, ';'); len(e) > 0 {
+		var buf [2]int
+		if e := percentEnds(buf[:0], t, p, ';'); len(e) > 0 {
 			return e[0], true
 		}
 	}
 	return 0, false
 }
 
+// maxRun bounds the backslashes read before an escape: a quote Go-quoted
+// four times over is preceded by 15. Without a bound a long run of
+// backslashes would cost time quadratic in its length.
+const maxRun = 16
+
+// run counts the c at t[i:], up to maxRun.
 func run(t string, i int, c byte) int {
 	n := 0
-	for i+n < len(t) && t[i+n] == c {
+	for i+n < len(t) && t[i+n] == c && n < maxRun {
 		n++
 	}
 	return n

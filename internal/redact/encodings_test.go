@@ -106,7 +106,9 @@ var encoders = []struct {
 	{"go quoted ascii", strconv.QuoteToASCII},
 	{"go quoted twice", func(s string) string { return strconv.Quote(strconv.Quote(s)) }},
 	{"go quoted json", func(s string) string { return strconv.Quote(jsonString(s, true)) }},
-	{"strconv error", func(s string) string { _, err := strconv.ParseInt(s, 10, 64); return err.Error() }},
+	{"strconv error", func(s string) string {
+		return (&strconv.NumError{Func: "ParseInt", Num: s, Err: strconv.ErrSyntax}).Error()
+	}},
 	{"%q of an error", func(s string) string { return fmt.Sprintf("%q", fmt.Errorf("bad value %q", s).Error()) }},
 	{"go \\x bytes", func(s string) string { return eachByte(s, func(c byte) string { return fmt.Sprintf(`\x%02x`, c) }) }},
 	{"go octal bytes", func(s string) string { return eachByte(s, func(c byte) string { return fmt.Sprintf(`\%03o`, c) }) }},
@@ -256,4 +258,30 @@ func TestErrorKeepsTheChain(t *testing.T) {
 	assert.ErrorIs(t, err, assert.AnError)
 	assert.NotContains(t, err.Error(), "hunter22")
 	assert.NoError(t, s.Error(nil))
+}
+
+// FuzzString: whatever the secret and the text around it, no encoding of
+// the secret survives, and nothing panics.
+func FuzzString(f *testing.F) {
+	for i, s := range hostileSecrets {
+		f.Add(s, "before ", " after", uint8(i))
+	}
+	f.Add(`a\b"c`, `\`, `\\`, uint8(13))
+	f.Add("%41%41x", "%2", "6", uint8(22))
+	f.Add("&amp;&&", "&", ";", uint8(8))
+	f.Fuzz(func(t *testing.T, secret, before, after string, which uint8) {
+		if len(secret) < MinLen || !utf8.ValidString(secret) || strings.ContainsFunc(secret, func(r rune) bool {
+			return r < 0x20 || r == 0x7f || r == utf8.RuneError || (r >= 0x80 && r < 0xA0)
+		}) {
+			t.Skip("secrets are printable text")
+		}
+		var s Secrets
+		s.Add(secret)
+		e := encoders[int(which)%len(encoders)]
+		encoded := e.enc(secret)
+		out := s.String(before + encoded + after)
+		if strings.Contains(out, encoded) && !strings.Contains(before+after, encoded) {
+			t.Fatalf("%s of %q survived in %q", e.name, secret, out)
+		}
+	})
 }
