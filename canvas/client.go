@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"golang.org/x/time/rate"
 
@@ -107,8 +106,8 @@ func New(baseURL, token string, opts ...Option) (*Client, error) {
 			RetryMax:       retryMax,
 			RetryWaitMin:   cfg.retryWaitMin,
 			RetryWaitMax:   cfg.retryWaitMax,
-			Timeout:        offIfZero(cfg.timeout),
-			AttemptTimeout: offIfZero(cfg.attempt),
+			Timeout:        httpx.OptionTimeout(cfg.timeout),
+			AttemptTimeout: httpx.OptionTimeout(cfg.attempt),
 			Redact:         secrets.String,
 			Logger:         logger,
 			Wrap:           wrap,
@@ -346,14 +345,6 @@ func (e *DecodeError) Error() string {
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }
-
-// offIfZero maps an option's "0 turns it off" to httpx's "negative means none".
-func offIfZero(d time.Duration) time.Duration {
-	if d == 0 {
-		return -1
-	}
-	return d
-}
 
 // Ptr returns a pointer to v, for optional parameters: Notify: canvas.Ptr(false).
 func Ptr[T any](v T) *T { return &v }

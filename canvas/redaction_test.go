@@ -52,11 +52,7 @@ func TestTokenNeverLeaksInAnyEncoding(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				w.WriteHeader(tt.status)
-				_, _ = io.WriteString(w, tt.body)
-			}))
-			defer srv.Close()
+			srv := echo(t, tt.status, tt.body)
 			var clientLog, userLog bytes.Buffer
 			opts := append(fastOpts(), canvas.WithLogger(slog.New(slog.NewTextHandler(&clientLog, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 			if tt.transport != nil {
@@ -99,11 +95,7 @@ func TestServerTextIsCapped(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				w.WriteHeader(http.StatusBadRequest)
-				_, _ = io.WriteString(w, tt.body)
-			}))
-			defer srv.Close()
+			srv := echo(t, http.StatusBadRequest, tt.body)
 			c, err := canvas.New(srv.URL, tok, fastOpts()...)
 			require.NoError(t, err)
 			_, err = c.Courses.Get(t.Context(), canvas.ID(1))
@@ -118,6 +110,17 @@ func TestServerTextIsCapped(t *testing.T) {
 			redacttest.AssertNoLeak(t, "JSON report", report, tok)
 		})
 	}
+}
+
+// echo answers every request with status and body.
+func echo(t *testing.T, status int, body string) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
 }
 
 type roundTrip func(*http.Request) (*http.Response, error)

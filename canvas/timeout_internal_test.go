@@ -2,7 +2,6 @@ package canvas
 
 import (
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 
@@ -14,7 +13,9 @@ func TestDefaultDeadlines(t *testing.T) {
 	cfg := defaultConfig()
 	assert.Equal(t, httpx.DefaultTimeout, cfg.timeout)
 	assert.Equal(t, httpx.DefaultAttemptTimeout, cfg.attempt)
-	assert.Equal(t, httpx.DefaultTimeout, offIfZero(cfg.timeout))
-	assert.Negative(t, offIfZero(0), "WithTimeout(0) turns the deadline off")
-	assert.Equal(t, time.Second, offIfZero(time.Second))
+	for _, opt := range []Option{WithTimeout(0), WithAttemptTimeout(0)} {
+		assert.NoError(t, opt(&cfg))
+	}
+	assert.Negative(t, httpx.OptionTimeout(cfg.timeout), "WithTimeout(0) turns the call deadline off")
+	assert.Negative(t, httpx.OptionTimeout(cfg.attempt), "WithAttemptTimeout(0) turns the attempt deadline off")
 }

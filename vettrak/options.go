@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/vtsync/vtsync/internal/httpx"
 )
 
 // Option configures an API. Options validate their input; New returns the
@@ -173,7 +175,7 @@ func WithTimeout(d time.Duration) Option {
 		if d < 0 {
 			return errors.New("vettrak: timeout must not be negative")
 		}
-		o.timeout = offIfZero(d)
+		o.timeout = httpx.OptionTimeout(d)
 		return nil
 	}
 }
@@ -189,18 +191,9 @@ func WithAttemptTimeout(d time.Duration) Option {
 		if d < 0 {
 			return errors.New("vettrak: attempt timeout must not be negative")
 		}
-		o.attempt = offIfZero(d)
+		o.attempt = httpx.OptionTimeout(d)
 		return nil
 	}
-}
-
-// offIfZero maps an option's "0 turns it off" to httpx's "negative means
-// none", keeping zero for "not set: the default".
-func offIfZero(d time.Duration) time.Duration {
-	if d == 0 {
-		return -1
-	}
-	return d
 }
 
 // WithUserAgent sets the User-Agent header.

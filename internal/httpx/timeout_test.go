@@ -4,171 +4,118 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"net/http"
-	"net/http/httptest"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/vtsync/vtsync/internal/httpx/httpxtest"
 )
-
-// stallingServer answers with the given behaviour on each call (1-based):
-// "headers" sends a 200 with a partial body and then stalls, "silent"
-// stalls before any header, anything else answers "ok". Stalled handlers
-// return when the client goes away or the test ends.
-func stallingServer(t *testing.T, plan func(call int64) string) (*httptest.Server, *atomic.Int64) {
-	t.Helper()
-	var n atomic.Int64
-	release := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch plan(n.Add(1)) {
-		case "headers":
-			w.Header().Set("Content-Length", "1000")
-			w.WriteHeader(http.StatusOK)
-			_, _ = io.WriteString(w, "partial")
-			w.(http.Flusher).Flush()
-		case "silent":
-		default:
-			_, _ = io.WriteString(w, "ok")
-			return
-		}
-		select {
-		case <-r.Context().Done():
-		case <-release:
-		}
-	}))
-	t.Cleanup(srv.Close)
-	t.Cleanup(func() { close(release) }) // runs first: frees stalled handlers
-	return srv, &n
-}
-
-// within fails the test if f has not returned by the test's own bound; it
-// asserts nothing about speed, only that the call does not hang.
-func within(t *testing.T, f func()) {
-	t.Helper()
-	done := make(chan struct{})
-	go func() { defer close(done); f() }()
-	select {
-	case <-done:
-	case <-time.After(30 * time.Second):
-		t.Fatal("the call hung")
-	}
-}
-
-func assertTimeout(t *testing.T, err error, scope string) {
-	t.Helper()
-	require.Error(t, err)
-	assert.ErrorIs(t, err, context.DeadlineExceeded)
-	var ne net.Error
-	require.ErrorAs(t, err, &ne)
-	assert.True(t, ne.Timeout())
-	var te *TimeoutError
-	require.ErrorAs(t, err, &te)
-	assert.Equal(t, scope, te.Scope)
-}
 
 func TestDeadlineCoversTheBody(t *testing.T) {
 	tests := []struct {
-		name    string
-		cfg     Config
-		scope   string
-		stalled string
+		name  string
+		cfg   Config
+		scope string
+		stall httpxtest.Behaviour
 	}{
-		{"attempt deadline, headers then stall", Config{AttemptTimeout: 50 * time.Millisecond, Timeout: -1}, "attempt", "headers"},
-		{"call deadline, headers then stall", Config{AttemptTimeout: -1, Timeout: 50 * time.Millisecond}, "call", "headers"},
-		{"attempt deadline, no headers", Config{AttemptTimeout: 50 * time.Millisecond, Timeout: -1, RetryMax: -1}, "attempt", "silent"},
-		{"call deadline, no headers", Config{AttemptTimeout: -1, Timeout: 50 * time.Millisecond}, "call", "silent"},
+		{"attempt deadline, headers then stall", Config{AttemptTimeout: 50 * time.Millisecond, Timeout: -1}, "attempt", httpxtest.StallAfterHeaders},
+		{"call deadline, headers then stall", Config{AttemptTimeout: -1, Timeout: 50 * time.Millisecond}, "call", httpxtest.StallAfterHeaders},
+		{"attempt deadline, no headers", Config{AttemptTimeout: 50 * time.Millisecond, Timeout: -1, RetryMax: -1}, "attempt", httpxtest.StallBeforeHeaders},
+		{"call deadline, no headers", Config{AttemptTimeout: -1, Timeout: 50 * time.Millisecond}, "call", httpxtest.StallBeforeHeaders},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv, _ := stallingServer(t, func(int64) string { return tt.stalled })
+			srv, _ := httpxtest.Server(t, httpxtest.Always(tt.stall), "partial")
 			c := NewClient(tt.cfg)
-			within(t, func() {
+			err := httpxtest.Within(t, func() error {
 				resp, err := c.Get(srv.URL)
-				if err == nil {
-					_, err = io.ReadAll(resp.Body)
-					resp.Body.Close()
+				if err != nil {
+					return err
 				}
-				assertTimeout(t, err, tt.scope)
+				defer resp.Body.Close()
+				_, err = io.ReadAll(resp.Body)
+				return err
 			})
+			httpxtest.AssertTimeout(t, err)
+			var te *TimeoutError
+			require.ErrorAs(t, err, &te)
+			assert.Equal(t, tt.scope, te.Scope)
 		})
 	}
 }
 
 func TestStalledAttemptIsRetriedWhenIdempotent(t *testing.T) {
-	srv, calls := stallingServer(t, func(n int64) string {
+	srv, calls := httpxtest.Server(t, func(n int64) httpxtest.Behaviour {
 		if n == 1 {
-			return "silent"
+			return httpxtest.StallBeforeHeaders
 		}
-		return "answer"
-	})
+		return httpxtest.Answer
+	}, "ok")
 	c := NewClient(Config{AttemptTimeout: 50 * time.Millisecond, RetryMax: 2, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
-	within(t, func() {
+	err := httpxtest.Within(t, func() error {
 		req, _ := http.NewRequestWithContext(WithIdempotent(context.Background()), http.MethodGet, srv.URL, nil)
 		resp, err := c.Do(req)
-		require.NoError(t, err)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
 		body, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		require.NoError(t, err)
 		assert.Equal(t, "ok", string(body))
+		return err
 	})
+	require.NoError(t, err)
 	assert.EqualValues(t, 2, calls.Load())
 }
 
 func TestCallersContextIsNotReportedAsOurTimeout(t *testing.T) {
-	srv, _ := stallingServer(t, func(int64) string { return "silent" })
+	srv, _ := httpxtest.Server(t, httpxtest.Always(httpxtest.StallBeforeHeaders), "")
 	c := NewClient(Config{})
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(20*time.Millisecond, cancel)
-	within(t, func() {
+	err := httpxtest.Within(t, func() error {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
 		_, err := c.Do(req)
-		require.Error(t, err)
-		assert.ErrorIs(t, err, context.Canceled)
-		var te *TimeoutError
-		assert.False(t, errors.As(err, &te))
+		return err
 	})
+	require.Error(t, err)
+	assert.ErrorIs(t, err, context.Canceled)
+	var te *TimeoutError
+	assert.False(t, errors.As(err, &te))
 }
 
 func TestDefaultDeadlines(t *testing.T) {
 	tests := []struct {
-		name              string
-		cfg               Config
-		call, attempt     time.Duration
-		noCall, noAttempt bool
+		name          string
+		cfg           Config
+		call, attempt time.Duration // 0: no such layer
 	}{
-		{"zero config has both", Config{}, DefaultTimeout, DefaultAttemptTimeout, false, false},
-		{"set values win", Config{Timeout: time.Minute, AttemptTimeout: time.Second}, time.Minute, time.Second, false, false},
-		{"negative turns them off", Config{Timeout: -1, AttemptTimeout: -1}, 0, 0, true, true},
+		{"zero config has both", Config{}, DefaultTimeout, DefaultAttemptTimeout},
+		{"set values win", Config{Timeout: time.Minute, AttemptTimeout: time.Second}, time.Minute, time.Second},
+		{"negative turns them off", Config{Timeout: -1, AttemptTimeout: -1}, 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := NewClient(tt.cfg)
-			call, ok := c.Transport.(*deadline)
-			require.Equal(t, !tt.noCall, ok)
-			if ok {
-				assert.Equal(t, tt.call, call.d)
-			}
-			attempt, ok := findAttemptDeadline(c)
-			require.Equal(t, !tt.noAttempt, ok)
-			if ok {
-				assert.Equal(t, tt.attempt, attempt.d)
-			}
+			assert.Equal(t, tt.call, deadlineOf(c, "call"))
+			assert.Equal(t, tt.attempt, deadlineOf(c, "attempt"))
 		})
 	}
+	assert.Equal(t, time.Duration(-1), OptionTimeout(0), "an option's 0 turns the deadline off")
+	assert.Equal(t, time.Second, OptionTimeout(time.Second))
 }
 
-// findAttemptDeadline digs the attempt layer out of a client NewClient built.
-func findAttemptDeadline(c *http.Client) (*deadline, bool) {
+// deadlineOf digs the deadline layer of scope out of a client NewClient
+// built; 0 when there is none.
+func deadlineOf(c *http.Client, scope string) time.Duration {
 	for rt := c.Transport; rt != nil; {
 		switch l := rt.(type) {
 		case *deadline:
-			if l.scope == "attempt" {
-				return l, true
+			if l.scope == scope {
+				return l.d
 			}
 			rt = l.next
 		case *retryablehttp.RoundTripper:
@@ -178,8 +125,8 @@ func findAttemptDeadline(c *http.Client) (*deadline, bool) {
 		case *meterRT:
 			rt = l.next
 		default:
-			return nil, false
+			return 0
 		}
 	}
-	return nil, false
+	return 0
 }
