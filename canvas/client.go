@@ -86,7 +86,7 @@ func New(baseURL, token string, opts ...Option) (*Client, error) {
 		pacer: &pacer{p: cfg.pacing, log: logger},
 	}
 	if cfg.httpClient != nil {
-		c.hc = cfg.httpClient
+		c.hc = httpx.GuardRedirects(cfg.httpClient, secrets.String)
 	} else {
 		wrap := []func(http.RoundTripper) http.RoundTripper{c.pacer.wrap}
 		if cfg.maxInFlight > 0 {
@@ -101,15 +101,17 @@ func New(baseURL, token string, opts ...Option) (*Client, error) {
 			retryMax = -1 // httpx reads 0 as "default"
 		}
 		c.hc = httpx.NewClient(httpx.Config{
-			Base:         cfg.transport,
-			Limiter:      lim,
-			RetryMax:     retryMax,
-			RetryWaitMin: cfg.retryWaitMin,
-			RetryWaitMax: cfg.retryWaitMax,
-			Timeout:      cfg.timeout,
-			Logger:       logger,
-			Wrap:         wrap,
-			Meter:        c.meter,
+			Base:           cfg.transport,
+			Limiter:        lim,
+			RetryMax:       retryMax,
+			RetryWaitMin:   cfg.retryWaitMin,
+			RetryWaitMax:   cfg.retryWaitMax,
+			Timeout:        httpx.OptionTimeout(cfg.timeout),
+			AttemptTimeout: httpx.OptionTimeout(cfg.attempt),
+			Redact:         secrets.String,
+			Logger:         logger,
+			Wrap:           wrap,
+			Meter:          c.meter,
 		})
 	}
 	c.common.client = c
@@ -273,7 +275,8 @@ func (c *Client) doURL(ctx context.Context, k call, u *url.URL, out any) (http.H
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("canvas: %s %s: %w", k.method, httpx.SanitizeURL(u), ctx.Err())
 		}
-		return nil, fmt.Errorf("canvas: %s %s: %s", k.method, httpx.SanitizeURL(u), c.secrets.String(unwrapURLError(err).Error()))
+		// %w keeps httpx.ErrRedirect and timeouts matchable; the message is masked.
+		return nil, fmt.Errorf("canvas: %s %s: %w", k.method, httpx.SanitizeURL(u), c.secrets.Error(unwrapURLError(err)))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -281,13 +284,15 @@ func (c *Client) doURL(ctx context.Context, k call, u *url.URL, out any) (http.H
 	}
 	body, err := httpx.ReadLimited(resp.Body, c.maxBody)
 	if err != nil {
-		return resp.Header, fmt.Errorf("canvas: %s %s: reading body: %w", k.method, httpx.SanitizeURL(u), err)
+		return resp.Header, fmt.Errorf("canvas: %s %s: reading body: %w", k.method, httpx.SanitizeURL(u), c.secrets.Error(err))
 	}
 	if out == nil {
 		return resp.Header, nil
 	}
 	if err := json.Unmarshal(body, out); err != nil {
-		return resp.Header, &DecodeError{Method: k.method, URL: httpx.SanitizeURL(u), Err: err, Body: c.snippet(body)}
+		// A decode error may quote the value it choked on (strconv errors
+		// do, Go-quoted), and that value may be the token echoed back.
+		return resp.Header, &DecodeError{Method: k.method, URL: httpx.SanitizeURL(u), Err: c.secrets.Error(err), Body: c.secrets.Excerpt(string(body), snippetLen)}
 	}
 	return resp.Header, nil
 }
@@ -304,25 +309,28 @@ func unwrapURLError(err error) error {
 
 func (c *Client) errorFrom(req *http.Request, resp *http.Response) error {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	body = []byte(c.secrets.String(string(body)))
 	e := &Error{
 		StatusCode:   resp.StatusCode,
 		Method:       req.Method,
 		URL:          httpx.SanitizeURL(req.URL),
 		Throttled:    httpx.IsThrottleResponse(resp.StatusCode, body),
 		Authenticate: resp.Header.Get("WWW-Authenticate") != "",
-		Body:         body,
+		Body:         []byte(c.secrets.Excerpt(string(body), 0)),
 	}
+	// Parse the whole body, then mask and cap each piece: the server's
+	// text may echo the token in any encoding, and may be huge.
 	e.Messages, e.Fields, e.ErrorReportID = parseErrorBody(body)
+	for i, m := range e.Messages {
+		e.Messages[i] = c.secrets.Excerpt(m, 0)
+	}
+	for i, f := range e.Fields {
+		e.Fields[i] = FieldError{Path: c.secrets.Excerpt(f.Path, 0), Type: c.secrets.Excerpt(f.Type, 0), Message: c.secrets.Excerpt(f.Message, 0)}
+	}
 	return e
 }
 
-func (c *Client) snippet(b []byte) string {
-	if len(b) > 200 {
-		b = b[:200]
-	}
-	return strings.ToValidUTF8(c.secrets.String(string(b)), "�")
-}
+// snippetLen is how much of an undecodable body a DecodeError keeps.
+const snippetLen = 200
 
 // DecodeError is a 2xx answer whose body is not the JSON expected.
 type DecodeError struct {

@@ -8,6 +8,9 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+
+	"github.com/vtsync/vtsync/internal/httpx"
+	"github.com/vtsync/vtsync/internal/redact"
 )
 
 // Sentinel errors. An *Error matches the ones that describe it with
@@ -34,9 +37,15 @@ var (
 	ErrLoginTaken = errors.New("canvas: login ID already in use")
 	// ErrServer: a 5xx answer.
 	ErrServer = errors.New("canvas: server error")
+	// ErrRedirect: Canvas answered with a redirect the client refuses to
+	// follow: to another origin (scheme, host or port), which would hand
+	// over the request and maybe the token, or one that would send the
+	// request body again (307/308). The error names the masked Location.
+	ErrRedirect = httpx.ErrRedirect
 )
 
-// maxErrorBody caps how much of an error body is read and kept.
+// maxErrorBody caps how much of an error body is read and parsed; what
+// an *Error keeps of it is capped again, at redact.MaxExcerpt per piece.
 const maxErrorBody = 64 << 10
 
 // Error is a non-2xx answer from Canvas.
@@ -58,7 +67,8 @@ type Error struct {
 	// Authenticate is true when the answer carried WWW-Authenticate, which
 	// Canvas sends when the token itself is bad.
 	Authenticate bool
-	// Body is the start of the raw body (at most 64 KiB), secrets masked.
+	// Body is the start of the raw body, secrets masked, at most
+	// redact.MaxExcerpt (1 KiB) and a truncation marker.
 	Body []byte
 }
 
@@ -80,13 +90,14 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Message joins the body's messages and field errors into one line.
+// Message joins the body's messages and field errors into one line, at
+// most redact.MaxExcerpt bytes and a truncation marker.
 func (e *Error) Message() string {
 	parts := append([]string(nil), e.Messages...)
 	for _, f := range e.Fields {
 		parts = append(parts, f.Path+": "+f.Message)
 	}
-	return strings.Join(parts, "; ")
+	return redact.Clip(strings.Join(parts, "; "), redact.MaxExcerpt)
 }
 
 // Is matches the sentinel errors that describe e.
@@ -302,9 +313,7 @@ func firstLine(b []byte) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
 	}
-	s = strings.TrimSpace(s)
-	if len(s) > 200 {
-		s = s[:200] + "…"
-	}
-	return strings.ToValidUTF8(s, "�")
+	// No cut here: the caller masks secrets first and then caps, so that
+	// a cut never leaves the start of a secret behind.
+	return strings.ToValidUTF8(strings.TrimSpace(s), "�")
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/vtsync/vtsync/internal/httpx"
 )
 
 // Option configures a Client. Options validate their input; New returns the
@@ -26,6 +28,7 @@ type config struct {
 	perPage      int
 	userAgent    string
 	timeout      time.Duration
+	attempt      time.Duration
 	maxInFlight  int
 	pacing       Pacing
 	maxBody      int64
@@ -40,16 +43,22 @@ func defaultConfig() config {
 		retryWaitMax: 30 * time.Second,
 		perPage:      100,
 		userAgent:    "vtsync-canvas/1",
+		timeout:      httpx.DefaultTimeout,
+		attempt:      httpx.DefaultAttemptTimeout,
 		maxInFlight:  2,
 		pacing:       DefaultPacing(),
 		maxBody:      64 << 20,
 	}
 }
 
-// WithHTTPClient sends every request through hc exactly as given. Use it
-// only to take full control: retries, rate limiting, pacing, the in-flight
-// cap and Stats are then the caller's business. To keep them and only swap
-// the network layer (a proxy, a test transport), use WithTransport.
+// WithHTTPClient sends every request through hc as given. Use it only to
+// take full control: retries, rate limiting, pacing, the in-flight cap,
+// deadlines (WithTimeout, WithAttemptTimeout) and Stats are then the
+// caller's business. One thing is kept: a redirect to another origin, or
+// one that would send the body again, is refused before hc's own
+// CheckRedirect runs, so the token never leaves the Canvas origin (hc is
+// not modified). To keep everything and only swap the network layer (a
+// proxy, a test transport), use WithTransport.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
@@ -137,15 +146,31 @@ func WithUserAgent(ua string) Option {
 	}
 }
 
-// WithTimeout bounds each call, retries and backoff included. The default
-// is none: use the context. Note Canvas Cloud's load balancer cuts requests
-// that do not start answering within about 60 s.
+// WithTimeout bounds each call: every attempt, the backoff between them
+// and reading the response body. The default is httpx.DefaultTimeout
+// (5 minutes); 0 turns it off, leaving the context alone to bound calls.
 func WithTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d < 0 {
 			return errors.New("canvas: negative timeout")
 		}
 		c.timeout = d
+		return nil
+	}
+}
+
+// WithAttemptTimeout bounds each attempt, from sending the request to the
+// last byte of the body, so a server that stalls is given up on (and an
+// idempotent call retried) well before the call's own deadline. The
+// default is httpx.DefaultAttemptTimeout (2 minutes, above the 60 s after
+// which Canvas Cloud's load balancer cuts a request that has not started
+// answering); 0 turns it off.
+func WithAttemptTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return errors.New("canvas: negative attempt timeout")
+		}
+		c.attempt = d
 		return nil
 	}
 }

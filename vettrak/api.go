@@ -124,13 +124,15 @@ func New(endpoint string, creds Credentials, opts ...Option) (*API, error) {
 	a.meter = httpx.NewMeter(opFromRequest)
 
 	hc := httpx.Config{
-		Limiter:      cfg.limiter,
-		RetryMax:     cfg.retry.MaxRetries,
-		RetryWaitMin: cfg.retry.MinWait,
-		RetryWaitMax: cfg.retry.MaxWait,
-		Timeout:      cfg.timeout,
-		Logger:       a.log,
-		Meter:        a.meter,
+		Limiter:        cfg.limiter,
+		RetryMax:       cfg.retry.MaxRetries,
+		RetryWaitMin:   cfg.retry.MinWait,
+		RetryWaitMax:   cfg.retry.MaxWait,
+		Timeout:        cfg.timeout,
+		AttemptTimeout: cfg.attempt,
+		Redact:         a.secrets.String,
+		Logger:         a.log,
+		Meter:          a.meter,
 	}
 	if cfg.httpClient != nil {
 		hc.Base = cfg.httpClient.Transport
@@ -310,7 +312,7 @@ func tokenRejected(au *vtsoap.TAuthenticate) bool {
 }
 
 func (a *API) statusErr(op string, au *vtsoap.TAuthenticate) error {
-	return &StatusError{Op: op, Status: int(au.Status), Message: a.secrets.String(strings.TrimSpace(au.StatusMessage))}
+	return &StatusError{Op: op, Status: int(au.Status), Message: a.secrets.Excerpt(strings.TrimSpace(au.StatusMessage), 0)}
 }
 
 // wrapErr turns whatever the SOAP layer returned into one of our types.
@@ -326,12 +328,12 @@ func (a *API) wrapErr(ctx context.Context, op string, err error) error {
 	case errors.As(err, &fe), errors.As(err, &he), errors.As(err, &de):
 		return err
 	case errors.As(err, &sf):
-		return &FaultError{Op: op, StatusCode: http.StatusOK, Code: sf.Code, String: a.secrets.String(sf.String), Actor: sf.Actor}
+		return &FaultError{Op: op, StatusCode: http.StatusOK, Code: a.secrets.Excerpt(sf.Code, 0), String: a.secrets.Excerpt(sf.String, 0), Actor: a.secrets.Excerpt(sf.Actor, 0)}
 	case errors.As(err, &sh):
 		return a.httpError(op, sh.StatusCode, "", sh.ResponseBody)
 	}
 	if ci := callFrom(ctx); ci != nil && ci.delivered.Load() && ctx.Err() == nil {
-		return &DecodeError{Op: op, Err: errors.New(a.secrets.String(err.Error()))}
+		return &DecodeError{Op: op, Err: errors.New(a.secrets.Excerpt(err.Error(), 0))}
 	}
 	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ctx.Err())) {
 		return &OperationError{Op: op, Err: ctx.Err()}

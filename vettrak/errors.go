@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+
+	"github.com/vtsync/vtsync/internal/httpx"
 )
 
 // VETtrak answers most failures in-band: the call succeeds at the HTTP and
@@ -40,11 +42,17 @@ var (
 	ErrRejected = errors.New("vettrak: request rejected")
 	// ErrUnknownStatus: Status 0 or a value VETtrak does not document.
 	ErrUnknownStatus = errors.New("vettrak: unknown status")
+	// ErrRedirect: the server answered with a redirect the client refuses
+	// to follow: to another origin (scheme, host or port), which would
+	// hand over the request and the password or token in its body, or one
+	// that would send the body again (307/308). The error names the masked
+	// Location.
+	ErrRedirect = httpx.ErrRedirect
 )
 
 // StatusError is an in-band failure: the operation's TAuthenticate had a
 // Status other than 1. Message is VETtrak's StatusMessage with any secret
-// masked.
+// masked, capped at redact.MaxExcerpt (1 KiB) with a truncation marker.
 type StatusError struct {
 	Op      string
 	Status  int
@@ -112,9 +120,12 @@ type FaultError struct {
 	Op         string
 	StatusCode int    // HTTP status the fault came with (usually 500)
 	Code       string // faultcode, e.g. "soap:Client", "soap:Server"
-	String     string // faultstring, secrets masked
-	Actor      string
-	Detail     string // detail's inner XML, trimmed and secrets masked
+	// String, Actor and Detail (the inner XML of detail, trimmed) are the
+	// server's text with secrets masked, each capped at redact.MaxExcerpt
+	// (1 KiB) with a truncation marker.
+	String string // faultstring
+	Actor  string
+	Detail string
 }
 
 func (e *FaultError) Error() string {
@@ -127,7 +138,8 @@ type HTTPError struct {
 	Op         string
 	StatusCode int
 	Status     string
-	// Body is the start of the response body, secrets masked.
+	// Body is the start of the response body (512 bytes at most, and a
+	// truncation marker), secrets masked.
 	Body string
 }
 

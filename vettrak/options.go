@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/vtsync/vtsync/internal/httpx"
 )
 
 // Option configures an API. Options validate their input; New returns the
@@ -22,7 +24,8 @@ type config struct {
 	loc          *time.Location
 	now          func() time.Time
 	maxBody      int64
-	timeout      time.Duration
+	timeout      time.Duration // 0: the default; negative: none
+	attempt      time.Duration // 0: the default; negative: none
 	userAgent    string
 	validateUser bool
 	tokenIdle    time.Duration
@@ -55,8 +58,11 @@ type RetryPolicy struct {
 }
 
 // WithHTTPClient uses c's Transport as the base transport under the
-// client's own retry, rate-limit and metering layers, and c's Timeout as
-// the bound for one whole call (retries included). c is not modified.
+// client's own retry, rate-limit, deadline, redirect and metering layers,
+// and c's Timeout, when set and WithTimeout is not, as the bound for one
+// whole call. c's CheckRedirect is not used: the client never follows a
+// redirect to another origin or one that would send the body again. c is
+// not modified.
 func WithHTTPClient(c *http.Client) Option {
 	return func(o *config) error {
 		if c == nil {
@@ -161,14 +167,31 @@ func WithMaxBodySize(n int64) Option {
 	}
 }
 
-// WithTimeout bounds each call, retries included. Default: none; use the
-// context.
+// WithTimeout bounds each call: every attempt, the backoff between them
+// and reading the response body. The default is httpx.DefaultTimeout
+// (5 minutes); 0 turns it off, leaving the context alone to bound calls.
 func WithTimeout(d time.Duration) Option {
 	return func(o *config) error {
 		if d < 0 {
 			return errors.New("vettrak: timeout must not be negative")
 		}
-		o.timeout = d
+		o.timeout = httpx.OptionTimeout(d)
+		return nil
+	}
+}
+
+// WithAttemptTimeout bounds each attempt, from sending the request to the
+// last byte of the body, so a server that stalls is given up on (and a
+// read retried) well before the call's own deadline. The default is
+// httpx.DefaultAttemptTimeout (2 minutes, above IIS's default 110 s
+// ASP.NET request limit that a self-hosted VETtrak runs under); 0 turns
+// it off.
+func WithAttemptTimeout(d time.Duration) Option {
+	return func(o *config) error {
+		if d < 0 {
+			return errors.New("vettrak: attempt timeout must not be negative")
+		}
+		o.attempt = httpx.OptionTimeout(d)
 		return nil
 	}
 }

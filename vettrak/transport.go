@@ -11,7 +11,6 @@ import (
 	"reflect"
 	"strings"
 	"sync/atomic"
-	"unicode/utf8"
 
 	"github.com/vtsync/vtsync/internal/httpx"
 )
@@ -109,7 +108,9 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	if ci != nil {
 		ci.delivered.Store(true)
 		if rec, err := validate(body, op, ci.schema); err != nil {
-			return nil, &DecodeError{Op: op, Record: rec, Err: errors.New(a.secrets.String(err.Error()))}
+			// The message may quote the value (strconv errors do, Go-quoted),
+			// which may be a secret echoed back, or a megabyte long.
+			return nil, &DecodeError{Op: op, Record: a.secrets.Excerpt(rec, 0), Err: errors.New(a.secrets.Excerpt(err.Error(), 0))}
 		}
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
@@ -123,24 +124,22 @@ func (a *API) failure(op string, resp *http.Response, body []byte) error {
 	if f, ok := parseFault(body); ok {
 		f.Op = op
 		f.StatusCode = resp.StatusCode
-		f.String = a.secrets.String(f.String)
-		f.Detail = a.secrets.String(f.Detail)
+		f.Code = a.secrets.Excerpt(f.Code, 0)
+		f.String = a.secrets.Excerpt(f.String, 0)
+		f.Actor = a.secrets.Excerpt(f.Actor, 0)
+		f.Detail = a.secrets.Excerpt(f.Detail, 0)
 		return f
 	}
 	return a.httpError(op, resp.StatusCode, resp.Status, body)
 }
 
+// maxHTTPErrorBody is how much of a non-fault error body an HTTPError keeps.
+const maxHTTPErrorBody = 512
+
 func (a *API) httpError(op string, code int, status string, body []byte) *HTTPError {
-	const max = 512
-	b := body
-	if len(b) > max {
-		b = b[:max]
-		for len(b) > 0 && !utf8.Valid(b) {
-			b = b[:len(b)-1]
-		}
-	}
-	text := strings.TrimSpace(strings.ToValidUTF8(string(b), "?"))
-	return &HTTPError{Op: op, StatusCode: code, Status: status, Body: a.secrets.String(text)}
+	// Mask, then cut: cutting first could leave the start of a secret.
+	text := a.secrets.Excerpt(strings.TrimSpace(string(body)), maxHTTPErrorBody)
+	return &HTTPError{Op: op, StatusCode: code, Status: a.secrets.Excerpt(status, 0), Body: text}
 }
 
 // parseFault reads a SOAP 1.1 (or 1.2) fault envelope.
@@ -175,10 +174,7 @@ func parseFault(body []byte) (*FaultError, bool) {
 	if fe.String == "" {
 		fe.String = strings.TrimSpace(f.Reason12.Text)
 	}
-	if len(fe.Detail) > 2048 {
-		fe.Detail = fe.Detail[:2048]
-	}
-	return fe, true
+	return fe, true // the caller masks, then caps
 }
 
 // validate checks a 200 response before gowsdl decodes it: a SOAP 1.1

@@ -1,15 +1,20 @@
 // Package httpx is the HTTP transport stack shared by the vettrak and canvas
 // clients: go-retryablehttp for retries with capped, jittered backoff, an
 // x/time/rate limiter below the retry loop (so every attempt, retries
-// included, takes a token), body-size limits and a request meter.
+// included, takes a token), deadlines per call and per attempt that cover
+// reading the body, a redirect policy that never hands a request to
+// another origin, body-size limits and a request meter.
 //
 // The order of the layers, outermost first, follows reference/go_sdk_style.md §8:
 //
-//	retryablehttp.RoundTripper   retries only what is safe (see CheckRetry)
-//	  Config.Wrap layers         per attempt (e.g. Canvas's adaptive pacing)
-//	    meter                    counts attempts and bytes
-//	      rate limiter           Wait(ctx) per attempt
-//	        base transport       timeouts, keep-alive, proxy
+//	http.Client                  CheckRedirect: same origin, no body re-sent
+//	  call deadline              Config.Timeout, body included
+//	    retryablehttp.RoundTripper   retries only what is safe (see CheckRetry)
+//	      Config.Wrap layers     per attempt (e.g. Canvas's adaptive pacing)
+//	        meter                counts attempts and bytes
+//	          rate limiter       Wait(ctx) per attempt
+//	            attempt deadline Config.AttemptTimeout, body included
+//	              base transport timeouts, keep-alive, proxy
 package httpx
 
 import (
@@ -24,7 +29,8 @@ import (
 )
 
 // Config configures a client built by NewClient. The zero value is usable:
-// four retries between 250ms and 30s, no rate limit, no logging.
+// four retries between 250ms and 30s, the default deadlines, no rate
+// limit, no logging.
 type Config struct {
 	// Base is the innermost transport; nil means a clone of
 	// http.DefaultTransport with sane timeouts.
@@ -36,9 +42,17 @@ type Config struct {
 	RetryMax     int
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
-	// Timeout bounds one whole call, retries included; zero means none
-	// (callers use their context).
+	// Timeout bounds one whole call: every attempt, the backoff between
+	// them and reading the response body. Zero means DefaultTimeout; a
+	// negative value means none (the caller's context alone bounds it).
 	Timeout time.Duration
+	// AttemptTimeout bounds one attempt, from sending the request to the
+	// last byte of its body, so a stalled attempt can be retried. Zero
+	// means DefaultAttemptTimeout; a negative value means none.
+	AttemptTimeout time.Duration
+	// Redact, when set, masks secrets in text the stack creates from
+	// server input (the Location of a refused redirect).
+	Redact func(string) string
 	// Logger receives retry decisions at debug level; nil discards them.
 	// Messages carry sanitised URLs only.
 	Logger *slog.Logger
@@ -81,7 +95,7 @@ func NewClient(cfg Config) *http.Client {
 	if base == nil {
 		base = DefaultTransport()
 	}
-	var rt http.RoundTripper = &limitRT{lim: cfg.Limiter, next: base}
+	var rt http.RoundTripper = &limitRT{lim: cfg.Limiter, next: withDeadline(base, cfg.AttemptTimeout, DefaultAttemptTimeout, "attempt")}
 	if cfg.Meter != nil {
 		rt = &meterRT{m: cfg.Meter, next: rt}
 	}
@@ -90,7 +104,13 @@ func NewClient(cfg Config) *http.Client {
 	}
 
 	rc := retryablehttp.NewClient()
-	rc.HTTPClient = &http.Client{Transport: rt}
+	rc.HTTPClient = &http.Client{
+		Transport: rt,
+		// retryablehttp sends through an http.Client of its own; left to
+		// itself it would follow redirects with Go's policy. It hands every
+		// 3xx up instead, to the outer client and CheckRedirect.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 	rc.Logger = nil // never retryablehttp's default stderr logger
 	rc.RetryMax = cfg.RetryMax
 	switch {
@@ -115,8 +135,8 @@ func NewClient(cfg Config) *http.Client {
 		}
 	}
 	return &http.Client{
-		Transport: &retryablehttp.RoundTripper{Client: rc},
-		Timeout:   cfg.Timeout,
+		Transport:     withDeadline(&retryablehttp.RoundTripper{Client: rc}, cfg.Timeout, DefaultTimeout, "call"),
+		CheckRedirect: CheckRedirect(cfg.Redact),
 	}
 }
 

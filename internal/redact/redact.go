@@ -1,14 +1,11 @@
 // Package redact keeps secrets (passwords, tokens) out of logs, errors and
-// reports. A Secrets set knows the values to hide, in their raw, XML-escaped
-// and URL-escaped forms, and rewrites strings and slog records.
+// reports. A Secrets set knows the values to hide and masks them in every
+// encoding a value takes on its way to text (raw, XML/HTML character
+// references, JSON and Go escapes, percent-encoding, base64, and mixtures
+// of these); Excerpt also caps text copied from a server.
 package redact
 
 import (
-	"bytes"
-	"context"
-	"encoding/xml"
-	"log/slog"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -20,27 +17,38 @@ const Mask = "[REDACTED]"
 // Secrets is a set of values that must never be shown. The zero value is
 // ready to use and safe for concurrent use.
 type Secrets struct {
-	mu     sync.RWMutex
+	mu sync.RWMutex
+	// values are the secrets as added.
 	values []string
+	// forms are each value and its base64 cores, longest first; each is
+	// matched in every encoding (see matchForm).
+	forms []string
+	// firsts marks the first byte of every form.
+	firsts [256]bool
+	// prefixes are the shortest verbatim starts of the forms that String
+	// masks (MinPartial characters, or the whole form when shorter).
+	prefixes []string
 }
 
-// Add registers secrets; empty strings and values shorter than 4 bytes are
-// ignored (masking "a" would mangle every message).
+// MinLen is the shortest secret Add accepts: masking "a" would mangle
+// every message.
+const MinLen = 4
+
+// Add registers secrets; empty strings and values shorter than MinLen bytes
+// are ignored.
 func (s *Secrets) Add(secrets ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	changed := false
 	for _, v := range secrets {
-		if len(v) < 4 {
-			continue
-		}
-		for _, form := range []string{v, xmlEscape(v), url.QueryEscape(v), url.PathEscape(v)} {
-			if !slices.Contains(s.values, form) {
-				s.values = append(s.values, form)
-			}
+		if len(v) >= MinLen && !slices.Contains(s.values, v) {
+			s.values = append(s.values, v)
+			changed = true
 		}
 	}
-	// Longest first, so a secret that contains another is masked whole.
-	slices.SortFunc(s.values, func(a, b string) int { return len(b) - len(a) })
+	if changed {
+		s.compile()
+	}
 }
 
 // Remove forgets secrets added earlier (in all their forms), e.g. a token
@@ -48,85 +56,84 @@ func (s *Secrets) Add(secrets ...string) {
 func (s *Secrets) Remove(secrets ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, v := range secrets {
-		for _, form := range []string{v, xmlEscape(v), url.QueryEscape(v), url.PathEscape(v)} {
-			s.values = slices.DeleteFunc(s.values, func(x string) bool { return x == form })
-		}
+	n := len(s.values)
+	s.values = slices.DeleteFunc(s.values, func(v string) bool { return slices.Contains(secrets, v) })
+	if len(s.values) != n {
+		s.compile()
 	}
 }
 
-// String returns in with every registered secret replaced by Mask.
+// compile rebuilds the forms; s.mu is held.
+func (s *Secrets) compile() {
+	s.forms, s.firsts, s.prefixes = nil, [256]bool{}, nil
+	for _, v := range s.values {
+		for _, f := range append([]string{v}, base64Cores(v)...) {
+			if !slices.Contains(s.forms, f) {
+				s.forms = append(s.forms, f)
+				s.firsts[f[0]] = true
+				s.prefixes = append(s.prefixes, prefix(f))
+			}
+		}
+	}
+	// Longest first, so a secret that contains another is masked whole.
+	slices.SortFunc(s.forms, func(a, b string) int { return len(b) - len(a) })
+}
+
+// prefix is the first MinPartial characters of f, or f when shorter.
+func prefix(f string) string {
+	n := 0
+	for i := range f {
+		if n == MinPartial {
+			return f[:i]
+		}
+		n++
+	}
+	return f
+}
+
+func (s *Secrets) anyPrefix(in string) bool {
+	for _, p := range s.prefixes {
+		if strings.Contains(in, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// String returns in with every registered secret, in every encoding,
+// replaced by Mask; so is a secret cut short after MinPartial characters.
 func (s *Secrets) String(in string) string {
 	if s == nil {
 		return in
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	for _, v := range s.values {
-		if strings.Contains(in, v) {
-			in = strings.ReplaceAll(in, v, Mask)
-		}
+	if len(s.forms) == 0 {
+		return in
 	}
-	return in
-}
-
-func xmlEscape(v string) string {
-	var b bytes.Buffer
-	_ = xml.EscapeText(&b, []byte(v))
+	if !strings.ContainsAny(in, introducers) && !s.anyPrefix(in) {
+		return in // fast path: nothing escaped, nothing verbatim
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(in); {
+		end := -1
+		if c := in[i]; s.firsts[c] || isIntroducer(c) {
+			for _, f := range s.forms {
+				end = max(end, matchForm(in, i, f))
+			}
+		}
+		if end <= i {
+			i++
+			continue
+		}
+		b.WriteString(in[last:i])
+		b.WriteString(Mask)
+		i, last = end, end
+	}
+	if last == 0 {
+		return in
+	}
+	b.WriteString(in[last:])
 	return b.String()
-}
-
-// Handler wraps h so that every message and string attribute passes through
-// s first: a last line of defence should a secret reach a log call.
-func Handler(h slog.Handler, s *Secrets) slog.Handler {
-	return &handler{next: h, s: s}
-}
-
-type handler struct {
-	next slog.Handler
-	s    *Secrets
-}
-
-func (h *handler) Enabled(ctx context.Context, l slog.Level) bool { return h.next.Enabled(ctx, l) }
-
-func (h *handler) Handle(ctx context.Context, r slog.Record) error {
-	out := slog.NewRecord(r.Time, r.Level, h.s.String(r.Message), r.PC)
-	r.Attrs(func(a slog.Attr) bool {
-		out.AddAttrs(h.attr(a))
-		return true
-	})
-	return h.next.Handle(ctx, out)
-}
-
-func (h *handler) attr(a slog.Attr) slog.Attr {
-	v := a.Value.Resolve()
-	switch v.Kind() {
-	case slog.KindString:
-		return slog.String(a.Key, h.s.String(v.String()))
-	case slog.KindGroup:
-		attrs := v.Group()
-		red := make([]any, len(attrs))
-		for i, g := range attrs {
-			red[i] = h.attr(g)
-		}
-		return slog.Group(a.Key, red...)
-	case slog.KindAny:
-		if err, ok := v.Any().(error); ok {
-			return slog.String(a.Key, h.s.String(err.Error()))
-		}
-		return slog.String(a.Key, h.s.String(v.String()))
-	}
-	return slog.Attr{Key: a.Key, Value: v}
-}
-
-func (h *handler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	red := make([]slog.Attr, len(attrs))
-	for i, a := range attrs {
-		red[i] = h.attr(a)
-	}
-	return &handler{next: h.next.WithAttrs(red), s: h.s}
-}
-
-func (h *handler) WithGroup(name string) slog.Handler {
-	return &handler{next: h.next.WithGroup(name), s: h.s}
 }
