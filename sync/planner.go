@@ -139,6 +139,11 @@ func (s *Syncer) plan(ctx context.Context, withResults bool) (*Plan, error) {
 		return nil, err
 	}
 	sortOps(p.Ops)
+	// A plan is saved and shown: read failures carry the sources' own
+	// error text, which may quote a secret.
+	for i, f := range p.ReadFailures {
+		p.ReadFailures[i] = s.redactFailure(f)
+	}
 	p.phases[PhasePlan] = s.now().Sub(observed) - inResults
 	s.progress(ctx, Progress{Phase: PhasePlan, Done: len(p.Ops), Total: len(p.Ops), Item: "planned"})
 	return p, nil

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/vtsync/vtsync/internal/redact/redacttest"
 	"github.com/vtsync/vtsync/lms"
 	"github.com/vtsync/vtsync/mapping"
 	vtsync "github.com/vtsync/vtsync/sync"
@@ -53,6 +54,23 @@ func TestReportJSONProgressAndNoSecrets(t *testing.T) {
 	assert.True(t, phases[vtsync.PhaseObserve] && phases[vtsync.PhasePlan] && phases[vtsync.PhaseApply])
 	last := events[len(events)-1]
 	assert.Equal(t, last.Total, last.Done, "the last apply event reports completion")
+}
+
+// A read that fails with the password in its text, as a custom source or
+// LMS might: the saved plan (its read failures) must not carry it either.
+func TestPlanReadFailuresHoldNoSecrets(t *testing.T) {
+	r := newRig(t, mapping.WorkflowUnit, vettraktest.SeedWalkthrough())
+	pw := r.vt.Credentials().Password
+	r.run(t)
+	r.lms.FailNext("ReadEvidence", 1, &leaky{msg: "evidence store said: bad password " + pw})
+	p, err := r.syncer(t, vtsync.WithSecrets(pw)).Plan(context.Background())
+	require.NoError(t, err)
+	require.NotEmpty(t, p.ReadFailures)
+	b, err := json.Marshal(p)
+	require.NoError(t, err)
+	redacttest.AssertNoLeak(t, "plan JSON", string(b), pw)
+	assert.Contains(t, string(b), "[REDACTED]")
+	assert.ErrorAs(t, p.ReadFailures[0].Err(), new(*leaky), "the chain is kept for errors.As")
 }
 
 type leaky struct{ msg string }
