@@ -242,27 +242,39 @@ func (s *Syncer) readClients(ctx context.Context, obs *observation) ([]vettrak.C
 	return out, nil
 }
 
+// cursorDeleted names the tombstone cursor.
+const cursorDeleted = "deleted"
+
 // readTombstones reads enrolment and client deletions since the last run
 // (ENROUNIT tombstones are not read: mapping has no use for them, since a
 // unit removed from an enrolment disappears from its enrolled units).
+//
+// The cursor may only move past what was read: it is taken (for Apply to
+// save) only when every table was read. After a failed read (a SOAP
+// fault, an HTTP error, a malformed answer) it stays where it was, so the
+// next run asks for the same window again and reports the failure again
+// until the read succeeds; what was read before the failure is still
+// returned, since acting on a tombstone twice changes nothing.
 func (s *Syncer) readTombstones(ctx context.Context, obs *observation) ([]vettrak.DeletedRecord, error) {
-	cursor, err := s.cursor(ctx, "deleted")
+	cursor, err := s.cursor(ctx, cursorDeleted)
 	if err != nil {
 		return nil, err
 	}
-	obs.cursors["deleted"] = s.now()
+	started := s.now()
 	if cursor.IsZero() {
 		// First run: everything in scope is read whole.
+		obs.cursors[cursorDeleted] = started
 		return nil, nil
 	}
 	var out []vettrak.DeletedRecord
 	for _, table := range []string{"ENROLMENT", "CLIENT"} {
 		recs, err := s.src.DeletedRecordsSince(ctx, table, cursor.Add(-time.Minute))
 		if err != nil {
-			return nil, err
+			return out, fmt.Errorf("%s since %s: %w", table, cursor.Format(time.RFC3339), err)
 		}
 		out = append(out, recs...)
 	}
+	obs.cursors[cursorDeleted] = started
 	return out, nil
 }
 

@@ -31,6 +31,9 @@ func (s *Syncer) ReportResults(ctx context.Context) (*Report, error) {
 	}
 	p.Ops = kept
 	p.Holds = nil
+	// The tombstones this plan read become removals, which were just
+	// dropped: the cursor stays, so the next Run reads them again.
+	delete(p.Cursors, cursorDeleted)
 	if s.dryRun {
 		return s.dryReport(start, p)
 	}

@@ -1,0 +1,148 @@
+package sync_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vtsync/vtsync/lms"
+	"github.com/vtsync/vtsync/mapping"
+	vtsync "github.com/vtsync/vtsync/sync"
+	"github.com/vtsync/vtsync/vettrak"
+	"github.com/vtsync/vtsync/vettrak/vettraktest"
+)
+
+// newClockRig is newRig with the fake VETtrak on the rig's clock, so a
+// tombstone is dated in the same time line as the Syncer's cursors (with
+// the fake on the wall clock every tombstone looks newer than any cursor,
+// and a cursor that moves too far goes unnoticed).
+func newClockRig(t *testing.T, w mapping.Workflow, data *vettraktest.Dataset) *rig {
+	t.Helper()
+	r := newRig(t, w, data)
+	vt := vettraktest.NewTestServer(t, vettraktest.WithDataset(data), vettraktest.WithClock(func() time.Time { return r.now }))
+	api, err := vettrak.New(vt.URL(), vt.Credentials(), vettrak.WithRetry(vettrak.RetryPolicy{MaxRetries: 1, MinWait: time.Millisecond, MaxWait: time.Millisecond}))
+	require.NoError(t, err)
+	r.vt, r.api = vt, api
+	return r
+}
+
+// groupsRig is the walkthrough in the Occurrence-groups workflow with its
+// course in the LMS, synced once.
+func groupsRig(t *testing.T) *rig {
+	t.Helper()
+	r := newClockRig(t, mapping.WorkflowOccurrenceGroups, vettraktest.SeedWalkthrough())
+	r.cfg.MarkTransferred = false
+	_, err := r.lms.SeedCourse(lms.Course{Name: "Introduction to Statistics", Code: "IST101"})
+	require.NoError(t, err)
+	r.run(t)
+	return r
+}
+
+func activeEnrolment(st lms.State, user string) bool {
+	for _, e := range st.Enrolments {
+		if e.UserSISID == user && e.Status == lms.StatusActive {
+			return true
+		}
+	}
+	return false
+}
+
+func hasFailure(rep *vtsync.Report, key string) bool {
+	for _, f := range rep.Failures {
+		if f.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// Issue 18 item 2: a failed tombstone read never moves the cursor past the
+// deletions it missed. The failure is reported on every run until the read
+// succeeds, and the deleted enrolment is then removed from the LMS.
+func TestTombstoneCursorHoldsOnFailedRead(t *testing.T) {
+	faults := []struct {
+		name  string
+		fault vettraktest.Fault
+	}{
+		{"soap fault", vettraktest.Fault{Kind: vettraktest.FaultSOAP}},
+		{"http 500", vettraktest.Fault{Kind: vettraktest.FaultHTTP500}},
+		{"malformed xml", vettraktest.Fault{Kind: vettraktest.FaultMalformed}},
+	}
+	for _, tt := range faults {
+		t.Run(tt.name, func(t *testing.T) {
+			r := groupsRig(t)
+			r.now = r.now.Add(time.Hour)
+			require.NoError(t, r.vt.Data().DeleteEnrolment(3002)) // Julie
+			r.now = r.now.Add(time.Hour)
+			r.vt.InjectFault("GetDeletedRecordsSince", tt.fault)
+			for run := range 3 {
+				rep, err := r.syncer(t).Run(context.Background())
+				require.NoError(t, err, "run %d", run)
+				assert.True(t, hasFailure(rep, "tombstones"), "run %d reports the failed read: %+v", run, rep.Failures)
+				assert.True(t, activeEnrolment(r.lms.Dump(), "vt-u-10002"), "run %d: nothing removed without the tombstone", run)
+				r.now = r.now.Add(12 * time.Hour)
+			}
+			r.vt.ClearFaults()
+			rep := r.run(t)
+			assert.Equal(t, 1, rep.Removed["enrolment"])
+			assert.False(t, activeEnrolment(r.lms.Dump(), "vt-u-10002"), "the deleted enrolment is removed on the first good run")
+		})
+	}
+}
+
+// A read that fails on the second table (CLIENT) after the first
+// (ENROLMENT) succeeded keeps the cursor too: the client deletions in the
+// window are read again next run.
+func TestTombstoneCursorHoldsOnPartialRead(t *testing.T) {
+	r := groupsRig(t)
+	r.now = r.now.Add(time.Hour)
+	r.vt.Data().AddTombstone(vettraktest.Tombstone{Table: "CLIENT", ID: "10002"})
+	r.now = r.now.Add(time.Hour)
+	// The first DeletedRecordsSince (ENROLMENT) succeeds; the second fails.
+	fail := &failNth{Source: r.api, n: 2}
+	s, err := vtsync.New(fail, r.lms, r.cfg, vtsync.WithStore(r.st), vtsync.WithClock(func() time.Time { return r.now }))
+	require.NoError(t, err)
+	rep, err := s.Run(context.Background())
+	require.NoError(t, err)
+	require.True(t, hasFailure(rep, "tombstones"))
+	assert.True(t, activeEnrolment(r.lms.Dump(), "vt-u-10002"))
+
+	r.now = r.now.Add(time.Hour)
+	rep = r.run(t)
+	assert.Equal(t, 1, rep.Removed["enrolment"], "the client deletion is read again and acted on")
+}
+
+// failNth fails the n-th DeletedRecordsSince call.
+type failNth struct {
+	vtsync.Source
+	n, calls int
+}
+
+func (f *failNth) DeletedRecordsSince(ctx context.Context, table string, since time.Time) ([]vettrak.DeletedRecord, error) {
+	f.calls++
+	if f.calls == f.n {
+		return nil, errors.New("connection reset")
+	}
+	return f.Source.DeletedRecordsSince(ctx, table, since)
+}
+
+// ReportResults drops the removals its plan holds, so it must not save the
+// tombstone cursor either: the next Run still sees the deletion.
+func TestReportResultsKeepsTombstonesForRun(t *testing.T) {
+	r := groupsRig(t)
+	r.now = r.now.Add(time.Hour)
+	require.NoError(t, r.vt.Data().DeleteEnrolment(3002))
+	r.now = r.now.Add(time.Hour)
+	_, err := r.syncer(t).ReportResults(context.Background())
+	require.NoError(t, err)
+	assert.True(t, activeEnrolment(r.lms.Dump(), "vt-u-10002"))
+
+	r.now = r.now.Add(time.Hour)
+	rep := r.run(t)
+	assert.Equal(t, 1, rep.Removed["enrolment"])
+	assert.False(t, activeEnrolment(r.lms.Dump(), "vt-u-10002"))
+}
