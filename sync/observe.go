@@ -105,6 +105,7 @@ func (s *Syncer) observeVETtrak(ctx context.Context) (*observation, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	dropUnstorable(obs)
 	if s.cfg.MarkTransferred {
 		if err := s.readLMSNew(ctx, obs); err != nil {
 			return nil, err
@@ -128,6 +129,35 @@ func (s *Syncer) observeVETtrak(ctx context.Context) (*observation, error) {
 	}
 	obs.snap.Deleted = deleted
 	return obs, nil
+}
+
+// dropUnstorable leaves out, each with a read failure naming it, the
+// enrolments and staff links whose client code the store cannot hold as a
+// key (not UTF-8, a NUL byte, overlong: only a custom Source can produce
+// them, XML cannot carry them). The clients cache is keyed by code and
+// written in one transaction, so one such code would otherwise fail the
+// whole run instead of its own record.
+func dropUnstorable(obs *observation) {
+	kept := obs.snap.Enrolments[:0]
+	for _, e := range obs.snap.Enrolments {
+		if err := store.CheckKey(e.ClientCode); e.ClientCode != "" && err != nil {
+			obs.readFailures = append(obs.readFailures, readFailure(fmt.Sprintf("enrolment:%d", e.ID), "client code", err))
+			continue
+		}
+		kept = append(kept, e)
+	}
+	obs.snap.Enrolments = kept
+	for i, o := range obs.snap.Occurrences {
+		staff := slices.Clone(o.Staff)[:0]
+		for _, st := range o.Staff {
+			if err := store.CheckKey(st.StaffCode); st.StaffCode != "" && err != nil {
+				obs.readFailures = append(obs.readFailures, readFailure(fmt.Sprintf("occurrence:%d", o.ID), "staff code", err))
+				continue
+			}
+			staff = append(staff, st)
+		}
+		obs.snap.Occurrences[i].Staff = staff
+	}
 }
 
 // readLMSNew sets Enrolment.Uploaded from VETtrak's LMS-new lists: TClieEnro
