@@ -92,7 +92,7 @@ func TestCheckSISID(t *testing.T) {
 		{"a ", false},
 		{"a\xffb", false},
 		{"vt-u-%25\uFFFD\uFFFD\uFFFD", false}, // what "%\xae\xae\xae" and "%\xa8\xa8\xa8" both gave
-		{"A\uFFFD", false},                      // windows-1252 0x81 and 0x8D both decode to this
+		{"A\uFFFD", false},                    // windows-1252 0x81 and 0x8D both decode to this
 	}
 	for _, tt := range tests {
 		err := CheckSISID(tt.id)
