@@ -4,11 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
-	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,32 +14,8 @@ import (
 	"github.com/vtsync/vtsync/mapping"
 	vtsync "github.com/vtsync/vtsync/sync"
 	"github.com/vtsync/vtsync/sync/store"
-	"github.com/vtsync/vtsync/vettrak"
 	"github.com/vtsync/vtsync/vettrak/vettraktest"
 )
-
-// lostAnswerProxy forwards every call to the fake VETtrak but answers the
-// first `lose` result writes with 504 Gateway Timeout after the fake
-// processed them: the write landed, the answer was lost on the way back.
-func lostAnswerProxy(t *testing.T, target string, lose int32) string {
-	t.Helper()
-	u, err := url.Parse(target)
-	require.NoError(t, err)
-	var left atomic.Int32
-	left.Store(lose)
-	rp := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: u.Scheme, Host: u.Host})
-	rp.ModifyResponse = func(resp *http.Response) error {
-		action := resp.Request.Header.Get("SOAPAction")
-		if strings.Contains(action, "UpdateResult") && !strings.Contains(action, "Comment") && left.Add(-1) >= 0 {
-			resp.StatusCode, resp.Status = http.StatusGatewayTimeout, "504 Gateway Timeout"
-		}
-		return nil
-	}
-	srv := httptest.NewServer(rp)
-	t.Cleanup(srv.Close)
-	// The path of the fake's endpoint is kept by the proxy.
-	return srv.URL + u.Path
-}
 
 // noLedgerStore refuses writes to the result ledger, as a process killed
 // between VETtrak's answer and the ledger entry leaves the store.
@@ -68,9 +39,16 @@ func TestLandedWriteIsSettledOnAFreshRead(t *testing.T) {
 		first func(t *testing.T, r *rig) *vtsync.Syncer
 	}{
 		{"504 after the write landed", func(t *testing.T, r *rig) *vtsync.Syncer {
-			// No retries: one attempt, whose answer is lost.
-			api, err := vettrak.New(lostAnswerProxy(t, r.vt.URL(), 1), r.vt.Credentials(), vettrak.WithRetry(vettrak.RetryPolicy{MaxRetries: -1}))
-			require.NoError(t, err)
+			// One attempt, whose answer is lost after the fake took the write.
+			lost := false
+			api := r.proxiedAPI(t, func(op string, resp *http.Response, body []byte) []byte {
+				if op == "UpdateResult" && !lost {
+					lost = true
+					resp.StatusCode, resp.Status = http.StatusGatewayTimeout, "504 Gateway Timeout"
+					return []byte("upstream timed out")
+				}
+				return body
+			})
 			s, err := vtsync.New(api, r.lms, r.cfg, vtsync.WithStore(r.st), vtsync.WithClock(func() time.Time { return r.now }))
 			require.NoError(t, err)
 			return s
