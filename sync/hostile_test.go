@@ -122,3 +122,34 @@ func TestBadClientCodesFailOneItem(t *testing.T) {
 		})
 	}
 }
+
+// Issue 18, smaller: an occurrence the search returns twice with different
+// content is diagnosed like a duplicate enrolment, not resolved silently
+// by reading order.
+func TestDuplicateOccurrenceIsDiagnosed(t *testing.T) {
+	r := newRig(t, mapping.WorkflowUnit, vettraktest.SeedWalkthrough())
+	h := newHostile(r.api)
+	occ, err := r.api.OccurrenceDetails(context.Background(), vettraktest.WalkthroughTerm1)
+	require.NoError(t, err)
+	other := *occ
+	other.Description = "Term 1 (renamed in a second copy)"
+	h.extraOccs = []vettrak.Occurrence{other}
+
+	plan, err := r.hostileSyncer(t, h).Plan(context.Background())
+	require.NoError(t, err)
+	found := false
+	for _, d := range plan.Diagnostics {
+		if d.Code == mapping.CodeDuplicateRecord && d.Record.Kind == mapping.RecordOccurrence {
+			found = true
+		}
+	}
+	assert.True(t, found, "diagnostics: %+v", plan.Diagnostics)
+
+	// The same copy twice is no conflict.
+	h.extraOccs = []vettrak.Occurrence{*occ}
+	plan, err = r.hostileSyncer(t, h).Plan(context.Background())
+	require.NoError(t, err)
+	for _, d := range plan.Diagnostics {
+		assert.NotEqual(t, mapping.CodeDuplicateRecord, d.Code, "%+v", d)
+	}
+}

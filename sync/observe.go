@@ -43,6 +43,11 @@ func (s *Syncer) observeVETtrak(ctx context.Context) (*observation, error) {
 	sc := s.cfg.Scope
 
 	occs := map[int64]vettrak.Occurrence{}
+	// repeats holds further versions of an occurrence the search returned
+	// more than once. They go into the snapshot beside the first, so the
+	// mapping diagnoses differing versions (as it does duplicate
+	// enrolments) and chooses among them by content, not by reading order.
+	var repeats []vettrak.Occurrence
 	if !sc.From.IsZero() || !sc.To.IsZero() {
 		found, err := s.src.SearchOccurrences(ctx, vettrak.OccurrenceQuery{
 			ProgrammeID: sc.ProgrammeID, Start: sc.From, End: sc.To, LocationCode: sc.LocationCode,
@@ -52,6 +57,10 @@ func (s *Syncer) observeVETtrak(ctx context.Context) (*observation, error) {
 			return nil, fmt.Errorf("read occurrences: %w", err)
 		}
 		for _, o := range found {
+			if _, dup := occs[o.ID]; dup {
+				repeats = append(repeats, o)
+				continue
+			}
 			occs[o.ID] = o
 		}
 	}
@@ -128,6 +137,11 @@ func (s *Syncer) observeVETtrak(ctx context.Context) (*observation, error) {
 		obs.readFailures = append(obs.readFailures, readFailure("tombstones", "read deleted records", err))
 	}
 	obs.snap.Deleted = deleted
+	for _, o := range repeats {
+		if slices.ContainsFunc(obs.snap.Occurrences, func(x vettrak.Occurrence) bool { return x.ID == o.ID }) {
+			obs.snap.Occurrences = append(obs.snap.Occurrences, o)
+		}
+	}
 	return obs, nil
 }
 
