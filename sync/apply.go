@@ -34,6 +34,11 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ...ApplyOption) (*Repo
 		o(&ao)
 	}
 	rep := s.newReport(s.now(), p)
+	ctx, release, err := s.holdLease(ctx)
+	if err != nil {
+		return s.finish(rep, err)
+	}
+	defer release()
 	if len(p.Holds) > 0 && !ao.allowHolds && !s.cfg.Safety.Allow {
 		err := &HoldError{Holds: p.Holds}
 		s.log.WarnContext(ctx, "plan held", "holds", err.Error())
@@ -189,11 +194,7 @@ func (a *applier) run(ctx context.Context, op Op) error {
 	case OpRemoveMember:
 		return dst.RemoveMember(ctx, *op.Membership)
 	case OpWriteResult:
-		var reads *freshReads
-		if !a.fresh[op.Result.EnrolmentID] {
-			reads = &a.reads
-		}
-		return s.writeResult(ctx, op.Result, reads)
+		return s.writeResult(ctx, op.Result, &a.reads)
 	case OpWriteComment:
 		c := op.Comment
 		if !a.fresh[c.EnrolmentID] {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/vtsync/vtsync/lms"
 	"github.com/vtsync/vtsync/mapping"
@@ -18,6 +19,11 @@ import (
 // downgrade of a final outcome) come back in the report for review.
 func (s *Syncer) ReportResults(ctx context.Context) (*Report, error) {
 	start := s.now()
+	ctx, release, err := s.holdLease(ctx)
+	if err != nil {
+		return s.finish(s.newReport(start, nil), err)
+	}
+	defer release()
 	s.runMu.Lock()
 	p, err := s.plan(ctx, true)
 	s.runMu.Unlock()
@@ -208,23 +214,38 @@ func (s *Syncer) ledger(ctx context.Context, snap mapping.Snapshot) (map[string]
 	return out, nil
 }
 
-// writeResult sends one result with the intent/ledger protocol above. When
-// the plan took the enrolment's units from the cache (reads is then set),
-// it first checks that VETtrak still holds the result the plan saw.
+// writeResult sends one result with the intent/ledger protocol above,
+// after a fresh check of the enrolled unit, immediately before the write
+// (one read per enrolment per Apply, reads being the Apply's memo): a
+// value already in place is not written again (another instance of the
+// SDK, or a stale plan applied twice, got there first; it is recorded in
+// the ledger as the SDK's and the op counts as already existing), and a
+// value changed since the plan was made is left alone
+// (ErrChangedInVETtrak).
 func (s *Syncer) writeResult(ctx context.Context, w *mapping.ResultWrite, reads *freshReads) error {
-	if reads != nil {
-		if err := s.verifyCurrent(ctx, reads, w.EnrolmentID, w.UnitCode, func(u vettrak.EnrolledUnit) bool {
-			return sameText(u.ResultName, w.Previous)
-		}); err != nil {
-			return err
-		}
+	inPlace := false
+	err := s.verifyCurrent(ctx, reads, w.EnrolmentID, w.UnitCode, func(u vettrak.EnrolledUnit) bool {
+		inPlace = s.resultInPlace(u, w)
+		return inPlace || sameText(u.ResultName, w.Previous)
+	})
+	if err != nil {
+		return err
 	}
 	k := w.Key()
 	entry := w.Ledger(s.now())
+	if inPlace {
+		if err := s.ledgerDB.Put(ctx, k, entry); err != nil {
+			return fmt.Errorf("record result in ledger: %w", err)
+		}
+		if err := s.forgetUnits(ctx, w.EnrolmentID); err != nil {
+			return err
+		}
+		return fmt.Errorf("result %q of enrolment %d unit %s is already in place: %w", w.ResultName, w.EnrolmentID, w.UnitCode, errExisted)
+	}
 	if err := s.pendingDB.Put(ctx, k, entry); err != nil {
 		return fmt.Errorf("record result intent: %w", err)
 	}
-	err := s.src.UpdateResult(ctx, vettrak.ResultUpdate{
+	err = s.src.UpdateResult(ctx, vettrak.ResultUpdate{
 		EnrolmentID: w.EnrolmentID, UnitCode: w.UnitCode, ResultName: w.ResultName,
 		Start: w.Start, Finish: w.Finish, Percentage: w.Percentage, Comment: w.Comment,
 	})
@@ -250,4 +271,17 @@ func resultKeyEnrolment(k string) (int64, bool) {
 	}
 	id, err := strconv.ParseInt(head, 10, 64)
 	return id, err == nil
+}
+
+// resultInPlace reports whether VETtrak already holds the result w would
+// write: same name, same start and finish days in the provider's zone.
+func (s *Syncer) resultInPlace(u vettrak.EnrolledUnit, w *mapping.ResultWrite) bool {
+	loc := s.cfg.Results.Location
+	day := func(t *time.Time) string {
+		if t == nil || t.IsZero() {
+			return ""
+		}
+		return t.In(loc).Format(time.DateOnly)
+	}
+	return sameText(u.ResultName, w.ResultName) && day(u.StartDate) == day(&w.Start) && day(u.FinishDate) == day(&w.Finish)
 }

@@ -39,6 +39,7 @@ type Syncer struct {
 	failures  *store.Failures
 
 	runMu gosync.Mutex
+	lease leaseState
 }
 
 // Option configures a Syncer.
@@ -108,6 +109,11 @@ func (s *Syncer) Config() Config { return s.cfg }
 // report, not the error.
 func (s *Syncer) Run(ctx context.Context) (*Report, error) {
 	start := s.now()
+	ctx, release, err := s.holdLease(ctx)
+	if err != nil {
+		return s.finish(s.newReport(start, nil), err)
+	}
+	defer release()
 	plan, err := s.Plan(ctx)
 	if err != nil {
 		rep := s.newReport(start, nil)
