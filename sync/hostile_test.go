@@ -3,6 +3,7 @@ package sync_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	gosync "sync"
 	"testing"
@@ -27,6 +28,8 @@ type hostileSource struct {
 	extraEnrol map[int64][]vettrak.Enrolment
 	extraOccs  []vettrak.Occurrence
 	clients    map[string]vettrak.Client
+	// prepend puts the extra records before the real ones.
+	prepend bool
 }
 
 func newHostile(src vtsync.Source) *hostileSource {
@@ -45,6 +48,9 @@ func (h *hostileSource) SearchOccurrences(ctx context.Context, q vettrak.Occurre
 	out, err := h.Source.SearchOccurrences(ctx, q)
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if h.prepend {
+		return append(slices.Clone(h.extraOccs), out...), err
+	}
 	return append(out, h.extraOccs...), err
 }
 
@@ -52,6 +58,9 @@ func (h *hostileSource) EnrolmentsForOccurrence(ctx context.Context, id int64) (
 	out, err := h.Source.EnrolmentsForOccurrence(ctx, id)
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if h.prepend {
+		return append(slices.Clone(h.extraEnrol[id]), out...), err
+	}
 	return append(out, h.extraEnrol[id]...), err
 }
 
