@@ -343,6 +343,10 @@ func TestAdversarialHostileNames(t *testing.T) {
 					assert.Equal(t, strings.TrimSpace(s), s)
 				}
 			}
+			if strings.ContainsAny(tt.given+tt.family, "\u200d\U000E007F") {
+				julie := userByFamily(t, st, "Tran")
+				assert.Equal(t, strings.TrimSpace(tt.given+" "+tt.family), julie.GivenName+" "+julie.FamilyName, "an emoji sequence stays whole")
+			}
 			r.now = r.now.Add(time.Hour)
 			plan, err := r.syncer(t).Plan(context.Background())
 			require.NoError(t, err)
@@ -473,4 +477,15 @@ func vettrakWrites(r *rig) int {
 		n += r.vt.CallCount(op)
 	}
 	return n
+}
+
+func userByFamily(t *testing.T, st lms.State, prefix string) lms.User {
+	t.Helper()
+	for _, u := range st.Users {
+		if strings.HasPrefix(u.FamilyName, prefix) {
+			return u
+		}
+	}
+	t.Fatalf("no user %s…", prefix)
+	return lms.User{}
 }
