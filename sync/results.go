@@ -148,13 +148,7 @@ func (s *Syncer) settleFresh(ctx context.Context, p *Plan, snap mapping.Snapshot
 			replaced[id] = nil
 			continue
 		}
-		units := lists[i]
-		for j := range units {
-			if units[j].EnrolmentID == 0 {
-				units[j].EnrolmentID = id
-			}
-		}
-		replaced[id] = units
+		replaced[id] = stampEnrolment(lists[i], id)
 		if p.freshUnits == nil {
 			p.freshUnits = map[int64]bool{}
 		}
