@@ -58,14 +58,14 @@ func changeWorld(t *testing.T, r *rig) {
 	d := r.vt.Data()
 	require.NoError(t, d.DeleteEnrolment(3002)) // Julie
 	require.NoError(t, d.RenameClient("10001", "Johnny", "Smith"))
-	r.now = r.now.Add(time.Hour)
+	r.tick(time.Hour)
 }
 
 // referenceState is the LMS an undisturbed rig reaches after changeWorld.
 func referenceState(t *testing.T) lms.State {
 	t.Helper()
 	r := groupsRig(t)
-	r.now = r.now.Add(time.Hour)
+	r.tick(time.Hour)
 	changeWorld(t, r)
 	r.run(t)
 	return memlms.StripIDs(r.lms.Dump())
@@ -76,7 +76,7 @@ func referenceState(t *testing.T) lms.State {
 func converge(t *testing.T, r *rig) lms.State {
 	t.Helper()
 	for range 4 {
-		r.now = r.now.Add(48 * time.Hour) // past any retry backoff
+		r.tick(48 * time.Hour) // past any retry backoff
 		plan, err := r.syncer(t).Plan(context.Background())
 		require.NoError(t, err)
 		if plan.Empty() {
@@ -111,7 +111,7 @@ func TestAdversarialFailingReads(t *testing.T) {
 		for _, f := range faults {
 			t.Run(op+"/"+f.Kind.String(), func(t *testing.T) {
 				r := groupsRig(t)
-				r.now = r.now.Add(time.Hour)
+				r.tick(time.Hour)
 				r.vt.ResetCalls()
 				changeWorld(t, r)
 				r.vt.InjectFault(op, f)
@@ -121,7 +121,7 @@ func TestAdversarialFailingReads(t *testing.T) {
 						assert.NotNil(t, rep)
 					}
 					onlyDeletedRemoved(t, r.lms.Dump(), fmt.Sprintf("run %d", run))
-					r.now = r.now.Add(time.Hour)
+					r.tick(time.Hour)
 				}
 				r.vt.ClearFaults()
 				assert.Equal(t, want, converge(t, r), "end state once the reads work")
@@ -161,7 +161,7 @@ func TestAdversarialMalformedXML(t *testing.T) {
 		for name, rewrite := range malformed {
 			t.Run(op+"/"+name, func(t *testing.T) {
 				r := groupsRig(t)
-				r.now = r.now.Add(time.Hour)
+				r.tick(time.Hour)
 				changeWorld(t, r)
 				var broken atomic.Bool
 				broken.Store(true)
@@ -176,7 +176,7 @@ func TestAdversarialMalformedXML(t *testing.T) {
 				for run := range 2 {
 					_, _ = s.Run(context.Background()) // an error is fine; a panic or a wrong removal is not
 					onlyDeletedRemoved(t, r.lms.Dump(), fmt.Sprintf("run %d", run))
-					r.now = r.now.Add(time.Hour)
+					r.tick(time.Hour)
 				}
 				broken.Store(false)
 				assert.Equal(t, want, converge(t, r), "end state once the answers are good")
@@ -236,7 +236,7 @@ func progressRig(t *testing.T) *rig {
 		require.NoError(t, r.lms.SetActivity(course, lms.Activity{UserSISID: userByGiven(t, st, given), FirstActivity: &first, LastActivity: &done}))
 	}
 	require.NoError(t, r.lms.SetProgress(course, lms.Progress{UserSISID: userByGiven(t, st, "Julie"), RequirementsTotal: 1, RequirementsCompleted: 1, CompletedAt: &done}))
-	r.now = r.now.Add(time.Hour)
+	r.tick(time.Hour)
 	return r
 }
 
@@ -262,7 +262,7 @@ func TestAdversarialCrashAfterEveryVETtrakWrite(t *testing.T) {
 			_, err = s.Run(ctx)
 			require.ErrorIs(t, err, context.Canceled)
 
-			r.now = r.now.Add(time.Hour)
+			r.tick(time.Hour)
 			rep, err := r.syncer(t).Run(context.Background())
 			require.NoError(t, err)
 			assert.Empty(t, rep.Conflicts, "no landed write is taken for hand-entered")
@@ -347,7 +347,7 @@ func TestAdversarialHostileNames(t *testing.T) {
 				julie := userByFamily(t, st, "Tran")
 				assert.Equal(t, strings.TrimSpace(tt.given+" "+tt.family), julie.GivenName+" "+julie.FamilyName, "an emoji sequence stays whole")
 			}
-			r.now = r.now.Add(time.Hour)
+			r.tick(time.Hour)
 			plan, err := r.syncer(t).Plan(context.Background())
 			require.NoError(t, err)
 			assert.Empty(t, plan.Ops, "a hostile name settles: the second run changes nothing")
@@ -372,7 +372,7 @@ func TestAdversarialHostileNamesCustomSource(t *testing.T) {
 			for _, u := range r.lms.Dump().Users {
 				assert.True(t, strings.ToValidUTF8(u.GivenName, "") == u.GivenName && !strings.ContainsRune(u.GivenName, 0), "%q", u.GivenName)
 			}
-			r.now = r.now.Add(time.Hour)
+			r.tick(time.Hour)
 			plan, err := r.hostileSyncer(t, h).Plan(context.Background())
 			require.NoError(t, err)
 			assert.Empty(t, plan.Ops)
@@ -465,7 +465,7 @@ func TestAdversarialBadKeys(t *testing.T) {
 		}
 		assert.True(t, named || placed, "code %q is either placed or reported", c)
 	}
-	r.now = r.now.Add(time.Hour)
+	r.tick(time.Hour)
 	_, err = r.hostileSyncer(t, h).Run(context.Background())
 	require.NoError(t, err, "and again on the next run")
 }

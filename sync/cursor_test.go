@@ -23,11 +23,22 @@ import (
 func newClockRig(t *testing.T, w mapping.Workflow, data *vettraktest.Dataset) *rig {
 	t.Helper()
 	r := newRig(t, w, data)
-	vt := vettraktest.NewTestServer(t, vettraktest.WithDataset(data), vettraktest.WithClock(func() time.Time { return r.now }))
+	r.clk = vettraktest.NewClock(r.now)
+	vt := vettraktest.NewTestServer(t, vettraktest.WithDataset(data), vettraktest.WithClock(r.clk.Now))
 	api, err := vettrak.New(vt.URL(), vt.Credentials(), vettrak.WithRetry(vettrak.RetryPolicy{MaxRetries: 1, MinWait: time.Millisecond, MaxWait: time.Millisecond}))
 	require.NoError(t, err)
 	r.vt, r.api = vt, api
 	return r
+}
+
+// tick moves the rig's clock, and the fake's with it. The fake reads its
+// clock from its own goroutines (a handler may outlive a dropped call), so
+// it reads a clock safe for concurrent use, not r.now.
+func (r *rig) tick(d time.Duration) {
+	r.now = r.now.Add(d)
+	if r.clk != nil {
+		r.clk.Set(r.now)
+	}
 }
 
 // groupsRig is the walkthrough in the Occurrence-groups workflow with its
@@ -75,16 +86,16 @@ func TestTombstoneCursorHoldsOnFailedRead(t *testing.T) {
 	for _, tt := range faults {
 		t.Run(tt.name, func(t *testing.T) {
 			r := groupsRig(t)
-			r.now = r.now.Add(time.Hour)
+			r.tick(time.Hour)
 			require.NoError(t, r.vt.Data().DeleteEnrolment(3002)) // Julie
-			r.now = r.now.Add(time.Hour)
+			r.tick(time.Hour)
 			r.vt.InjectFault("GetDeletedRecordsSince", tt.fault)
 			for run := range 3 {
 				rep, err := r.syncer(t).Run(context.Background())
 				require.NoError(t, err, "run %d", run)
 				assert.True(t, hasFailure(rep, "tombstones"), "run %d reports the failed read: %+v", run, rep.Failures)
 				assert.True(t, activeEnrolment(r.lms.Dump(), "vt-u-10002"), "run %d: nothing removed without the tombstone", run)
-				r.now = r.now.Add(12 * time.Hour)
+				r.tick(12 * time.Hour)
 			}
 			r.vt.ClearFaults()
 			rep := r.run(t)
@@ -99,9 +110,9 @@ func TestTombstoneCursorHoldsOnFailedRead(t *testing.T) {
 // window are read again next run.
 func TestTombstoneCursorHoldsOnPartialRead(t *testing.T) {
 	r := groupsRig(t)
-	r.now = r.now.Add(time.Hour)
+	r.tick(time.Hour)
 	r.vt.Data().AddTombstone(vettraktest.Tombstone{Table: "CLIENT", ID: "10002"})
-	r.now = r.now.Add(time.Hour)
+	r.tick(time.Hour)
 	// The first DeletedRecordsSince (ENROLMENT) succeeds; the second fails.
 	fail := &failNth{Source: r.api, n: 2}
 	s, err := vtsync.New(fail, r.lms, r.cfg, vtsync.WithStore(r.st), vtsync.WithClock(func() time.Time { return r.now }))
@@ -111,7 +122,7 @@ func TestTombstoneCursorHoldsOnPartialRead(t *testing.T) {
 	require.True(t, hasFailure(rep, "tombstones"))
 	assert.True(t, activeEnrolment(r.lms.Dump(), "vt-u-10002"))
 
-	r.now = r.now.Add(time.Hour)
+	r.tick(time.Hour)
 	rep = r.run(t)
 	assert.Equal(t, 1, rep.Removed["enrolment"], "the client deletion is read again and acted on")
 }
@@ -134,14 +145,14 @@ func (f *failNth) DeletedRecordsSince(ctx context.Context, table string, since t
 // tombstone cursor either: the next Run still sees the deletion.
 func TestReportResultsKeepsTombstonesForRun(t *testing.T) {
 	r := groupsRig(t)
-	r.now = r.now.Add(time.Hour)
+	r.tick(time.Hour)
 	require.NoError(t, r.vt.Data().DeleteEnrolment(3002))
-	r.now = r.now.Add(time.Hour)
+	r.tick(time.Hour)
 	_, err := r.syncer(t).ReportResults(context.Background())
 	require.NoError(t, err)
 	assert.True(t, activeEnrolment(r.lms.Dump(), "vt-u-10002"))
 
-	r.now = r.now.Add(time.Hour)
+	r.tick(time.Hour)
 	rep := r.run(t)
 	assert.Equal(t, 1, rep.Removed["enrolment"])
 	assert.False(t, activeEnrolment(r.lms.Dump(), "vt-u-10002"))

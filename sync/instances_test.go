@@ -154,7 +154,7 @@ func TestLeaseHeldElsewhere(t *testing.T) {
 	assert.Zero(t, resultWrites(r))
 	assert.Zero(t, r.vt.CallCount("GetEnrolmentsForOccurrence"), "refused before reading")
 
-	r.now = r.now.Add(2 * vtsync.DefaultLeaseTTL) // the other instance died
+	r.tick(2 * vtsync.DefaultLeaseTTL) // the other instance died
 	rep, err := s.Run(ctx)
 	require.NoError(t, err)
 	assert.Positive(t, rep.ResultsWritten)

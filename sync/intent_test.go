@@ -75,7 +75,7 @@ func TestLandedWriteIsSettledOnAFreshRead(t *testing.T) {
 			require.NotEmpty(t, rep.Failures, "the write's answer was lost")
 			require.Equal(t, "Continuing", r.vt.Data().Results(3001)[0].ResultName, "but the write landed")
 
-			r.now = r.now.Add(time.Hour)
+			r.tick(time.Hour)
 			rep, err = r.syncer(t).ReportResults(context.Background())
 			require.NoError(t, err)
 			assert.Empty(t, rep.Failures)
@@ -84,7 +84,7 @@ func TestLandedWriteIsSettledOnAFreshRead(t *testing.T) {
 
 			done := time.Date(2026, 3, 20, 14, 0, 0, 0, time.UTC)
 			require.NoError(t, r.lms.SetProgress(course, lms.Progress{UserSISID: john, RequirementsTotal: 2, RequirementsCompleted: 2, CompletedAt: &done}))
-			r.now = r.now.Add(time.Hour)
+			r.tick(time.Hour)
 			rep, err = r.syncer(t).ReportResults(context.Background())
 			require.NoError(t, err)
 			assert.Empty(t, rep.Conflicts)
