@@ -3,6 +3,7 @@ package sync_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -156,4 +157,44 @@ func TestReportResultsKeepsTombstonesForRun(t *testing.T) {
 	rep := r.run(t)
 	assert.Equal(t, 1, rep.Removed["enrolment"])
 	assert.False(t, activeEnrolment(r.lms.Dump(), "vt-u-10002"))
+}
+
+// A tombstone read successfully whose removal then fails in the LMS is not
+// lost when the cursor moves on: the Syncer keeps the tombstones it read
+// for a while and acts on them again, so the retry finds the removal to do.
+func TestTombstoneOutlivesAFailedRemoval(t *testing.T) {
+	r := groupsRig(t)
+	r.tick(time.Hour)
+	require.NoError(t, r.vt.Data().DeleteEnrolment(3002))
+	r.tick(time.Hour)
+	r.lms.FailNext("Unenrol", 1, errors.New("503 from the LMS"))
+	rep, err := r.syncer(t).Run(context.Background())
+	require.NoError(t, err)
+	require.NotEmpty(t, rep.Failures)
+	require.True(t, activeEnrolment(r.lms.Dump(), "vt-u-10002"))
+
+	r.tick(48 * time.Hour) // past the retry backoff; the cursor moved on
+	rep = r.run(t)
+	assert.Equal(t, 1, rep.Removed["enrolment"])
+	assert.False(t, activeEnrolment(r.lms.Dump(), "vt-u-10002"), "the removal is retried")
+	r.tick(time.Hour)
+	plan, err := r.syncer(t).Plan(context.Background())
+	require.NoError(t, err)
+	assert.Empty(t, plan.Ops, "and then settles")
+	assert.True(t, tombstoneNoted(plan, 3002), "the tombstone is still kept")
+
+	r.tick(8 * 24 * time.Hour) // past the retention
+	plan, err = r.syncer(t).Plan(context.Background())
+	require.NoError(t, err)
+	assert.Empty(t, plan.Ops)
+	assert.False(t, tombstoneNoted(plan, 3002), "kept tombstones expire")
+}
+
+func tombstoneNoted(p *vtsync.Plan, enrolment int64) bool {
+	for _, d := range p.Diagnostics {
+		if d.Code == mapping.CodeTombstoneUnresolved && d.Record.ID == fmt.Sprint(enrolment) {
+			return true
+		}
+	}
+	return false
 }

@@ -289,6 +289,22 @@ func (s *Syncer) readClients(ctx context.Context, obs *observation) ([]vettrak.C
 // cursorDeleted names the tombstone cursor.
 const cursorDeleted = "deleted"
 
+// bucketTombstones keeps the tombstones read, for tombstoneRetention. The
+// cursor moves past a tombstone once it was read, but acting on it (an
+// LMS removal) can fail and be retried runs later; by then no read returns
+// the tombstone again. So every run acts on the tombstones kept as well as
+// on the ones just read: a removal already done plans nothing.
+const bucketTombstones = "tombstones"
+
+// tombstoneRetention outlasts the retry backoff (which grows to a day) by
+// several retries.
+const tombstoneRetention = 7 * 24 * time.Hour
+
+type keptTombstone struct {
+	Record vettrak.DeletedRecord `json:"record"`
+	ReadAt time.Time             `json:"read_at"`
+}
+
 // readTombstones reads enrolment and client deletions since the last run
 // (ENROUNIT tombstones are not read: mapping has no use for them, since a
 // unit removed from an enrolment disappears from its enrolled units).
@@ -311,14 +327,56 @@ func (s *Syncer) readTombstones(ctx context.Context, obs *observation) ([]vettra
 		return nil, nil
 	}
 	var out []vettrak.DeletedRecord
+	var readErr error
 	for _, table := range []string{"ENROLMENT", "CLIENT"} {
 		recs, err := s.src.DeletedRecordsSince(ctx, table, cursor.Add(-time.Minute))
 		if err != nil {
-			return out, fmt.Errorf("%s since %s: %w", table, cursor.Format(time.RFC3339), err)
+			readErr = fmt.Errorf("%s since %s: %w", table, cursor.Format(time.RFC3339), err)
+			break
 		}
 		out = append(out, recs...)
 	}
-	obs.cursors[cursorDeleted] = started
+	if readErr == nil {
+		obs.cursors[cursorDeleted] = started
+	}
+	kept, err := s.keepTombstones(ctx, out)
+	if err != nil {
+		return out, errors.Join(readErr, err)
+	}
+	return kept, readErr
+}
+
+// keepTombstones stores the tombstones just read and returns them together
+// with those kept from earlier runs (bucketTombstones), dropping the ones
+// older than tombstoneRetention.
+func (s *Syncer) keepTombstones(ctx context.Context, read []vettrak.DeletedRecord) ([]vettrak.DeletedRecord, error) {
+	db := store.NewTyped[keptTombstone](s.store, bucketTombstones)
+	now := s.now()
+	key := func(r vettrak.DeletedRecord) string { return r.Table + ":" + r.ID }
+	fresh := map[string]keptTombstone{}
+	for _, r := range read {
+		if store.CheckKey(key(r)) == nil { // an unusable ID is diagnosed by the mapping
+			fresh[key(r)] = keptTombstone{Record: r, ReadAt: now}
+		}
+	}
+	out := slices.Clone(read)
+	for e, err := range db.List(ctx, "") {
+		if err != nil {
+			return out, fmt.Errorf("read kept tombstones: %w", err)
+		}
+		switch _, again := fresh[e.Key]; {
+		case again:
+		case now.Sub(e.Value.ReadAt) > tombstoneRetention:
+			if err := db.Delete(ctx, e.Key); err != nil {
+				return out, fmt.Errorf("drop kept tombstone: %w", err)
+			}
+		default:
+			out = append(out, e.Value.Record)
+		}
+	}
+	if err := db.PutMany(ctx, fresh); err != nil {
+		return out, fmt.Errorf("keep tombstones: %w", err)
+	}
 	return out, nil
 }
 
