@@ -10,6 +10,7 @@ package sync_test
 //   - failing reads (faults on every read operation): nothing in the LMS
 //     is removed that VETtrak did not delete, the failure is reported,
 //     and once the reads work the end state equals an undisturbed run's;
+//   - failing LMS calls (every method failing once): the same;
 //   - malformed XML (truncated, not XML, wrong envelope, forbidden
 //     characters): the same;
 //   - crash points (a stop after every VETtrak write of a results pass):
@@ -127,6 +128,25 @@ func TestAdversarialFailingReads(t *testing.T) {
 				assert.Equal(t, want, converge(t, r), "end state once the reads work")
 			})
 		}
+	}
+}
+
+// Failing LMS calls: every method of the LMS failing once, in the run
+// that has removals, renames and (from a read of the first run) new
+// placements to make. Nothing but the deletion is removed, and the next
+// runs reach the undisturbed end state.
+func TestAdversarialFailingLMSCalls(t *testing.T) {
+	want := referenceState(t)
+	for _, m := range memlms.Methods() {
+		t.Run(string(m), func(t *testing.T) {
+			r := groupsRig(t)
+			r.tick(time.Hour)
+			changeWorld(t, r)
+			r.lms.FailNext(m, 1, fmt.Errorf("%s: 503 Service Unavailable", m))
+			_, _ = r.syncer(t).Run(context.Background()) // an error is fine (a read failed)
+			onlyDeletedRemoved(t, r.lms.Dump(), "the failing run")
+			assert.Equal(t, want, converge(t, r), "end state after the failure")
+		})
 	}
 }
 
