@@ -212,10 +212,12 @@ func (s *Syncer) ledger(ctx context.Context, snap mapping.Snapshot) (map[string]
 // after a fresh check of the enrolled unit, immediately before the write
 // (one read per enrolment per Apply, reads being the Apply's memo): a
 // value already in place is not written again (another instance of the
-// SDK, or a stale plan applied twice, got there first; it is recorded in
-// the ledger as the SDK's and the op counts as already existing), and a
-// value changed since the plan was made is left alone
-// (ErrChangedInVETtrak).
+// SDK, or a stale plan applied twice, got there first; the op counts as
+// already existing), and a value changed since the plan was made is left
+// alone (ErrChangedInVETtrak). A value in place is not entered in this
+// store's ledger: it may have been typed by hand, and the ledger only
+// vouches for what this store saw written; the instance that wrote it has
+// it in its own.
 func (s *Syncer) writeResult(ctx context.Context, w *mapping.ResultWrite, reads *freshReads) error {
 	inPlace := false
 	err := s.verifyCurrent(ctx, reads, w.EnrolmentID, w.UnitCode, func(u vettrak.EnrolledUnit) bool {
@@ -228,9 +230,6 @@ func (s *Syncer) writeResult(ctx context.Context, w *mapping.ResultWrite, reads 
 	k := w.Key()
 	entry := w.Ledger(s.now())
 	if inPlace {
-		if err := s.ledgerDB.Put(ctx, k, entry); err != nil {
-			return fmt.Errorf("record result in ledger: %w", err)
-		}
 		if err := s.forgetUnits(ctx, w.EnrolmentID); err != nil {
 			return err
 		}
