@@ -382,20 +382,57 @@ func forUnit(l vettrak.StaffLink, unit string) bool {
 }
 
 // cleanText trims a name and removes control and invisible format
-// characters, which have no place in an LMS name.
+// characters, which have no place in an LMS name. Two kinds of format
+// character are part of the text rather than noise and stay: a zero-width
+// joiner or non-joiner between two visible characters (emoji ZWJ sequences
+// such as 👩‍🔬, and the joiners Persian and Indic scripts need), and the tag
+// characters after U+1F3F4 that spell a subdivision flag (🏴 + "gbsct").
+// Removing them would split one character the learner sees into several.
 func cleanText(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool {
-		return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar
-	}) {
+	if !strings.ContainsFunc(s, noise) {
 		return strings.TrimSpace(s)
 	}
-	s = strings.ToValidUTF8(s, "")
-	return strings.TrimSpace(strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar {
-			return -1
+	rs := []rune(strings.ToValidUTF8(s, ""))
+	var b strings.Builder
+	for i, r := range rs {
+		if noise(r) && !joining(rs, i) {
+			continue
 		}
-		return r
-	}, s))
+		b.WriteRune(r)
+	}
+	return strings.TrimSpace(b.String())
+}
+
+func noise(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar
+}
+
+// joining reports whether the format character rs[i] belongs to the
+// character sequence around it (see cleanText).
+func joining(rs []rune, i int) bool {
+	visible := func(r rune) bool { return !noise(r) && !unicode.IsSpace(r) }
+	const blackFlag, cancelTag = 0x1F3F4, 0xE007F
+	isTag := func(r rune) bool { return r >= 0xE0020 && r <= cancelTag }
+	switch r := rs[i]; {
+	case r == '\u200d' || r == '\u200c':
+		return i > 0 && i+1 < len(rs) && visible(rs[i-1]) && visible(rs[i+1])
+	case isTag(r):
+		// A tag run starts right after the black flag and ends with
+		// CANCEL TAG; a run that never ends is not a flag.
+		j := i
+		for j > 0 && isTag(rs[j-1]) {
+			j--
+		}
+		if j == 0 || rs[j-1] != blackFlag {
+			return false
+		}
+		for k := i; k < len(rs) && isTag(rs[k]); k++ {
+			if rs[k] == cancelTag {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func occName(o vettrak.Occurrence) string {

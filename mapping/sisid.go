@@ -36,7 +36,10 @@ func (e *SISIDError) Is(target error) bool { return target == ErrInvalidSISID }
 // CheckSISID reports whether an LMS can hold id as a SIS ID: not empty, valid
 // UTF-8, at most MaxSISIDLength characters, no control or invisible format
 // characters, and no leading or trailing space (the LMS would strip it, and
-// the stored ID would never equal ours again).
+// the stored ID would never equal ours again). U+FFFD is refused too: it
+// is what a lossy decode leaves in place of bytes it could not read (a
+// windows-1252 answer's undefined bytes, say), so different codes may have
+// become this one ID and the record is diagnosed instead of merged.
 func CheckSISID(id string) error {
 	switch {
 	case id == "":
@@ -49,8 +52,11 @@ func CheckSISID(id string) error {
 		return &SISIDError{id, "leading or trailing space"}
 	}
 	for _, r := range id {
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+		switch {
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
 			return &SISIDError{id, fmt.Sprintf("control character %U", r)}
+		case r == utf8.RuneError:
+			return &SISIDError{id, "replacement character U+FFFD: the code was decoded lossily, and different codes may share this ID"}
 		}
 	}
 	return nil
@@ -161,21 +167,27 @@ func (s SISScheme) Validate() error {
 	return nil
 }
 
-// escapePart percent-escapes '%' and the separator's characters so that a
-// part can never be confused with the structure around it.
+// escapePart percent-escapes '%', the separator's characters and every
+// byte that is not part of valid UTF-8, so that a part can never be
+// confused with the structure around it and two different parts never
+// give one ID: the escaping is undone by percent-decoding. Ranging over
+// the string instead would read each invalid byte as U+FFFD, and client
+// codes "%\xae" and "%\xa8" would share an ID (issue 18 item 5).
 func (s SISScheme) escapePart(p string) string {
-	if !strings.Contains(p, "%") && !strings.ContainsAny(p, s.Separator) {
+	if !strings.Contains(p, "%") && !strings.ContainsAny(p, s.Separator) && utf8.ValidString(p) {
 		return p
 	}
 	var b strings.Builder
-	for _, r := range p {
-		if r == '%' || strings.ContainsRune(s.Separator, r) {
-			for _, c := range []byte(string(r)) {
+	for i := 0; i < len(p); {
+		r, size := utf8.DecodeRuneInString(p[i:])
+		if r == '%' || (r == utf8.RuneError && size == 1) || strings.ContainsRune(s.Separator, r) {
+			for _, c := range []byte(p[i : i+size]) {
 				fmt.Fprintf(&b, "%%%02X", c)
 			}
-			continue
+		} else {
+			b.WriteString(p[i : i+size])
 		}
-		b.WriteRune(r)
+		i += size
 	}
 	return b.String()
 }

@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -15,6 +16,10 @@ func TestDefaultSISScheme(t *testing.T) {
 		{s.User("00123"), "vt-u-00123"},
 		{s.User(" 00123 "), "vt-u-00123"},
 		{s.User("A-1%"), "vt-u-A%2D1%25"},
+		{s.User("%\xae\xae\xae"), "vt-u-%25%AE%AE%AE"},
+		{s.User("%\xa8\xa8\xa8"), "vt-u-%25%A8%A8%A8"},
+		{s.User("\xff"), "vt-u-%FF"},
+		{s.User("é-\xc3"), "vt-u-é%2D%C3"},
 		{s.User(""), ""},
 		{s.UnitCourse("bsbldr 501"), "vt-unit-BSBLDR501"},
 		{s.SubjectCourse("IST101"), "vt-subj-IST101"},
@@ -86,6 +91,8 @@ func TestCheckSISID(t *testing.T) {
 		{" a", false},
 		{"a ", false},
 		{"a\xffb", false},
+		{"vt-u-%25\uFFFD\uFFFD\uFFFD", false}, // what "%\xae\xae\xae" and "%\xa8\xa8\xa8" both gave
+		{"A\uFFFD", false},                    // windows-1252 0x81 and 0x8D both decode to this
 	}
 	for _, tt := range tests {
 		err := CheckSISID(tt.id)
@@ -103,7 +110,7 @@ func TestCheckSISID(t *testing.T) {
 // or has the shape of its kind, and never gives two different client codes
 // (or unit codes) the same ID.
 func FuzzSISScheme(f *testing.F) {
-	for _, seed := range [][2]string{{"00123", "00124"}, {"A-1", "A%2D1"}, {"a b", "a\tb"}, {"%", "%25"}, {"", " "}, {"x\x00", "x"}, {"IST101", "ist 101"}} {
+	for _, seed := range [][2]string{{"%\xae\xae\xae", "%\xa8\xa8\xa8"}, {"00123", "00124"}, {"A-1", "A%2D1"}, {"a b", "a\tb"}, {"%", "%25"}, {"", " "}, {"x\x00", "x"}, {"IST101", "ist 101"}} {
 		f.Add(seed[0], seed[1], int64(5))
 	}
 	s := DefaultSISScheme()
@@ -113,6 +120,9 @@ func FuzzSISScheme(f *testing.F) {
 			assert.NotEqual(t, ua, ub, "client codes %q and %q", a, b)
 		}
 		if ua != "" {
+			// Injective by construction: percent-decoding the part gives
+			// the code back.
+			assert.Equal(t, strings.TrimSpace(a), percentDecode(t, strings.TrimPrefix(ua, "vt-u-")), "%q", ua)
 			assert.True(t, strings.HasPrefix(ua, "vt-u-"))
 			assert.Equal(t, 2, strings.Count(ua, "-"), "the separator inside a code is escaped: %q", ua)
 		}
@@ -127,4 +137,34 @@ func FuzzSISScheme(f *testing.F) {
 			assert.LessOrEqual(t, len([]rune(ua)), MaxSISIDLength)
 		}
 	})
+}
+
+// percentDecode undoes SISScheme's escaping of one part.
+func percentDecode(t *testing.T, s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' {
+			b.WriteByte(s[i])
+			continue
+		}
+		require.LessOrEqual(t, i+3, len(s), "truncated escape in %q", s)
+		v, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
+		require.NoError(t, err, "%q", s)
+		b.WriteByte(byte(v))
+		i += 2
+	}
+	return b.String()
+}
+
+// Issue 18 item 5: client codes that differ only in bytes that are not
+// UTF-8 get different user SIS IDs, and the old, shared form is refused.
+func TestSISIDsOfInvalidUTF8Codes(t *testing.T) {
+	s := DefaultSISScheme()
+	a, b := s.User("%\xae\xae\xae"), s.User("%\xa8\xa8\xa8")
+	assert.NotEqual(t, a, b)
+	for _, id := range []string{a, b} {
+		assert.NoError(t, CheckSISID(id), "%q is usable", id)
+	}
+	assert.NotEqual(t, s.User("\xae"), s.User("%AE"), "an escaped byte never equals the literal text of its escape")
+	assert.NotEqual(t, s.TrainerSection("c", "x\xae"), s.TrainerSection("c", "x\xa8"))
 }

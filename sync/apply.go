@@ -50,6 +50,11 @@ func (s *Syncer) apply(ctx context.Context, start time.Time, p *Plan, recheck bo
 	rep := s.newReport(start, p)
 	applyStart := s.now()
 	defer func() { rep.PhaseSeconds[PhaseApply] = s.now().Sub(applyStart).Seconds() }()
+	ctx, release, err := s.holdLease(ctx)
+	if err != nil {
+		return s.finish(rep, err)
+	}
+	defer release()
 	if len(p.Holds) > 0 && !ao.allowHolds && !s.cfg.Safety.Allow {
 		err := &HoldError{Holds: p.Holds}
 		s.log.WarnContext(ctx, "plan held", "holds", err.Error())
@@ -218,11 +223,7 @@ func (a *applier) run(ctx context.Context, op Op) error {
 	case OpRemoveMember:
 		return dst.RemoveMember(ctx, *op.Membership)
 	case OpWriteResult:
-		var reads *freshReads
-		if !a.fresh[op.Result.EnrolmentID] {
-			reads = &a.reads
-		}
-		return s.writeResult(ctx, op.Result, reads)
+		return s.writeResult(ctx, op.Result, &a.reads)
 	case OpWriteComment:
 		c := op.Comment
 		if !a.fresh[c.EnrolmentID] {

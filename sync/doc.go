@@ -30,4 +30,9 @@
 // explicit VETtrak signal (withdrawal, deletion), never a record that merely
 // went missing from a read, and a plan that would remove or change more than
 // a configured share of enrolments stops with a *HoldError unless allowed.
+//
+// One provider runs one Syncer at a time, on one store: Run, ReportResults
+// and Apply hold a lease in the store, and a second instance there is
+// refused with ErrLeased (see lease.go for what instances on different
+// stores can and cannot rely on).
 package sync

@@ -27,6 +27,8 @@ type rig struct {
 	st  store.Store
 	cfg vtsync.Config
 	now time.Time
+	// clk, when set, is the fake VETtrak's clock, kept equal to now by tick.
+	clk *vettraktest.Clock
 }
 
 func newRig(t *testing.T, w mapping.Workflow, data *vettraktest.Dataset) *rig {

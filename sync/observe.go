@@ -43,6 +43,11 @@ func (s *Syncer) observeVETtrak(ctx context.Context) (*observation, error) {
 	sc := s.cfg.Scope
 
 	occs := map[int64]vettrak.Occurrence{}
+	// repeats holds further versions of an occurrence the search returned
+	// more than once. They go into the snapshot beside the first, so the
+	// mapping diagnoses differing versions (as it does duplicate
+	// enrolments) and chooses among them by content, not by reading order.
+	var repeats []vettrak.Occurrence
 	if !sc.From.IsZero() || !sc.To.IsZero() {
 		found, err := s.src.SearchOccurrences(ctx, vettrak.OccurrenceQuery{
 			ProgrammeID: sc.ProgrammeID, Start: sc.From, End: sc.To, LocationCode: sc.LocationCode,
@@ -52,6 +57,10 @@ func (s *Syncer) observeVETtrak(ctx context.Context) (*observation, error) {
 			return nil, fmt.Errorf("read occurrences: %w", err)
 		}
 		for _, o := range found {
+			if _, dup := occs[o.ID]; dup {
+				repeats = append(repeats, o)
+				continue
+			}
 			occs[o.ID] = o
 		}
 	}
@@ -105,6 +114,7 @@ func (s *Syncer) observeVETtrak(ctx context.Context) (*observation, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	dropUnstorable(obs)
 	if s.cfg.MarkTransferred {
 		if err := s.readLMSNew(ctx, obs); err != nil {
 			return nil, err
@@ -127,7 +137,41 @@ func (s *Syncer) observeVETtrak(ctx context.Context) (*observation, error) {
 		obs.readFailures = append(obs.readFailures, readFailure("tombstones", "read deleted records", err))
 	}
 	obs.snap.Deleted = deleted
+	for _, o := range repeats {
+		if slices.ContainsFunc(obs.snap.Occurrences, func(x vettrak.Occurrence) bool { return x.ID == o.ID }) {
+			obs.snap.Occurrences = append(obs.snap.Occurrences, o)
+		}
+	}
 	return obs, nil
+}
+
+// dropUnstorable leaves out, each with a read failure naming it, the
+// enrolments and staff links whose client code the store cannot hold as a
+// key (not UTF-8, a NUL byte, overlong: only a custom Source can produce
+// them, XML cannot carry them). The clients cache is keyed by code and
+// written in one transaction, so one such code would otherwise fail the
+// whole run instead of its own record.
+func dropUnstorable(obs *observation) {
+	kept := obs.snap.Enrolments[:0]
+	for _, e := range obs.snap.Enrolments {
+		if err := store.CheckKey(e.ClientCode); e.ClientCode != "" && err != nil {
+			obs.readFailures = append(obs.readFailures, readFailure(fmt.Sprintf("enrolment:%d", e.ID), "client code", err))
+			continue
+		}
+		kept = append(kept, e)
+	}
+	obs.snap.Enrolments = kept
+	for i, o := range obs.snap.Occurrences {
+		staff := slices.Clone(o.Staff)[:0]
+		for _, st := range o.Staff {
+			if err := store.CheckKey(st.StaffCode); st.StaffCode != "" && err != nil {
+				obs.readFailures = append(obs.readFailures, readFailure(fmt.Sprintf("occurrence:%d", o.ID), "staff code", err))
+				continue
+			}
+			staff = append(staff, st)
+		}
+		obs.snap.Occurrences[i].Staff = staff
+	}
 }
 
 // readLMSNew sets Enrolment.Uploaded from VETtrak's LMS-new lists: TClieEnro
@@ -242,26 +286,96 @@ func (s *Syncer) readClients(ctx context.Context, obs *observation) ([]vettrak.C
 	return out, nil
 }
 
+// cursorDeleted names the tombstone cursor.
+const cursorDeleted = "deleted"
+
+// bucketTombstones keeps the tombstones read, for tombstoneRetention. The
+// cursor moves past a tombstone once it was read, but acting on it (an
+// LMS removal) can fail and be retried runs later; by then no read returns
+// the tombstone again. So every run acts on the tombstones kept as well as
+// on the ones just read: a removal already done plans nothing.
+const bucketTombstones = "tombstones"
+
+// tombstoneRetention outlasts the retry backoff (which grows to a day) by
+// several retries.
+const tombstoneRetention = 7 * 24 * time.Hour
+
+type keptTombstone struct {
+	Record vettrak.DeletedRecord `json:"record"`
+	ReadAt time.Time             `json:"read_at"`
+}
+
 // readTombstones reads enrolment and client deletions since the last run
 // (ENROUNIT tombstones are not read: mapping has no use for them, since a
 // unit removed from an enrolment disappears from its enrolled units).
+//
+// The cursor may only move past what was read: it is taken (for Apply to
+// save) only when every table was read. After a failed read (a SOAP
+// fault, an HTTP error, a malformed answer) it stays where it was, so the
+// next run asks for the same window again and reports the failure again
+// until the read succeeds; what was read before the failure is still
+// returned, since acting on a tombstone twice changes nothing.
 func (s *Syncer) readTombstones(ctx context.Context, obs *observation) ([]vettrak.DeletedRecord, error) {
-	cursor, err := s.cursor(ctx, "deleted")
+	cursor, err := s.cursor(ctx, cursorDeleted)
 	if err != nil {
 		return nil, err
 	}
-	obs.cursors["deleted"] = s.now()
+	started := s.now()
 	if cursor.IsZero() {
 		// First run: everything in scope is read whole.
+		obs.cursors[cursorDeleted] = started
 		return nil, nil
 	}
 	var out []vettrak.DeletedRecord
+	var readErr error
 	for _, table := range []string{"ENROLMENT", "CLIENT"} {
 		recs, err := s.src.DeletedRecordsSince(ctx, table, cursor.Add(-time.Minute))
 		if err != nil {
-			return nil, err
+			readErr = fmt.Errorf("%s since %s: %w", table, cursor.Format(time.RFC3339), err)
+			break
 		}
 		out = append(out, recs...)
+	}
+	if readErr == nil {
+		obs.cursors[cursorDeleted] = started
+	}
+	kept, err := s.keepTombstones(ctx, out)
+	if err != nil {
+		return out, errors.Join(readErr, err)
+	}
+	return kept, readErr
+}
+
+// keepTombstones stores the tombstones just read and returns them together
+// with those kept from earlier runs (bucketTombstones), dropping the ones
+// older than tombstoneRetention.
+func (s *Syncer) keepTombstones(ctx context.Context, read []vettrak.DeletedRecord) ([]vettrak.DeletedRecord, error) {
+	db := store.NewTyped[keptTombstone](s.store, bucketTombstones)
+	now := s.now()
+	key := func(r vettrak.DeletedRecord) string { return r.Table + ":" + r.ID }
+	fresh := map[string]keptTombstone{}
+	for _, r := range read {
+		if store.CheckKey(key(r)) == nil { // an unusable ID is diagnosed by the mapping
+			fresh[key(r)] = keptTombstone{Record: r, ReadAt: now}
+		}
+	}
+	out := slices.Clone(read)
+	for e, err := range db.List(ctx, "") {
+		if err != nil {
+			return out, fmt.Errorf("read kept tombstones: %w", err)
+		}
+		switch _, again := fresh[e.Key]; {
+		case again:
+		case now.Sub(e.Value.ReadAt) > tombstoneRetention:
+			if err := db.Delete(ctx, e.Key); err != nil {
+				return out, fmt.Errorf("drop kept tombstone: %w", err)
+			}
+		default:
+			out = append(out, e.Value.Record)
+		}
+	}
+	if err := db.PutMany(ctx, fresh); err != nil {
+		return out, fmt.Errorf("keep tombstones: %w", err)
 	}
 	return out, nil
 }

@@ -3,6 +3,9 @@ package sync
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/vtsync/vtsync/lms"
 	"github.com/vtsync/vtsync/mapping"
@@ -16,6 +19,11 @@ import (
 // downgrade of a final outcome) come back in the report for review.
 func (s *Syncer) ReportResults(ctx context.Context) (*Report, error) {
 	start := s.now()
+	ctx, release, err := s.holdLease(ctx)
+	if err != nil {
+		return s.finish(s.newReport(start, nil), err)
+	}
+	defer release()
 	s.runMu.Lock()
 	p, err := s.plan(ctx, true)
 	s.runMu.Unlock()
@@ -31,6 +39,9 @@ func (s *Syncer) ReportResults(ctx context.Context) (*Report, error) {
 	}
 	p.Ops = kept
 	p.Holds = nil
+	// The tombstones this plan read become removals, which were just
+	// dropped: the cursor stays, so the next Run reads them again.
+	delete(p.Cursors, cursorDeleted)
 	if s.dryRun {
 		return s.dryReport(start, p)
 	}
@@ -63,6 +74,10 @@ func (s *Syncer) planResults(ctx context.Context, p *Plan, snap mapping.Snapshot
 	if err != nil {
 		return fmt.Errorf("read result types: %w", err)
 	}
+	snap, err = s.settleFresh(ctx, p, snap)
+	if err != nil {
+		return err
+	}
 	ledger, err := s.ledger(ctx, snap)
 	if err != nil {
 		return err
@@ -88,12 +103,78 @@ func (s *Syncer) planResults(ctx context.Context, p *Plan, snap mapping.Snapshot
 	return nil
 }
 
+// settleFresh makes sure every pending intent in scope is settled against
+// VETtrak's current value, never against the enrolled-units cache: a
+// cached copy predates the write the intent records, so it would show the
+// old result, the intent would be dropped although the write landed, and
+// our own result would later look hand-entered (issue 18 item 1). The
+// enrolments with an intent whose units came from the cache are read
+// again, their units in the returned snapshot replaced, and their cached
+// copy dropped. An enrolment whose re-read fails keeps its intent and has
+// no results planned this run (its units leave the snapshot), since
+// nothing can be decided for it without knowing whether the write landed.
+func (s *Syncer) settleFresh(ctx context.Context, p *Plan, snap mapping.Snapshot) (mapping.Snapshot, error) {
+	inScope := map[int64]bool{}
+	for _, u := range snap.EnrolledUnits {
+		inScope[u.EnrolmentID] = true
+	}
+	need := map[int64]bool{}
+	for e, err := range s.pendingDB.List(ctx, "") {
+		if err != nil {
+			return snap, fmt.Errorf("read pending results: %w", err)
+		}
+		id, ok := resultKeyEnrolment(e.Key)
+		if ok && inScope[id] && !p.freshUnits[id] {
+			need[id] = true
+		}
+	}
+	if len(need) == 0 {
+		return snap, nil
+	}
+	ids := sortedKeys(need)
+	lists, fails := fanOut(ctx, s.workers, ids, func(ctx context.Context, id int64) ([]vettrak.EnrolledUnit, error) {
+		return s.src.UnitsForEnrolment(ctx, id)
+	})
+	replaced := map[int64][]vettrak.EnrolledUnit{}
+	for i, id := range ids {
+		if err := s.forgetUnits(ctx, id); err != nil {
+			return snap, err
+		}
+		if fails[i] != nil {
+			if ctx.Err() != nil {
+				return snap, ctx.Err()
+			}
+			p.ReadFailures = append(p.ReadFailures, readFailure(fmt.Sprintf("enrolment:%d", id), "re-read enrolled units to settle a pending result", fails[i]))
+			replaced[id] = nil
+			continue
+		}
+		replaced[id] = stampEnrolment(lists[i], id)
+		if p.freshUnits == nil {
+			p.freshUnits = map[int64]bool{}
+		}
+		p.freshUnits[id] = true
+	}
+	out := snap
+	out.EnrolledUnits = make([]vettrak.EnrolledUnit, 0, len(snap.EnrolledUnits))
+	for _, u := range snap.EnrolledUnits {
+		if _, ok := replaced[u.EnrolmentID]; !ok {
+			out.EnrolledUnits = append(out.EnrolledUnits, u)
+		}
+	}
+	for _, id := range ids {
+		out.EnrolledUnits = append(out.EnrolledUnits, replaced[id]...)
+	}
+	return out, nil
+}
+
 // ledger loads what the SDK wrote before. A write is recorded as an intent
 // (bucket pending) before it is sent and moved to the ledger after VETtrak
-// accepts it. An intent left over from a crash is promoted if VETtrak now
-// holds exactly that result (the write landed) and dropped otherwise (it did
-// not), so a crash never makes our own result look hand-entered, and never
-// makes a hand-entered one look like ours.
+// accepts it. An intent left over from a crash (or a lost answer) is
+// promoted if VETtrak now holds exactly that result (the write landed) and
+// dropped otherwise (it did not), so a crash never makes our own result
+// look hand-entered, and never makes a hand-entered one look like ours.
+// snap must hold a fresh read of every enrolment with an intent
+// (settleFresh): an intent of an enrolment it lacks is kept for a later run.
 func (s *Syncer) ledger(ctx context.Context, snap mapping.Snapshot) (map[string]mapping.LedgerEntry, error) {
 	out := map[string]mapping.LedgerEntry{}
 	for e, err := range s.ledgerDB.List(ctx, "") {
@@ -114,7 +195,7 @@ func (s *Syncer) ledger(ctx context.Context, snap mapping.Snapshot) (map[string]
 		if !seen {
 			continue // not in this run's scope: decide when it is
 		}
-		if cur.ResultName == e.Value.ResultName {
+		if sameText(cur.ResultName, e.Value.ResultName) {
 			if err := s.ledgerDB.Put(ctx, e.Key, e.Value); err != nil {
 				return nil, err
 			}
@@ -127,23 +208,37 @@ func (s *Syncer) ledger(ctx context.Context, snap mapping.Snapshot) (map[string]
 	return out, nil
 }
 
-// writeResult sends one result with the intent/ledger protocol above. When
-// the plan took the enrolment's units from the cache (reads is then set),
-// it first checks that VETtrak still holds the result the plan saw.
+// writeResult sends one result with the intent/ledger protocol above,
+// after a fresh check of the enrolled unit, immediately before the write
+// (one read per enrolment per Apply, reads being the Apply's memo): a
+// value already in place is not written again (another instance of the
+// SDK, or a stale plan applied twice, got there first; the op counts as
+// already existing), and a value changed since the plan was made is left
+// alone (ErrChangedInVETtrak). A value in place is not entered in this
+// store's ledger: it may have been typed by hand, and the ledger only
+// vouches for what this store saw written; the instance that wrote it has
+// it in its own.
 func (s *Syncer) writeResult(ctx context.Context, w *mapping.ResultWrite, reads *freshReads) error {
-	if reads != nil {
-		if err := s.verifyCurrent(ctx, reads, w.EnrolmentID, w.UnitCode, func(u vettrak.EnrolledUnit) bool {
-			return sameText(u.ResultName, w.Previous)
-		}); err != nil {
-			return err
-		}
+	inPlace := false
+	err := s.verifyCurrent(ctx, reads, w.EnrolmentID, w.UnitCode, func(u vettrak.EnrolledUnit) bool {
+		inPlace = s.resultInPlace(u, w)
+		return inPlace || sameText(u.ResultName, w.Previous)
+	})
+	if err != nil {
+		return err
 	}
 	k := w.Key()
 	entry := w.Ledger(s.now())
+	if inPlace {
+		if err := s.forgetUnits(ctx, w.EnrolmentID); err != nil {
+			return err
+		}
+		return fmt.Errorf("result %q of enrolment %d unit %s is already in place: %w", w.ResultName, w.EnrolmentID, w.UnitCode, errExisted)
+	}
 	if err := s.pendingDB.Put(ctx, k, entry); err != nil {
 		return fmt.Errorf("record result intent: %w", err)
 	}
-	err := s.src.UpdateResult(ctx, vettrak.ResultUpdate{
+	err = s.src.UpdateResult(ctx, vettrak.ResultUpdate{
 		EnrolmentID: w.EnrolmentID, UnitCode: w.UnitCode, ResultName: w.ResultName,
 		Start: w.Start, Finish: w.Finish, Percentage: w.Percentage, Comment: w.Comment,
 	})
@@ -159,4 +254,27 @@ func (s *Syncer) writeResult(ctx context.Context, w *mapping.ResultWrite, reads 
 		return err
 	}
 	return s.pendingDB.Delete(ctx, k)
+}
+
+// resultKeyEnrolment is the enrolment ID a mapping.ResultKey starts with.
+func resultKeyEnrolment(k string) (int64, bool) {
+	head, _, ok := strings.Cut(k, "|")
+	if !ok {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(head, 10, 64)
+	return id, err == nil
+}
+
+// resultInPlace reports whether VETtrak already holds the result w would
+// write: same name, same start and finish days in the provider's zone.
+func (s *Syncer) resultInPlace(u vettrak.EnrolledUnit, w *mapping.ResultWrite) bool {
+	loc := s.cfg.Results.Location
+	day := func(t *time.Time) string {
+		if t == nil || t.IsZero() {
+			return ""
+		}
+		return t.In(loc).Format(time.DateOnly)
+	}
+	return sameText(u.ResultName, w.ResultName) && day(u.StartDate) == day(&w.Start) && day(u.FinishDate) == day(&w.Finish)
 }

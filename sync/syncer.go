@@ -42,6 +42,7 @@ type Syncer struct {
 	failures  *store.Failures
 
 	runMu gosync.Mutex
+	lease leaseState
 }
 
 // Option configures a Syncer. An option given a value it cannot use
@@ -172,6 +173,11 @@ func (s *Syncer) Config() Config { return s.cfg }
 // included, with each phase's time in Report.PhaseSeconds.
 func (s *Syncer) Run(ctx context.Context) (*Report, error) {
 	start := s.now()
+	ctx, release, err := s.holdLease(ctx)
+	if err != nil {
+		return s.finish(s.newReport(start, nil), err)
+	}
+	defer release()
 	plan, err := s.Plan(ctx)
 	if err != nil {
 		rep := s.newReport(start, nil)

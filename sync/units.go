@@ -120,12 +120,7 @@ func (s *Syncer) readEnrolledUnits(ctx context.Context, obs *observation) error 
 			obs.readFailures = append(obs.readFailures, readFailure(fmt.Sprintf("enrolment:%d", id), "read enrolled units", fails[i]))
 			continue
 		}
-		units := lists[i]
-		for j := range units {
-			if units[j].EnrolmentID == 0 {
-				units[j].EnrolmentID = id
-			}
-		}
+		units := stampEnrolment(lists[i], id)
 		obs.snap.EnrolledUnits = append(obs.snap.EnrolledUnits, units...)
 		obs.freshUnits[id] = true
 		fresh[strconv.FormatInt(id, 10)] = unitsRecord{Sig: sigs[id], ReadAt: now, Units: units}
@@ -136,6 +131,17 @@ func (s *Syncer) readEnrolledUnits(ctx context.Context, obs *observation) error 
 		}
 	}
 	return nil
+}
+
+// stampEnrolment fills in the enrolment ID of units read for it, for
+// answers that leave it out.
+func stampEnrolment(units []vettrak.EnrolledUnit, id int64) []vettrak.EnrolledUnit {
+	for j := range units {
+		if units[j].EnrolmentID == 0 {
+			units[j].EnrolmentID = id
+		}
+	}
+	return units
 }
 
 // ErrChangedInVETtrak is the cause of a result or comment write that was

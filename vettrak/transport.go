@@ -105,6 +105,7 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	if body, err = toUTF8(body); err != nil {
 		return nil, &DecodeError{Op: op, Err: err}
 	}
+	body = dropIllegalChars(body)
 	if ci != nil {
 		ci.delivered.Store(true)
 		if rec, err := validate(body, op, ci.schema); err != nil {

@@ -103,6 +103,7 @@ func TestExitCodes(t *testing.T) {
 		{"invalid syncer config", bg, fmt.Errorf("new: %w", vtsync.ErrInvalidConfig), exitUsage},
 		{"hold", bg, &vtsync.HoldError{Holds: []vtsync.Hold{{Kind: "remove"}}}, exitHeld},
 		{"locked store", bg, fmt.Errorf("open: %w", store.ErrLocked), exitLocked},
+		{"leased provider", bg, fmt.Errorf("run: %w", &store.LeaseError{Name: "sync", Holder: "other"}), exitLocked},
 		{"vettrak password", bg, fmt.Errorf("observe: %w", vettrak.ErrBadCredentials), exitConnection},
 		{"vettrak licence", bg, fmt.Errorf("observe: %w", vettrak.ErrMissingRegistration), exitConnection},
 		{"lms token", bg, fmt.Errorf("list: %w", lms.ErrUnauthorized), exitConnection},

@@ -22,7 +22,7 @@ const (
 	exitUsage       = 2   // bad flags, bad config file, or a secret missing from the environment
 	exitConnection  = 3   // VETtrak or the LMS cannot be reached or refuses the login
 	exitHeld        = 4   // the plan exceeds a safety limit and was not applied
-	exitLocked      = 5   // another vtsync process holds the state directory
+	exitLocked      = 5   // another vtsync process holds the state directory (or the provider's lease)
 	exitInterrupted = 130 // stopped by a signal (Ctrl-C, SIGTERM) before it finished
 )
 
@@ -37,7 +37,8 @@ const exitCodeHelp = `Exit codes:
        refuses the login, or lacks a permission or licence
   4    held: the plan exceeds a safety limit and was not applied; review it
        (vtsync plan) and rerun with --allow-holds
-  5    the state directory is locked by another vtsync process
+  5    the state directory is locked by another vtsync process, or
+       another instance holds the provider's lease in a shared store
   130  interrupted (Ctrl-C or SIGTERM) before the command finished
 `
 
@@ -59,7 +60,7 @@ func exitCode(ctx context.Context, err error) int {
 		return exitUsage
 	case errors.Is(err, vtsync.ErrHold):
 		return exitHeld
-	case errors.Is(err, store.ErrLocked):
+	case errors.Is(err, store.ErrLocked), errors.Is(err, store.ErrLeased):
 		return exitLocked
 	case isConnectionError(err):
 		return exitConnection

@@ -73,6 +73,11 @@ func checkBucket(bucket string) error { return checkName("bucket name", bucket, 
 
 func checkKey(key string) error { return checkName("key", key, MaxKeyLen) }
 
+// CheckKey reports whether every Store accepts key (an error matching
+// ErrInvalid if not), so a caller can refuse one record whose identifier
+// cannot be a key before it reaches a write that stores many at once.
+func CheckKey(key string) error { return checkKey(key) }
+
 func checkValue(v []byte) error {
 	if len(v) > MaxValueLen {
 		return fmt.Errorf("%w: value is %d bytes, more than %d", ErrInvalid, len(v), MaxValueLen)
