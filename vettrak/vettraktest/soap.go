@@ -25,14 +25,16 @@ const (
 type request struct {
 	op     string
 	params map[string]*param
+	order  []string // parameter names as they arrived
 	loc    *time.Location
 	err    error // the first parameter that did not parse
 }
 
 type param struct {
-	text  string
-	items []string // child elements' text, for lists
-	isNil bool
+	text      string
+	items     []string // child elements' text, for lists
+	itemNames []string // child elements' names
+	isNil     bool
 }
 
 var errNotSOAP = errors.New("not a SOAP 1.1 envelope")
@@ -81,17 +83,20 @@ func parseRequest(body []byte, loc *time.Location) (*request, error) {
 				curName = t.Name.Local
 				cur = &param{}
 				for _, a := range t.Attr {
-					if a.Name.Space == xsiNS && a.Name.Local == "nil" && a.Value == "true" {
+					// xsi:nil, whether or not the request declares the prefix.
+					if (a.Name.Space == xsiNS || a.Name.Space == "xsi") && a.Name.Local == "nil" && strings.TrimSpace(a.Value) == "true" {
 						cur.isNil = true
 					}
 				}
 				r.params[curName] = cur
+				r.order = append(r.order, curName)
 			case depth == 5 && cur != nil:
 				var s string
 				if err := dec.DecodeElement(&s, &t); err != nil {
 					return nil, err
 				}
 				cur.items = append(cur.items, s)
+				cur.itemNames = append(cur.itemNames, t.Name.Local)
 				depth--
 			default:
 				if err := dec.Skip(); err != nil {
