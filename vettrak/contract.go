@@ -367,6 +367,9 @@ func typeWords(e wsdl.Element) string {
 	if e.Nillable {
 		return "a nullable " + e.Type
 	}
+	if strings.ContainsAny(e.Type[:min(1, len(e.Type))], "aeiouAEIOU") {
+		return "an " + e.Type
+	}
 	return "a " + e.Type
 }
 
