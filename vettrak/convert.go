@@ -106,24 +106,6 @@ func (a *API) timePtr(x *soap.XSDDateTime) *time.Time {
 	return &t
 }
 
-// xsd writes t as a zoneless dateTime in the provider's zone, the form
-// VETtrak itself sends (an offset would make .NET convert to the server's
-// local time, whatever that is).
-func (a *API) xsd(t time.Time) soap.XSDDateTime {
-	if t.IsZero() {
-		return soap.XSDDateTime{}
-	}
-	return soap.CreateXsdDateTime(t.In(a.cfg.loc), false)
-}
-
-func (a *API) xsdPtr(t *time.Time) *soap.XSDDateTime {
-	if t == nil || t.IsZero() {
-		return nil
-	}
-	x := a.xsd(*t)
-	return &x
-}
-
 // enroMoney is a TEnro's money as VETtrak wrote it.
 type enroMoney struct{ amount, gst, paid, credited Decimal }
 
@@ -181,7 +163,7 @@ func moneyOf(body []byte, record string) map[int32]enroMoney {
 	}
 }
 
-func (a *API) occurrence(o *vtsoap.TOccu, _ map[int32]enroMoney) Occurrence {
+func (a *API) occurrence(o *vtsoap.TOccu) Occurrence {
 	out := Occurrence{
 		ProgrammeID:   int64(o.Prog_ID),
 		ProgrammeCode: o.Prog_Code,

@@ -44,17 +44,17 @@ func authOf[T any](res *T, get func(*T) *vtsoap.TAuthenticate) *vtsoap.TAuthenti
 // transferred to the LMS (GetLMSNewOccurrences). Mark them with
 // SetOccurrenceUploaded once imported. An empty list is not an error.
 func (a *API) LMSNewOccurrences(ctx context.Context) ([]Occurrence, error) {
-	r, raw, err := invoke(ctx, a, opGetLMSNewOccurrences, args{},
+	r, _, err := invoke(ctx, a, opGetLMSNewOccurrences, args{},
 		func(r *vtsoap.GetLMSNewOccurrencesResponse) *vtsoap.TAuthenticate {
 			return authOf(r.GetLMSNewOccurrencesResult, func(x *vtsoap.TAuthOccuList) *vtsoap.TAuthenticate { return x.Auth })
 		})
 	if err = noRecordsIsEmpty(err); err != nil || r == nil {
 		return nil, err
 	}
-	return a.occurrences(r.GetLMSNewOccurrencesResult.OccuList, moneyOf(raw, "TOccu")), nil
+	return a.occurrences(r.GetLMSNewOccurrencesResult.OccuList), nil
 }
 
-func (a *API) occurrences(list *vtsoap.ArrayOfTOccu, money map[int32]enroMoney) []Occurrence {
+func (a *API) occurrences(list *vtsoap.ArrayOfTOccu) []Occurrence {
 	out := []Occurrence{}
 	if list == nil {
 		return out
@@ -63,7 +63,7 @@ func (a *API) occurrences(list *vtsoap.ArrayOfTOccu, money map[int32]enroMoney) 
 		// <TOccu xsi:nil="true"/> (a null list item) decodes with no base
 		// fields; it is not a record.
 		if o != nil && o.TEnro != nil {
-			out = append(out, a.occurrence(o, money))
+			out = append(out, a.occurrence(o))
 		}
 	}
 	return out
@@ -76,7 +76,7 @@ func (a *API) OccurrenceDetails(ctx context.Context, occurrenceID int64) (*Occur
 	if err != nil {
 		return nil, err
 	}
-	r, raw, err := invoke(ctx, a, opGetOccurrenceExtendedDetails, args{"occurrenceId": id},
+	r, _, err := invoke(ctx, a, opGetOccurrenceExtendedDetails, args{"occurrenceId": id},
 		func(r *vtsoap.GetOccurrenceExtendedDetailsResponse) *vtsoap.TAuthenticate {
 			return authOf(r.GetOccurrenceExtendedDetailsResult, func(x *vtsoap.TAuthOccuExtended) *vtsoap.TAuthenticate { return x.Auth })
 		})
@@ -87,14 +87,14 @@ func (a *API) OccurrenceDetails(ctx context.Context, occurrenceID int64) (*Occur
 	if ox == nil || ox.OccurrenceDetail == nil || ox.OccurrenceDetail.TEnro == nil {
 		return nil, &DecodeError{Op: opGetOccurrenceExtendedDetails, Record: "OccuExtended/OccurrenceDetail", Err: errMissingResult}
 	}
-	o := a.extended(ox, true, true, moneyOf(raw, "OccurrenceDetail"))
+	o := a.extended(ox, true, true)
 	return &o, nil
 }
 
-func (a *API) extended(ox *vtsoap.TOccuExtended, units, staff bool, money map[int32]enroMoney) Occurrence {
+func (a *API) extended(ox *vtsoap.TOccuExtended, units, staff bool) Occurrence {
 	o := Occurrence{}
 	if ox.OccurrenceDetail != nil {
-		o = a.occurrence(ox.OccurrenceDetail, money)
+		o = a.occurrence(ox.OccurrenceDetail)
 	}
 	if units {
 		o.Units = []Unit{}
@@ -165,7 +165,7 @@ func (a *API) SearchOccurrences(ctx context.Context, q OccurrenceQuery) ([]Occur
 		lists = append(lists, "Staff")
 	}
 	in["returnOccurrenceLists"] = lists
-	r, raw, err := invoke(ctx, a, op, in,
+	r, _, err := invoke(ctx, a, op, in,
 		func(r *vtsoap.SearchWebOccurrencesResponse) *vtsoap.TAuthenticate {
 			return authOf(r.SearchWebOccurrencesResult, func(x *vtsoap.TAuthOccuExtendedList) *vtsoap.TAuthenticate { return x.Auth })
 		})
@@ -173,11 +173,10 @@ func (a *API) SearchOccurrences(ctx context.Context, q OccurrenceQuery) ([]Occur
 		return nil, err
 	}
 	out := []Occurrence{}
-	money := moneyOf(raw, "OccurrenceDetail")
 	if l := r.SearchWebOccurrencesResult.OccuExtendedList; l != nil {
 		for _, ox := range l.TOccuExtended {
 			if ox != nil && ox.OccurrenceDetail != nil && ox.OccurrenceDetail.TEnro != nil {
-				out = append(out, a.extended(ox, q.IncludeUnits, q.IncludeStaff, money))
+				out = append(out, a.extended(ox, q.IncludeUnits, q.IncludeStaff))
 			}
 		}
 	}

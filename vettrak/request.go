@@ -111,6 +111,8 @@ func (a *API) encodeParam(b *bytes.Buffer, op string, p wsdl.Element, v any) err
 			text(strconv.FormatBool(*x))
 		}
 	case time.Time:
+		// Zoneless in the provider's zone, the form VETtrak itself sends:
+		// an offset would make .NET convert to the server's local time.
 		if x.IsZero() {
 			null()
 		} else {

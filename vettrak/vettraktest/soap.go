@@ -225,41 +225,11 @@ type xw struct {
 
 func (w *xw) open(name string)  { w.b.WriteByte('<'); w.b.WriteString(name); w.b.WriteByte('>') }
 func (w *xw) close(name string) { w.b.WriteString("</"); w.b.WriteString(name); w.b.WriteByte('>') }
-func (w *xw) empty(name string) { w.b.WriteByte('<'); w.b.WriteString(name); w.b.WriteString(" />") }
-
-// str writes a string element, or nothing for "" (a null string).
-func (w *xw) str(name, v string) {
-	if v == "" {
-		return
-	}
-	w.text(name, v)
-}
 
 func (w *xw) text(name, v string) {
 	w.open(name)
 	escape(&w.b, v)
 	w.close(name)
-}
-
-func (w *xw) int(name string, v int64) { w.text(name, strconv.FormatInt(v, 10)) }
-
-func (w *xw) bool(name string, v bool) { w.text(name, strconv.FormatBool(v)) }
-
-// dateTime writes a non-nullable DateTime: .NET's MinValue when unset.
-func (w *xw) dateTime(name string, t time.Time) {
-	if t.IsZero() {
-		w.text(name, xmltime.Null)
-		return
-	}
-	w.text(name, xmltime.Format(t, w.loc))
-}
-
-// optDateTime writes a nullable DateTime, omitted when nil.
-func (w *xw) optDateTime(name string, t *time.Time) {
-	if t == nil || t.IsZero() {
-		return
-	}
-	w.text(name, xmltime.Format(*t, w.loc))
 }
 
 // escape writes s as XML text. Characters XML 1.0 cannot carry are

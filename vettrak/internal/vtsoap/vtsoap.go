@@ -805,7 +805,7 @@ type VT_APISoap interface {
 
 	ValidateUserContext(ctx context.Context, request *ValidateUser) (*ValidateUserResponse, error)
 
-	/* [D] Occurrences not yet transferred to the LMS. Result container OccuList/TOccu by convention (UNCONFIRMED for this operation). */
+	/* [D] Occurrences not yet transferred to the LMS (DOC221). Result container OccuList/TOccu [C] GH-bolt. */
 	GetLMSNewOccurrences(request *GetLMSNewOccurrences) (*GetLMSNewOccurrencesResponse, error)
 
 	GetLMSNewOccurrencesContext(ctx context.Context, request *GetLMSNewOccurrences) (*GetLMSNewOccurrencesResponse, error)
@@ -855,7 +855,7 @@ type VT_APISoap interface {
 
 	GetClientDetailsContext(ctx context.Context, request *GetClientDetails) (*GetClientDetailsResponse, error)
 
-	/* [D] Clients a staff member can see; sinceDate limits to clients added or modified since then. */
+	/* [D] Clients a staff member can see; sinceDate limits to clients added or modified since then. [C] GH-moodle: token, clientCode, sinceDate; result ClieList/TClie (code and names only, no email). */
 	GetAccessibleClients(request *GetAccessibleClients) (*GetAccessibleClientsResponse, error)
 
 	GetAccessibleClientsContext(ctx context.Context, request *GetAccessibleClients) (*GetAccessibleClientsResponse, error)
