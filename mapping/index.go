@@ -186,6 +186,12 @@ func newIndex(cfg Config, snap Snapshot, d *diags) *index {
 			ix.noteUnitName(n, us[0].Name)
 		}
 		for _, l := range o.Staff {
+			if l.LinkType == vettrak.LinkEnrolment && l.EnrolmentID != 0 {
+				// A learner's own trainer or assessor, listed with the
+				// occurrence: it applies to that enrolment only.
+				ix.staffByEnrol[l.EnrolmentID] = append(ix.staffByEnrol[l.EnrolmentID], l)
+				continue
+			}
 			if l.OccurrenceID == 0 {
 				l.OccurrenceID = o.ID
 			}
@@ -288,6 +294,9 @@ func newIndex(cfg Config, snap Snapshot, d *diags) *index {
 	}
 	for _, oi := range ix.occs {
 		oi.staff = dedupe(oi.staff, staffKey, nil)
+	}
+	for id, ls := range ix.staffByEnrol {
+		ix.staffByEnrol[id] = dedupe(ls, staffKey, nil)
 	}
 	return ix
 }
