@@ -323,23 +323,21 @@ func (c *comparer) params(spec *opSpec, ours, live *wsdl.Operation) {
 		}
 	}
 	for _, p := range unmatched {
-		// A server parameter of the same type in the same place is the
-		// same parameter under another name.
 		idx := slices.IndexFunc(ours.Params, func(e wsdl.Element) bool { return e.Name == p.Name })
-		cand := -1
+		// The same parameter under another name: a server parameter of the
+		// same type in the same place, or the only one of that type.
+		cand, sameType := -1, 0
 		for j, lp := range extra {
-			if lp.Type == p.Type && slices.IndexFunc(live.Params, func(e wsdl.Element) bool { return e.Name == lp.Name }) == idx {
+			if lp.Type != p.Type {
+				continue
+			}
+			sameType++
+			if slices.IndexFunc(live.Params, func(e wsdl.Element) bool { return e.Name == lp.Name }) == idx {
 				cand = j
-				break
 			}
 		}
-		if cand < 0 {
-			for j, lp := range extra {
-				if lp.Type == p.Type {
-					cand = j
-					break
-				}
-			}
+		if cand < 0 && sameType == 1 {
+			cand = slices.IndexFunc(extra, func(e wsdl.Element) bool { return e.Type == p.Type })
 		}
 		if cand >= 0 {
 			lp := extra[cand]
@@ -448,22 +446,29 @@ func (c *comparer) field(spec *opSpec, ourType, liveType *wsdl.ComplexType, f ws
 	want := c.wire.toServer(spec.Name, f.Name)
 	lf, ok := liveType.Field(want)
 	if !ok {
-		// Same type, not a field the SDK knows by another name: renamed.
+		// A field of the same type that the SDK does not know is the same
+		// field under another name, when it is the only candidate.
+		var cands []wsdl.Element
 		for _, cand := range liveType.Fields {
-			if _, known := ourType.Field(c.wire.fromServer(spec.Name, cand.Name)); known {
-				continue
-			}
-			if cand.Type == f.Type || c.sameShape(f.Type, cand.Type) {
-				lf, ok = cand, true
-				c.add(spec, DiffRenamed, f.Name, cand.Name, true, fmt.Sprintf("the server's %s has %s where the SDK reads %s: %s",
-					liveType.Name, cand.Name, want, readConsequence(spec, f.Name)))
-				break
+			if _, known := ourType.Field(c.wire.fromServer(spec.Name, cand.Name)); !known && c.sameShape(f.Type, cand.Type) {
+				cands = append(cands, cand)
 			}
 		}
-		if !ok {
-			c.add(spec, DiffMissing, f.Name, "", true, fmt.Sprintf("the server's %s has no %s: %s", liveType.Name, want, readConsequence(spec, f.Name)))
+		if len(cands) != 1 {
+			text := fmt.Sprintf("the server's %s has no %s: %s", liveType.Name, want, c.readConsequence(spec, f))
+			if len(cands) > 1 {
+				names := make([]string, len(cands))
+				for i, x := range cands {
+					names[i] = x.Name
+				}
+				text += fmt.Sprintf(" (fields of the same type it has that the SDK does not know: %s)", strings.Join(names, ", "))
+			}
+			c.add(spec, DiffMissing, f.Name, "", true, text)
 			return
 		}
+		lf = cands[0]
+		c.add(spec, DiffRenamed, f.Name, lf.Name, true, fmt.Sprintf("the server's %s has %s where the SDK reads %s: %s",
+			liveType.Name, lf.Name, want, c.readConsequence(spec, f)))
 	} else if !c.sameShape(f.Type, lf.Type) || f.Nillable != lf.Nillable {
 		c.add(spec, DiffChangedType, f.Name, lf.Name, true, fmt.Sprintf("the server's %s.%s is %s where the SDK reads %s: the value would be misread or rejected",
 			liveType.Name, lf.Name, typeWords(lf), typeWords(f)))
@@ -494,9 +499,12 @@ func (w wireNames) fromServer(op, name string) string {
 	return name
 }
 
-func readConsequence(spec *opSpec, field string) string {
-	if spec.Write {
+func (c *comparer) readConsequence(spec *opSpec, f wsdl.Element) string {
+	switch {
+	case spec.Write:
 		return consequence(spec, "")
+	case c.ours.Types[f.Type] != nil:
+		return "the SDK would find no " + f.Name + " and read the answer as empty"
 	}
-	return "the SDK would read " + field + " as empty and every record as if it had none"
+	return "the SDK would read " + f.Name + " as empty on every record"
 }

@@ -151,3 +151,20 @@ func TestWireNamesAreValidated(t *testing.T) {
 		assert.Error(t, err, name)
 	}
 }
+
+// When more than one unknown field could be the renamed one, the check
+// does not guess: it reports the field missing and names the candidates.
+func TestCheckContractDoesNotGuessAmongSeveralCandidates(t *testing.T) {
+	api, _ := pair(t, []vettraktest.Option{vettraktest.WithWSDLVariant(vettraktest.WSDLVariant{
+		RenameFields: map[string]map[string]string{"TEnun": {"Result_Name": "ResultTypeName", "AvetmissOutcome": "Outcome"}}})})
+	rep, err := api.CheckContract(t.Context())
+	require.NoError(t, err)
+	assert.ElementsMatch(t, []diffKey{
+		{"GetUnitsForEnrolment", vettrak.DiffMissing, "Result_Name", ""},
+		{"GetUnitsForEnrolment", vettrak.DiffMissing, "AvetmissOutcome", ""},
+	}, keys(rep.Differences))
+	assert.Contains(t, rep.String(), "the server's TEnun has no Result_Name")
+	assert.Contains(t, rep.String(), "fields of the same type it has that the SDK does not know: ResultTypeName, Outcome")
+	assert.Empty(t, rep.Suggested)
+	assert.True(t, rep.OK() == false)
+}

@@ -392,7 +392,9 @@ func (s *Server) serveGet(w http.ResponseWriter, r *http.Request) {
 	var b bytes.Buffer
 	b.WriteString("<html><head><title>VT_API (vettraktest)</title></head><body><h1>VT_API</h1><p>A fake VETtrak API. The following operations are supported. For a formal definition, please review the <a href=\"?WSDL\">Service Description</a>.</p><ul>")
 	for _, op := range vettrak.Operations() {
-		fmt.Fprintf(&b, "<li>%s</li>", op)
+		if !s.variant.removed(op) {
+			fmt.Fprintf(&b, "<li>%s</li>", op)
+		}
 	}
 	b.WriteString("</ul></body></html>")
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
