@@ -125,31 +125,29 @@ func (a *API) encodeParam(b *bytes.Buffer, op string, p wsdl.Element, v any) err
 			text(xmltime.Format(*x, a.cfg.loc))
 		}
 	case []string:
-		if len(x) == 0 {
-			null()
-			return nil
-		}
-		b.WriteString("<" + name + ">")
-		for _, s := range x {
-			b.WriteString("<string>")
-			_ = xml.EscapeText(b, []byte(s))
-			b.WriteString("</string>")
-		}
-		b.WriteString("</" + name + ">")
+		writeList(b, name, "string", x, func(s string) string { return s }, null)
 	case []int32:
-		if len(x) == 0 {
-			null()
-			return nil
-		}
-		b.WriteString("<" + name + ">")
-		for _, n := range x {
-			b.WriteString("<int>" + strconv.FormatInt(int64(n), 10) + "</int>")
-		}
-		b.WriteString("</" + name + ">")
+		writeList(b, name, "int", x, func(n int32) string { return strconv.FormatInt(int64(n), 10) }, null)
 	default:
 		return fmt.Errorf("unsupported value type %T", v)
 	}
 	return nil
+}
+
+// writeList writes an ASMX List<T>: one <item> element per value; an
+// empty list is null.
+func writeList[T any](b *bytes.Buffer, name, item string, vs []T, text func(T) string, null func()) {
+	if len(vs) == 0 {
+		null()
+		return
+	}
+	b.WriteString("<" + name + ">")
+	for _, v := range vs {
+		b.WriteString("<" + item + ">")
+		_ = xml.EscapeText(b, []byte(text(v)))
+		b.WriteString("</" + item + ">")
+	}
+	b.WriteString("</" + name + ">")
 }
 
 // zeroOf is .NET's default for a value type, what ASMX would use for a

@@ -29,10 +29,12 @@ type Operation struct {
 }
 
 // Param returns the parameter called name.
-func (o *Operation) Param(name string) (Element, bool) {
-	for _, p := range o.Params {
-		if p.Name == name {
-			return p, true
+func (o *Operation) Param(name string) (Element, bool) { return find(o.Params, name) }
+
+func find(es []Element, name string) (Element, bool) {
+	for _, e := range es {
+		if e.Name == name {
+			return e, true
 		}
 	}
 	return Element{}, false
@@ -47,14 +49,7 @@ type ComplexType struct {
 }
 
 // Field returns the field called name.
-func (t *ComplexType) Field(name string) (Element, bool) {
-	for _, f := range t.Fields {
-		if f.Name == name {
-			return f, true
-		}
-	}
-	return Element{}, false
-}
+func (t *ComplexType) Field(name string) (Element, bool) { return find(t.Fields, name) }
 
 // Element is one element declaration. Type is the local type name without
 // its prefix ("int", "dateTime", "TAuthenticate", "ArrayOfString").
