@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -136,6 +137,10 @@ func (a *API) writeAllowed(ctx context.Context, op string) error {
 		a.contract.tried = true
 		rep, err := a.checkContract(ctx)
 		if err != nil {
+			if ctx.Err() != nil {
+				a.contract.tried = false // not a verdict on the server: try again next write
+				return &OperationError{Op: op, Err: ctx.Err()}
+			}
 			a.log.LogAttrs(ctx, slog.LevelWarn, "vettrak: could not read the server's WSDL to check the contract before writing",
 				slog.String("err", a.secrets.String(err.Error())))
 			return nil
@@ -192,7 +197,12 @@ func (a *API) checkContract(ctx context.Context) (*ContractReport, error) {
 func (a *API) fetchWSDL(ctx context.Context) ([]byte, error) {
 	ctx = httpx.WithIdempotent(httpx.WithWrite(ctx, false))
 	ctx = context.WithValue(ctx, callKey{}, &callInfo{op: "WSDL"})
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.endpoint+"?WSDL", nil)
+	u, err := url.Parse(a.endpoint)
+	if err != nil {
+		return nil, err
+	}
+	u.RawQuery = strings.TrimPrefix(u.RawQuery+"&WSDL", "&")
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, err
 	}

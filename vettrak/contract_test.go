@@ -1,6 +1,7 @@
 package vettrak_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -167,4 +168,17 @@ func TestCheckContractDoesNotGuessAmongSeveralCandidates(t *testing.T) {
 	assert.Contains(t, rep.String(), "fields of the same type it has that the SDK does not know: ResultTypeName, Outcome")
 	assert.Empty(t, rep.Suggested)
 	assert.True(t, rep.OK() == false)
+}
+
+// A first write whose context ends while the WSDL is read does not count
+// as a check: the next write checks again (and is refused here).
+func TestCancelledContractReadIsRetried(t *testing.T) {
+	api, srv := pair(t, []vettraktest.Option{vettraktest.WithWSDLVariant(renamedParam)})
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	err := api.SetOccurrenceUploaded(ctx, vettraktest.WalkthroughTerm1, true)
+	require.ErrorIs(t, err, context.Canceled)
+	err = api.SetOccurrenceUploaded(t.Context(), vettraktest.WalkthroughTerm1, true)
+	require.ErrorIs(t, err, vettrak.ErrContract)
+	assert.Zero(t, srv.CallCount("UpdateLMSOccurrenceStatus"))
 }
