@@ -71,6 +71,12 @@ func (a *API) occurrences(list *vtsoap.ArrayOfTOccu) []Occurrence {
 
 // OccurrenceDetails reads one occurrence with its units and staff
 // (GetOccurrenceExtendedDetails). A missing occurrence is ErrNoRecords.
+//
+// TOccuExtended's Staff and Units lists are documented, but their inner
+// element types are UNCONFIRMED: they are read as TClieStaffLinks (a TClie
+// and its TStaffLinks) and TUnit. A staff link there that names an
+// enrolment (LinkType 2) keeps its EnrolmentID; any other gets the
+// occurrence's ID as OccurrenceID.
 func (a *API) OccurrenceDetails(ctx context.Context, occurrenceID int64) (*Occurrence, error) {
 	id, err := id32(opGetOccurrenceExtendedDetails, "occurrenceID", occurrenceID)
 	if err != nil {
@@ -515,8 +521,12 @@ func (a *API) AccessibleClients(ctx context.Context, staffCode string, since *ti
 	return out, nil
 }
 
-// StaffQuery filters GetStaffForClient / GetClientsForStaff. Zero dates
-// are not sent.
+// StaffQuery filters GetStaffForClient / GetClientsForStaff. startDate and
+// endDate are required, not nullable: a zero Start or End is sent as
+// .NET's DateTime.MinValue, the value ASMX would assume for a missing one
+// (how VETtrak filters on it is UNCONFIRMED; the fake treats it as open).
+// The include flags add links via classes, enrolments, contracts and
+// events to the links via occurrences.
 type StaffQuery struct {
 	IncludeClasses, IncludeEnrolments, IncludeContracts, IncludeEvents bool
 	Start, End                                                         time.Time
