@@ -52,6 +52,7 @@ func TestLaterRunsReadClientsIncrementally(t *testing.T) {
 // learner and no user without an email; the next run reads them.
 func TestUnreadableClientDetailsAreAFailureNotAUserWithoutEmail(t *testing.T) {
 	r := newRig(t, mapping.WorkflowUnit, vettraktest.SeedWalkthrough())
+	r.cfg.MarkTransferred = true
 	r.vt.InjectFault("GetClientDetails", vettraktest.Fault{Kind: vettraktest.FaultSOAP, Times: 1})
 	rep, err := r.syncer(t, vtsync.WithConcurrency(1)).Run(context.Background())
 	require.NoError(t, err)
@@ -61,6 +62,10 @@ func TestUnreadableClientDetailsAreAFailureNotAUserWithoutEmail(t *testing.T) {
 		assert.NotEqual(t, "vt-u-10001", u.SISID, "no user is made for a client whose email is unknown")
 		assert.NotEmpty(t, u.Email, u.SISID)
 	}
+	term1, _ := r.vt.Data().Occurrence(vettraktest.WalkthroughTerm1)
+	term2, _ := r.vt.Data().Occurrence(vettraktest.WalkthroughTerm2)
+	assert.False(t, term1.Uploaded, "John (Term 1) is missing: Term 1 is not flagged as in the LMS")
+	assert.True(t, term2.Uploaded)
 
 	r.now = r.now.Add(48 * 3600e9)
 	r.run(t)

@@ -287,11 +287,22 @@ func (s *Syncer) readClients(ctx context.Context, obs *observation) ([]vettrak.C
 
 // dropUnreadClients leaves out of the snapshot the enrolments of learners
 // and the staff links of staff members whose details could not be read.
+// Their occurrences count as flagged this run (Uploaded, as readLMSNew
+// does), so VETtrak is not told an occurrence is in the LMS while one of
+// its people is missing: that only delays a flag, never sets one early.
 func dropUnreadClients(snap *mapping.Snapshot, unread map[string]bool) {
-	snap.Enrolments = slices.DeleteFunc(snap.Enrolments, func(e vettrak.Enrolment) bool { return unread[e.ClientCode] })
+	partial := map[int64]bool{}
+	snap.Enrolments = slices.DeleteFunc(snap.Enrolments, func(e vettrak.Enrolment) bool {
+		partial[e.OccurrenceID] = partial[e.OccurrenceID] || unread[e.ClientCode]
+		return unread[e.ClientCode]
+	})
 	for i := range snap.Occurrences {
-		snap.Occurrences[i].Staff = slices.DeleteFunc(slices.Clone(snap.Occurrences[i].Staff),
-			func(l vettrak.StaffLink) bool { return unread[l.StaffCode] })
+		o := &snap.Occurrences[i]
+		n := len(o.Staff)
+		o.Staff = slices.DeleteFunc(slices.Clone(o.Staff), func(l vettrak.StaffLink) bool { return unread[l.StaffCode] })
+		if partial[o.ID] || len(o.Staff) != n {
+			o.Uploaded = true
+		}
 	}
 }
 
