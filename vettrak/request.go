@@ -77,7 +77,7 @@ func (a *API) encodeParam(b *bytes.Buffer, op string, p wsdl.Element, v any) err
 		case p.Nillable:
 			b.WriteString("<" + name + ` xsi:nil="true" />`)
 		default:
-			text(zeroOf(p.Type))
+			text(p.Default())
 		}
 	}
 	switch x := v.(type) {
@@ -148,20 +148,6 @@ func writeList[T any](b *bytes.Buffer, name, item string, vs []T, text func(T) s
 		b.WriteString("</" + item + ">")
 	}
 	b.WriteString("</" + name + ">")
-}
-
-// zeroOf is .NET's default for a value type, what ASMX would use for a
-// missing element.
-func zeroOf(xsdType string) string {
-	switch xsdType {
-	case "int", "long", "short", "decimal", "double":
-		return "0"
-	case "boolean":
-		return "false"
-	case "dateTime":
-		return xmltime.Null
-	}
-	return ""
 }
 
 // roundTrip posts one envelope and decodes the response element into out.

@@ -98,18 +98,6 @@ func (w *xw) null(f wsdl.Element) {
 	case f.Nillable:
 		w.b.WriteString("<" + f.Name + ` xsi:nil="true" />`)
 	default:
-		w.text(f.Name, zeroOf(f.Type))
+		w.text(f.Name, f.Default())
 	}
-}
-
-func zeroOf(xsdType string) string {
-	switch xsdType {
-	case "boolean":
-		return "false"
-	case "dateTime":
-		return xmltime.Null
-	case "string":
-		return ""
-	}
-	return "0"
 }

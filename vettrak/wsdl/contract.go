@@ -66,6 +66,22 @@ type Element struct {
 // element (as xsi:nil="true" when it is nillable and null).
 func (e Element) Required() bool { return e.MinOccurs >= 1 }
 
+// Default is the lexical form of .NET's default value for the element's
+// type (0, false, DateTime.MinValue): what ASMX's XmlSerializer assumes
+// for a missing value-type element and writes for an unset one. Other
+// types default to "".
+func (e Element) Default() string {
+	switch e.Type {
+	case "int", "long", "short", "byte", "decimal", "double", "float":
+		return "0"
+	case "boolean":
+		return "false"
+	case "dateTime":
+		return "0001-01-01T00:00:00"
+	}
+	return ""
+}
+
 // Signature is the element in the form the contract check prints.
 func (e Element) Signature() string {
 	s := e.Name + " " + e.Type

@@ -86,3 +86,9 @@ func TestSchemaIsStandalone(t *testing.T) {
 	_, err = Schema("<definitions/>")
 	assert.ErrorIs(t, err, ErrNotWSDL)
 }
+
+func TestElementDefault(t *testing.T) {
+	for typ, want := range map[string]string{"int": "0", "decimal": "0", "boolean": "false", "dateTime": "0001-01-01T00:00:00", "string": "", "TAuthenticate": ""} {
+		assert.Equal(t, want, Element{Type: typ}.Default(), typ)
+	}
+}
