@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/xml"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,9 +26,11 @@ var update = flag.Bool("update", false, "rewrite the golden request files in tes
 // xmllint validates documents against the XSD inside the embedded WSDL
 // with libxml2's xmllint (Debian: libxml2-utils), a validator that shares
 // nothing with the generated code. Without xmllint the test is skipped,
-// except under CI=true, where it fails: .ci/run installs it.
+// except under CI=true, where it fails: .ci/run installs it. Documents are
+// collected and validated in one xmllint run when the test ends.
 type xmllint struct {
-	bin, xsd string
+	bin, xsd, dir string
+	files         []string
 }
 
 func newXMLLint(t *testing.T) *xmllint {
@@ -40,20 +44,30 @@ func newXMLLint(t *testing.T) *xmllint {
 	}
 	schema, err := wsdl.Schema(wsdl.Document(""))
 	require.NoError(t, err)
-	xsd := filepath.Join(t.TempDir(), "VT_API.xsd")
-	require.NoError(t, os.WriteFile(xsd, []byte(schema), 0o600))
-	return &xmllint{bin: bin, xsd: xsd}
+	x := &xmllint{bin: bin, dir: t.TempDir()}
+	x.xsd = filepath.Join(x.dir, "VT_API.xsd")
+	require.NoError(t, os.WriteFile(x.xsd, []byte(schema), 0o600))
+	t.Cleanup(func() { x.run(t) })
+	return x
 }
 
-// validate checks the element inside an envelope's SOAP body.
+// validate queues the element inside an envelope's SOAP body; name names
+// the file in xmllint's report.
 func (x *xmllint) validate(t *testing.T, name string, envelope []byte) {
 	t.Helper()
 	frag, err := bodyChild(envelope)
 	require.NoError(t, err, name)
-	file := filepath.Join(t.TempDir(), "doc.xml")
+	file := filepath.Join(x.dir, fmt.Sprintf("%03d-%s.xml", len(x.files), strings.ReplaceAll(name, " ", "-")))
 	require.NoError(t, os.WriteFile(file, frag, 0o600))
-	out, err := exec.Command(x.bin, "--noout", "--schema", x.xsd, file).CombinedOutput()
-	assert.NoError(t, err, "%s is not valid against the WSDL's schema:\n%s\n%s", name, out, frag)
+	x.files = append(x.files, file)
+}
+
+func (x *xmllint) run(t *testing.T) {
+	if len(x.files) == 0 {
+		return
+	}
+	out, err := exec.Command(x.bin, append([]string{"--noout", "--schema", x.xsd}, x.files...)...).CombinedOutput()
+	assert.NoError(t, err, "not valid against the WSDL's schema:\n%s", out)
 }
 
 // bodyChild cuts the first element inside soap:Body out of an envelope,
