@@ -23,7 +23,7 @@ func FuzzStructure(f *testing.F) {
 		snap := Snapshot{
 			Programmes: []vettrak.Programme{{ID: id, Code: unit, Name: name}},
 			Occurrences: []vettrak.Occurrence{{ID: id, Code: name, Description: name, ProgrammeID: id, Units: []vettrak.Unit{{Code: unit, Name: name}, {Code: "IST101"}},
-				Staff: []vettrak.StaffLink{{StaffCode: client + "s", StaffType: status, UnitCode: unit}, {StaffCode: name, StaffType: "Trainer"}}}},
+				Staff: []vettrak.StaffLink{{StaffCode: client + "s", StaffType: status, LinkType: vettrak.LinkEnrolment, LinkID: id}, {StaffCode: name, StaffType: "Trainer"}}}},
 			Enrolments: []vettrak.Enrolment{
 				{ID: id, OccurrenceID: id, ClientCode: client, GivenName: name, Status: status},
 				{ID: id + 1, OccurrenceID: id, ClientCode: name, Surname: client, StatusType: 9},

@@ -27,7 +27,9 @@ type Snapshot struct {
 	EnrolledUnits []vettrak.EnrolledUnit `json:"enrolled_units,omitempty"`
 	Clients       []vettrak.Client       `json:"clients,omitempty"` // learners and staff, by Code
 	// Staff holds links not already on Occurrence.Staff: per enrolment
-	// (EnrolmentID), per learner (ClientCode only) or per occurrence.
+	// (EnrolmentID), per learner (ClientCode only) or per occurrence. A
+	// VETtrak staff link names no unit: it applies to every unit of its
+	// occurrence or enrolment.
 	Staff   []vettrak.StaffLink     `json:"staff,omitempty"`
 	Deleted []vettrak.DeletedRecord `json:"deleted,omitempty"`
 }
@@ -184,6 +186,12 @@ func newIndex(cfg Config, snap Snapshot, d *diags) *index {
 			ix.noteUnitName(n, us[0].Name)
 		}
 		for _, l := range o.Staff {
+			if l.LinkType == vettrak.LinkEnrolment && l.EnrolmentID != 0 {
+				// A learner's own trainer or assessor, listed with the
+				// occurrence: it applies to that enrolment only.
+				ix.staffByEnrol[l.EnrolmentID] = append(ix.staffByEnrol[l.EnrolmentID], l)
+				continue
+			}
 			if l.OccurrenceID == 0 {
 				l.OccurrenceID = o.ID
 			}
@@ -287,12 +295,15 @@ func newIndex(cfg Config, snap Snapshot, d *diags) *index {
 	for _, oi := range ix.occs {
 		oi.staff = dedupe(oi.staff, staffKey, nil)
 	}
+	for id, ls := range ix.staffByEnrol {
+		ix.staffByEnrol[id] = dedupe(ls, staffKey, nil)
+	}
 	return ix
 }
 
 func staffKey(l vettrak.StaffLink) string {
 	return strings.Join([]string{strings.TrimSpace(l.StaffCode), strings.ToLower(strings.TrimSpace(l.StaffType)),
-		i64(l.OccurrenceID), i64(l.EnrolmentID), strings.TrimSpace(l.ClientCode), NormalizeUnitCode(l.UnitCode)}, "|")
+		i64(l.OccurrenceID), i64(l.EnrolmentID), strings.TrimSpace(l.ClientCode), strconv.Itoa(int(l.LinkType)), i64(l.LinkID)}, "|")
 }
 
 func hasKey[K comparable, V any](m map[K]V, k K) bool { _, ok := m[k]; return ok }
@@ -373,12 +384,6 @@ func (ix *index) staffRole(l vettrak.StaffLink) (trainer, assessor bool) {
 		ix.d.add(SeverityInfo, CodeUnknownStaffType, Record{RecordStaff, strings.TrimSpace(l.StaffType)}, "staff type is neither trainer nor assessor (Config.Staff); such links are ignored")
 	}
 	return trainer, assessor
-}
-
-// forUnit reports whether a staff link applies to a unit: links without a
-// unit apply to every unit.
-func forUnit(l vettrak.StaffLink, unit string) bool {
-	return strings.TrimSpace(l.UnitCode) == "" || NormalizeUnitCode(l.UnitCode) == unit
 }
 
 // cleanText trims a name and removes control and invisible format

@@ -376,15 +376,13 @@ func (b *builder) provenance(cid string, e vettrak.Enrolment, unit string, st lm
 	}
 }
 
-// staffSplit returns the trainer and assessor links among links that apply
-// to unit ("" = any unit).
-func (b *builder) staffSplit(links []vettrak.StaffLink, unit string) (trainers, assessors []vettrak.StaffLink) {
+// staffSplit returns the trainer and assessor links among links. A VETtrak
+// staff link names no unit (TStaffLink has none), so it applies to every
+// unit of its occurrence or enrolment.
+func (b *builder) staffSplit(links []vettrak.StaffLink) (trainers, assessors []vettrak.StaffLink) {
 	for _, l := range links {
 		if strings.TrimSpace(l.StaffCode) == "" {
 			b.d.add(SeverityWarning, CodeMissingField, Record{RecordStaff, ""}, "a %q link on occurrence %d / enrolment %d has no staff code; ignored", cleanText(l.StaffType), l.OccurrenceID, l.EnrolmentID)
-			continue
-		}
-		if unit != "" && !forUnit(l, unit) {
 			continue
 		}
 		t, a := b.ix.staffRole(l)
@@ -447,7 +445,7 @@ func (b *builder) unitWorkflows() {
 			if !perTrainer { // trainer mode makes the occurrence's section only as a fallback
 				c = container(cid)
 			}
-			trainers, assessors := b.staffSplit(oi.staff, u.code)
+			trainers, assessors := b.staffSplit(oi.staff)
 			for _, l := range trainers {
 				code := strings.TrimSpace(l.StaffCode)
 				switch {
@@ -474,7 +472,7 @@ func (b *builder) unitWorkflows() {
 					continue
 				}
 				b.noteCourse(cid, u.code, o.ID)
-				ptrainers, passessors := b.staffSplit(personal, u.code)
+				ptrainers, passessors := b.staffSplit(personal)
 				for _, l := range passessors {
 					b.enrol(cid, "", strings.TrimSpace(l.StaffCode), roles.AssessorRole, lms.StatusActive)
 				}
@@ -488,7 +486,7 @@ func (b *builder) unitWorkflows() {
 				case perTrainer:
 					trainers := ptrainers
 					if len(trainers) == 0 {
-						trainers, _ = b.staffSplit(oi.staff, u.code)
+						trainers, _ = b.staffSplit(oi.staff)
 					}
 					if len(trainers) == 0 {
 						b.d.add(SeverityInfo, CodeNoTrainer, orec, "no trainer for unit %s; its learners join the occurrence's section", u.code)
@@ -596,7 +594,7 @@ func (b *builder) courseWorkflow() {
 // placeFlat places an occurrence's staff and learners in one course
 // (section sid, or the course itself when sid is "").
 func (b *builder) placeFlat(oi *occInfo, cid, sid string, roles StaffRoles) {
-	trainers, assessors := b.staffSplit(oi.staff, "")
+	trainers, assessors := b.staffSplit(oi.staff)
 	for _, l := range trainers {
 		b.enrol(cid, sid, strings.TrimSpace(l.StaffCode), roles.TrainerRole, lms.StatusActive)
 	}
@@ -607,7 +605,7 @@ func (b *builder) placeFlat(oi *occInfo, cid, sid string, roles StaffRoles) {
 		st := b.ix.status(e)
 		b.notePersonFromEnrolment(e)
 		b.enrol(cid, sid, e.ClientCode, lms.RoleStudent, st)
-		pt, pa := b.staffSplit(append(slices.Clone(b.ix.staffByEnrol[e.ID]), b.ix.staffByLearn[e.ClientCode]...), "")
+		pt, pa := b.staffSplit(append(slices.Clone(b.ix.staffByEnrol[e.ID]), b.ix.staffByLearn[e.ClientCode]...))
 		for _, l := range pt {
 			b.enrol(cid, sid, strings.TrimSpace(l.StaffCode), roles.TrainerRole, lms.StatusActive)
 		}

@@ -40,9 +40,8 @@ func (b *builder) notePersonFromStaff(l vettrak.StaffLink) {
 	if p.given == "" && p.family == "" {
 		p.given, p.family = l.GivenName, l.Surname
 	}
-	if p.email == "" {
-		p.email = l.Email
-	}
+	// A staff link carries no email (TClie has none): it comes from the
+	// staff member's client record.
 }
 
 // staffName names a trainer's section.

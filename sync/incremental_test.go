@@ -14,21 +14,90 @@ import (
 	"github.com/vtsync/vtsync/vettrak/vettraktest"
 )
 
-// The first run reads clients in bulk; later runs ask only for changes
-// since the last one, and a rename still flows through.
+// Emails exist only on GetClientDetails (TClie has none): the first run
+// reads which clients exist in bulk and every needed client's details;
+// later runs read details only for clients changed since the last one, and
+// a rename still flows through.
 func TestLaterRunsReadClientsIncrementally(t *testing.T) {
 	r := newRig(t, mapping.WorkflowUnit, vettraktest.SeedWalkthrough())
 	r.run(t)
 	assert.Equal(t, 1, r.vt.CallCount("GetAccessibleClients"))
-	assert.Zero(t, r.vt.CallCount("GetClientDetails"), "one bulk read, not one call per learner")
+	assert.Equal(t, 6, r.vt.CallCount("GetClientDetails"), "4 learners and 2 staff, each once")
+	emails := map[string]string{}
+	for _, u := range r.lms.Dump().Users {
+		emails[u.SISID] = u.Email
+	}
+	assert.Equal(t, map[string]string{
+		"vt-u-10001": "john.smith@example.edu.au", "vt-u-10002": "julie.nguyen@example.edu.au",
+		"vt-u-10003": "bob.brown@example.edu.au", "vt-u-10004": "barbara.jones@example.edu.au",
+		"vt-u-T001": "tina.taylor@example.edu.au", "vt-u-A001": "alan.adams@example.edu.au",
+	}, emails, "every user's email comes from the client's details")
 
 	r.vt.ResetCalls()
-	r.now = r.now.Add(12 * 3600e9)
-	require.NoError(t, r.vt.Data().RenameClient("10002", "Julie", "Tran"))
+	require.NoError(t, r.vt.Data().RenameClient("10002", "Julie", "Tran")) // stamped with the fake's (real) clock
+	r.now = time.Now().Add(time.Hour)
 	plan, err := r.syncer(t).Plan(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, map[vtsync.OpKind]int{vtsync.OpUpdateUser: 1}, plan.Counts())
-	assert.Zero(t, r.vt.CallCount("GetClientDetails"))
+	assert.Equal(t, 1, r.vt.CallCount("GetClientDetails"), "only the changed client")
+
+	r.vt.ResetCalls()
+	plan, err = r.syncer(t).Plan(context.Background())
+	require.NoError(t, err)
+	assert.Zero(t, r.vt.CallCount("GetClientDetails"), "nothing changed since the last read")
+	assert.Equal(t, map[vtsync.OpKind]int{vtsync.OpUpdateUser: 1}, plan.Counts(), "the rename is still to apply")
+}
+
+// A learner whose details cannot be read is a read failure for that
+// learner and no user without an email; the next run reads them.
+func TestUnreadableClientDetailsAreAFailureNotAUserWithoutEmail(t *testing.T) {
+	r := newRig(t, mapping.WorkflowUnit, vettraktest.SeedWalkthrough())
+	r.cfg.MarkTransferred = true
+	r.vt.InjectFault("GetClientDetails", vettraktest.Fault{Kind: vettraktest.FaultSOAP, Times: 1})
+	rep, err := r.syncer(t, vtsync.WithConcurrency(1)).Run(context.Background())
+	require.NoError(t, err)
+	require.Len(t, rep.Failures, 1)
+	assert.Equal(t, "client:10001", rep.Failures[0].Key, "details are read in code order")
+	for _, u := range r.lms.Dump().Users {
+		assert.NotEqual(t, "vt-u-10001", u.SISID, "no user is made for a client whose email is unknown")
+		assert.NotEmpty(t, u.Email, u.SISID)
+	}
+	term1, _ := r.vt.Data().Occurrence(vettraktest.WalkthroughTerm1)
+	term2, _ := r.vt.Data().Occurrence(vettraktest.WalkthroughTerm2)
+	assert.False(t, term1.Uploaded, "John (Term 1) is missing: Term 1 is not flagged as in the LMS")
+	assert.True(t, term2.Uploaded)
+
+	r.now = r.now.Add(48 * 3600e9)
+	r.run(t)
+	var got string
+	for _, u := range r.lms.Dump().Users {
+		if u.SISID == "vt-u-10001" {
+			got = u.Email
+		}
+	}
+	assert.Equal(t, "john.smith@example.edu.au", got)
+}
+
+// The client cursor only moves past a change when the cache holds it: a
+// changed client whose details failed is dropped from the cache, so the
+// next run reads it although nothing changed since.
+func TestClientCursorNeverSkipsAFailedChange(t *testing.T) {
+	r := newRig(t, mapping.WorkflowUnit, vettraktest.SeedWalkthrough())
+	r.run(t)
+	r.now = r.now.Add(12 * 3600e9)
+	require.NoError(t, r.vt.Data().RenameClient("10002", "Julie", "Tran"))
+	r.vt.InjectFault("GetClientDetails", vettraktest.Fault{Kind: vettraktest.FaultSOAP, Times: 1})
+	rep, err := r.syncer(t).Run(context.Background())
+	require.NoError(t, err)
+	require.Len(t, rep.Failures, 1)
+	assert.Equal(t, "client:10002", rep.Failures[0].Key)
+
+	r.now = r.now.Add(48 * 3600e9)
+	r.vt.ResetCalls()
+	plan, err := r.syncer(t).Plan(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, 1, r.vt.CallCount("GetClientDetails"))
+	assert.Equal(t, map[vtsync.OpKind]int{vtsync.OpUpdateUser: 1}, plan.Counts(), "the rename arrives")
 }
 
 // The LMS-new flags: occurrences VETtrak lists as new are synced even

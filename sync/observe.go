@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/vtsync/vtsync/lms"
@@ -17,7 +18,11 @@ import (
 // the store package's).
 const (
 	bucketPending = "pending"
-	bucketClients = "clients"
+	// bucketClients caches client details (GetClientDetails). Its name
+	// changed when the cache stopped holding GetAccessibleClients' TClie
+	// records, which have no email: old entries are not trusted.
+	bucketClients = "client-details"
+	cursorClients = "client-details"
 )
 
 // observation is what one run read from both sides.
@@ -206,10 +211,20 @@ func (s *Syncer) readLMSNew(ctx context.Context, obs *observation) error {
 	return nil
 }
 
-// readClients returns the clients the snapshot names (learners and staff).
-// It reads every accessible client changed since the last run in one call,
-// keeps them in the store, and asks for the details of any still missing one
-// by one.
+// readClients returns the clients the snapshot names (learners and staff),
+// each from GetClientDetails: VETtrak's TClie (GetAccessibleClients) has
+// no email, so the bulk read only says which clients changed since the
+// last run. Details are read, over bounded workers, for the clients needed
+// that changed or are not cached; the cache keeps details only.
+//
+// A client whose details cannot be read is a read failure for that client,
+// and the learner's enrolments and the staff member's links leave this
+// run's snapshot: the LMS keeps what it has (removal needs an explicit
+// VETtrak signal) rather than getting a user without an email.
+//
+// The client cursor moves only when the cache reflects every change up to
+// it: changed clients that were not needed, or whose details failed, are
+// dropped from the cache, so a later run reads them afresh.
 func (s *Syncer) readClients(ctx context.Context, obs *observation) ([]vettrak.Client, error) {
 	need := map[string]bool{}
 	for _, e := range obs.snap.Enrolments {
@@ -229,7 +244,7 @@ func (s *Syncer) readClients(ctx context.Context, obs *observation) ([]vettrak.C
 		}
 		cache[e.Key] = e.Value
 	}
-	cursor, _ := s.cursor(ctx, "clients")
+	cursor, _ := s.cursor(ctx, cursorClients)
 	started := s.now()
 	var since *time.Time
 	if !cursor.IsZero() {
@@ -237,49 +252,77 @@ func (s *Syncer) readClients(ctx context.Context, obs *observation) ([]vettrak.C
 		t := cursor.Add(-time.Minute)
 		since = &t
 	}
+	changed := map[string]bool{}
 	fresh, err := s.src.AccessibleClients(ctx, s.cfg.StaffCode, since)
 	if err != nil {
-		// Not fatal: fall back to one call per client.
-		s.log.WarnContext(ctx, "bulk client read failed; reading clients one by one", "err", err)
+		// Not fatal: cached details stay (they are as fresh as the cursor),
+		// missing ones are read one by one, and the cursor stays.
+		s.log.WarnContext(ctx, "reading which clients changed failed; using cached client details", "err", err)
 		fresh = nil
 	}
-	changed := map[string]vettrak.Client{}
 	for _, c := range fresh {
-		cache[c.Code] = c
-		changed[c.Code] = c
-	}
-	var missing []string
-	for code := range need {
-		if _, ok := cache[code]; !ok {
-			missing = append(missing, code)
+		if code := strings.TrimSpace(c.Code); code != "" {
+			changed[code] = true
 		}
 	}
-	slices.Sort(missing)
-	got, fails := fanOut(ctx, s.workers, missing, func(ctx context.Context, code string) (*vettrak.Client, error) {
+	var toRead, stale []string
+	for code := range need {
+		if _, ok := cache[code]; !ok || changed[code] {
+			toRead = append(toRead, code)
+		}
+	}
+	for code := range changed {
+		if _, cached := cache[code]; cached && !need[code] {
+			stale = append(stale, code)
+		}
+	}
+	slices.Sort(toRead)
+	got, fails := fanOut(ctx, s.workers, toRead, func(ctx context.Context, code string) (*vettrak.Client, error) {
 		return s.src.ClientDetails(ctx, code)
 	})
-	for i, code := range missing {
+	read := map[string]vettrak.Client{}
+	unread := map[string]bool{}
+	for i, code := range toRead {
+		if fails[i] == nil && got[i] == nil {
+			fails[i] = fmt.Errorf("client %s: no details returned", code)
+		}
 		if fails[i] != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			obs.readFailures = append(obs.readFailures, readFailure("client:"+code, "read client details", fails[i]))
+			unread[code] = true
+			delete(cache, code)
+			if changed[code] {
+				stale = append(stale, code)
+			}
 			continue
 		}
 		cache[code] = *got[i]
-		changed[code] = *got[i]
+		read[code] = *got[i]
 	}
-	if len(changed) > 0 {
-		if err := s.clientsDB.PutMany(ctx, changed); err != nil {
+	if len(read) > 0 {
+		if err := s.clientsDB.PutMany(ctx, read); err != nil {
+			return nil, fmt.Errorf("write client cache: %w", err)
+		}
+	}
+	for _, code := range stale {
+		if err := s.clientsDB.Delete(ctx, code); err != nil {
 			return nil, fmt.Errorf("write client cache: %w", err)
 		}
 	}
 	// The client cursor may move now: what it covers is in the cache.
 	if fresh != nil {
-		if err := s.setCursor(ctx, "clients", started); err != nil {
+		if err := s.setCursor(ctx, cursorClients, started); err != nil {
 			return nil, err
 		}
 	}
+	if len(unread) > 0 {
+		dropUnreadClients(&obs.snap, unread)
+	}
 	out := make([]vettrak.Client, 0, len(need))
 	for _, code := range sortedKeys(need) {
-		if c, ok := cache[code]; ok {
+		if c, ok := cache[code]; ok && !unread[code] {
 			out = append(out, c)
 		}
 	}
@@ -303,6 +346,27 @@ const tombstoneRetention = 7 * 24 * time.Hour
 type keptTombstone struct {
 	Record vettrak.DeletedRecord `json:"record"`
 	ReadAt time.Time             `json:"read_at"`
+}
+
+// dropUnreadClients leaves out of the snapshot the enrolments of learners
+// and the staff links of staff members whose details could not be read.
+// Their occurrences count as flagged this run (Uploaded, as readLMSNew
+// does), so VETtrak is not told an occurrence is in the LMS while one of
+// its people is missing: that only delays a flag, never sets one early.
+func dropUnreadClients(snap *mapping.Snapshot, unread map[string]bool) {
+	partial := map[int64]bool{}
+	snap.Enrolments = slices.DeleteFunc(snap.Enrolments, func(e vettrak.Enrolment) bool {
+		partial[e.OccurrenceID] = partial[e.OccurrenceID] || unread[e.ClientCode]
+		return unread[e.ClientCode]
+	})
+	for i := range snap.Occurrences {
+		o := &snap.Occurrences[i]
+		n := len(o.Staff)
+		o.Staff = slices.DeleteFunc(slices.Clone(o.Staff), func(l vettrak.StaffLink) bool { return unread[l.StaffCode] })
+		if partial[o.ID] || len(o.Staff) != n {
+			o.Uploaded = true
+		}
+	}
 }
 
 // readTombstones reads enrolment and client deletions since the last run

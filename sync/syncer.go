@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	gosync "sync"
 	"time"
 
@@ -239,10 +240,13 @@ func readFailure(key, what string, err error) Failure {
 	return Failure{Key: key, Kind: what, Error: err.Error(), err: err}
 }
 
-// Check is the connection test for both sides: it logs in to VETtrak and
-// reads the LMS's course list, and says in words what is wrong.
+// Check is the connection test for both sides: it logs in to VETtrak,
+// compares VETtrak's live WSDL with the contract the SDK is built against
+// (when the Source offers CheckContract, as *vettrak.API does), and reads
+// the LMS's course list, and says in words what is wrong.
 func (s *Syncer) Check(ctx context.Context) (*CheckReport, error) {
-	rep := &CheckReport{}
+	rep := &CheckReport{ContractOK: true}
+	contractErr := s.checkContract(ctx, rep)
 	vt, err := s.src.Check(ctx)
 	if err != nil {
 		rep.VETtrak = "VETtrak: " + s.secrets.String(err.Error())
@@ -276,18 +280,50 @@ func (s *Syncer) Check(ctx context.Context) (*CheckReport, error) {
 	if !rep.VETtrakOK && err == nil {
 		err = fmt.Errorf("VETtrak: the licence lacks operations: %v", vt.Missing())
 	}
-	if !rep.VETtrakOK || !rep.LMSOK {
-		return rep, errors.Join(err, lmsErr)
+	if !rep.VETtrakOK || !rep.LMSOK || !rep.ContractOK {
+		return rep, errors.Join(err, contractErr, lmsErr)
 	}
 	return rep, nil
+}
+
+// checkContract fills the report's contract part. A WSDL that cannot be
+// read is reported but does not fail the check: nothing is known to differ.
+func (s *Syncer) checkContract(ctx context.Context, rep *CheckReport) error {
+	cc, ok := s.src.(interface {
+		CheckContract(context.Context) (*vettrak.ContractReport, error)
+	})
+	if !ok {
+		return nil
+	}
+	c, err := cc.CheckContract(ctx)
+	if err != nil {
+		rep.Contract = "Contract: not checked: could not read VETtrak's WSDL: " + s.secrets.String(err.Error())
+		return nil
+	}
+	rep.Contract = strings.TrimSpace(c.String())
+	if !c.OK() {
+		rep.ContractOK = false
+		return fmt.Errorf("VETtrak: the server's contract differs from the SDK's in %d place(s)", len(c.Differences))
+	}
+	return nil
 }
 
 // CheckReport is the outcome of Check, in words a support person reads.
 type CheckReport struct {
 	VETtrak   string `json:"vettrak"`
 	VETtrakOK bool   `json:"vettrak_ok"`
-	LMS       string `json:"lms"`
-	LMSOK     bool   `json:"lms_ok"`
+	// Contract compares VETtrak's live WSDL with the SDK's contract; empty
+	// when the Source cannot check it. ContractOK is false when a
+	// difference would make writes wrong (they are then refused).
+	Contract   string `json:"contract,omitempty"`
+	ContractOK bool   `json:"contract_ok"`
+	LMS        string `json:"lms"`
+	LMSOK      bool   `json:"lms_ok"`
 }
 
-func (c *CheckReport) String() string { return c.VETtrak + "\n" + c.LMS }
+func (c *CheckReport) String() string {
+	if c.Contract == "" {
+		return c.VETtrak + "\n" + c.LMS
+	}
+	return c.VETtrak + "\n" + c.Contract + "\n" + c.LMS
+}

@@ -14,8 +14,6 @@ import (
 	"time"
 	_ "time/tzdata" // a fresh machine may have no zoneinfo; Australia/Sydney must load
 
-	"github.com/hooklift/gowsdl/soap"
-
 	"github.com/vtsync/vtsync/internal/httpx"
 	"github.com/vtsync/vtsync/internal/redact"
 	"github.com/vtsync/vtsync/vettrak/internal/vtsoap"
@@ -51,9 +49,10 @@ type API struct {
 	secrets  *redact.Secrets
 	log      *slog.Logger
 	meter    *httpx.Meter
-	port     vtsoap.VT_APISoap
-	soap     *soap.Client
-	schemas  sync.Map // reflect.Type -> *node
+	http     *doer
+	ops      map[string]*opSpec // the operation table
+	schemas  sync.Map           // reflect.Type -> *node
+	contract contractState      // what CheckContract found, for refusing writes
 
 	loginMu sync.Mutex // one login at a time
 	sess    atomic.Pointer[session]
@@ -143,11 +142,11 @@ func New(endpoint string, creds Credentials, opts ...Option) (*API, error) {
 			hc.Timeout = cfg.httpClient.Timeout
 		}
 	}
-	doer := &doer{api: a, next: httpx.NewClient(hc)}
-	// G1/G2: always our own client, so gowsdl never builds a transport per
-	// call; timeouts live on that client.
-	a.soap = soap.NewClient(a.endpoint, soap.WithHTTPClient(doer))
-	a.port = vtsoap.NewVT_APISoap(a.soap)
+	// Requests are written and responses read here, not by gowsdl's client
+	// (G1/G2: it would build a transport per call and drops required
+	// elements); its generated types are still what responses decode into.
+	a.http = &doer{api: a, next: httpx.NewClient(hc)}
+	a.ops = tableIndex()
 	return a, nil
 }
 
@@ -208,21 +207,15 @@ func (a *API) loginOp() string {
 func (a *API) loginLocked(ctx context.Context) (*session, error) {
 	op := a.loginOp()
 	ctx = a.callContext(ctx, op, false)
-	var auth *vtsoap.TAuthenticate
-	var err error
-	if op == opValidateUser {
-		var r *vtsoap.ValidateUserResponse
-		r, err = a.port.ValidateUserContext(ctx, &vtsoap.ValidateUser{SUsername: a.creds.Username, SPassword: a.creds.Password})
-		if r != nil {
-			auth = r.ValidateUserResult
-		}
-	} else {
-		var r *vtsoap.ValidateClientResponse
-		r, err = a.port.ValidateClientContext(ctx, &vtsoap.ValidateClient{SUsername: a.creds.Username, SPassword: a.creds.Password})
-		if r != nil {
-			auth = r.ValidateClientResult
-		}
+	// The two logins' responses differ only in the result's name.
+	var r struct {
+		Result *vtsoap.TAuthenticate `xml:",any"`
 	}
+	body, err := a.encodeRequest(a.spec(op), "", args{"sUsername": a.creds.Username, "sPassword": a.creds.Password})
+	if err == nil {
+		_, err = a.roundTrip(ctx, op, body, &r)
+	}
+	auth := r.Result
 	if err != nil {
 		return nil, a.wrapErr(ctx, op, err)
 	}
@@ -251,53 +244,53 @@ func (a *API) loginLocked(ctx context.Context) (*session, error) {
 
 var errMissingResult = errors.New("the response has no result element")
 
-// opSpec describes an operation for transport decisions.
-type opSpec struct {
-	name  string
-	write bool // changes VETtrak data (for the meter)
-	// idempotent: repeating it leaves the same state, so transport errors
-	// and 5xx may be retried. Every operation vtsync uses sets or reads a
-	// value; operations that add records (AddClient…) would not be.
-	idempotent bool
-}
-
 // invoke runs one operation with a token: it logs in when needed, and on
 // an expired token logs in once more and repeats the call. It returns the
-// response together with a *StatusError when VETtrak answered a status
-// other than 1, so list callers can treat "no records" as empty.
-func invoke[R any](ctx context.Context, a *API, op opSpec,
-	call func(ctx context.Context, token string) (*R, error),
-	auth func(*R) *vtsoap.TAuthenticate,
-) (*R, error) {
+// response and its body together with a *StatusError when VETtrak answered
+// a status other than 1, so list callers can treat "no records" as empty.
+// A write through an operation whose live contract differs from the
+// SDK's is refused (see CheckContract).
+func invoke[R any](ctx context.Context, a *API, op string, in args, auth func(*R) *vtsoap.TAuthenticate) (*R, []byte, error) {
+	spec := a.spec(op)
+	if spec.Write {
+		if err := a.writeAllowed(ctx, op); err != nil {
+			return nil, nil, err
+		}
+	}
 	for attempt := 0; ; attempt++ {
 		s, err := a.token(ctx)
 		if err != nil {
-			return nil, &OperationError{Op: op.name, Err: fmt.Errorf("log in: %w", err)}
+			return nil, nil, &OperationError{Op: op, Err: fmt.Errorf("log in: %w", err)}
 		}
-		cctx := a.callContext(ctx, op.name, op.write)
-		if op.idempotent {
+		cctx := a.callContext(ctx, op, spec.Write)
+		if spec.Retry {
 			cctx = httpx.WithIdempotent(cctx)
 		}
-		resp, err := call(cctx, s.token)
+		body, err := a.encodeRequest(spec, s.token, in)
 		if err != nil {
-			return nil, a.wrapErr(cctx, op.name, err)
+			return nil, nil, &OperationError{Op: op, Err: err}
+		}
+		resp := new(R)
+		raw, err := a.roundTrip(cctx, op, body, resp)
+		if err != nil {
+			return nil, nil, a.wrapErr(cctx, op, err)
 		}
 		au := auth(resp)
 		if au == nil {
-			return nil, &DecodeError{Op: op.name, Record: op.name + "Result/Auth", Err: errMissingResult}
+			return nil, nil, &DecodeError{Op: op, Record: op + "Result/Auth", Err: errMissingResult}
 		}
 		if au.Status == StatusOK {
 			a.touch(s)
-			return resp, nil
+			return resp, raw, nil
 		}
 		if attempt == 0 && tokenRejected(au) {
 			a.log.LogAttrs(ctx, slog.LevelDebug, "vettrak token rejected; logging in again",
-				slog.String("op", op.name), slog.Int("status", int(au.Status)))
+				slog.String("op", op), slog.Int("status", int(au.Status)))
 			a.expire(s)
 			continue
 		}
 		a.touch(s)
-		return resp, a.statusErr(op.name, au)
+		return resp, raw, a.statusErr(op, au)
 	}
 }
 
@@ -321,16 +314,10 @@ func (a *API) wrapErr(ctx context.Context, op string, err error) error {
 		fe *FaultError
 		he *HTTPError
 		de *DecodeError
-		sf *soap.SOAPFault
-		sh *soap.HTTPError
+		ce *ContractError
 	)
-	switch {
-	case errors.As(err, &fe), errors.As(err, &he), errors.As(err, &de):
+	if errors.As(err, &fe) || errors.As(err, &he) || errors.As(err, &de) || errors.As(err, &ce) {
 		return err
-	case errors.As(err, &sf):
-		return &FaultError{Op: op, StatusCode: http.StatusOK, Code: a.secrets.Excerpt(sf.Code, 0), String: a.secrets.Excerpt(sf.String, 0), Actor: a.secrets.Excerpt(sf.Actor, 0)}
-	case errors.As(err, &sh):
-		return a.httpError(op, sh.StatusCode, "", sh.ResponseBody)
 	}
 	if ci := callFrom(ctx); ci != nil && ci.delivered.Load() && ctx.Err() == nil {
 		return &DecodeError{Op: op, Err: errors.New(a.secrets.Excerpt(err.Error(), 0))}

@@ -121,8 +121,9 @@ func (r *CheckReport) String() string {
 }
 
 // Check is the "Test connection" button: it logs in afresh and probes every
-// read operation with arguments that match nothing (ID 0, a time in the
-// future), so it changes nothing and reads next to nothing. VETtrak answers
+// read operation of the operation table with arguments that match nothing
+// (ID 0, a time in the future), so it changes nothing and reads next to
+// nothing. VETtrak answers
 // Status -5 when the registration key lacks an operation. Writes are
 // probed only with WithCheckWrites. It returns an error only when the login
 // fails; the report is returned either way.
@@ -144,14 +145,17 @@ func (a *API) Check(ctx context.Context) (*CheckReport, error) {
 	if s := a.sess.Load(); s != nil {
 		rep.UserID, rep.Identifier, rep.TokenType = int(s.userID), s.identifier, s.tokenType
 	}
-	future := a.cfg.now().Add(24 * time.Hour)
-	probe := func(op string, wr bool, f func() error) {
-		oc := OperationCheck{Op: op, Write: wr}
-		if wr && !a.cfg.checkWrites {
-			rep.Operations = append(rep.Operations, oc)
-			return
+	args := probeArgs{identifier: rep.Identifier, future: a.cfg.now().Add(24 * time.Hour)}
+	for _, spec := range orderedSpecs(a.ops) {
+		if spec.probe == nil {
+			continue
 		}
-		err := f()
+		oc := OperationCheck{Op: spec.Name, Write: spec.Write}
+		if spec.Write && !a.cfg.checkWrites {
+			rep.Operations = append(rep.Operations, oc)
+			continue
+		}
+		err := spec.probe(ctx, a, args)
 		var se *StatusError
 		switch {
 		case err == nil:
@@ -167,37 +171,5 @@ func (a *API) Check(ctx context.Context) (*CheckReport, error) {
 		}
 		rep.Operations = append(rep.Operations, oc)
 	}
-	probe(opGetLMSNewOccurrences, false, func() error { _, err := a.LMSNewOccurrences(ctx); return err })
-	probe(opGetLMSNewEnrolmentsForOccurrence, false, func() error { _, err := a.LMSNewEnrolments(ctx, 0); return err })
-	probe(opGetOccurrenceExtendedDetails, false, func() error { _, err := a.OccurrenceDetails(ctx, 0); return err })
-	probe(opSearchWebOccurrences, false, func() error {
-		_, err := a.SearchOccurrences(ctx, OccurrenceQuery{Start: future, End: future})
-		return err
-	})
-	probe(opGetEnrolmentsForOccurrence, false, func() error { _, err := a.EnrolmentsForOccurrence(ctx, 0); return err })
-	probe(opGetUnitsForOccurrence, false, func() error { _, err := a.UnitsForOccurrence(ctx, 0); return err })
-	probe(opGetUnitsForEnrolment, false, func() error { _, err := a.UnitsForEnrolment(ctx, 0); return err })
-	probe(opGetClientDetails, false, func() error { _, err := a.ClientDetails(ctx, rep.Identifier); return err })
-	probe(opGetAccessibleClients, false, func() error { _, err := a.AccessibleClients(ctx, rep.Identifier, &future); return err })
-	probe(opGetStaffForClient, false, func() error {
-		_, err := a.StaffForClient(ctx, rep.Identifier, StaffQuery{Start: future, End: future})
-		return err
-	})
-	probe(opGetClientsForStaff, false, func() error {
-		_, err := a.ClientsForStaff(ctx, rep.Identifier, StaffQuery{Start: future, End: future})
-		return err
-	})
-	probe(opGetResultTypes, false, func() error { _, err := a.ResultTypes(ctx); return err })
-	probe(opGetDeletedRecordsSince, false, func() error { _, err := a.DeletedRecordsSince(ctx, "ENROLMENT", future); return err })
-	probe(opUpdateLMSOccurrenceStatus, true, func() error { return a.SetOccurrenceUploaded(ctx, 0, false) })
-	probe(opUpdateLMSEnrolmentStatus, true, func() error { return a.SetEnrolmentUploaded(ctx, 0, false) })
-	probe(opUpdateResult, true, func() error {
-		return a.UpdateResult(ctx, ResultUpdate{EnrolmentID: 0, UnitCode: "CHECK", ResultName: "CHECK", Start: future, Finish: future})
-	})
-	probe(opUpdateResultIncludingLinked, true, func() error {
-		return a.UpdateResult(ctx, ResultUpdate{EnrolmentID: 0, UnitCode: "CHECK", ResultName: "CHECK", Start: future, Finish: future, IncludeLinked: true})
-	})
-	probe(opUpdateResultComment, true, func() error { return a.UpdateResultComment(ctx, 0, "CHECK", "") })
-	probe(opUpdateEnrolment, true, func() error { return a.UpdateEnrolment(ctx, EnrolmentUpdate{EnrolmentID: 0}) })
 	return rep, nil
 }

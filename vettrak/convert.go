@@ -1,9 +1,9 @@
 package vettrak
 
 import (
+	"bytes"
 	"encoding/xml"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -18,15 +18,32 @@ func parseInt(s string, bits int) (int64, error) {
 	return strconv.ParseInt(strings.TrimSpace(s), 10, bits)
 }
 
+// checkDecimal accepts xs:decimal's lexical form: an optional sign,
+// digits with an optional fraction. It never converts to float64.
 func checkDecimal(s string) error {
-	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	if err != nil {
-		return err
-	}
-	if math.IsNaN(f) || math.IsInf(f, 0) {
+	if _, ok := decimalText(s); !ok {
 		return fmt.Errorf("%q is not an xs:decimal", s)
 	}
 	return nil
+}
+
+// decimalText returns s trimmed when it is an xs:decimal.
+func decimalText(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	digits := strings.TrimLeft(s, "+-")
+	if len(s)-len(digits) > 1 {
+		return "", false
+	}
+	whole, frac, _ := strings.Cut(digits, ".")
+	if whole == "" && frac == "" {
+		return "", false
+	}
+	for _, part := range []string{whole, frac} {
+		if strings.Trim(part, "0123456789") != "" {
+			return "", false
+		}
+	}
+	return s, true
 }
 
 func checkBool(s string) error {
@@ -89,38 +106,61 @@ func (a *API) timePtr(x *soap.XSDDateTime) *time.Time {
 	return &t
 }
 
-// xsd writes t as a zoneless dateTime in the provider's zone, the form
-// VETtrak itself sends (an offset would make .NET convert to the server's
-// local time, whatever that is).
-func (a *API) xsd(t time.Time) soap.XSDDateTime {
-	if t.IsZero() {
-		return soap.XSDDateTime{}
-	}
-	return soap.CreateXsdDateTime(t.In(a.cfg.loc), false)
-}
+// enroMoney is a TEnro's money as VETtrak wrote it.
+type enroMoney struct{ amount, gst, paid, credited Decimal }
 
-func (a *API) xsdPtr(t *time.Time) *soap.XSDDateTime {
-	if t == nil || t.IsZero() {
-		return nil
+// moneyOf reads the money of every record element named record straight
+// from the response text, keyed by the record's ID: gowsdl decodes
+// xs:decimal into float64, which cannot hold every amount
+// (99999999999999.99 would come back as …98), so the generated fields are
+// never used for money.
+func moneyOf(body []byte, record string) map[int32]enroMoney {
+	out := map[int32]enroMoney{}
+	dec := xml.NewDecoder(bytes.NewReader(body))
+	depth, at := 0, -1
+	var id string
+	var m enroMoney
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return out
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			switch {
+			case at < 0 && t.Name.Local == record:
+				at, id, m = depth, "", enroMoney{}
+			case at >= 0 && depth == at+1:
+				var v string
+				if dec.DecodeElement(&v, &t) != nil {
+					return out
+				}
+				depth--
+				d, _ := decimalText(v)
+				switch t.Name.Local {
+				case "ID":
+					id = strings.TrimSpace(v)
+				case "Amount":
+					m.amount = Decimal(d)
+				case "GST":
+					m.gst = Decimal(d)
+				case "AmountPaid":
+					m.paid = Decimal(d)
+				case "AmountCredited":
+					m.credited = Decimal(d)
+				}
+			}
+		case xml.EndElement:
+			if depth == at {
+				if n, err := strconv.ParseInt(id, 10, 32); err == nil {
+					out[int32(n)] = m
+				}
+				at = -1
+			}
+			depth--
+		}
 	}
-	x := a.xsd(*t)
-	return &x
-}
-
-// decimalOf renders a money amount gowsdl decoded as float64 (G8). It is
-// exact for the 15 significant digits float64 round-trips, which covers
-// VETtrak's money values; at least two decimals are kept, as VETtrak
-// writes them ("0.00").
-func decimalOf(f float64) Decimal {
-	s := strconv.FormatFloat(f, 'f', -1, 64)
-	dot := strings.IndexByte(s, '.')
-	switch {
-	case dot < 0:
-		s += ".00"
-	case len(s)-dot-1 == 1:
-		s += "0"
-	}
-	return Decimal(s)
 }
 
 func (a *API) occurrence(o *vtsoap.TOccu) Occurrence {
@@ -150,7 +190,7 @@ func (a *API) occurrence(o *vtsoap.TOccu) Occurrence {
 	return out
 }
 
-func (a *API) enrolment(e *vtsoap.TClieEnro, occurrenceID int64) Enrolment {
+func (a *API) enrolment(e *vtsoap.TClieEnro, occurrenceID int64, money map[int32]enroMoney) Enrolment {
 	out := Enrolment{
 		OccurrenceID: occurrenceID,
 		ClientCode:   e.Clie_Code,
@@ -171,7 +211,24 @@ func (a *API) enrolment(e *vtsoap.TClieEnro, occurrenceID int64) Enrolment {
 		out.QualName = b.Qual_Name
 		out.Description = b.Description
 		out.LocationCode = b.Loca_Code
-		out.Amount = decimalOf(b.Amount)
+		out.OrganisationID = int64(b.OrganisationId)
+		out.DeliveryType = b.DeliveryType
+		if b.DeliveryModes != nil {
+			out.DeliveryModes = []string{}
+			for _, m := range b.DeliveryModes.Astring {
+				if m != nil {
+					out.DeliveryModes = append(out.DeliveryModes, *m)
+				}
+			}
+		}
+		out.EmployerIdentifier = b.EmployerIdentifier
+		out.EmployerName = b.EmployerName
+		out.EmployerContactCode = b.EmployerContactCode
+		m := money[b.ID]
+		out.Amount, out.GST, out.AmountPaid, out.AmountCredited = m.amount, m.gst, m.paid, m.credited
+		out.DivisionID = int64(b.DivisionId)
+		out.EnrolmentType = b.EnrolmentType
+		out.EnrolmentTypeCode = b.EnrolmentTypeCode
 	}
 	return out
 }
@@ -200,7 +257,7 @@ func (a *API) enrolledUnit(u *vtsoap.TEnun) EnrolledUnit {
 }
 
 func clientOf(c *vtsoap.TClie) Client {
-	return Client{Code: strings.TrimSpace(c.Clie_Code), GivenName: c.Clie_Given, Surname: c.Clie_Surname, Email: c.Clie_Email}
+	return Client{Code: strings.TrimSpace(c.Clie_Code), GivenName: c.Clie_Given, Surname: c.Clie_Surname}
 }
 
 func (a *API) clientDetail(c *vtsoap.TClieDetail) Client {
@@ -218,9 +275,11 @@ func (a *API) clientDetail(c *vtsoap.TClieDetail) Client {
 	}
 }
 
-// staffLinks flattens TClieStaffLinks. forClient: the list answers
-// GetStaffForClient (Clie is the staff member, arg the learner); otherwise
-// GetClientsForStaff (Clie is the learner, arg the staff member).
+// staffLinks flattens TClieStaffLinks: one StaffLink per TStaffLink.
+// forClient: the list answers GetStaffForClient or an occurrence's Staff
+// list (Clie is the staff member, arg the learner); otherwise
+// GetClientsForStaff (Clie is the learner, arg the staff member). A
+// member with no TStaffLink is kept as one link with no detail.
 func staffLinks(list []*vtsoap.TClieStaffLinks, arg string, forClient bool) []StaffLink {
 	var out []StaffLink
 	for _, cs := range list {
@@ -236,24 +295,24 @@ func staffLinks(list []*vtsoap.TClieStaffLinks, arg string, forClient bool) []St
 			links = cs.StaffLinks.TStaffLink
 		}
 		if len(links) == 0 {
-			links = []*vtsoap.TStaffLink{{}} // the person is linked, with no detail
+			links = []*vtsoap.TStaffLink{{LinkType: -1}}
 		}
 		for _, l := range links {
 			if l == nil {
 				continue
 			}
-			sl := StaffLink{
-				StaffType:    l.StaffType,
-				OccurrenceID: int64(l.Occu_ID),
-				EnrolmentID:  int64(l.Enro_ID),
-				UnitCode:     strings.TrimSpace(l.Unit_Code),
+			sl := StaffLink{StaffType: l.StaffTypeName, LinkType: LinkType(l.LinkType), LinkID: int64(l.ID), Primary: l.Primary == 1}
+			switch sl.LinkType {
+			case LinkOccurrence:
+				sl.OccurrenceID = sl.LinkID
+			case LinkEnrolment:
+				sl.EnrolmentID = sl.LinkID
+			case -1:
+				sl.LinkType, sl.LinkID = LinkUnknown, 0
 			}
 			if forClient {
-				sl.StaffCode, sl.GivenName, sl.Surname, sl.Email = who.Code, who.GivenName, who.Surname, who.Email
+				sl.StaffCode, sl.GivenName, sl.Surname = who.Code, who.GivenName, who.Surname
 				sl.ClientCode = arg
-				if c := strings.TrimSpace(l.Clie_Code); c != "" {
-					sl.ClientCode = c
-				}
 			} else {
 				sl.StaffCode = arg
 				sl.ClientCode = who.Code

@@ -48,7 +48,7 @@ var fuzzCalls = []struct {
 func FuzzDecodeResponse(f *testing.F) {
 	occu := `<TOccu><ID>1</ID><Code>C&amp;1</Code><StartDate>2026-03-02T09:00:00</StartDate><EndDate>2026-03-02T09:00:00.123+10:00</EndDate><Status>Active</Status><StatusType>0</StatusType><DeliveryModes><string>Internal delivery</string></DeliveryModes><Amount>0.00</Amount><Prog_ID>5</Prog_ID><Uploaded>1</Uploaded><Vacancies>3</Vacancies></TOccu>`
 	clieEnro := `<TClieEnro><ID>3</ID><StartDate>2019-01-01T00:00:00</StartDate><Status>Completed</Status><StatusType>1</StatusType><Amount>12.345</Amount><Clie_Code>03037</Clie_Code><GivenName>Zoë</GivenName><Surname>Nguyễn</Surname></TClieEnro>`
-	staff := `<TClieStaffLinks><Clie><Clie_Code>T1</Clie_Code><Clie_Given>Tina</Clie_Given></Clie><StaffLinks><TStaffLink><StaffType>Trainer</StaffType><Occu_ID>1</Occu_ID><Enro_ID>2</Enro_ID></TStaffLink></StaffLinks></TClieStaffLinks>`
+	staff := `<TClieStaffLinks><Clie><Clie_Code>T1</Clie_Code><Clie_Given>Tina</Clie_Given></Clie><StaffLinks><TStaffLink><ID>2</ID><LinkType>2</LinkType><Primary>1</Primary><StaffTypeName>Trainer</StaffTypeName></TStaffLink></StaffLinks></TClieStaffLinks>`
 	seeds := map[string]string{
 		"GetLMSNewOccurrences":         okAuth + `<OccuList>` + occu + occu + `</OccuList>`,
 		"GetOccurrenceExtendedDetails": okAuth + `<OccuExtended><OccurrenceDetail>` + occu[7:len(occu)-8] + `</OccurrenceDetail><Staff>` + staff + `</Staff><Units><TUnit><Unit_Code>IST101</Unit_Code><Unit_Type>0</Unit_Type></TUnit></Units></OccuExtended>`,

@@ -2,110 +2,15 @@ package vettrak
 
 import (
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"math"
-	"reflect"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/hooklift/gowsdl/soap"
-
 	"github.com/vtsync/vtsync/vettrak/internal/vtsoap"
 )
-
-// Operation names (the WSDL's, which are also the SOAPAction suffixes and
-// the keys of Stats().ByOp).
-const (
-	opValidateClient                   = "ValidateClient"
-	opValidateUser                     = "ValidateUser"
-	opGetLMSNewOccurrences             = "GetLMSNewOccurrences"
-	opGetLMSNewEnrolmentsForOccurrence = "GetLMSNewEnrolmentsForOccurrence"
-	opUpdateLMSOccurrenceStatus        = "UpdateLMSOccurrenceStatus"
-	opUpdateLMSEnrolmentStatus         = "UpdateLMSEnrolmentStatus"
-	opGetOccurrenceExtendedDetails     = "GetOccurrenceExtendedDetails"
-	opSearchWebOccurrences             = "SearchWebOccurrences"
-	opGetEnrolmentsForOccurrence       = "GetEnrolmentsForOccurrence"
-	opGetUnitsForOccurrence            = "GetUnitsForOccurrence"
-	opGetUnitsForEnrolment             = "GetUnitsForEnrolment"
-	opGetClientDetails                 = "GetClientDetails"
-	opGetAccessibleClients             = "GetAccessibleClients"
-	opGetStaffForClient                = "GetStaffForClient"
-	opGetClientsForStaff               = "GetClientsForStaff"
-	opGetResultTypes                   = "GetResultTypes"
-	opUpdateResult                     = "UpdateResult"
-	opUpdateResultIncludingLinked      = "UpdateResultIncludingLinked"
-	opUpdateResultComment              = "UpdateResultComment"
-	opUpdateEnrolment                  = "UpdateEnrolment"
-	opGetDeletedRecordsSince           = "GetDeletedRecordsSince"
-)
-
-func read(op string) opSpec  { return opSpec{name: op, idempotent: true} }
-func write(op string) opSpec { return opSpec{name: op, write: true, idempotent: true} }
-
-// responseType is each operation's generated response type, from which
-// the doer derives what to validate.
-func responseType(op string) (reflect.Type, bool) {
-	switch op {
-	case opValidateClient:
-		return reflect.TypeFor[vtsoap.ValidateClientResponse](), true
-	case opValidateUser:
-		return reflect.TypeFor[vtsoap.ValidateUserResponse](), true
-	case opGetLMSNewOccurrences:
-		return reflect.TypeFor[vtsoap.GetLMSNewOccurrencesResponse](), true
-	case opGetLMSNewEnrolmentsForOccurrence:
-		return reflect.TypeFor[vtsoap.GetLMSNewEnrolmentsForOccurrenceResponse](), true
-	case opUpdateLMSOccurrenceStatus:
-		return reflect.TypeFor[vtsoap.UpdateLMSOccurrenceStatusResponse](), true
-	case opUpdateLMSEnrolmentStatus:
-		return reflect.TypeFor[vtsoap.UpdateLMSEnrolmentStatusResponse](), true
-	case opGetOccurrenceExtendedDetails:
-		return reflect.TypeFor[vtsoap.GetOccurrenceExtendedDetailsResponse](), true
-	case opSearchWebOccurrences:
-		return reflect.TypeFor[vtsoap.SearchWebOccurrencesResponse](), true
-	case opGetEnrolmentsForOccurrence:
-		return reflect.TypeFor[vtsoap.GetEnrolmentsForOccurrenceResponse](), true
-	case opGetUnitsForOccurrence:
-		return reflect.TypeFor[vtsoap.GetUnitsForOccurrenceResponse](), true
-	case opGetUnitsForEnrolment:
-		return reflect.TypeFor[vtsoap.GetUnitsForEnrolmentResponse](), true
-	case opGetClientDetails:
-		return reflect.TypeFor[vtsoap.GetClientDetailsResponse](), true
-	case opGetAccessibleClients:
-		return reflect.TypeFor[vtsoap.GetAccessibleClientsResponse](), true
-	case opGetStaffForClient:
-		return reflect.TypeFor[vtsoap.GetStaffForClientResponse](), true
-	case opGetClientsForStaff:
-		return reflect.TypeFor[vtsoap.GetClientsForStaffResponse](), true
-	case opGetResultTypes:
-		return reflect.TypeFor[vtsoap.GetResultTypesResponse](), true
-	case opUpdateResult:
-		return reflect.TypeFor[vtsoap.UpdateResultResponse](), true
-	case opUpdateResultIncludingLinked:
-		return reflect.TypeFor[vtsoap.UpdateResultIncludingLinkedResponse](), true
-	case opUpdateResultComment:
-		return reflect.TypeFor[vtsoap.UpdateResultCommentResponse](), true
-	case opUpdateEnrolment:
-		return reflect.TypeFor[vtsoap.UpdateEnrolmentResponse](), true
-	case opGetDeletedRecordsSince:
-		return reflect.TypeFor[vtsoap.GetDeletedRecordsSinceResponse](), true
-	}
-	return nil, false
-}
-
-// Operations lists the VT_API operations this client calls, in WSDL order.
-func Operations() []string {
-	return []string{
-		opValidateClient, opValidateUser, opGetLMSNewOccurrences, opGetLMSNewEnrolmentsForOccurrence,
-		opUpdateLMSOccurrenceStatus, opUpdateLMSEnrolmentStatus, opGetOccurrenceExtendedDetails,
-		opSearchWebOccurrences, opGetEnrolmentsForOccurrence, opGetUnitsForOccurrence, opGetUnitsForEnrolment,
-		opGetClientDetails, opGetAccessibleClients, opGetStaffForClient, opGetClientsForStaff, opGetResultTypes,
-		opUpdateResult, opUpdateResultIncludingLinked, opUpdateResultComment, opUpdateEnrolment,
-		opGetDeletedRecordsSince,
-	}
-}
 
 // noRecordsIsEmpty turns Status -4 into "nothing found" for list calls:
 // VETtrak documents -4 as "often occurs because the requested record does
@@ -139,10 +44,7 @@ func authOf[T any](res *T, get func(*T) *vtsoap.TAuthenticate) *vtsoap.TAuthenti
 // transferred to the LMS (GetLMSNewOccurrences). Mark them with
 // SetOccurrenceUploaded once imported. An empty list is not an error.
 func (a *API) LMSNewOccurrences(ctx context.Context) ([]Occurrence, error) {
-	r, err := invoke(ctx, a, read(opGetLMSNewOccurrences),
-		func(ctx context.Context, tok string) (*vtsoap.GetLMSNewOccurrencesResponse, error) {
-			return a.port.GetLMSNewOccurrencesContext(ctx, &vtsoap.GetLMSNewOccurrences{SToken: tok})
-		},
+	r, _, err := invoke(ctx, a, opGetLMSNewOccurrences, args{},
 		func(r *vtsoap.GetLMSNewOccurrencesResponse) *vtsoap.TAuthenticate {
 			return authOf(r.GetLMSNewOccurrencesResult, func(x *vtsoap.TAuthOccuList) *vtsoap.TAuthenticate { return x.Auth })
 		})
@@ -169,15 +71,18 @@ func (a *API) occurrences(list *vtsoap.ArrayOfTOccu) []Occurrence {
 
 // OccurrenceDetails reads one occurrence with its units and staff
 // (GetOccurrenceExtendedDetails). A missing occurrence is ErrNoRecords.
+//
+// TOccuExtended's Staff and Units lists are documented, but their inner
+// element types are UNCONFIRMED: they are read as TClieStaffLinks (a TClie
+// and its TStaffLinks) and TUnit. A staff link there that names an
+// enrolment (LinkType 2) keeps its EnrolmentID; any other gets the
+// occurrence's ID as OccurrenceID.
 func (a *API) OccurrenceDetails(ctx context.Context, occurrenceID int64) (*Occurrence, error) {
 	id, err := id32(opGetOccurrenceExtendedDetails, "occurrenceID", occurrenceID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := invoke(ctx, a, read(opGetOccurrenceExtendedDetails),
-		func(ctx context.Context, tok string) (*vtsoap.GetOccurrenceExtendedDetailsResponse, error) {
-			return a.port.GetOccurrenceExtendedDetailsContext(ctx, &vtsoap.GetOccurrenceExtendedDetails{Token: tok, OccurrenceId: id})
-		},
+	r, _, err := invoke(ctx, a, opGetOccurrenceExtendedDetails, args{"occurrenceId": id},
 		func(r *vtsoap.GetOccurrenceExtendedDetailsResponse) *vtsoap.TAuthenticate {
 			return authOf(r.GetOccurrenceExtendedDetailsResult, func(x *vtsoap.TAuthOccuExtended) *vtsoap.TAuthenticate { return x.Auth })
 		})
@@ -211,8 +116,10 @@ func (a *API) extended(ox *vtsoap.TOccuExtended, units, staff bool) Occurrence {
 		o.Staff = []StaffLink{}
 		if ox.Staff != nil {
 			for _, l := range staffLinks(ox.Staff.TClieStaffLinks, "", true) {
+				// The list is the occurrence's: a link that does not name
+				// another record belongs to it.
 				l.ClientCode = ""
-				if l.OccurrenceID == 0 {
+				if l.OccurrenceID == 0 && l.EnrolmentID == 0 {
 					l.OccurrenceID = o.ID
 				}
 				o.Staff = append(o.Staff, l)
@@ -247,36 +154,24 @@ func (a *API) SearchOccurrences(ctx context.Context, q OccurrenceQuery) ([]Occur
 	if !q.Start.IsZero() && !q.End.IsZero() && q.Start.After(q.End) {
 		return nil, &InputError{Op: op, Field: "Start", Reason: "after End"}
 	}
-	req := &vtsoap.SearchWebOccurrences{
-		StartDate:    a.xsdPtr(&q.Start),
-		EndDate:      a.xsdPtr(&q.End),
-		OverlapDates: q.Overlap,
-		LocationCode: q.LocationCode,
-		IncludeFull:  ptr(!q.ExcludeFull),
-	}
+	in := args{"startDate": q.Start, "endDate": q.End, "overlapDates": q.Overlap,
+		"locationCode": q.LocationCode, "includeFull": ptr(!q.ExcludeFull), "programmeId": (*int32)(nil)}
 	if q.ProgrammeID != nil {
 		id, err := id32(op, "ProgrammeID", *q.ProgrammeID)
 		if err != nil {
 			return nil, err
 		}
-		req.ProgrammeId = &id
+		in["programmeId"] = &id
 	}
-	var lists []*string
+	var lists []string
 	if q.IncludeUnits {
-		lists = append(lists, ptr("Units"))
+		lists = append(lists, "Units")
 	}
 	if q.IncludeStaff {
-		lists = append(lists, ptr("Staff"))
+		lists = append(lists, "Staff")
 	}
-	if len(lists) > 0 {
-		req.ReturnOccurrenceLists = &vtsoap.ArrayOfString{Astring: lists}
-	}
-	r, err := invoke(ctx, a, read(op),
-		func(ctx context.Context, tok string) (*vtsoap.SearchWebOccurrencesResponse, error) {
-			rq := *req
-			rq.Token = tok
-			return a.port.SearchWebOccurrencesContext(ctx, &rq)
-		},
+	in["returnOccurrenceLists"] = lists
+	r, _, err := invoke(ctx, a, op, in,
 		func(r *vtsoap.SearchWebOccurrencesResponse) *vtsoap.TAuthenticate {
 			return authOf(r.SearchWebOccurrencesResult, func(x *vtsoap.TAuthOccuExtendedList) *vtsoap.TAuthenticate { return x.Auth })
 		})
@@ -294,18 +189,15 @@ func (a *API) SearchOccurrences(ctx context.Context, q OccurrenceQuery) ([]Occur
 	return out, nil
 }
 
-// SetOccurrenceUploaded sets VETtrak's LMS "uploaded" flag on an
-// occurrence (UpdateLMSOccurrenceStatus; its parameters are unconfirmed,
-// see the WSDL).
+// SetOccurrenceUploaded sets VETtrak's LMS flag on an occurrence
+// (UpdateLMSOccurrenceStatus(sToken, iID, iStatus), DOC221: iStatus 1 = in
+// the LMS, 0 = not).
 func (a *API) SetOccurrenceUploaded(ctx context.Context, occurrenceID int64, uploaded bool) error {
 	id, err := id32(opUpdateLMSOccurrenceStatus, "occurrenceID", occurrenceID)
 	if err != nil {
 		return err
 	}
-	_, err = invoke(ctx, a, write(opUpdateLMSOccurrenceStatus),
-		func(ctx context.Context, tok string) (*vtsoap.UpdateLMSOccurrenceStatusResponse, error) {
-			return a.port.UpdateLMSOccurrenceStatusContext(ctx, &vtsoap.UpdateLMSOccurrenceStatus{SToken: tok, IID: id, IUploaded: b2i(uploaded)})
-		},
+	_, _, err = invoke(ctx, a, opUpdateLMSOccurrenceStatus, args{"iID": id, "iStatus": b2i(uploaded)},
 		func(r *vtsoap.UpdateLMSOccurrenceStatusResponse) *vtsoap.TAuthenticate {
 			return r.UpdateLMSOccurrenceStatusResult
 		})
@@ -322,17 +214,14 @@ func (a *API) LMSNewEnrolments(ctx context.Context, occurrenceID int64) ([]Enrol
 	if err != nil {
 		return nil, err
 	}
-	r, err := invoke(ctx, a, read(opGetLMSNewEnrolmentsForOccurrence),
-		func(ctx context.Context, tok string) (*vtsoap.GetLMSNewEnrolmentsForOccurrenceResponse, error) {
-			return a.port.GetLMSNewEnrolmentsForOccurrenceContext(ctx, &vtsoap.GetLMSNewEnrolmentsForOccurrence{SToken: tok, IID: id})
-		},
+	r, raw, err := invoke(ctx, a, opGetLMSNewEnrolmentsForOccurrence, args{"iID": id},
 		func(r *vtsoap.GetLMSNewEnrolmentsForOccurrenceResponse) *vtsoap.TAuthenticate {
 			return authOf(r.GetLMSNewEnrolmentsForOccurrenceResult, func(x *vtsoap.TAuthClieEnroList) *vtsoap.TAuthenticate { return x.Auth })
 		})
 	if err = noRecordsIsEmpty(err); err != nil || r == nil {
 		return nil, err
 	}
-	return a.enrolments(r.GetLMSNewEnrolmentsForOccurrenceResult.ClieEnroList, occurrenceID), nil
+	return a.enrolments(r.GetLMSNewEnrolmentsForOccurrenceResult.ClieEnroList, occurrenceID, moneyOf(raw, "TClieEnro")), nil
 }
 
 // EnrolmentsForOccurrence lists all of an occurrence's enrolments
@@ -343,43 +232,37 @@ func (a *API) EnrolmentsForOccurrence(ctx context.Context, occurrenceID int64) (
 	if err != nil {
 		return nil, err
 	}
-	r, err := invoke(ctx, a, read(opGetEnrolmentsForOccurrence),
-		func(ctx context.Context, tok string) (*vtsoap.GetEnrolmentsForOccurrenceResponse, error) {
-			return a.port.GetEnrolmentsForOccurrenceContext(ctx, &vtsoap.GetEnrolmentsForOccurrence{SToken: tok, IOccu_ID: id})
-		},
+	r, raw, err := invoke(ctx, a, opGetEnrolmentsForOccurrence, args{"iOccu_ID": id},
 		func(r *vtsoap.GetEnrolmentsForOccurrenceResponse) *vtsoap.TAuthenticate {
 			return authOf(r.GetEnrolmentsForOccurrenceResult, func(x *vtsoap.TAuthClieEnroList) *vtsoap.TAuthenticate { return x.Auth })
 		})
 	if err = noRecordsIsEmpty(err); err != nil || r == nil {
 		return nil, err
 	}
-	return a.enrolments(r.GetEnrolmentsForOccurrenceResult.ClieEnroList, occurrenceID), nil
+	return a.enrolments(r.GetEnrolmentsForOccurrenceResult.ClieEnroList, occurrenceID, moneyOf(raw, "TClieEnro")), nil
 }
 
-func (a *API) enrolments(list *vtsoap.ArrayOfTClieEnro, occurrenceID int64) []Enrolment {
+func (a *API) enrolments(list *vtsoap.ArrayOfTClieEnro, occurrenceID int64, money map[int32]enroMoney) []Enrolment {
 	out := []Enrolment{}
 	if list == nil {
 		return out
 	}
 	for _, e := range list.TClieEnro {
 		if e != nil && e.TEnro != nil {
-			out = append(out, a.enrolment(e, occurrenceID))
+			out = append(out, a.enrolment(e, occurrenceID, money))
 		}
 	}
 	return out
 }
 
-// SetEnrolmentUploaded sets VETtrak's LMS "uploaded" flag on an enrolment
-// (UpdateLMSEnrolmentStatus; parameters unconfirmed, see the WSDL).
+// SetEnrolmentUploaded sets VETtrak's LMS flag on an enrolment
+// (UpdateLMSEnrolmentStatus(sToken, iID, iStatus), DOC221).
 func (a *API) SetEnrolmentUploaded(ctx context.Context, enrolmentID int64, uploaded bool) error {
 	id, err := id32(opUpdateLMSEnrolmentStatus, "enrolmentID", enrolmentID)
 	if err != nil {
 		return err
 	}
-	_, err = invoke(ctx, a, write(opUpdateLMSEnrolmentStatus),
-		func(ctx context.Context, tok string) (*vtsoap.UpdateLMSEnrolmentStatusResponse, error) {
-			return a.port.UpdateLMSEnrolmentStatusContext(ctx, &vtsoap.UpdateLMSEnrolmentStatus{SToken: tok, IID: id, IUploaded: b2i(uploaded)})
-		},
+	_, _, err = invoke(ctx, a, opUpdateLMSEnrolmentStatus, args{"iID": id, "iStatus": b2i(uploaded)},
 		func(r *vtsoap.UpdateLMSEnrolmentStatusResponse) *vtsoap.TAuthenticate {
 			return r.UpdateLMSEnrolmentStatusResult
 		})
@@ -400,20 +283,6 @@ type EnrolmentUpdate struct {
 	EnrolmentType *string
 }
 
-// updateEnrolmentRequest replaces the generated request: gowsdl marks every
-// element omitempty (G5), so the empty enrolmentType that clears the type
-// could not be sent.
-type updateEnrolmentRequest struct {
-	XMLName         xml.Name          `xml:"http://www.ozsoft.com.au/VETtrak/api/complete UpdateEnrolment"`
-	Token           string            `xml:"token"`
-	EnrolmentID     int32             `xml:"enrolmentId"`
-	EnrolmentStatus string            `xml:"enrolmentStatus,omitempty"`
-	DateOfEffect    *soap.XSDDateTime `xml:"dateOfEffect,omitempty"`
-	StartDate       *soap.XSDDateTime `xml:"startDate,omitempty"`
-	FinishDate      *soap.XSDDateTime `xml:"finishDate,omitempty"`
-	EnrolmentType   *string           `xml:"enrolmentType"`
-}
-
 // UpdateEnrolment changes an enrolment's status, dates or type.
 func (a *API) UpdateEnrolment(ctx context.Context, u EnrolmentUpdate) error {
 	const op = opUpdateEnrolment
@@ -424,19 +293,8 @@ func (a *API) UpdateEnrolment(ctx context.Context, u EnrolmentUpdate) error {
 	if u.Start != nil && u.Finish != nil && u.Start.After(*u.Finish) {
 		return &InputError{Op: op, Field: "Start", Reason: "after Finish"}
 	}
-	_, err = invoke(ctx, a, write(op),
-		func(ctx context.Context, tok string) (*vtsoap.UpdateEnrolmentResponse, error) {
-			req := &updateEnrolmentRequest{
-				Token: tok, EnrolmentID: id, EnrolmentStatus: u.Status,
-				DateOfEffect: a.xsdPtr(u.DateOfEffect), StartDate: a.xsdPtr(u.Start), FinishDate: a.xsdPtr(u.Finish),
-				EnrolmentType: u.EnrolmentType,
-			}
-			resp := new(vtsoap.UpdateEnrolmentResponse)
-			if err := a.soap.CallContext(ctx, actionPrefix+op, req, resp); err != nil {
-				return nil, err
-			}
-			return resp, nil
-		},
+	_, _, err = invoke(ctx, a, op, args{"enrolmentId": id, "enrolmentStatus": u.Status,
+		"dateOfEffect": u.DateOfEffect, "startDate": u.Start, "finishDate": u.Finish, "enrolmentType": u.EnrolmentType},
 		func(r *vtsoap.UpdateEnrolmentResponse) *vtsoap.TAuthenticate { return r.UpdateEnrolmentResult })
 	return err
 }
@@ -450,10 +308,7 @@ func (a *API) UnitsForOccurrence(ctx context.Context, occurrenceID int64) ([]Uni
 	if err != nil {
 		return nil, err
 	}
-	r, err := invoke(ctx, a, read(opGetUnitsForOccurrence),
-		func(ctx context.Context, tok string) (*vtsoap.GetUnitsForOccurrenceResponse, error) {
-			return a.port.GetUnitsForOccurrenceContext(ctx, &vtsoap.GetUnitsForOccurrence{SToken: tok, IOccu_ID: id})
-		},
+	r, _, err := invoke(ctx, a, opGetUnitsForOccurrence, args{"iOccu_ID": id},
 		func(r *vtsoap.GetUnitsForOccurrenceResponse) *vtsoap.TAuthenticate {
 			return authOf(r.GetUnitsForOccurrenceResult, func(x *vtsoap.TAuthUnitList) *vtsoap.TAuthenticate { return x.Auth })
 		})
@@ -479,10 +334,7 @@ func (a *API) UnitsForEnrolment(ctx context.Context, enrolmentID int64) ([]Enrol
 	if err != nil {
 		return nil, err
 	}
-	r, err := invoke(ctx, a, read(opGetUnitsForEnrolment),
-		func(ctx context.Context, tok string) (*vtsoap.GetUnitsForEnrolmentResponse, error) {
-			return a.port.GetUnitsForEnrolmentContext(ctx, &vtsoap.GetUnitsForEnrolment{SToken: tok, IEnro_ID: id})
-		},
+	r, _, err := invoke(ctx, a, opGetUnitsForEnrolment, args{"iEnro_ID": id},
 		func(r *vtsoap.GetUnitsForEnrolmentResponse) *vtsoap.TAuthenticate {
 			return authOf(r.GetUnitsForEnrolmentResult, func(x *vtsoap.TAuthEnunList) *vtsoap.TAuthenticate { return x.Auth })
 		})
@@ -508,10 +360,7 @@ func (a *API) UnitsForEnrolment(ctx context.Context, enrolmentID int64) ([]Enrol
 // ResultTypes lists the provider's result types (GetResultTypes; field
 // names unconfirmed). Results are written by name.
 func (a *API) ResultTypes(ctx context.Context) ([]ResultType, error) {
-	r, err := invoke(ctx, a, read(opGetResultTypes),
-		func(ctx context.Context, tok string) (*vtsoap.GetResultTypesResponse, error) {
-			return a.port.GetResultTypesContext(ctx, &vtsoap.GetResultTypes{SToken: tok})
-		},
+	r, _, err := invoke(ctx, a, opGetResultTypes, args{},
 		func(r *vtsoap.GetResultTypesResponse) *vtsoap.TAuthenticate {
 			return authOf(r.GetResultTypesResult, func(x *vtsoap.TAuthResultTypeList) *vtsoap.TAuthenticate { return x.Auth })
 		})
@@ -581,27 +430,15 @@ func (a *API) UpdateResult(ctx context.Context, r ResultUpdate) error {
 		pct = int32(*r.Percentage)
 	}
 	if r.IncludeLinked {
-		_, err = invoke(ctx, a, write(op),
-			func(ctx context.Context, tok string) (*vtsoap.UpdateResultIncludingLinkedResponse, error) {
-				return a.port.UpdateResultIncludingLinkedContext(ctx, &vtsoap.UpdateResultIncludingLinked{
-					Token: tok, EnrolmentId: id, UnitCode: r.UnitCode, ResultName: r.ResultName,
-					StartDate: a.xsd(r.Start), FinishDate: a.xsd(r.Finish), Percentage: pct, Comment: r.Comment,
-				})
-			},
+		_, _, err = invoke(ctx, a, op, args{"enrolmentId": id, "unitCode": r.UnitCode, "resultName": r.ResultName,
+			"startDate": r.Start, "finishDate": r.Finish, "percentage": pct, "comment": r.Comment},
 			func(r *vtsoap.UpdateResultIncludingLinkedResponse) *vtsoap.TAuthenticate {
 				return r.UpdateResultIncludingLinkedResult
 			})
 		return err
 	}
-	// gowsdl omits iPercentage when it is 0 (G5); ASMX then uses int's
-	// default, 0, which is the value meant.
-	_, err = invoke(ctx, a, write(op),
-		func(ctx context.Context, tok string) (*vtsoap.UpdateResultResponse, error) {
-			return a.port.UpdateResultContext(ctx, &vtsoap.UpdateResult{
-				SToken: tok, IEnro_ID: id, SUnit_Code: r.UnitCode, SResult_Name: r.ResultName,
-				XsdStart: a.xsd(r.Start), XsdFinish: a.xsd(r.Finish), IPercentage: pct,
-			})
-		},
+	_, _, err = invoke(ctx, a, op, args{"iEnro_ID": id, "sUnit_Code": r.UnitCode, "sResult_Name": r.ResultName,
+		"xsdStart": r.Start, "xsdFinish": r.Finish, "iPercentage": pct},
 		func(r *vtsoap.UpdateResultResponse) *vtsoap.TAuthenticate { return r.UpdateResultResult })
 	if err != nil || r.Comment == "" {
 		return err
@@ -619,16 +456,6 @@ func checkUnitCode(op, code string) error {
 	return nil
 }
 
-// updateResultCommentRequest replaces the generated request so that an
-// empty comment (which removes the comment) is sent, not omitted (G5).
-type updateResultCommentRequest struct {
-	XMLName     xml.Name `xml:"http://www.ozsoft.com.au/VETtrak/api/complete UpdateResultComment"`
-	Token       string   `xml:"token"`
-	EnrolmentID int32    `xml:"enrolmentId"`
-	UnitCode    string   `xml:"unitCode"`
-	Comment     string   `xml:"comment"`
-}
-
 // UpdateResultComment replaces an enrolled unit's comment; an empty
 // comment removes it.
 func (a *API) UpdateResultComment(ctx context.Context, enrolmentID int64, unitCode, comment string) error {
@@ -640,15 +467,8 @@ func (a *API) UpdateResultComment(ctx context.Context, enrolmentID int64, unitCo
 	if err := checkUnitCode(op, unitCode); err != nil {
 		return err
 	}
-	_, err = invoke(ctx, a, write(op),
-		func(ctx context.Context, tok string) (*vtsoap.UpdateResultCommentResponse, error) {
-			resp := new(vtsoap.UpdateResultCommentResponse)
-			req := &updateResultCommentRequest{Token: tok, EnrolmentID: id, UnitCode: unitCode, Comment: comment}
-			if err := a.soap.CallContext(ctx, actionPrefix+op, req, resp); err != nil {
-				return nil, err
-			}
-			return resp, nil
-		},
+	// An empty comment removes the comment, so it is sent, not left out.
+	_, _, err = invoke(ctx, a, op, args{"enrolmentId": id, "unitCode": unitCode, "comment": &comment},
 		func(r *vtsoap.UpdateResultCommentResponse) *vtsoap.TAuthenticate { return r.UpdateResultCommentResult })
 	return err
 }
@@ -658,10 +478,7 @@ func (a *API) UpdateResultComment(ctx context.Context, enrolmentID int64, unitCo
 // ClientDetails reads one client (GetClientDetails). A missing client is
 // ErrNoRecords.
 func (a *API) ClientDetails(ctx context.Context, clientCode string) (*Client, error) {
-	r, err := invoke(ctx, a, read(opGetClientDetails),
-		func(ctx context.Context, tok string) (*vtsoap.GetClientDetailsResponse, error) {
-			return a.port.GetClientDetailsContext(ctx, &vtsoap.GetClientDetails{SToken: tok, SClie_Code: clientCode})
-		},
+	r, _, err := invoke(ctx, a, opGetClientDetails, args{"sClie_Code": clientCode},
 		func(r *vtsoap.GetClientDetailsResponse) *vtsoap.TAuthenticate {
 			return authOf(r.GetClientDetailsResult, func(x *vtsoap.TAuthClieDetail) *vtsoap.TAuthenticate { return x.Auth })
 		})
@@ -681,11 +498,12 @@ func (a *API) ClientDetails(ctx context.Context, clientCode string) (*Client, er
 // AccessibleClients lists the clients a staff member can see
 // (GetAccessibleClients); since, when set, limits it to clients added or
 // modified since then. An empty list is not an error.
+//
+// Only Code, GivenName and Surname are filled: TClie carries nothing else
+// (JMDR:AddClientAfterCheck), in particular no email. Use it to learn which
+// clients changed, and ClientDetails for their email.
 func (a *API) AccessibleClients(ctx context.Context, staffCode string, since *time.Time) ([]Client, error) {
-	r, err := invoke(ctx, a, read(opGetAccessibleClients),
-		func(ctx context.Context, tok string) (*vtsoap.GetAccessibleClientsResponse, error) {
-			return a.port.GetAccessibleClientsContext(ctx, &vtsoap.GetAccessibleClients{Token: tok, ClientCode: staffCode, SinceDate: a.xsdPtr(since)})
-		},
+	r, _, err := invoke(ctx, a, opGetAccessibleClients, args{"clientCode": staffCode, "sinceDate": since},
 		func(r *vtsoap.GetAccessibleClientsResponse) *vtsoap.TAuthenticate {
 			return authOf(r.GetAccessibleClientsResult, func(x *vtsoap.TAuthClieList) *vtsoap.TAuthenticate { return x.Auth })
 		})
@@ -703,8 +521,12 @@ func (a *API) AccessibleClients(ctx context.Context, staffCode string, since *ti
 	return out, nil
 }
 
-// StaffQuery filters GetStaffForClient / GetClientsForStaff. Zero dates
-// are not sent.
+// StaffQuery filters GetStaffForClient / GetClientsForStaff. startDate and
+// endDate are required, not nullable: a zero Start or End is sent as
+// .NET's DateTime.MinValue, the value ASMX would assume for a missing one
+// (how VETtrak filters on it is UNCONFIRMED; the fake treats it as open).
+// The include flags add links via classes, enrolments, contracts and
+// events to the links via occurrences.
 type StaffQuery struct {
 	IncludeClasses, IncludeEnrolments, IncludeContracts, IncludeEvents bool
 	Start, End                                                         time.Time
@@ -712,29 +534,6 @@ type StaffQuery struct {
 	StaffType string
 	// StatusTypes limits to enrolment status types; empty means all.
 	StatusTypes []int
-}
-
-// staffRequest replaces the generated GetStaffForClient/GetClientsForStaff
-// requests: gowsdl v0.5.0 names ArrayOfInt's item field "int", unexported,
-// so statusTypes would silently never be sent.
-type staffRequest struct {
-	XMLName           xml.Name
-	Token             string           `xml:"token"`
-	ClientCode        string           `xml:"clientCode,omitempty"`
-	StaffClientCode   string           `xml:"staffClientCode,omitempty"`
-	IncludeClasses    bool             `xml:"includeClasses"`
-	IncludeEnrolments bool             `xml:"includeEnrolments"`
-	IncludeContracts  bool             `xml:"includeContracts"`
-	IncludeEvents     bool             `xml:"includeEvents"`
-	StartDate         soap.XSDDateTime `xml:"startDate"`
-	EndDate           soap.XSDDateTime `xml:"endDate"`
-	StaffType         string           `xml:"staffType,omitempty"`
-	StatusTypes       *intList         `xml:"statusTypes,omitempty"`
-}
-
-// intList is ASMX's List<int>: repeated <int> elements.
-type intList struct {
-	Items []int32 `xml:"int"`
 }
 
 // StaffForClient lists the staff (trainers, assessors, …) linked to a
@@ -754,51 +553,42 @@ func (a *API) staff(ctx context.Context, op, code string, q StaffQuery) ([]Staff
 	if !q.Start.IsZero() && !q.End.IsZero() && q.Start.After(q.End) {
 		return nil, &InputError{Op: op, Field: "Start", Reason: "after End"}
 	}
-	req := staffRequest{
-		XMLName:        xml.Name{Space: Namespace, Local: op},
-		IncludeClasses: q.IncludeClasses, IncludeEnrolments: q.IncludeEnrolments,
-		IncludeContracts: q.IncludeContracts, IncludeEvents: q.IncludeEvents,
-		StartDate: a.xsd(q.Start), EndDate: a.xsd(q.End), StaffType: q.StaffType,
+	codeParam := "clientCode"
+	if op == opGetClientsForStaff {
+		codeParam = "staffClientCode"
 	}
-	if len(q.StatusTypes) > 0 {
-		req.StatusTypes = &intList{}
-		for _, st := range q.StatusTypes {
-			req.StatusTypes.Items = append(req.StatusTypes.Items, int32(st))
+	statusTypes := make([]int32, 0, len(q.StatusTypes))
+	for _, st := range q.StatusTypes {
+		statusTypes = append(statusTypes, int32(st))
+	}
+	in := args{codeParam: code, "includeClasses": q.IncludeClasses, "includeEnrolments": q.IncludeEnrolments,
+		"includeContracts": q.IncludeContracts, "includeEvents": q.IncludeEvents,
+		"startDate": q.Start, "endDate": q.End, "staffType": q.StaffType, "statusTypes": statusTypes}
+	type resp = vtsoap.TAuthClieStaffLinksList
+	var result *resp
+	var err error
+	if op == opGetStaffForClient {
+		var r *vtsoap.GetStaffForClientResponse
+		r, _, err = invoke(ctx, a, op, in, func(r *vtsoap.GetStaffForClientResponse) *vtsoap.TAuthenticate {
+			return authOf(r.GetStaffForClientResult, func(x *resp) *vtsoap.TAuthenticate { return x.Auth })
+		})
+		if r != nil {
+			result = r.GetStaffForClientResult
+		}
+	} else {
+		var r *vtsoap.GetClientsForStaffResponse
+		r, _, err = invoke(ctx, a, op, in, func(r *vtsoap.GetClientsForStaffResponse) *vtsoap.TAuthenticate {
+			return authOf(r.GetClientsForStaffResult, func(x *resp) *vtsoap.TAuthenticate { return x.Auth })
+		})
+		if r != nil {
+			result = r.GetClientsForStaffResult
 		}
 	}
-	if op == opGetStaffForClient {
-		req.ClientCode = code
-	} else {
-		req.StaffClientCode = code
-	}
-	type resp = vtsoap.TAuthClieStaffLinksList
-	var result func(any) *resp
-	var newResp func() any
-	if op == opGetStaffForClient {
-		newResp = func() any { return new(vtsoap.GetStaffForClientResponse) }
-		result = func(r any) *resp { return r.(*vtsoap.GetStaffForClientResponse).GetStaffForClientResult }
-	} else {
-		newResp = func() any { return new(vtsoap.GetClientsForStaffResponse) }
-		result = func(r any) *resp { return r.(*vtsoap.GetClientsForStaffResponse).GetClientsForStaffResult }
-	}
-	r, err := invoke(ctx, a, read(op),
-		func(ctx context.Context, tok string) (*any, error) {
-			rq := req
-			rq.Token = tok
-			out := newResp()
-			if err := a.soap.CallContext(ctx, actionPrefix+op, &rq, out); err != nil {
-				return nil, err
-			}
-			return &out, nil
-		},
-		func(r *any) *vtsoap.TAuthenticate {
-			return authOf(result(*r), func(x *resp) *vtsoap.TAuthenticate { return x.Auth })
-		})
-	if err = noRecordsIsEmpty(err); err != nil || r == nil {
+	if err = noRecordsIsEmpty(err); err != nil || result == nil {
 		return nil, err
 	}
 	out := []StaffLink{}
-	if l := result(*r).ClieStaffLinksList; l != nil {
+	if l := result.ClieStaffLinksList; l != nil {
 		out = append(out, staffLinks(l.TClieStaffLinks, code, op == opGetStaffForClient)...)
 	}
 	return out, nil
@@ -824,10 +614,7 @@ func (a *API) DeletedRecordsSince(ctx context.Context, table string, since time.
 	if since.IsZero() {
 		return nil, &InputError{Op: op, Field: "since", Reason: "zero time"}
 	}
-	r, err := invoke(ctx, a, read(op),
-		func(ctx context.Context, tok string) (*vtsoap.GetDeletedRecordsSinceResponse, error) {
-			return a.port.GetDeletedRecordsSinceContext(ctx, &vtsoap.GetDeletedRecordsSince{Token: tok, TableName: table, SinceDate: a.xsd(since)})
-		},
+	r, _, err := invoke(ctx, a, op, args{"tableName": table, "sinceDate": since},
 		func(r *vtsoap.GetDeletedRecordsSinceResponse) *vtsoap.TAuthenticate {
 			return authOf(r.GetDeletedRecordsSinceResult, func(x *vtsoap.TAuthStringList) *vtsoap.TAuthenticate { return x.Auth })
 		})

@@ -41,8 +41,8 @@ func TestOccurrenceOperations(t *testing.T) {
 	assert.Equal(t, "Term 2", d.Description)
 	assert.Equal(t, []vettrak.Unit{{Code: "IST101", Name: "Introduction to Statistics", Type: vettrak.UnitOfCompetency}}, d.Units)
 	require.Len(t, d.Staff, 2)
-	assert.Equal(t, vettrak.StaffLink{StaffCode: "T001", GivenName: "Tina", Surname: "Taylor", Email: "tina.taylor@example.edu.au",
-		StaffType: "Trainer", OccurrenceID: vettraktest.WalkthroughTerm2}, d.Staff[0])
+	assert.Equal(t, vettrak.StaffLink{StaffCode: "T001", GivenName: "Tina", Surname: "Taylor", StaffType: "Trainer",
+		LinkType: vettrak.LinkOccurrence, LinkID: vettraktest.WalkthroughTerm2, Primary: true, OccurrenceID: vettraktest.WalkthroughTerm2}, d.Staff[0])
 	assert.Equal(t, "Assessor", d.Staff[1].StaffType)
 
 	units, err := api.UnitsForOccurrence(ctx, vettraktest.WalkthroughTerm1)
@@ -131,7 +131,8 @@ func TestEnrolmentOperations(t *testing.T) {
 	assert.Equal(t, vettrak.Enrolment{
 		ID: 3001, OccurrenceID: vettraktest.WalkthroughTerm1, ClientCode: "10001", GivenName: "John", Surname: "Smith",
 		Code: "IST101-1", StartDate: time.Date(2026, 2, 2, 0, 0, 0, 0, syd), EndDate: time.Date(2026, 4, 10, 0, 0, 0, 0, syd),
-		Status: "Active", StatusType: 0, LocationCode: "SYD", Amount: "0.00",
+		Status: "Active", StatusType: 0, LocationCode: "SYD", OrganisationID: 1, DeliveryModes: []string{"Internal delivery"},
+		Amount: "0.00", GST: "0.00", AmountPaid: "0.00", AmountCredited: "0.00",
 	}, en[0])
 
 	require.NoError(t, api.SetEnrolmentUploaded(ctx, 3001, true))
@@ -289,13 +290,23 @@ func TestClientAndStaffOperations(t *testing.T) {
 	require.NoError(t, srv.Data().RenameClient("10004", "Barb", "Jones"))
 	changed, err := api.AccessibleClients(ctx, "", &since)
 	require.NoError(t, err)
-	assert.Equal(t, []vettrak.Client{{Code: "10004", GivenName: "Barb", Surname: "Jones", Email: "barbara.jones@example.edu.au"}}, changed)
+	assert.Equal(t, []vettrak.Client{{Code: "10004", GivenName: "Barb", Surname: "Jones"}}, changed, "TClie carries no email")
 
 	staff, err := api.StaffForClient(ctx, "10001", vettrak.StaffQuery{})
 	require.NoError(t, err)
 	require.Len(t, staff, 2)
-	assert.Equal(t, vettrak.StaffLink{StaffCode: "T001", GivenName: "Tina", Surname: "Taylor", Email: "tina.taylor@example.edu.au",
-		StaffType: "Trainer", OccurrenceID: vettraktest.WalkthroughTerm1, EnrolmentID: 3001, ClientCode: "10001"}, staff[0])
+	assert.Equal(t, vettrak.StaffLink{StaffCode: "T001", GivenName: "Tina", Surname: "Taylor", StaffType: "Trainer",
+		LinkType: vettrak.LinkOccurrence, LinkID: vettraktest.WalkthroughTerm1, Primary: true,
+		OccurrenceID: vettraktest.WalkthroughTerm1, ClientCode: "10001"}, staff[0])
+
+	// A learner's own trainer is an enrolment link (LinkType 2), read
+	// with IncludeEnrolments.
+	require.NoError(t, srv.Data().AddEnrolmentStaff(3001, "A001", "Trainer"))
+	personal, err := api.StaffForClient(ctx, "10001", vettrak.StaffQuery{IncludeEnrolments: true, StaffType: "Trainer"})
+	require.NoError(t, err)
+	require.Len(t, personal, 2)
+	assert.Equal(t, vettrak.StaffLink{StaffCode: "A001", GivenName: "Alan", Surname: "Adams", StaffType: "Trainer",
+		LinkType: vettrak.LinkEnrolment, LinkID: 3001, Primary: true, EnrolmentID: 3001, ClientCode: "10001"}, personal[1])
 	assessors, err := api.StaffForClient(ctx, "10001", vettrak.StaffQuery{StaffType: "Assessor"})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"A001"}, codes(assessors, func(l vettrak.StaffLink) string { return l.StaffCode }))

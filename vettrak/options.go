@@ -30,6 +30,9 @@ type config struct {
 	validateUser bool
 	tokenIdle    time.Duration
 	checkWrites  bool
+	wire         wireNames
+	allowAll     bool            // write whatever the contract check found
+	allowOps     map[string]bool // operations written whatever the check found
 }
 
 // Defaults.
@@ -224,6 +227,43 @@ func WithValidateUser() Option {
 func WithCheckWrites() Option {
 	return func(o *config) error {
 		o.checkWrites = true
+		return nil
+	}
+}
+
+// WithWireNames maps the names a particular server uses to the SDK's, per
+// operation (see WireNames; CheckContract prints the map a server needs).
+// Use it only after CheckContract showed the difference: a wrong mapping
+// sends values under names the server ignores.
+func WithWireNames(w WireNames) Option {
+	return func(o *config) error {
+		wn, err := newWireNames(w)
+		if err != nil {
+			return err
+		}
+		o.wire = wn
+		return nil
+	}
+}
+
+// WithContractDifferencesAllowed lets writes through the given operations
+// go ahead even when CheckContract found that the server's contract
+// differs from the SDK's; with no operations, every write does and the
+// server's WSDL is not read before the first write. By default a write
+// through an operation with a blocking difference is refused with a
+// *ContractError (errors.Is ErrContract).
+func WithContractDifferencesAllowed(ops ...string) Option {
+	return func(o *config) error {
+		if len(ops) == 0 {
+			o.allowAll = true
+			return nil
+		}
+		if o.allowOps == nil {
+			o.allowOps = map[string]bool{}
+		}
+		for _, op := range ops {
+			o.allowOps[op] = true
+		}
 		return nil
 	}
 }

@@ -87,8 +87,27 @@ type Enrolment struct {
 	QualName     string     `json:"qual_name,omitempty"`
 	Description  string     `json:"description,omitempty"`
 	LocationCode string     `json:"location_code,omitempty"`
-	Amount       Decimal    `json:"amount,omitempty"`
-	Uploaded     bool       `json:"uploaded"`
+	// OrganisationID and DivisionID are VETtrak's IDs of the enrolment's
+	// organisation and division.
+	OrganisationID int64 `json:"organisation_id,omitempty"`
+	// DeliveryType is the pre-2018 AVETMISS 7 delivery type; DeliveryModes
+	// (API 18.3 on) lists the delivery modes, the first being the primary.
+	DeliveryType        string   `json:"delivery_type,omitempty"`
+	DeliveryModes       []string `json:"delivery_modes,omitempty"`
+	EmployerIdentifier  string   `json:"employer_identifier,omitempty"`
+	EmployerName        string   `json:"employer_name,omitempty"`
+	EmployerContactCode string   `json:"employer_contact_code,omitempty"`
+	// Money, exactly as VETtrak wrote it ("0.00"); empty when not sent.
+	Amount            Decimal `json:"amount,omitempty"`
+	GST               Decimal `json:"gst,omitempty"`
+	AmountPaid        Decimal `json:"amount_paid,omitempty"`
+	AmountCredited    Decimal `json:"amount_credited,omitempty"`
+	DivisionID        int64   `json:"division_id,omitempty"`
+	EnrolmentType     string  `json:"enrolment_type,omitempty"`
+	EnrolmentTypeCode string  `json:"enrolment_type_code,omitempty"`
+	// Uploaded is VETtrak's LMS flag; TClieEnro does not carry it, so the
+	// Syncer derives it from GetLMSNewEnrolmentsForOccurrence.
+	Uploaded bool `json:"uploaded"`
 }
 
 // Withdrawn reports whether the enrolment's status names a withdrawal or
@@ -130,20 +149,52 @@ type Client struct {
 	Gender    string     `json:"gender,omitempty"`
 }
 
-// StaffLink ties a staff member to an occurrence or enrolment in a role.
-// StaffType is the provider's own staff type name ("Trainer", "Assessor", …).
+// LinkType says what a staff link's LinkID identifies (TStaffLink.LinkType,
+// DOC221).
+type LinkType int
+
+// Link types. LinkUnknown marks a staff member listed without any
+// TStaffLink.
+const (
+	LinkUnknown    LinkType = -1
+	LinkOccurrence LinkType = 0
+	LinkClass      LinkType = 1 // a class (TInst) of an occurrence
+	LinkEnrolment  LinkType = 2
+	LinkContract   LinkType = 3
+	LinkEvent      LinkType = 4
+)
+
+// StaffLink ties a staff member to a record in a role: one TStaffLink,
+// with the staff member from the TClie it is listed under.
+//
+// The real TStaffLink (DOC221) has four members: an ID whose meaning
+// depends on LinkType, LinkType, a primary flag and the staff type's name.
+// It carries no dates, unit or client code, so a link applies to a whole
+// occurrence or enrolment, never to one unit. Only LinkType's wire name is
+// confirmed; the others are UNCONFIRMED (see the WSDL).
 type StaffLink struct {
-	StaffCode    string `json:"staff_code"`
-	GivenName    string `json:"given_name,omitempty"`
-	Surname      string `json:"surname,omitempty"`
-	Email        string `json:"email,omitempty"`
-	StaffType    string `json:"staff_type"`
-	OccurrenceID int64  `json:"occurrence_id,omitempty"`
-	EnrolmentID  int64  `json:"enrolment_id,omitempty"`
-	ClientCode   string `json:"client_code,omitempty"` // the learner, for GetStaffForClient
-	UnitCode     string `json:"unit_code,omitempty"`   // when the link is per unit
-	// ClientGivenName and ClientSurname name the learner when the link
-	// comes from ClientsForStaff (where the staff member is the argument).
+	// StaffCode, GivenName and Surname identify the staff member (staff
+	// are clients; TClie has no email: read it with ClientDetails).
+	StaffCode string `json:"staff_code"`
+	GivenName string `json:"given_name,omitempty"`
+	Surname   string `json:"surname,omitempty"`
+	// StaffType is the provider's own staff type name ("Trainer",
+	// "Assessor", …).
+	StaffType string   `json:"staff_type"`
+	LinkType  LinkType `json:"link_type"`
+	// LinkID is the occurrence, class, enrolment, contract or event ID,
+	// by LinkType.
+	LinkID  int64 `json:"link_id,omitempty"`
+	Primary bool  `json:"primary,omitempty"`
+	// OccurrenceID is LinkID for an occurrence link, or the occurrence
+	// whose staff list held the link (OccurrenceDetails, SearchOccurrences).
+	OccurrenceID int64 `json:"occurrence_id,omitempty"`
+	// EnrolmentID is LinkID for an enrolment link.
+	EnrolmentID int64 `json:"enrolment_id,omitempty"`
+	// ClientCode is the learner: the argument of StaffForClient, or the
+	// client listed by ClientsForStaff (with ClientGivenName and
+	// ClientSurname).
+	ClientCode      string `json:"client_code,omitempty"`
 	ClientGivenName string `json:"client_given_name,omitempty"`
 	ClientSurname   string `json:"client_surname,omitempty"`
 }

@@ -41,10 +41,9 @@ func callFrom(ctx context.Context) *callInfo {
 // callContext marks ctx for the meter and the doer.
 func (a *API) callContext(ctx context.Context, op string, write bool) context.Context {
 	ctx = httpx.WithWrite(ctx, write)
-	rt, ok := responseType(op)
 	var n *node
-	if ok {
-		n = a.schemaFor(rt)
+	if s := a.spec(op); s != nil {
+		n = a.schemaFor(s.resp)
 	}
 	return context.WithValue(ctx, callKey{}, &callInfo{op: op, schema: n})
 }
@@ -61,16 +60,17 @@ func opFromRequest(req *http.Request) string {
 	return "unknown"
 }
 
-// doer sits between gowsdl's soap.Client and the shared HTTP stack. It
-// fixes what gowsdl v0.5.0 gets wrong or leaves out (reference §10):
-//   - G1/G3/G4: keep-alive (gowsdl sets req.Close), a quoted SOAPAction,
-//     our User-Agent;
+// doer sits between roundTrip and the shared HTTP stack. It does what
+// gowsdl v0.5.0's client got wrong or left out (reference §10):
+//   - G1/G3/G4: keep-alive, a quoted SOAPAction, our User-Agent;
 //   - body cap: gowsdl reads bodies without limit;
 //   - G11: gowsdl turns every status >= 400 (faults included) into a raw
 //     HTTPError; we return *FaultError or *HTTPError;
 //   - G8: gowsdl silently zeroes a dateTime it cannot parse and has no
 //     charset support; we check every typed value against the generated
-//     types first and fail with a *DecodeError naming the element.
+//     types first and fail with a *DecodeError naming the element;
+//   - nulls: elements marked xsi:nil are removed and the server's wire
+//     names mapped back to the SDK's (normalise) before anything reads them.
 type doer struct {
 	api  *API
 	next *http.Client
@@ -105,7 +105,12 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	if body, err = toUTF8(body); err != nil {
 		return nil, &DecodeError{Op: op, Err: err}
 	}
+	// ASMX writes control characters as character references XML 1.0
+	// forbids (xmlchars.go); drop them before anything parses the body.
 	body = dropIllegalChars(body)
+	if body, err = a.normalise(body, op); err != nil {
+		return nil, &DecodeError{Op: op, Err: fmt.Errorf("not XML: %w", err)}
+	}
 	if ci != nil {
 		ci.delivered.Store(true)
 		if rec, err := validate(body, op, ci.schema); err != nil {

@@ -70,7 +70,7 @@ func dataset() (*vettraktest.Dataset, int64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	if err := d.AddStaff(winter.ID, vettraktest.WalkthroughTrainer, "Trainer", ""); err != nil {
+	if err := d.AddStaff(winter.ID, vettraktest.WalkthroughTrainer, "Trainer"); err != nil {
 		return nil, 0, err
 	}
 	if _, err := d.AddEnrolment(winter.ID, "10005"); err != nil {

@@ -9,8 +9,9 @@
 //	go run ./examples/unit
 //
 // The story, on a fake VETtrak and a fake Canvas in this process:
-// a Team Leader skill set of two units runs in Term 1 (a trainer per unit)
-// and Term 2 (one trainer for both). Canvas refuses to create one unit's
+// a Team Leader skill set of two units runs in Term 1 (two trainers, each
+// with a section in both units' courses: a VETtrak staff link covers the
+// whole occurrence, never one unit) and Term 2 (one trainer). Canvas refuses to create one unit's
 // course on the first run; the other unit syncs anyway, and the next day's
 // run creates the missing one. Trainers then set and grade assessments,
 // and results flow back, including a "Not Yet Competent" rule the provider
@@ -55,8 +56,8 @@ func dataset() (*vettraktest.Dataset, error) {
 		b.Person(l[0], l[1], l[2], l[3])
 	}
 	t1 := b.Occurrence(prog, "TLSS-T1", "Team Leader Skill Set, Term 1", demo.Day(time.February, 2), demo.Day(time.April, 10), leadership, relationships)
-	b.Staff(t1, "T100", "Trainer", leadership)
-	b.Staff(t1, "T200", "Trainer", relationships)
+	b.Staff(t1, "T100", "Trainer")
+	b.Staff(t1, "T200", "Trainer")
 	b.Staff(t1, "A100", "Assessor")
 	b.Enrol(t1, "20001", "20002", "20003", "20004")
 	t2 := b.Occurrence(prog, "TLSS-T2", "Team Leader Skill Set, Term 2", demo.Day(time.April, 27), demo.Day(time.July, 3), leadership, relationships)

@@ -17,15 +17,16 @@ func TestUnitWorkflow(t *testing.T) {
 		"sections         one per trainer: <course>-trn-<staff code>",
 		"any-failed@1: all_graded_any_failed → Not Yet Competent (30)",
 		// one unit fails, the other goes on, the next run finishes the job
-		"31 operations: 2 create_course, 3 create_section, 9 create_user, 17 enrol.",
+		"41 operations: 2 create_course, 4 create_section, 9 create_user, 26 enrol.",
 		"Failures: 1.",
 		`failed create_course:vt-unit-BSBLDR411: canvaslms: CreateCourse: course "vt-unit-BSBLDR411": canvas: POST`,
 		"500 Internal Server Error",
-		"10 operations: 1 create_course, 1 create_section, 8 enrol.",
+		"16 operations: 1 create_course, 2 create_section, 13 enrol.",
 		"Second run: 0 operations, 0 LMS changes, 0 VETtrak writes.",
 		"Reporting again writes 0 results",
 	}, []string{
-		// trainer sections: Priya teaches BSBLDR411 in both terms, BSBTWK401 in Term 2
+		// trainer sections: a staff link covers the whole occurrence, so
+		// Priya (both terms) and Sam (Term 1) each have a section in both units
 		`section "Priya Patel"\s+Aisha Khan, Ben O'Connor, Chloé Martin, Dinh Tran, Ella Roberts, Farid Haddad, Priya Patel \(teacher\)`,
 		`section "Sam Wilson"\s+Aisha Khan, Ben O'Connor, Chloé Martin, Dinh Tran, Sam Wilson \(teacher\)`,
 		`staff \(whole course\):\s+Alex Chen \(teacher\)`,

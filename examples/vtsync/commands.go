@@ -39,8 +39,12 @@ func cmdCheck(ctx context.Context, a *app) int {
 	if err != nil {
 		o.ExitCode = exitCode(ctx, err)
 		if o.ExitCode == exitFailures {
-			// Check's errors are all about reaching or logging in.
+			// Check's errors are about reaching or logging in, except a
+			// contract that differs (the report says what and how to map it).
 			o.ExitCode = exitConnection
+			if rep != nil && rep.VETtrakOK && rep.LMSOK && !rep.ContractOK {
+				o.ExitCode = exitFailures
+			}
 		}
 		o.Error = a.secrets.String(err.Error())
 	}

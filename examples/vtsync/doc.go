@@ -6,7 +6,8 @@
 //
 //	vtsync [flags] <command> [command flags]
 //
-//	vtsync check                      test both connections; changes nothing
+//	vtsync check                      test both connections and VETtrak's live WSDL
+//	                                  against the SDK's contract; changes nothing
 //	vtsync plan [--format json] [--out plan.json]
 //	                                  show every change a run would make, with reasons
 //	vtsync apply --plan plan.json     apply exactly a reviewed plan

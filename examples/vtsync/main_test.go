@@ -227,6 +227,7 @@ func TestCheck(t *testing.T) {
 	res := r.run("check")
 	require.Equal(t, exitOK, res.code, res)
 	assert.Contains(t, res.stdout, "Connected to VETtrak")
+	assert.Contains(t, res.stdout, "Contract: the server's WSDL")
 	assert.Contains(t, res.stdout, "Both connections work.")
 
 	res = r.run("check", "--format", "json")
@@ -235,6 +236,22 @@ func TestCheck(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(res.stdout), &rep))
 	assert.Equal(t, true, rep["vettrak_ok"])
 	assert.Equal(t, true, rep["lms_ok"])
+	assert.Equal(t, true, rep["contract_ok"])
+}
+
+// A server whose contract differs fails the check (not as a connection
+// problem) and the report prints the mapping to paste.
+func TestCheckReportsAContractDifference(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	vt := vettraktest.NewTestServer(t, vettraktest.WithWSDLVariant(vettraktest.WSDLVariant{
+		RenameParams: map[string]map[string]string{"UpdateLMSOccurrenceStatus": {"iStatus": "iUploaded"}}}))
+	r.config["vettrak"].(map[string]any)["endpoint"] = vt.URL()
+	res := r.run("check")
+	assert.Equal(t, exitFailures, res.code, res)
+	assert.Contains(t, res.stdout, "the server expects iUploaded where the SDK sends iStatus")
+	assert.Contains(t, res.stdout, `vettrak.WithWireNames(vettrak.WireNames{"UpdateLMSOccurrenceStatus": {"iStatus": "iUploaded"}})`)
+	assert.NotContains(t, res.stdout, "Both connections work.")
 }
 
 func TestBadCredentialsExit3(t *testing.T) {

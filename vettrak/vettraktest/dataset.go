@@ -40,7 +40,7 @@ type Dataset struct {
 type occurrence struct {
 	vettrak.Occurrence
 	unitCodes  []string
-	staff      []vettrak.StaffLink // StaffCode, StaffType, UnitCode
+	staff      []vettrak.StaffLink // occurrence links: StaffCode, StaffType, LinkType 0, LinkID, Primary
 	enrolments []int64
 }
 
@@ -52,8 +52,8 @@ type client struct {
 
 type enrolment struct {
 	vettrak.Enrolment
-	enrolmentType string
-	units         []*enrolledUnit
+	units []*enrolledUnit
+	staff []vettrak.StaffLink // enrolment links: LinkType 2, LinkID the enrolment
 }
 
 type enrolledUnit struct {
@@ -252,9 +252,12 @@ func (d *Dataset) AddClient(c vettrak.Client) error {
 	return nil
 }
 
-// AddStaff links a staff member (a client) to an occurrence in a role
-// ("Trainer", "Assessor"); unitCode limits the link to one unit.
-func (d *Dataset) AddStaff(occurrenceID int64, staffCode, staffType, unitCode string) error {
+// AddStaff links a staff member (a client) to an occurrence as a staff
+// type ("Trainer", "Assessor"): a TStaffLink with LinkType 0 and the
+// occurrence's ID. The first staff member of a type on an occurrence is
+// its primary one (the fake's choice). A link covers the whole
+// occurrence: VETtrak's TStaffLink has no unit.
+func (d *Dataset) AddStaff(occurrenceID int64, staffCode, staffType string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	o := d.occurrences[occurrenceID]
@@ -264,8 +267,32 @@ func (d *Dataset) AddStaff(occurrenceID int64, staffCode, staffType, unitCode st
 	if d.clients[staffCode] == nil {
 		return fmt.Errorf("vettraktest: staff %q not in the dataset", staffCode)
 	}
-	o.staff = append(o.staff, vettrak.StaffLink{StaffCode: staffCode, StaffType: staffType, OccurrenceID: occurrenceID, UnitCode: unitCode})
+	primary := !slices.ContainsFunc(o.staff, func(l vettrak.StaffLink) bool { return strings.EqualFold(l.StaffType, staffType) })
+	o.staff = append(o.staff, occurrenceLink(staffCode, staffType, occurrenceID, primary))
 	return nil
+}
+
+// AddEnrolmentStaff links a staff member to one enrolment (a TStaffLink
+// with LinkType 2): the learner's own trainer or assessor, as
+// GetStaffForClient reports it with includeEnrolments.
+func (d *Dataset) AddEnrolmentStaff(enrolmentID int64, staffCode, staffType string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	e := d.enrolments[enrolmentID]
+	if e == nil {
+		return fmt.Errorf("vettraktest: enrolment %d not in the dataset", enrolmentID)
+	}
+	if d.clients[staffCode] == nil {
+		return fmt.Errorf("vettraktest: staff %q not in the dataset", staffCode)
+	}
+	e.staff = append(e.staff, vettrak.StaffLink{StaffCode: staffCode, StaffType: staffType, LinkType: vettrak.LinkEnrolment,
+		LinkID: enrolmentID, EnrolmentID: enrolmentID, Primary: len(e.staff) == 0})
+	return nil
+}
+
+func occurrenceLink(staffCode, staffType string, occurrenceID int64, primary bool) vettrak.StaffLink {
+	return vettrak.StaffLink{StaffCode: staffCode, StaffType: staffType, LinkType: vettrak.LinkOccurrence,
+		LinkID: occurrenceID, OccurrenceID: occurrenceID, Primary: primary}
 }
 
 // AddEnrolment enrols a client in an occurrence, in all its units, and
@@ -289,7 +316,8 @@ func (d *Dataset) addEnrolmentLocked(occurrenceID int64, clientCode string, nUni
 	e := &enrolment{Enrolment: vettrak.Enrolment{
 		ID: id, OccurrenceID: occurrenceID, ClientCode: clientCode, GivenName: c.GivenName, Surname: c.Surname,
 		Code: o.Code, StartDate: o.StartDate, EndDate: o.EndDate, Status: "Active", StatusType: 0,
-		QualCode: o.QualCode, QualName: o.QualName, LocationCode: o.LocationCode, Amount: "0.00",
+		QualCode: o.QualCode, QualName: o.QualName, LocationCode: o.LocationCode, OrganisationID: 1,
+		DeliveryModes: []string{"Internal delivery"}, Amount: "0.00", GST: "0.00", AmountPaid: "0.00", AmountCredited: "0.00",
 	}}
 	codes := o.unitCodes
 	if nUnits >= 0 && nUnits < len(codes) {
@@ -304,6 +332,35 @@ func (d *Dataset) addEnrolmentLocked(occurrenceID int64, clientCode string, nUni
 	o.enrolments = append(o.enrolments, id)
 	c.enrolments = append(c.enrolments, id)
 	return e.Enrolment, nil
+}
+
+// EditEnrolment changes an enrolment's record as a user would in VETtrak
+// (its ID, occurrence and client cannot change).
+func (d *Dataset) EditEnrolment(enrolmentID int64, edit func(*vettrak.Enrolment)) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	e := d.enrolments[enrolmentID]
+	if e == nil {
+		return fmt.Errorf("vettraktest: enrolment %d not in the dataset", enrolmentID)
+	}
+	v := e.Enrolment
+	edit(&v)
+	v.ID, v.OccurrenceID, v.ClientCode = e.ID, e.OccurrenceID, e.ClientCode
+	e.Enrolment = v
+	return nil
+}
+
+// SetVacancies sets an occurrence's vacancies; nil is VETtrak's null
+// (written as xsi:nil).
+func (d *Dataset) SetVacancies(occurrenceID int64, vacancies *int) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	o := d.occurrences[occurrenceID]
+	if o == nil {
+		return fmt.Errorf("vettraktest: occurrence %d not in the dataset", occurrenceID)
+	}
+	o.Vacancies = vacancies
+	return nil
 }
 
 // Withdraw sets an enrolment's status (e.g. "Withdrawn") as a user would
@@ -421,7 +478,7 @@ func (d *Dataset) occurrenceView(o *occurrence, units, staff bool) vettrak.Occur
 		out.Staff = []vettrak.StaffLink{}
 		for _, l := range o.staff {
 			if c := d.clients[l.StaffCode]; c != nil {
-				l.GivenName, l.Surname, l.Email = c.GivenName, c.Surname, c.Email
+				l.GivenName, l.Surname = c.GivenName, c.Surname
 			}
 			out.Staff = append(out.Staff, l)
 		}

@@ -138,10 +138,8 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, req *request
 		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 		_, _ = w.Write([]byte(`<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><` + req.op + `Response xmlns="` + namespace + `"><` + req.op + `Result><Auth><Status>1</Sta`))
 	case FaultExpireToken:
-		for _, name := range []string{"sToken", "token"} {
-			if req.has(name) {
-				s.expireToken(req.str(name))
-			}
+		if name := s.tokenParam(req.op); req.has(name) {
+			s.expireToken(req.str(name))
 		}
 		return false
 	case FaultLatency:

@@ -1,7 +1,6 @@
 package vettraktest
 
 import (
-	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,59 +19,39 @@ type result struct {
 
 type handler func(*Server, *request) result
 
-func handlerFor(op string) handler {
-	switch op {
-	case "ValidateClient", "ValidateUser":
-		return (*Server).validate
-	case "GetLMSNewOccurrences":
-		return (*Server).getLMSNewOccurrences
-	case "GetLMSNewEnrolmentsForOccurrence":
-		return (*Server).getLMSNewEnrolments
-	case "UpdateLMSOccurrenceStatus":
-		return (*Server).updateLMSOccurrenceStatus
-	case "UpdateLMSEnrolmentStatus":
-		return (*Server).updateLMSEnrolmentStatus
-	case "GetOccurrenceExtendedDetails":
-		return (*Server).getOccurrenceExtendedDetails
-	case "SearchWebOccurrences":
-		return (*Server).searchWebOccurrences
-	case "GetEnrolmentsForOccurrence":
-		return (*Server).getEnrolmentsForOccurrence
-	case "GetUnitsForOccurrence":
-		return (*Server).getUnitsForOccurrence
-	case "GetUnitsForEnrolment":
-		return (*Server).getUnitsForEnrolment
-	case "GetClientDetails":
-		return (*Server).getClientDetails
-	case "GetAccessibleClients":
-		return (*Server).getAccessibleClients
-	case "GetStaffForClient":
-		return (*Server).getStaffForClient
-	case "GetClientsForStaff":
-		return (*Server).getClientsForStaff
-	case "GetResultTypes":
-		return (*Server).getResultTypes
-	case "UpdateResult":
-		return (*Server).updateResult
-	case "UpdateResultIncludingLinked":
-		return (*Server).updateResultIncludingLinked
-	case "UpdateResultComment":
-		return (*Server).updateResultComment
-	case "UpdateEnrolment":
-		return (*Server).updateEnrolment
-	case "GetDeletedRecordsSince":
-		return (*Server).getDeletedRecordsSince
+// handlers answers every operation of vettrak.OperationTable; the fake's
+// tests check that none is missing.
+func handlers() map[string]handler {
+	return map[string]handler{
+		"ValidateClient":                   (*Server).validate,
+		"ValidateUser":                     (*Server).validate,
+		"GetLMSNewOccurrences":             (*Server).getLMSNewOccurrences,
+		"GetLMSNewEnrolmentsForOccurrence": (*Server).getLMSNewEnrolments,
+		"UpdateLMSOccurrenceStatus":        (*Server).updateLMSOccurrenceStatus,
+		"UpdateLMSEnrolmentStatus":         (*Server).updateLMSEnrolmentStatus,
+		"GetOccurrenceExtendedDetails":     (*Server).getOccurrenceExtendedDetails,
+		"SearchWebOccurrences":             (*Server).searchWebOccurrences,
+		"GetEnrolmentsForOccurrence":       (*Server).getEnrolmentsForOccurrence,
+		"GetUnitsForOccurrence":            (*Server).getUnitsForOccurrence,
+		"GetUnitsForEnrolment":             (*Server).getUnitsForEnrolment,
+		"GetClientDetails":                 (*Server).getClientDetails,
+		"GetAccessibleClients":             (*Server).getAccessibleClients,
+		"GetStaffForClient":                (*Server).getStaffForClient,
+		"GetClientsForStaff":               (*Server).getClientsForStaff,
+		"GetResultTypes":                   (*Server).getResultTypes,
+		"UpdateResult":                     (*Server).updateResult,
+		"UpdateResultIncludingLinked":      (*Server).updateResultIncludingLinked,
+		"UpdateResultComment":              (*Server).updateResultComment,
+		"UpdateEnrolment":                  (*Server).updateEnrolment,
+		"GetDeletedRecordsSince":           (*Server).getDeletedRecordsSince,
 	}
-	return nil
 }
 
-// tokenParam is the parameter each operation carries its token in.
-func tokenParam(op string) string {
-	switch op {
-	case "GetLMSNewOccurrences", "GetLMSNewEnrolmentsForOccurrence", "UpdateLMSOccurrenceStatus",
-		"UpdateLMSEnrolmentStatus", "GetEnrolmentsForOccurrence", "GetUnitsForOccurrence",
-		"GetUnitsForEnrolment", "GetClientDetails", "GetResultTypes", "UpdateResult":
-		return "sToken"
+// tokenParam is the parameter op carries its token in, from the SDK's
+// operation table.
+func (s *Server) tokenParam(op string) string {
+	if info, ok := s.ops[op]; ok {
+		return info.TokenParam
 	}
 	return "token"
 }
@@ -89,7 +68,7 @@ type call struct {
 // begin checks the token and the licence. On failure it returns the
 // answer to send.
 func (s *Server) begin(r *request, bare bool) (*call, *result) {
-	c := &call{s: s, r: r, bare: bare, token: r.str(tokenParam(r.op))}
+	c := &call{s: s, r: r, bare: bare, token: r.str(s.tokenParam(r.op))}
 	u, st, msg := s.authorise(c.token)
 	if st != vettrak.StatusOK {
 		res := c.answer(st, msg, nil)
@@ -141,19 +120,11 @@ func (c *call) list(n int, body func(*xw)) result {
 
 func writeAuth(w *xw, u *User, token string, status int, msg string) {
 	if u == nil {
-		w.int("ID", -1)
-		w.str("Token", "")
-		w.int("Status", int64(status))
-		w.str("StatusMessage", msg)
-		w.text("Identifier", "-1")
+		w.record("TAuthenticate", rec{"ID": -1, "Status": status, "StatusMessage": msg, "Identifier": "-1"})
 		return
 	}
-	w.int("ID", int64(u.ID))
-	w.str("Token", token)
-	w.int("Status", int64(status))
-	w.str("StatusMessage", msg)
-	w.str("Identifier", u.Identifier)
-	w.str("TokenType", u.TokenType)
+	w.record("TAuthenticate", rec{"ID": u.ID, "Token": token, "Status": status, "StatusMessage": msg,
+		"Identifier": u.Identifier, "TokenType": u.TokenType})
 }
 
 // ---- authentication ----
@@ -165,10 +136,7 @@ func (s *Server) validate(r *request) result {
 	s.data.mu.RUnlock()
 	w := &xw{loc: s.loc}
 	if u == nil || u.Password != pass || len(user) > 50 || len(pass) > 50 {
-		w.int("ID", -1)
-		w.int("Status", int64(vettrak.StatusFailed))
-		w.text("StatusMessage", "Invalid Username/Password Combination.")
-		w.text("Identifier", "-1")
+		writeAuth(w, nil, "", vettrak.StatusFailed, "Invalid Username/Password Combination.")
 		return result{status: vettrak.StatusFailed, body: w.b.Bytes()}
 	}
 	tok := s.newToken(u)
@@ -196,7 +164,7 @@ func (s *Server) getLMSNewOccurrences(r *request) result {
 		w.open("OccuList")
 		for _, o := range list {
 			w.open("TOccu")
-			writeOccu(w, &o.Occurrence)
+			writeOccu(w, o)
 			w.close("TOccu")
 		}
 		w.close("OccuList")
@@ -219,7 +187,8 @@ func (s *Server) setUploaded(r *request, flag func(d *Dataset, id int64) *bool) 
 	if fail != nil {
 		return *fail
 	}
-	id, up := r.int("iID"), r.int("iUploaded")
+	// iStatus: 1 = in the LMS, 0 = not (DOC221).
+	id, up := r.int("iID"), r.int("iStatus")
 	d := s.data
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -251,52 +220,42 @@ func (s *Server) getOccurrenceExtendedDetails(r *request) result {
 	})
 }
 
+// writeOccuExtended writes a TOccuExtended. The inner types of Staff and
+// Units are UNCONFIRMED (the WSDL's guesses TClieStaffLinks and TUnit);
+// Staff holds the occurrence's own links (LinkType 0), grouped per staff
+// member.
 func (d *Dataset) writeOccuExtended(w *xw, o *occurrence, units, staff bool) {
-	w.open("OccurrenceDetail")
-	writeOccu(w, &o.Occurrence)
-	w.close("OccurrenceDetail")
+	v := rec{"OccurrenceDetail": func(w *xw) { writeOccu(w, o) }}
 	if staff {
-		d.writeStaffOfOccurrence(w, o)
+		v["Staff"] = func(w *xw) {
+			d.writeStaffGroups(w, groupLinks(o.staff, func(l vettrak.StaffLink) string { return l.StaffCode }))
+		}
 	}
 	if units {
-		if len(o.unitCodes) == 0 {
-			w.empty("Units")
-		} else {
-			w.open("Units")
+		v["Units"] = func(w *xw) {
 			for _, code := range o.unitCodes {
 				writeUnit(w, d.units[code])
 			}
-			w.close("Units")
 		}
 	}
+	w.record("TOccuExtended", v)
 }
 
-// writeStaffOfOccurrence groups the occurrence's links per staff member.
-func (d *Dataset) writeStaffOfOccurrence(w *xw, o *occurrence) {
-	if len(o.staff) == 0 {
-		w.empty("Staff")
-		return
-	}
-	w.open("Staff")
-	var order []string
-	byStaff := map[string][]vettrak.StaffLink{}
-	for _, l := range o.staff {
-		if _, ok := byStaff[l.StaffCode]; !ok {
-			order = append(order, l.StaffCode)
+// groupLinks groups links by key, in first-seen order.
+func groupLinks(links []vettrak.StaffLink, key func(vettrak.StaffLink) string) []*staffGroup {
+	var groups []*staffGroup
+	idx := map[string]*staffGroup{}
+	for _, l := range links {
+		k := key(l)
+		g := idx[k]
+		if g == nil {
+			g = &staffGroup{who: k}
+			idx[k] = g
+			groups = append(groups, g)
 		}
-		byStaff[l.StaffCode] = append(byStaff[l.StaffCode], l)
+		g.links = append(g.links, l)
 	}
-	for _, code := range order {
-		w.open("TClieStaffLinks")
-		writeClie(w, d.clients[code], code)
-		w.open("StaffLinks")
-		for _, l := range byStaff[code] {
-			writeStaffLink(w, l)
-		}
-		w.close("StaffLinks")
-		w.close("TClieStaffLinks")
-	}
-	w.close("Staff")
+	return groups
 }
 
 func (s *Server) searchWebOccurrences(r *request) result {
@@ -448,7 +407,7 @@ func (s *Server) updateEnrolment(r *request) result {
 	}
 	e.StartDate, e.EndDate = newStart, newFinish
 	if r.has("enrolmentType") {
-		e.enrolmentType = r.str("enrolmentType")
+		e.EnrolmentType = r.str("enrolmentType")
 	}
 	return c.ok(nil)
 }
@@ -494,16 +453,9 @@ func (s *Server) getUnitsForEnrolment(r *request) result {
 		w.open("EnunList")
 		for _, u := range e.units {
 			w.open("TEnun")
-			w.int("ID", e.ID)
-			w.str("Unit_Code", u.code)
-			w.str("Unit_Name", u.name)
-			w.int("Unit_Type", int64(u.typ))
-			w.str("Result_Name", u.result)
-			w.str("AvetmissOutcome", u.outcome)
-			w.optDateTime("StartDate", u.start)
-			w.optDateTime("FinishDate", u.finish)
-			w.int("Percentage", int64(u.pct))
-			w.str("Comment", u.comment)
+			w.record("TEnun", rec{"ID": e.ID, "Unit_Code": u.code, "Unit_Name": u.name, "Unit_Type": int(u.typ),
+				"Result_Name": u.result, "AvetmissOutcome": u.outcome, "StartDate": u.start, "FinishDate": u.finish,
+				"Percentage": u.pct, "Comment": u.comment})
 			w.close("TEnun")
 		}
 		w.close("EnunList")
@@ -522,9 +474,7 @@ func (s *Server) getResultTypes(r *request) result {
 		w.open("ResultTypeList")
 		for _, rt := range d.resultTypes {
 			w.open("TResultType")
-			w.str("Name", rt.Name)
-			w.str("AvetmissOutcome", rt.Outcome)
-			w.bool("Active", rt.Active)
+			w.record("TResultType", rec{"Name": rt.Name, "AvetmissOutcome": rt.Outcome, "Active": rt.Active})
 			w.close("TResultType")
 		}
 		w.close("ResultTypeList")
@@ -625,18 +575,9 @@ func (s *Server) getClientDetails(r *request) result {
 	}
 	return c.ok(func(w *xw) {
 		w.open("ClieDetail")
-		w.str("Clie_Surname", cl.Surname)
-		w.str("Clie_Given", cl.GivenName)
-		w.str("Clie_Code", cl.Code)
-		w.str("Clie_Other", cl.OtherName)
-		w.str("Clie_Username", cl.Username)
-		w.optDateTime("Clie_DOB", cl.DOB)
-		w.int("Clie_Address_Type", 0)
-		w.str("Clie_Email", cl.Email)
-		w.str("Clie_MobilePhone", cl.Mobile)
-		w.str("Gender", cl.Gender)
-		w.str("USI", cl.USI)
-		w.bool("USIExempt", false)
+		w.record("TClieDetail", rec{"Clie_Surname": cl.Surname, "Clie_Given": cl.GivenName, "Clie_Code": cl.Code,
+			"Clie_Other": cl.OtherName, "Clie_Username": cl.Username, "Clie_DOB": cl.DOB, "Clie_Address_Type": 0,
+			"Clie_Email": cl.Email, "Clie_MobilePhone": cl.Mobile, "Gender": cl.Gender, "USI": cl.USI, "USIExempt": false})
 		w.close("ClieDetail")
 	})
 }
@@ -721,88 +662,116 @@ type staffGroup struct {
 	links []vettrak.StaffLink
 }
 
+// getStaffForClient lists, per staff member, the links that tie them to
+// the learner: the links of the occurrences the learner is enrolled in
+// (LinkType 0) and, with includeEnrolments, the links to the learner's
+// enrolments (LinkType 2). Classes, contracts and events are not
+// modelled. How VETtrak combines the include flags is UNCONFIRMED.
 func (s *Server) getStaffForClient(r *request) result {
 	c, fail := s.begin(r, false)
 	if fail != nil {
 		return *fail
 	}
 	learner, f := r.str("clientCode"), s.staffFilter(r)
+	withEnrolments := r.bool("includeEnrolments")
 	d := s.data
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	var groups []*staffGroup
-	idx := map[string]*staffGroup{}
+	var links []vettrak.StaffLink
 	if cl := d.clients[learner]; cl != nil {
 		for _, eid := range cl.enrolments {
 			e := d.enrolments[eid]
 			o := d.occurrences[e.OccurrenceID]
 			for _, l := range o.staff {
-				if !f.match(l, o, e) {
-					continue
+				if f.match(l, o, e) {
+					links = append(links, l)
 				}
-				g := idx[l.StaffCode]
-				if g == nil {
-					g = &staffGroup{who: l.StaffCode}
-					idx[l.StaffCode] = g
-					groups = append(groups, g)
+			}
+			if withEnrolments {
+				for _, l := range e.staff {
+					if f.match(l, o, e) {
+						links = append(links, l)
+					}
 				}
-				l.EnrolmentID, l.ClientCode = e.ID, learner
-				g.links = append(g.links, l)
 			}
 		}
 	}
-	return c.list(len(groups), func(w *xw) { d.writeStaffGroups(w, groups) })
+	groups := groupLinks(links, func(l vettrak.StaffLink) string { return l.StaffCode })
+	return c.list(len(groups), func(w *xw) {
+		w.open("ClieStaffLinksList")
+		d.writeStaffGroups(w, groups)
+		w.close("ClieStaffLinksList")
+	})
 }
 
+// getClientsForStaff lists, per learner, the links that tie the staff
+// member to them (as getStaffForClient, from the staff member's side).
 func (s *Server) getClientsForStaff(r *request) result {
 	c, fail := s.begin(r, false)
 	if fail != nil {
 		return *fail
 	}
 	staff, f := r.str("staffClientCode"), s.staffFilter(r)
+	withEnrolments := r.bool("includeEnrolments")
 	d := s.data
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	var groups []*staffGroup
-	idx := map[string]*staffGroup{}
+	type link struct {
+		learner string
+		l       vettrak.StaffLink
+	}
+	var found []link
 	for _, id := range d.occOrder {
 		o := d.occurrences[id]
-		for _, l := range o.staff {
-			if l.StaffCode != staff {
-				continue
+		for _, eid := range o.enrolments {
+			e := d.enrolments[eid]
+			for _, l := range o.staff {
+				if l.StaffCode == staff && f.match(l, o, e) {
+					found = append(found, link{e.ClientCode, l})
+				}
 			}
-			for _, eid := range o.enrolments {
-				e := d.enrolments[eid]
-				if !f.match(l, o, e) {
-					continue
+			if withEnrolments {
+				for _, l := range e.staff {
+					if l.StaffCode == staff && f.match(l, o, e) {
+						found = append(found, link{e.ClientCode, l})
+					}
 				}
-				g := idx[e.ClientCode]
-				if g == nil {
-					g = &staffGroup{who: e.ClientCode}
-					idx[e.ClientCode] = g
-					groups = append(groups, g)
-				}
-				l.EnrolmentID, l.ClientCode = e.ID, e.ClientCode
-				g.links = append(g.links, l)
 			}
 		}
 	}
-	return c.list(len(groups), func(w *xw) { d.writeStaffGroups(w, groups) })
+	var groups []*staffGroup
+	idx := map[string]*staffGroup{}
+	for _, x := range found {
+		g := idx[x.learner]
+		if g == nil {
+			g = &staffGroup{who: x.learner}
+			idx[x.learner] = g
+			groups = append(groups, g)
+		}
+		g.links = append(g.links, x.l)
+	}
+	return c.list(len(groups), func(w *xw) {
+		w.open("ClieStaffLinksList")
+		d.writeStaffGroups(w, groups)
+		w.close("ClieStaffLinksList")
+	})
 }
 
+// writeStaffGroups writes one TClieStaffLinks per group: the person (a
+// TClie) and their TStaffLinks.
 func (d *Dataset) writeStaffGroups(w *xw, groups []*staffGroup) {
-	w.open("ClieStaffLinksList")
 	for _, g := range groups {
 		w.open("TClieStaffLinks")
-		writeClie(w, d.clients[g.who], g.who)
-		w.open("StaffLinks")
-		for _, l := range g.links {
-			writeStaffLink(w, l)
-		}
-		w.close("StaffLinks")
+		w.record("TClieStaffLinks", rec{
+			"Clie": func(w *xw) { writeClieFields(w, d.clients[g.who], g.who) },
+			"StaffLinks": func(w *xw) {
+				for _, l := range g.links {
+					writeStaffLink(w, l)
+				}
+			},
+		})
 		w.close("TClieStaffLinks")
 	}
-	w.close("ClieStaffLinksList")
 }
 
 // ---- deletions ----
@@ -835,93 +804,64 @@ func (s *Server) getDeletedRecordsSince(r *request) result {
 	})
 }
 
-// ---- record writers (element order as the WSDL's sequences) ----
+// ---- record writers (element order and nulls from the WSDL) ----
 
-func writeEnroFields(w *xw, id int64, code string, start, end time.Time, status string, statusType int,
-	doe *time.Time, qualCode, qualName, desc, loca string, amount vettrak.Decimal, enrolmentType string) {
-	w.int("ID", id)
-	w.str("Code", code)
-	w.dateTime("StartDate", start)
-	w.dateTime("EndDate", end)
-	w.str("Status", status)
-	w.int("StatusType", int64(statusType))
+// enroRec is a TEnro's values. DateOfEffect and the money fields are
+// value types in TEnro: an unset one is written as .NET's default.
+func enroRec(id int64, code string, start, end time.Time, status string, statusType int, doe *time.Time,
+	qualCode, qualName, desc, loca string) rec {
+	v := rec{"ID": id, "Code": code, "StartDate": start, "EndDate": end, "Status": status, "StatusType": statusType,
+		"Qual_Code": qualCode, "Qual_Name": qualName, "Description": desc, "Loca_Code": loca}
 	if doe != nil {
-		w.dateTime("DateOfEffect", *doe)
-	} else {
-		w.dateTime("DateOfEffect", time.Time{})
+		v["DateOfEffect"] = *doe
 	}
-	w.str("Qual_Code", qualCode)
-	w.str("Qual_Name", qualName)
-	w.int("OrganisationId", 1)
-	w.str("Description", desc)
-	w.str("Loca_Code", loca)
-	w.open("DeliveryModes")
-	w.text("string", "Internal delivery")
-	w.close("DeliveryModes")
-	a := string(cmp.Or(amount, "0.00"))
-	w.text("Amount", a)
-	w.text("GST", "0.00")
-	w.text("AmountPaid", "0.00")
-	w.text("AmountCredited", "0.00")
-	w.int("DivisionId", 0)
-	w.str("EnrolmentType", enrolmentType)
+	return v
 }
 
-func writeOccu(w *xw, o *vettrak.Occurrence) {
-	writeEnroFields(w, o.ID, o.Code, o.StartDate, o.EndDate, o.Status, o.StatusType, nil,
-		o.QualCode, o.QualName, o.Description, o.LocationCode, "", "")
-	w.text("Colour", "#0000FF")
-	w.str("Prog_Code", o.ProgrammeCode)
-	w.int("Prog_ID", o.ProgrammeID)
-	w.str("Prog_Name", o.ProgrammeName)
-	w.int("Reportable", int64(o.Reportable))
-	w.int("Uploaded", int64(b2i(o.Uploaded)))
-	if o.Vacancies != nil {
-		w.int("Vacancies", int64(*o.Vacancies))
+func writeOccu(w *xw, o *occurrence) {
+	v := enroRec(o.ID, o.Code, o.StartDate, o.EndDate, o.Status, o.StatusType, nil, o.QualCode, o.QualName, o.Description, o.LocationCode)
+	v["OrganisationId"] = 1
+	v["DeliveryModes"] = []string{"Internal delivery"}
+	for _, k := range []string{"Amount", "GST", "AmountPaid", "AmountCredited"} {
+		v[k] = vettrak.Decimal("0.00")
 	}
-	w.int("WebPublished", 0)
+	v["Colour"] = "#0000FF"
+	v["Prog_Code"], v["Prog_ID"], v["Prog_Name"] = o.ProgrammeCode, o.ProgrammeID, o.ProgrammeName
+	v["Reportable"], v["Uploaded"], v["Vacancies"], v["WebPublished"] = o.Reportable, b2i(o.Uploaded), o.Vacancies, 0
+	w.record("TOccu", v)
 }
 
 func writeClieEnro(w *xw, e *enrolment) {
-	writeEnroFields(w, e.ID, e.Code, e.StartDate, e.EndDate, e.Status, e.StatusType, e.DateOfEffect,
-		e.QualCode, e.QualName, e.Description, e.LocationCode, e.Amount, e.enrolmentType)
-	w.str("Clie_Code", e.ClientCode)
-	w.str("GivenName", e.GivenName)
-	w.str("Surname", e.Surname)
+	v := enroRec(e.ID, e.Code, e.StartDate, e.EndDate, e.Status, e.StatusType, e.DateOfEffect, e.QualCode, e.QualName, e.Description, e.LocationCode)
+	v["OrganisationId"], v["DeliveryType"], v["DeliveryModes"] = e.OrganisationID, e.DeliveryType, e.DeliveryModes
+	v["EmployerIdentifier"], v["EmployerName"], v["EmployerContactCode"] = e.EmployerIdentifier, e.EmployerName, e.EmployerContactCode
+	v["Amount"], v["GST"], v["AmountPaid"], v["AmountCredited"] = e.Amount, e.GST, e.AmountPaid, e.AmountCredited
+	v["DivisionId"], v["EnrolmentType"], v["EnrolmentTypeCode"] = e.DivisionID, e.EnrolmentType, e.EnrolmentTypeCode
+	v["Clie_Code"], v["GivenName"], v["Surname"] = e.ClientCode, e.GivenName, e.Surname
+	w.record("TClieEnro", v)
 }
 
 func writeUnit(w *xw, u *vettrak.Unit) {
 	w.open("TUnit")
-	w.str("Unit_Code", u.Code)
-	w.str("Unit_Name", u.Name)
-	w.int("Unit_Type", int64(u.Type))
+	w.record("TUnit", rec{"Unit_Code": u.Code, "Unit_Name": u.Name, "Unit_Type": int(u.Type)})
 	w.close("TUnit")
 }
 
-func writeClie(w *xw, cl *client, code string) {
-	w.open("Clie")
-	writeClieFields(w, cl, code)
-	w.close("Clie")
-}
-
+// writeClieFields writes a TClie: code and names only (JMDR:AddClientAfterCheck).
 func writeClieFields(w *xw, cl *client, code string) {
 	if cl == nil {
-		w.str("Clie_Code", code)
+		w.record("TClie", rec{"Clie_Code": code})
 		return
 	}
-	w.str("Clie_Surname", cl.Surname)
-	w.str("Clie_Given", cl.GivenName)
-	w.str("Clie_Code", cl.Code)
-	w.str("Clie_Email", cl.Email)
+	w.record("TClie", rec{"Clie_Surname": cl.Surname, "Clie_Given": cl.GivenName, "Clie_Code": cl.Code})
 }
 
+// writeStaffLink writes a TStaffLink: the linked record's ID, LinkType,
+// the primary flag and the staff type's name (DOC221; three of the four
+// wire names UNCONFIRMED, see the WSDL).
 func writeStaffLink(w *xw, l vettrak.StaffLink) {
 	w.open("TStaffLink")
-	w.str("StaffType", l.StaffType)
-	w.int("Occu_ID", l.OccurrenceID)
-	w.int("Enro_ID", l.EnrolmentID)
-	w.str("Clie_Code", l.ClientCode)
-	w.str("Unit_Code", l.UnitCode)
+	w.record("TStaffLink", rec{"ID": l.LinkID, "LinkType": int(l.LinkType), "Primary": b2i(l.Primary), "StaffTypeName": l.StaffType})
 	w.close("TStaffLink")
 }
 

@@ -7,22 +7,30 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/vtsync/vtsync/vettrak"
+	"github.com/vtsync/vtsync/vettrak/wsdl"
 )
 
-func TestEveryWSDLOperationHasAHandler(t *testing.T) {
-	params := paramTypes()
+func TestEveryTableOperationHasAHandlerAndItsToken(t *testing.T) {
+	s := newServer()
+	contract := wsdl.Embedded()
 	var ops []string
-	for op := range params {
-		ops = append(ops, op)
-		assert.NotNil(t, handlerFor(op), op)
-		if op != "ValidateClient" && op != "ValidateUser" {
-			assert.Contains(t, params[op], tokenParam(op), "%s carries its token in %s", op, tokenParam(op))
+	for _, info := range vettrak.OperationTable() {
+		ops = append(ops, info.Name)
+		assert.NotNil(t, s.handlers[info.Name], info.Name)
+		decl := contract.Operations[info.Name]
+		if assert.NotNil(t, decl, "%s is in the WSDL", info.Name) && info.TokenParam != "" {
+			_, ok := decl.Param(info.TokenParam)
+			assert.True(t, ok, "%s carries its token in %s", info.Name, info.TokenParam)
 		}
 	}
+	var declared []string
+	for op := range contract.Operations {
+		declared = append(declared, op)
+	}
 	slices.Sort(ops)
-	want := vettrak.Operations()
-	slices.Sort(want)
-	assert.Equal(t, want, ops, "the client and the WSDL list the same operations")
+	slices.Sort(declared)
+	assert.Equal(t, declared, ops, "the table and the WSDL list the same operations")
+	assert.Len(t, s.handlers, len(ops))
 }
 
 func TestTokensCarryXMLSpecialCharacters(t *testing.T) {

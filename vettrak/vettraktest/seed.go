@@ -53,8 +53,8 @@ func SeedWalkthrough() *Dataset {
 			ProgrammeID: WalkthroughProgrammeID, LocationCode: "SYD", Reportable: 0,
 		}, WalkthroughUnit)
 		must(err)
-		must(d.AddStaff(t.id, WalkthroughTrainer, "Trainer", ""))
-		must(d.AddStaff(t.id, WalkthroughAssessor, "Assessor", ""))
+		must(d.AddStaff(t.id, WalkthroughTrainer, "Trainer"))
+		must(d.AddStaff(t.id, WalkthroughAssessor, "Assessor"))
 		d.mu.Lock()
 		d.nextID = t.enrolmentID - 1
 		d.mu.Unlock()
@@ -175,8 +175,8 @@ func Generate(spec GenSpec) (*Dataset, error) {
 		}
 		if spec.Staff > 0 {
 			o.staff = append(o.staff,
-				vettrak.StaffLink{StaffCode: fmt.Sprintf("S%05d", rng.IntN(spec.Staff)+1), StaffType: "Trainer", OccurrenceID: id},
-				vettrak.StaffLink{StaffCode: fmt.Sprintf("S%05d", rng.IntN(spec.Staff)+1), StaffType: "Assessor", OccurrenceID: id})
+				occurrenceLink(fmt.Sprintf("S%05d", rng.IntN(spec.Staff)+1), "Trainer", id, true),
+				occurrenceLink(fmt.Sprintf("S%05d", rng.IntN(spec.Staff)+1), "Assessor", id, true))
 		}
 		d.occurrences[id] = o
 		d.occOrder = append(d.occOrder, id)

@@ -6,9 +6,19 @@
 // clock, per-operation licence switches), and can inject faults and count
 // calls.
 //
+// Every response is written in the order and with the nulls the WSDL's
+// schema declares (xsi:nil for a null nullable value), and the tests check
+// requests and responses against that schema with xmllint. By default the
+// fake is strict: a request with an element the operation does not
+// declare, or without a required one, gets a SOAP fault naming the
+// element, so a wrong parameter name fails a test instead of passing
+// silently. WithLenient reproduces what the real ASMX does instead
+// (unknown elements ignored, defaults applied). WithWSDLVariant serves a
+// contract that differs from the SDK's, for the contract check.
+//
 // Where VETtrak's behaviour is not documented (list containers, TEnun
 // fields, what an empty list answers) the fake follows the WSDL's guesses;
-// see the WSDL's documentation elements.
+// see the WSDL's documentation elements (UNCONFIRMED).
 package vettraktest
 
 import (
@@ -28,6 +38,11 @@ import (
 	"github.com/vtsync/vtsync/vettrak"
 	"github.com/vtsync/vtsync/vettrak/wsdl"
 )
+
+// Exchange is one request and the answer the fake sent, as bytes.
+type Exchange struct {
+	Request, Response []byte
+}
 
 // Path is where the fake serves VT_API.
 const Path = "/VT_API.asmx"
@@ -55,7 +70,13 @@ type Server struct {
 	counts      map[string]int
 	url         string
 	tokenPrefix string
-	params      map[string]map[string]string // op -> parameter -> WSDL type
+	lenient     bool
+	variant     *WSDLVariant
+	doc         string         // the served WSDL, with the address placeholder
+	contract    *wsdl.Contract // what the served WSDL declares
+	ops         map[string]vettrak.OperationInfo
+	handlers    map[string]handler
+	last        map[string]Exchange // the last exchange per operation
 }
 
 type tokenState struct {
@@ -93,6 +114,14 @@ func WithUnlicensed(ops ...string) Option {
 	}
 }
 
+// WithLenient makes the fake behave as ASP.NET ASMX does (reference §7,
+// standard XmlSerializer behaviour): elements an operation does not declare
+// are ignored and a missing value-type parameter takes its default (0,
+// false, DateTime.MinValue), so a request with a wrong parameter name
+// succeeds with a default value. The default, strict mode answers a SOAP
+// fault naming the element instead.
+func WithLenient() Option { return func(s *Server) { s.lenient = true } }
+
 // WithEmptyListsOK makes list operations answer Status 1 with no list
 // element when nothing matches, instead of the default Status -4 ("no
 // records"). VETtrak's choice is not documented; test both.
@@ -126,10 +155,24 @@ func newServer(opts ...Option) *Server {
 		unlicensed: map[string]bool{},
 		counts:     map[string]int{},
 		rng:        rand.New(rand.NewPCG(1, 2)),
-		params:     paramTypes(),
+		ops:        map[string]vettrak.OperationInfo{},
+		handlers:   handlers(),
+		last:       map[string]Exchange{},
+	}
+	for _, info := range vettrak.OperationTable() {
+		s.ops[info.Name] = info
 	}
 	for _, o := range opts {
 		o(s)
+	}
+	s.doc = wsdl.Document("")
+	if s.variant != nil {
+		s.doc = s.variant.apply(s.doc)
+	}
+	if c, err := wsdl.Parse([]byte(s.doc)); err == nil {
+		s.contract = c
+	} else {
+		s.contract = wsdl.Embedded()
 	}
 	if s.data == nil {
 		s.data = SeedWalkthrough()
@@ -274,19 +317,20 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeFault(w, "soap:Client", "Server did not recognize the value of HTTP Header SOAPAction: "+action+".")
 		return
 	}
-	h := handlerFor(req.op)
-	if h == nil {
+	h, decl := s.handlers[req.op], s.contract.Operations[req.op]
+	if h == nil || decl == nil || s.variant.removed(req.op) {
 		call.HTTPStatus = 500
 		s.logCall(call)
 		s.writeFault(w, "soap:Client", "Server did not recognize the value of HTTP Header SOAPAction: "+namespace+"/"+req.op+".")
 		return
 	}
-	if err := s.checkParams(req); err != nil {
+	if err := s.checkParams(req, decl); err != nil {
 		call.HTTPStatus = 500
 		s.logCall(call)
 		s.writeFault(w, "soap:Client", "Server was unable to read request. ---> There is an error in XML document. ---> "+err.Error())
 		return
 	}
+	s.variant.toSDKNames(req)
 	if f := s.takeFault(req.op); f != nil {
 		call.Fault = f.Kind.String()
 		if done := s.applyFault(w, r, req, f, &call); done {
@@ -300,9 +344,23 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	res := h(s, req)
 	call.HTTPStatus, call.Status = 200, res.status
 	s.logCall(call)
+	out := s.variant.toServerNames(envelope(req.op, res.body))
+	s.mu.Lock()
+	s.last[req.op] = Exchange{Request: body, Response: out}
+	s.mu.Unlock()
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(envelope(req.op, res.body))
+	_, _ = w.Write(out)
+}
+
+// LastExchange returns the last request named op that the fake answered
+// (not faults) and its answer, as bytes: tests validate both against the
+// WSDL's schema and keep golden copies of the requests.
+func (s *Server) LastExchange(op string) (Exchange, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.last[op]
+	return e, ok
 }
 
 func opFromAction(action string) string {
@@ -328,13 +386,15 @@ func (s *Server) serveGet(w http.ResponseWriter, r *http.Request) {
 			endpoint = scheme + "://" + r.Host + Path
 		}
 		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
-		_, _ = io.WriteString(w, wsdl.Document(endpoint))
+		_, _ = io.WriteString(w, wsdl.Address(s.doc, endpoint))
 		return
 	}
 	var b bytes.Buffer
 	b.WriteString("<html><head><title>VT_API (vettraktest)</title></head><body><h1>VT_API</h1><p>A fake VETtrak API. The following operations are supported. For a formal definition, please review the <a href=\"?WSDL\">Service Description</a>.</p><ul>")
 	for _, op := range vettrak.Operations() {
-		fmt.Fprintf(&b, "<li>%s</li>", op)
+		if !s.variant.removed(op) {
+			fmt.Fprintf(&b, "<li>%s</li>", op)
+		}
 	}
 	b.WriteString("</ul></body></html>")
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -25,14 +25,16 @@ const (
 type request struct {
 	op     string
 	params map[string]*param
+	order  []string // parameter names as they arrived
 	loc    *time.Location
 	err    error // the first parameter that did not parse
 }
 
 type param struct {
-	text  string
-	items []string // child elements' text, for lists
-	isNil bool
+	text      string
+	items     []string // child elements' text, for lists
+	itemNames []string // child elements' names
+	isNil     bool
 }
 
 var errNotSOAP = errors.New("not a SOAP 1.1 envelope")
@@ -81,17 +83,20 @@ func parseRequest(body []byte, loc *time.Location) (*request, error) {
 				curName = t.Name.Local
 				cur = &param{}
 				for _, a := range t.Attr {
-					if a.Name.Space == xsiNS && a.Name.Local == "nil" && a.Value == "true" {
+					// xsi:nil, whether or not the request declares the prefix.
+					if (a.Name.Space == xsiNS || a.Name.Space == "xsi") && a.Name.Local == "nil" && strings.TrimSpace(a.Value) == "true" {
 						cur.isNil = true
 					}
 				}
 				r.params[curName] = cur
+				r.order = append(r.order, curName)
 			case depth == 5 && cur != nil:
 				var s string
 				if err := dec.DecodeElement(&s, &t); err != nil {
 					return nil, err
 				}
 				cur.items = append(cur.items, s)
+				cur.itemNames = append(cur.itemNames, t.Name.Local)
 				depth--
 			default:
 				if err := dec.Skip(); err != nil {
@@ -220,41 +225,11 @@ type xw struct {
 
 func (w *xw) open(name string)  { w.b.WriteByte('<'); w.b.WriteString(name); w.b.WriteByte('>') }
 func (w *xw) close(name string) { w.b.WriteString("</"); w.b.WriteString(name); w.b.WriteByte('>') }
-func (w *xw) empty(name string) { w.b.WriteByte('<'); w.b.WriteString(name); w.b.WriteString(" />") }
-
-// str writes a string element, or nothing for "" (a null string).
-func (w *xw) str(name, v string) {
-	if v == "" {
-		return
-	}
-	w.text(name, v)
-}
 
 func (w *xw) text(name, v string) {
 	w.open(name)
 	escape(&w.b, v)
 	w.close(name)
-}
-
-func (w *xw) int(name string, v int64) { w.text(name, strconv.FormatInt(v, 10)) }
-
-func (w *xw) bool(name string, v bool) { w.text(name, strconv.FormatBool(v)) }
-
-// dateTime writes a non-nullable DateTime: .NET's MinValue when unset.
-func (w *xw) dateTime(name string, t time.Time) {
-	if t.IsZero() {
-		w.text(name, xmltime.Null)
-		return
-	}
-	w.text(name, xmltime.Format(t, w.loc))
-}
-
-// optDateTime writes a nullable DateTime, omitted when nil.
-func (w *xw) optDateTime(name string, t *time.Time) {
-	if t == nil || t.IsZero() {
-		return
-	}
-	w.text(name, xmltime.Format(*t, w.loc))
 }
 
 // escape writes s as XML text. Characters XML 1.0 cannot carry are

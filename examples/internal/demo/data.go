@@ -82,14 +82,10 @@ func (b *Builder) Occurrence(programmeID int64, code, description string, start,
 }
 
 // Staff links a staff member to an occurrence in a role ("Trainer",
-// "Assessor"), for every unit or, with units, for those only.
-func (b *Builder) Staff(occurrenceID int64, staffCode, staffType string, units ...string) {
-	if len(units) == 0 {
-		units = []string{""}
-	}
-	for _, u := range units {
-		b.fail(b.d.AddStaff(occurrenceID, staffCode, staffType, u))
-	}
+// "Assessor"). A VETtrak staff link covers the whole occurrence: it names
+// no unit.
+func (b *Builder) Staff(occurrenceID int64, staffCode, staffType string) {
+	b.fail(b.d.AddStaff(occurrenceID, staffCode, staffType))
 }
 
 // Enrol enrols clients in an occurrence (in all its units) and returns the

@@ -117,7 +117,7 @@ func TestBuilderKeepsFirstError(t *testing.T) {
 	b.Unit("U1", "Unit one", false)
 	b.Person("p1", "Zoë", "Ñandú", "")
 	occ := b.Occurrence(prog, "O1", "Class", Day(time.March, 1), Day(time.March, 2), "U1")
-	b.Staff(occ, "p1", "Trainer", "U1")
+	b.Staff(occ, "p1", "Trainer")
 	ids := b.Enrol(occ, "p1")
 	d, err := b.Dataset()
 	require.NoError(t, err)

@@ -82,7 +82,7 @@ type UpdateLMSOccurrenceStatus struct {
 
 	IID int32 `xml:"iID,omitempty" json:"iID,omitempty"`
 
-	IUploaded int32 `xml:"iUploaded,omitempty" json:"iUploaded,omitempty"`
+	IStatus int32 `xml:"iStatus,omitempty" json:"iStatus,omitempty"`
 }
 
 type UpdateLMSOccurrenceStatusResponse struct {
@@ -98,7 +98,7 @@ type UpdateLMSEnrolmentStatus struct {
 
 	IID int32 `xml:"iID,omitempty" json:"iID,omitempty"`
 
-	IUploaded int32 `xml:"iUploaded,omitempty" json:"iUploaded,omitempty"`
+	IStatus int32 `xml:"iStatus,omitempty" json:"iStatus,omitempty"`
 }
 
 type UpdateLMSEnrolmentStatusResponse struct {
@@ -557,8 +557,6 @@ type TClie struct {
 	Clie_Given string `xml:"Clie_Given,omitempty" json:"Clie_Given,omitempty"`
 
 	Clie_Code string `xml:"Clie_Code,omitempty" json:"Clie_Code,omitempty"`
-
-	Clie_Email string `xml:"Clie_Email,omitempty" json:"Clie_Email,omitempty"`
 }
 
 type ArrayOfTClie struct {
@@ -566,19 +564,13 @@ type ArrayOfTClie struct {
 }
 
 type TStaffLink struct {
-	StaffType string `xml:"StaffType,omitempty" json:"StaffType,omitempty"`
+	ID int32 `xml:"ID,omitempty" json:"ID,omitempty"`
 
-	Occu_ID int32 `xml:"Occu_ID,omitempty" json:"Occu_ID,omitempty"`
+	LinkType int32 `xml:"LinkType,omitempty" json:"LinkType,omitempty"`
 
-	Enro_ID int32 `xml:"Enro_ID,omitempty" json:"Enro_ID,omitempty"`
+	Primary int32 `xml:"Primary,omitempty" json:"Primary,omitempty"`
 
-	Clie_Code string `xml:"Clie_Code,omitempty" json:"Clie_Code,omitempty"`
-
-	Unit_Code string `xml:"Unit_Code,omitempty" json:"Unit_Code,omitempty"`
-
-	StartDate *soap.XSDDateTime `xml:"StartDate,omitempty" json:"StartDate,omitempty"`
-
-	EndDate *soap.XSDDateTime `xml:"EndDate,omitempty" json:"EndDate,omitempty"`
+	StaffTypeName string `xml:"StaffTypeName,omitempty" json:"StaffTypeName,omitempty"`
 }
 
 type ArrayOfTStaffLink struct {
@@ -813,7 +805,7 @@ type VT_APISoap interface {
 
 	ValidateUserContext(ctx context.Context, request *ValidateUser) (*ValidateUserResponse, error)
 
-	/* [D] Occurrences not yet transferred to the LMS. Result container OccuList/TOccu by convention (UNCONFIRMED for this operation). */
+	/* [D] Occurrences not yet transferred to the LMS (DOC221). Result container OccuList/TOccu [C] GH-bolt. */
 	GetLMSNewOccurrences(request *GetLMSNewOccurrences) (*GetLMSNewOccurrencesResponse, error)
 
 	GetLMSNewOccurrencesContext(ctx context.Context, request *GetLMSNewOccurrences) (*GetLMSNewOccurrencesResponse, error)
@@ -823,12 +815,12 @@ type VT_APISoap interface {
 
 	GetLMSNewEnrolmentsForOccurrenceContext(ctx context.Context, request *GetLMSNewEnrolmentsForOccurrence) (*GetLMSNewEnrolmentsForOccurrenceResponse, error)
 
-	/* UNCONFIRMED: no public source documents this operation's parameters. sToken/iID follow GetLMSNewEnrolmentsForOccurrence; iUploaded (0/1) follows TOccu.Uploaded. */
+	/* [D] DOC221 VT_API_UpdateLMSOccurrenceStatus@string@int@int: (sToken, iID, iStatus); iStatus 0 = the occurrence is not in the LMS, 1 = it is. Short Courses; Protected. */
 	UpdateLMSOccurrenceStatus(request *UpdateLMSOccurrenceStatus) (*UpdateLMSOccurrenceStatusResponse, error)
 
 	UpdateLMSOccurrenceStatusContext(ctx context.Context, request *UpdateLMSOccurrenceStatus) (*UpdateLMSOccurrenceStatusResponse, error)
 
-	/* UNCONFIRMED: no public source documents this operation's parameters; modelled on UpdateLMSOccurrenceStatus (iID is the enrolment ID). */
+	/* [D] DOC221 VT_API_UpdateLMSEnrolmentStatus@string@int@int: (sToken, iID, iStatus); iID is the enrolment ID, iStatus as for UpdateLMSOccurrenceStatus. */
 	UpdateLMSEnrolmentStatus(request *UpdateLMSEnrolmentStatus) (*UpdateLMSEnrolmentStatusResponse, error)
 
 	UpdateLMSEnrolmentStatusContext(ctx context.Context, request *UpdateLMSEnrolmentStatus) (*UpdateLMSEnrolmentStatusResponse, error)
@@ -863,7 +855,7 @@ type VT_APISoap interface {
 
 	GetClientDetailsContext(ctx context.Context, request *GetClientDetails) (*GetClientDetailsResponse, error)
 
-	/* [D] Clients a staff member can see; sinceDate limits to clients added or modified since then. */
+	/* [D] Clients a staff member can see; sinceDate limits to clients added or modified since then. [C] GH-moodle: token, clientCode, sinceDate; result ClieList/TClie (code and names only, no email). */
 	GetAccessibleClients(request *GetAccessibleClients) (*GetAccessibleClientsResponse, error)
 
 	GetAccessibleClientsContext(ctx context.Context, request *GetAccessibleClients) (*GetAccessibleClientsResponse, error)
