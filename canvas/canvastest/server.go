@@ -112,6 +112,8 @@ type options struct {
 	clock          func() time.Time
 	stringIDs      bool
 	sisPolls       int
+	authErrors     bool
+	strict         bool
 }
 
 // Option configures a Server.
@@ -151,6 +153,11 @@ func WithStringIDs() Option { return func(o *options) { o.stringIDs = true } }
 // WithSISImportPolls sets how many polls a SIS import stays "importing"
 // before it is processed (default 1).
 func WithSISImportPolls(n int) Option { return func(o *options) { o.sisPolls = max(n, 0) } }
+
+// WithAuthErrorUpdates answers "authenticated but not permitted" with 403
+// instead of 401, as Canvas does where the api_auth_error_updates feature
+// flag is on (lib/authentication_methods.rb#render_json_unauthorized).
+func WithAuthErrorUpdates() Option { return func(o *options) { o.authErrors = true } }
 
 // NewServer starts a fake Canvas on a local port. Close it when done.
 func NewServer(opts ...Option) *Server {
@@ -312,6 +319,18 @@ func (x *rctx) notFound() {
 
 func (x *rctx) errorsMessage(status int, msg string) {
 	x.json(status, map[string]any{"errors": []any{map[string]any{"message": msg}}})
+}
+
+// unauthorized is Canvas's answer to a permitted token asking for what its
+// user may not do: 401, or 403 with WithAuthErrorUpdates
+// (lib/authentication_methods.rb#render_json_unauthorized).
+func (x *rctx) unauthorized() {
+	status := http.StatusUnauthorized
+	if x.s.opts.authErrors {
+		status = http.StatusForbidden
+	}
+	x.json(status, map[string]any{"status": "unauthorized",
+		"errors": []any{map[string]any{"message": "user not authorized to perform that action"}}})
 }
 
 // message is the {"message": "..."} shape (enrollments, sections, course

@@ -1,0 +1,101 @@
+package canvaslms_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
+
+	"github.com/vtsync/vtsync/canvas"
+	"github.com/vtsync/vtsync/canvas/canvastest"
+	"github.com/vtsync/vtsync/lms/canvaslms"
+	"github.com/vtsync/vtsync/mapping"
+	vtsync "github.com/vtsync/vtsync/sync"
+	"github.com/vtsync/vtsync/sync/store"
+	"github.com/vtsync/vtsync/vettrak"
+	"github.com/vtsync/vtsync/vettrak/vettraktest"
+)
+
+// syncRig runs the Syncer from the fake VETtrak into the fake Canvas
+// through canvaslms, so the group model is judged where it matters: does
+// a second run find nothing to do?
+type syncRig struct {
+	vt     *vettraktest.Server
+	api    *vettrak.API
+	srv    *canvastest.Server
+	target *canvaslms.LMS
+	cfg    vtsync.Config
+	st     store.Store
+	now    time.Time
+}
+
+func newSyncRig(t *testing.T, w mapping.Workflow, data *vettraktest.Dataset, lmsOpts ...canvaslms.Option) *syncRig {
+	t.Helper()
+	vt := vettraktest.NewTestServer(t, vettraktest.WithDataset(data))
+	api, err := vettrak.New(vt.URL(), vt.Credentials(), vettrak.WithRetry(vettrak.RetryPolicy{MaxRetries: 2, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond}))
+	require.NoError(t, err)
+	srv := canvastest.NewServer()
+	t.Cleanup(srv.Close)
+	c, err := canvas.New(srv.URL(), srv.AdminToken(), canvas.WithRateLimit(rate.Inf, 0), canvas.WithPacing(canvas.Pacing{}),
+		canvas.WithRetry(4, time.Millisecond, 5*time.Millisecond))
+	require.NoError(t, err)
+	target, err := canvaslms.New(c, lmsOpts...)
+	require.NoError(t, err)
+	if w == mapping.WorkflowOccurrenceGroups {
+		srv.SeedCourse(canvastest.Course{Name: "Introduction to Statistics", CourseCode: vettraktest.WalkthroughUnit})
+	}
+	cfg := vtsync.DefaultConfig(w)
+	cfg.Scope = vtsync.Scope{From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)}
+	return &syncRig{vt: vt, api: api, srv: srv, target: target, cfg: cfg, st: store.NewMemory(),
+		now: time.Date(2026, 8, 1, 9, 0, 0, 0, time.UTC)}
+}
+
+func (r *syncRig) run(t *testing.T) *vtsync.Report {
+	t.Helper()
+	s, err := vtsync.New(r.api, r.target, r.cfg, vtsync.WithStore(r.st), vtsync.WithClock(func() time.Time { return r.now }))
+	require.NoError(t, err)
+	rep, err := s.Run(context.Background())
+	require.NoError(t, err)
+	require.Empty(t, rep.Failures, "failures: %+v", rep.Failures)
+	return rep
+}
+
+// activeGroups returns the names of the groups the user is an accepted
+// member of, as the fake holds them.
+func activeGroups(srv *canvastest.Server, courseSIS, userSIS string) []string {
+	course, _ := srv.CourseBySISID(courseSIS)
+	user, _ := srv.UserBySISID(userSIS)
+	var out []string
+	for _, g := range srv.Groups(course.ID) {
+		for _, m := range srv.Memberships(g.ID) {
+			if m.UserID == user.ID && m.WorkflowState == "accepted" {
+				out = append(out, g.Name)
+			}
+		}
+	}
+	return out
+}
+
+// A learner enrolled in two occurrences of one course belongs to both
+// occurrence groups. Canvas keeps a user in one group per category, so
+// the groups must not share one: the run converges, and the second run
+// writes nothing.
+func TestLearnerInTwoOccurrencesConverges(t *testing.T) {
+	data := vettraktest.SeedWalkthrough()
+	_, err := data.AddEnrolment(vettraktest.WalkthroughTerm2, "10001") // John, already in Term 1
+	require.NoError(t, err)
+	r := newSyncRig(t, mapping.WorkflowOccurrenceGroups, data)
+
+	first := r.run(t)
+	assert.Positive(t, first.Changes())
+	course := r.srv.Courses()[0]
+	assert.ElementsMatch(t, []string{"Term 1", "Term 2"}, activeGroups(r.srv, course.SISCourseID, "vt-u-10001"))
+
+	second := r.run(t)
+	assert.Zero(t, second.Changes(), "second run plans nothing")
+	assert.Zero(t, second.Calls["lms"].Writes, "second run writes nothing: %v", second.Calls["lms"].ByOp)
+	assert.ElementsMatch(t, []string{"Term 1", "Term 2"}, activeGroups(r.srv, course.SISCourseID, "vt-u-10001"))
+}
