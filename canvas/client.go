@@ -88,10 +88,13 @@ func New(baseURL, token string, opts ...Option) (*Client, error) {
 	if cfg.httpClient != nil {
 		c.hc = cfg.httpClient
 	} else {
-		wrap := []func(http.RoundTripper) http.RoundTripper{c.pacer.wrap}
+		// The in-flight cap is outside pacing: an attempt is paced once
+		// it holds a slot, on the quota left when it is really sent.
+		var wrap []func(http.RoundTripper) http.RoundTripper
 		if cfg.maxInFlight > 0 {
 			wrap = append(wrap, inFlight(cfg.maxInFlight))
 		}
+		wrap = append(wrap, c.pacer.wrap)
 		var lim *rate.Limiter
 		if cfg.limit != rate.Inf {
 			lim = rate.NewLimiter(cfg.limit, cfg.burst)

@@ -81,26 +81,39 @@ const (
 	Throttle429
 )
 
-// Throttle configures the per-token leaky bucket. Canvas's open-source
-// defaults are HighWater 600, Maximum 800, Outflow 10/s, UpFront 50; hosted
-// Canvas reports a high-water mark of 700. A request is refused when the
-// bucket holds HighWater or more; each request adds UpFront while in
-// flight and Cost when done; the bucket drains at Outflow per second.
-// X-Rate-Limit-Remaining is HighWater minus the bucket level.
+// Throttle configures the per-token leaky bucket of
+// app/middleware/request_throttle.rb. Canvas's open-source defaults are
+// HighWater 600, Maximum 800, Outflow 10/s, UpFront 50; hosted Canvas
+// reports a high-water mark of 700. A request adds UpFront when it
+// arrives and is refused when the bucket then holds HighWater or more;
+// when it ends, Cost replaces its UpFront. The bucket drains at Outflow
+// per second and never holds more than Maximum. X-Rate-Limit-Remaining is
+// HighWater minus the bucket level, so refusals begin while it still shows
+// about UpFront, not 0.
 type Throttle struct {
 	HighWater float64
-	Outflow   float64
-	UpFront   float64
+	// Maximum caps the bucket; zero means HighWater + 200, the gap
+	// between Canvas's default maximum and high water.
+	Maximum float64
+	Outflow float64
+	UpFront float64
 	// Cost is what each request costs once finished (Canvas charges CPU
 	// and database time; the fake charges a constant).
 	Cost  float64
 	Style ThrottleStyle
 }
 
-// CanvasThrottle returns hosted Canvas's published numbers with a cost of
-// 1 per request.
+func (t Throttle) maximum() float64 {
+	if t.Maximum > 0 {
+		return t.Maximum
+	}
+	return t.HighWater + 200
+}
+
+// CanvasThrottle returns hosted Canvas's published numbers (high water
+// 700, Canvas's default maximum 800) with a cost of 1 per request.
 func CanvasThrottle() Throttle {
-	return Throttle{HighWater: 700, Outflow: 10, UpFront: 50, Cost: 1}
+	return Throttle{HighWater: 700, Maximum: 800, Outflow: 10, UpFront: 50, Cost: 1}
 }
 
 type options struct {
