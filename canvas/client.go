@@ -27,10 +27,12 @@ type Client struct {
 	userAgent string
 	perPage   int
 	maxBody   int64
-	log       *slog.Logger
-	secrets   *redact.Secrets
-	meter     *httpx.Meter
-	pacer     *pacer
+	// maxListItems bounds a listing without a narrower bound.
+	maxListItems int
+	log          *slog.Logger
+	secrets      *redact.Secrets
+	meter        *httpx.Meter
+	pacer        *pacer
 
 	common service
 
@@ -81,7 +83,7 @@ func New(baseURL, token string, opts ...Option) (*Client, error) {
 	}
 	c := &Client{
 		base: base, token: token, userAgent: cfg.userAgent, perPage: cfg.perPage,
-		maxBody: cfg.maxBody, log: logger, secrets: secrets,
+		maxBody: cfg.maxBody, maxListItems: cfg.maxListItems, log: logger, secrets: secrets,
 		meter: httpx.NewMeter(opKey),
 		pacer: &pacer{p: cfg.pacing, log: logger},
 	}
@@ -162,7 +164,9 @@ func normaliseBase(raw string) (*url.URL, error) {
 	if !strings.HasSuffix(p, "/api/v1") {
 		p += "/api/v1"
 	}
-	return &url.URL{Scheme: u.Scheme, Host: u.Host, Path: p + "/"}, nil
+	// The default port is dropped: Canvas's links never carry it, and
+	// the next page must be recognised as the same origin.
+	return &url.URL{Scheme: u.Scheme, Host: canonicalHost(u), Path: p + "/"}, nil
 }
 
 type opKeyCtx struct{}
@@ -229,6 +233,12 @@ type call struct {
 	rawType string
 	// idem marks the call safe to repeat after a transport error or 5xx.
 	idem bool
+	// split names array parameters a listing may spread over several
+	// queries to keep each short (see splitQuery), in order of preference.
+	split []string
+	// maxItems bounds a listing by what it can plausibly return (0: the
+	// client's WithMaxListItems).
+	maxItems int
 }
 
 func (c *Client) newRequest(ctx context.Context, k call, u *url.URL) (*http.Request, error) {

@@ -97,6 +97,10 @@ func (o *StudentSubmissionsOptions) query(grouped bool) url.Values {
 	return q
 }
 
+// submissionSplit are the ID filters a long submissions query is split
+// on.
+var submissionSplit = []string{"student_ids[]", "assignment_ids[]"}
+
 func setRefAdd(v url.Values, key string, r any) {
 	if s := refString(r); s != "" && s != "0" {
 		v.Add(key, s)
@@ -111,7 +115,7 @@ func (s *SubmissionsService) ListForStudents(ctx context.Context, course CourseR
 	if err != nil {
 		return errSeq[Submission](err)
 	}
-	return list[Submission](s.client, ctx, call{method: "GET", path: p, query: opts.query(false)}, "")
+	return list[Submission](s.client, ctx, call{method: "GET", path: p, query: opts.query(false), split: submissionSplit}, "")
 }
 
 // ListForSectionStudents is ListForStudents for the students of a section.
@@ -120,7 +124,7 @@ func (s *SubmissionsService) ListForSectionStudents(ctx context.Context, section
 	if err != nil {
 		return errSeq[Submission](err)
 	}
-	return list[Submission](s.client, ctx, call{method: "GET", path: p, query: opts.query(false)}, "")
+	return list[Submission](s.client, ctx, call{method: "GET", path: p, query: opts.query(false), split: submissionSplit}, "")
 }
 
 // StudentSubmissions is one student's entry in a grouped listing.
@@ -142,7 +146,7 @@ func (s *SubmissionsService) ListGroupedByStudent(ctx context.Context, course Co
 	if err != nil {
 		return errSeq[StudentSubmissions](err)
 	}
-	return list[StudentSubmissions](s.client, ctx, call{method: "GET", path: p, query: opts.query(true)}, "")
+	return list[StudentSubmissions](s.client, ctx, call{method: "GET", path: p, query: opts.query(true), split: submissionSplit}, "")
 }
 
 // ListForAssignment returns the submissions to one assignment.
