@@ -99,3 +99,25 @@ func TestLearnerInTwoOccurrencesConverges(t *testing.T) {
 	assert.Zero(t, second.Calls["lms"].Writes, "second run writes nothing: %v", second.Calls["lms"].ByOp)
 	assert.ElementsMatch(t, []string{"Term 1", "Term 2"}, activeGroups(r.srv, course.SISCourseID, "vt-u-10001"))
 }
+
+// A learner with only a family name (the AVETMISS single-name convention)
+// settles: Canvas stores the name as sortable "Family," as its own
+// last_name_first does, and it reads back as a family name, so the second
+// run updates no user (issue 18 item 4).
+func TestSingleNameLearnerSettles(t *testing.T) {
+	data := vettraktest.SeedWalkthrough()
+	require.NoError(t, data.AddClient(vettrak.Client{Code: "10009", Surname: "Madonna", Email: "madonna@example.edu.au"}))
+	_, err := data.AddEnrolment(vettraktest.WalkthroughTerm1, "10009")
+	require.NoError(t, err)
+	r := newSyncRig(t, mapping.WorkflowUnit, data)
+
+	r.run(t)
+	u, ok := r.srv.UserBySISID("vt-u-10009")
+	require.True(t, ok)
+	assert.Equal(t, "Madonna", u.Name)
+
+	second := r.run(t)
+	assert.Zero(t, second.Changes(), "nothing to change")
+	assert.Zero(t, second.Calls["lms"].ByOp["PUT users/{id}"])
+	assert.Zero(t, second.Calls["lms"].Writes, "%v", second.Calls["lms"].ByOp)
+}
