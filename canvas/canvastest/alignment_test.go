@@ -167,3 +167,31 @@ func TestCoursesSectionsGroupsFollowCanvasSource(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// In strict mode a parameter Canvas does not document for the endpoint is
+// refused instead of ignored, so a misspelt field fails the test.
+func TestStrictModeRefusesUndocumentedParameters(t *testing.T) {
+	for _, tc := range []struct {
+		method, path string
+		form         url.Values
+		want         int
+	}{
+		{"POST", "/api/v1/accounts/1/courses", url.Values{"course[name]": {"C"}, "course[sis_course_id]": {"C"}}, 200},
+		{"POST", "/api/v1/accounts/1/courses", url.Values{"course[nmae]": {"C"}}, 400},
+		{"GET", "/api/v1/accounts/1/courses?per_page=5&include[]=term", nil, 200},
+		{"GET", "/api/v1/accounts/1/courses?include=term", nil, 400},
+		{"POST", "/api/v1/accounts/1/users", url.Values{"pseudonym[unique_id]": {"a"}, "user[given_name]": {"A"}}, 400},
+	} {
+		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
+			_, w := start(t, canvastest.WithStrict())
+			resp, b := w.do(tc.method, tc.path, tc.form)
+			assert.Equal(t, tc.want, resp.StatusCode, "%s", b)
+			if tc.want == 400 {
+				assert.Contains(t, string(b), "strict mode")
+			}
+			_, w = start(t)
+			resp, _ = w.do(tc.method, tc.path, tc.form)
+			assert.Equal(t, 200, resp.StatusCode, "without strict mode Canvas ignores it")
+		})
+	}
+}

@@ -92,6 +92,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			x.errorsMessage(http.StatusBadRequest, err.Error())
 			break
 		}
+		if s.refuseUndocumented(x, endpoint) {
+			break
+		}
 		x.params = params
 		s.mu.Lock()
 		rt.h(x)

@@ -37,7 +37,7 @@ func newSyncRig(t *testing.T, w mapping.Workflow, data *vettraktest.Dataset, lms
 	vt := vettraktest.NewTestServer(t, vettraktest.WithDataset(data))
 	api, err := vettrak.New(vt.URL(), vt.Credentials(), vettrak.WithRetry(vettrak.RetryPolicy{MaxRetries: 2, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond}))
 	require.NoError(t, err)
-	srv := canvastest.NewServer()
+	srv := canvastest.NewServer(canvastest.WithStrict())
 	t.Cleanup(srv.Close)
 	c, err := canvas.New(srv.URL(), srv.AdminToken(), canvas.WithRateLimit(rate.Inf, 0), canvas.WithPacing(canvas.Pacing{}),
 		canvas.WithRetry(4, time.Millisecond, 5*time.Millisecond))

@@ -110,7 +110,7 @@ func TestAddMemberLeavesSharedCategory(t *testing.T) {
 // AddMember says so with ErrNotEnrolled, whatever the auth-error style.
 func TestAddMemberWithoutEnrollment(t *testing.T) {
 	for _, opts := range [][]canvastest.Option{nil, {canvastest.WithAuthErrorUpdates()}} {
-		srv := canvastest.NewServer(opts...)
+		srv := canvastest.NewServer(append(opts, canvastest.WithStrict())...)
 		t.Cleanup(srv.Close)
 		l, err := canvaslms.New(fastClient(t, srv, srv.AdminToken()))
 		require.NoError(t, err)
