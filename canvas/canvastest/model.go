@@ -212,6 +212,10 @@ type Call struct {
 	// RawPath is the escaped path as it arrived on the wire.
 	RawPath string
 	Query   string
-	Status  int
-	Time    time.Time
+	// Params are the request's parameters, query and form body merged
+	// (Rails's view), encoded sorted by key, without access_token; empty
+	// when the request was answered before its parameters were read.
+	Params string
+	Status int
+	Time   time.Time
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
@@ -56,8 +57,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			// An injected throttle answers like a refusal: no cost.
 			settle(x, full || (f != nil && f.Throttle))
 		}
+		var params string
+		if x.form != nil {
+			p := maps.Clone(x.form)
+			p.Del("access_token")
+			params = p.Encode()
+		}
 		s.mu.Lock()
-		s.logCall(Call{Method: r.Method, Endpoint: endpoint, RawPath: raw, Query: r.URL.RawQuery, Status: x.status, Time: s.clock()})
+		s.logCall(Call{Method: r.Method, Endpoint: endpoint, RawPath: raw, Query: r.URL.RawQuery, Params: params, Status: x.status, Time: s.clock()})
 		s.mu.Unlock()
 	}
 
