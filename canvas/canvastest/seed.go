@@ -192,6 +192,36 @@ func (s *Server) SeedMembership(m Membership) int64 {
 	return m.ID
 }
 
+// MoveGroup puts a group in another category of its course, which the API
+// cannot do (groups_controller.rb#update ignores group_category_id for API
+// requests), so tests can build the layouts older clients left behind.
+// Memberships are left as they are. It reports whether both exist in one
+// course.
+func (s *Server) MoveGroup(groupID, categoryID int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, cat := s.groups[groupID], s.categories[categoryID]
+	if g == nil || cat == nil || cat.CourseID != g.CourseID {
+		return false
+	}
+	g.CategoryID = cat.ID
+	return true
+}
+
+// SetMembershipState changes a membership's workflow state as it is,
+// without the API's side effects. It reports whether the membership
+// exists.
+func (s *Server) SetMembershipState(id int64, state string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.memberships[id]
+	if m == nil {
+		return false
+	}
+	m.WorkflowState = state
+	return true
+}
+
 // SeedAssignment adds an assignment to a course (GradingType "": points).
 // Name it the way the Module workflow expects, e.g.
 // "Written Assessment (BSBLDR501)".

@@ -2,6 +2,7 @@ package canvaslms_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,4 +121,55 @@ func TestSingleNameLearnerSettles(t *testing.T) {
 	assert.Zero(t, second.Changes(), "nothing to change")
 	assert.Zero(t, second.Calls["lms"].ByOp["PUT users/{id}"])
 	assert.Zero(t, second.Calls["lms"].Writes, "%v", second.Calls["lms"].ByOp)
+}
+
+// A course from the shared-category model converges: both occurrence
+// groups in one category and the learner of both left in one of them, as
+// Canvas's exclusivity would have left it. The next run moves the groups
+// out (writes), the one after writes nothing, and the learner is in both.
+func TestSharedCategoryCourseMigrates(t *testing.T) {
+	data := vettraktest.SeedWalkthrough()
+	_, err := data.AddEnrolment(vettraktest.WalkthroughTerm2, "10001")
+	require.NoError(t, err)
+	r := newSyncRig(t, mapping.WorkflowOccurrenceGroups, data)
+	r.run(t)
+
+	course := r.srv.Courses()[0]
+	groups := r.srv.Groups(course.ID)
+	require.Len(t, groups, 2)
+	shared := r.srv.SeedGroupCategory(canvastest.GroupCategory{CourseID: course.ID, Name: canvaslms.DefaultGroupCategory})
+	for _, g := range groups {
+		require.True(t, r.srv.MoveGroup(g.ID, shared))
+	}
+	john, _ := r.srv.UserBySISID("vt-u-10001")
+	for _, m := range r.srv.Memberships(groups[0].ID) {
+		if m.UserID == john.ID {
+			// What Canvas did when John joined the other group.
+			require.True(t, r.srv.SetMembershipState(m.ID, "deleted"))
+		}
+	}
+	require.Len(t, activeGroups(r.srv, course.SISCourseID, "vt-u-10001"), 1)
+
+	// A fresh LMS, as a new process would have: it learns the layout from
+	// ReadState.
+	c, err := canvas.New(r.srv.URL(), r.srv.AdminToken(), canvas.WithRateLimit(rate.Inf, 0), canvas.WithPacing(canvas.Pacing{}))
+	require.NoError(t, err)
+	r.target, err = canvaslms.New(c)
+	require.NoError(t, err)
+	migrate := r.run(t)
+	assert.Positive(t, migrate.Calls["lms"].Writes)
+	assert.ElementsMatch(t, []string{"Term 1", "Term 2"}, activeGroups(r.srv, course.SISCourseID, "vt-u-10001"))
+
+	retired := 0
+	for _, g := range r.srv.Groups(course.ID) {
+		if strings.HasPrefix(g.SISGroupID, canvaslms.RetiredGroupSISPrefix) {
+			retired++
+		}
+	}
+	assert.Equal(t, 1, retired, "the group John rejoined was moved; the old one kept under a retired SIS ID")
+
+	after := r.run(t)
+	assert.Zero(t, after.Changes())
+	assert.Zero(t, after.Calls["lms"].Writes, "%v", after.Calls["lms"].ByOp)
+	assert.ElementsMatch(t, []string{"Term 1", "Term 2"}, activeGroups(r.srv, course.SISCourseID, "vt-u-10001"))
 }
