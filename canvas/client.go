@@ -236,6 +236,9 @@ type call struct {
 	// split names array parameters a listing may spread over several
 	// queries to keep each short (see splitQuery), in order of preference.
 	split []string
+	// splitMax, when positive, caps the values of a split parameter per
+	// query (Canvas refuses more than Api::MAX_PER_PAGE student_ids).
+	splitMax int
 	// maxItems bounds a listing by what it can plausibly return (0: the
 	// client's WithMaxListItems).
 	maxItems int

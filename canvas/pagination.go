@@ -142,7 +142,7 @@ func list[T any](c *Client, ctx context.Context, k call, wrap string) iter.Seq2[
 		}
 		lim := &listLimit{items: maxItems, pages: maxItems/minPageSize + 2}
 		room := maxLinkHeader - pageParamRoom - len(c.resolve(k.path, nil).String()) - 1
-		for _, part := range splitQuery(q, k.split, room) {
+		for _, part := range splitQuery(q, k.split, room, k.splitMax) {
 			if !listPages(c, ctx, k, c.resolve(k.path, part), wrap, lim, yield) {
 				return
 			}
@@ -228,16 +228,25 @@ func (k call) maxItemsOr(c *Client) int {
 
 // splitQuery returns q as one query or, when the values of the first
 // splittable key present (say sis_user_id[]) make q's encoding longer than
-// room, as several queries that each carry a share of those values and
-// fit room. A single value too long on its own still gets its query (the
-// listing then reports ErrLinkDropped if Canvas drops its links).
-func splitQuery(q url.Values, keys []string, room int) []url.Values {
-	if len(q.Encode()) <= room {
+// room or number more than maxVals (when positive), as several queries
+// that each carry a share of those values and fit both. A single value too
+// long on its own still gets its query (the listing then reports
+// ErrLinkDropped if Canvas drops its links).
+func splitQuery(q url.Values, keys []string, room, maxVals int) []url.Values {
+	tooMany := func() bool {
+		for _, key := range keys {
+			if maxVals > 0 && len(q[key]) > maxVals {
+				return true
+			}
+		}
+		return false
+	}
+	if len(q.Encode()) <= room && !tooMany() {
 		return []url.Values{q}
 	}
 	for _, key := range keys {
 		vals := q[key]
-		if len(vals) < 2 {
+		if len(vals) < 2 || (maxVals > 0 && len(vals) <= maxVals && len(q.Encode()) <= room) {
 			continue
 		}
 		rest := url.Values{}
@@ -264,7 +273,7 @@ func splitQuery(q url.Values, keys []string, room int) []url.Values {
 		}
 		for _, v := range vals {
 			n := len(url.QueryEscape(key)) + len(url.QueryEscape(v)) + 2
-			if len(cur) > 0 && size+n > room {
+			if len(cur) > 0 && (size+n > room || (maxVals > 0 && len(cur) == maxVals)) {
 				flush()
 			}
 			cur = append(cur, v)

@@ -165,3 +165,25 @@ func TestEndlessPaginationIsBounded(t *testing.T) {
 		})
 	}
 }
+
+// More than 100 explicit student IDs, which Canvas refuses with 400 "too
+// many students", are sent as listings of at most 100.
+func TestManyStudentIDsAreSplit(t *testing.T) {
+	c, srv := newFake(t)
+	course := srv.SeedCourse(canvastest.Course{Name: "C", SISCourseID: "C", WorkflowState: "available"})
+	a := srv.SeedAssignment(canvastest.Assignment{CourseID: course, Name: "A", PointsPossible: 10, Published: true})
+	var refs []canvas.UserRef
+	for i := range 150 {
+		sis := fmt.Sprintf("S%03d", i)
+		u := srv.SeedUser(canvastest.User{Name: sis, LoginID: sis, SISUserID: sis})
+		srv.SeedEnrollment(canvastest.Enrollment{CourseID: course, UserID: u})
+		score := 5.0
+		srv.SeedSubmission(canvastest.Submission{AssignmentID: a, UserID: u, Score: &score, WorkflowState: "graded"})
+		refs = append(refs, canvas.SISUser(sis))
+	}
+	srv.ResetCalls()
+	got, err := canvas.Collect(c.Submissions.ListForStudents(t.Context(), canvas.ID(course), &canvas.StudentSubmissionsOptions{StudentIDs: refs}))
+	require.NoError(t, err)
+	assert.Len(t, got, 150)
+	assert.Equal(t, 2, srv.Calls()["GET courses/{id}/students/submissions"], "100 + 50")
+}
