@@ -56,7 +56,7 @@ func (s *AssignmentsService) List(ctx context.Context, course CourseRef, opts *L
 		setNonEmpty(q, "order_by", opts.OrderBy)
 		setBool(q, "post_to_sis", opts.PostToSIS)
 	}
-	return list[Assignment](s.client, ctx, call{method: "GET", path: p, query: q}, "")
+	return list[Assignment](s.client, ctx, call{method: "GET", path: p, query: q, split: []string{"assignment_ids[]"}}, "")
 }
 
 // Get returns one assignment of a course.

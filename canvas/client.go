@@ -27,10 +27,12 @@ type Client struct {
 	userAgent string
 	perPage   int
 	maxBody   int64
-	log       *slog.Logger
-	secrets   *redact.Secrets
-	meter     *httpx.Meter
-	pacer     *pacer
+	// maxListItems bounds a listing without a narrower bound.
+	maxListItems int
+	log          *slog.Logger
+	secrets      *redact.Secrets
+	meter        *httpx.Meter
+	pacer        *pacer
 
 	common service
 
@@ -81,17 +83,20 @@ func New(baseURL, token string, opts ...Option) (*Client, error) {
 	}
 	c := &Client{
 		base: base, token: token, userAgent: cfg.userAgent, perPage: cfg.perPage,
-		maxBody: cfg.maxBody, log: logger, secrets: secrets,
+		maxBody: cfg.maxBody, maxListItems: cfg.maxListItems, log: logger, secrets: secrets,
 		meter: httpx.NewMeter(opKey),
 		pacer: &pacer{p: cfg.pacing, log: logger},
 	}
 	if cfg.httpClient != nil {
 		c.hc = httpx.GuardRedirects(cfg.httpClient, secrets.String)
 	} else {
-		wrap := []func(http.RoundTripper) http.RoundTripper{c.pacer.wrap}
+		// The in-flight cap is outside pacing: an attempt is paced once
+		// it holds a slot, on the quota left when it is really sent.
+		var wrap []func(http.RoundTripper) http.RoundTripper
 		if cfg.maxInFlight > 0 {
 			wrap = append(wrap, inFlight(cfg.maxInFlight))
 		}
+		wrap = append(wrap, c.pacer.wrap)
 		var lim *rate.Limiter
 		if cfg.limit != rate.Inf {
 			lim = rate.NewLimiter(cfg.limit, cfg.burst)
@@ -161,7 +166,9 @@ func normaliseBase(raw string) (*url.URL, error) {
 	if !strings.HasSuffix(p, "/api/v1") {
 		p += "/api/v1"
 	}
-	return &url.URL{Scheme: u.Scheme, Host: u.Host, Path: p + "/"}, nil
+	// The default port is dropped: Canvas's links never carry it, and
+	// the next page must be recognised as the same origin.
+	return &url.URL{Scheme: u.Scheme, Host: canonicalHost(u), Path: p + "/"}, nil
 }
 
 type opKeyCtx struct{}
@@ -228,6 +235,15 @@ type call struct {
 	rawType string
 	// idem marks the call safe to repeat after a transport error or 5xx.
 	idem bool
+	// split names array parameters a listing may spread over several
+	// queries to keep each short (see splitQuery), in order of preference.
+	split []string
+	// splitMax, when positive, caps the values of a split parameter per
+	// query (Canvas refuses more than Api::MAX_PER_PAGE student_ids).
+	splitMax int
+	// maxItems bounds a listing by what it can plausibly return (0: the
+	// client's WithMaxListItems).
+	maxItems int
 }
 
 func (c *Client) newRequest(ctx context.Context, k call, u *url.URL) (*http.Request, error) {

@@ -17,13 +17,20 @@
 //
 // Lists are iter.Seq2 iterators that follow the Link header's rel="next"
 // URL as an opaque address (Canvas uses bookmark pages and often omits
-// rel="last"), stopping with an error if the server repeats a page.
+// rel="last"), yielding page by page. A listing stops with an error if the
+// server repeats a page (ErrRepeatedPage), passes what it can plausibly
+// return (ErrListingTooLong, see WithMaxListItems), or sends a full page
+// without a next link on a query long enough that Canvas, which drops
+// Link headers past 6 KB, may have left it out (ErrLinkDropped); long ID
+// filters are split into short queries so that does not happen. A base
+// URL's default port (:443, :80) is dropped, as in Canvas's own links.
 //
 // Every request goes through the shared transport in internal/httpx: retries
 // with capped, jittered backoff (throttling always; transport errors and 5xx
 // only for idempotent calls), a client-side rate limit, a cap on requests in
 // flight, and pacing by Canvas's X-Rate-Limit-Remaining and X-Request-Cost
-// headers so long runs seldom hit the server's throttle. Failures are
+// headers, counting the up-front cost each request in flight holds, so
+// long and concurrent runs seldom hit the server's throttle. Failures are
 // *Error values that match the sentinel errors (ErrNotFound,
 // ErrUnauthorized, ErrForbidden, ErrThrottled, ErrSISIDTaken, ...) with
 // errors.Is. The access token never appears in errors or logs.

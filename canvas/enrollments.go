@@ -227,8 +227,18 @@ func (s *EnrollmentsService) list(ctx context.Context, tmpl string, ref any, opt
 	if err != nil {
 		return errSeq[Enrollment](err)
 	}
-	return list[Enrollment](s.client, ctx, call{method: "GET", path: p, query: opts.query()}, "")
+	k := call{method: "GET", path: p, query: opts.query(), split: []string{"sis_user_id[]", "sis_section_id[]", "sis_course_id[]"}}
+	if opts != nil && opts.User != nil && tmpl != "users/{id}/enrollments" {
+		// One user's enrollments in one course or section: a handful
+		// (one per section and role), never thousands.
+		k.maxItems = maxUserEnrollmentsInCourse
+	}
+	return list[Enrollment](s.client, ctx, k, "")
 }
+
+// maxUserEnrollmentsInCourse bounds a course or section listing filtered
+// to one user.
+const maxUserEnrollmentsInCourse = 1000
 
 // ListGrades returns the student enrollments of a course, active and
 // completed, with their final grades (Enrollment.Grades) and current

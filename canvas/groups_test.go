@@ -56,6 +56,9 @@ func TestGroupsAndMemberships(t *testing.T) {
 	m1again, err := c.Groups.AddMember(ctx, canvas.SISGroup("OCC/2026.01"), canvas.SISUser("A"))
 	require.NoError(t, err)
 	assert.Equal(t, m1.ID, m1again.ID, "adding an existing member returns the membership")
+	_, err = c.Groups.AddMember(ctx, g.ID, canvas.SISUser("B"))
+	assert.ErrorIs(t, err, canvas.ErrForbidden, "B has no enrollment in the group's course (401 without WWW-Authenticate)")
+	srv.SeedEnrollment(canvastest.Enrollment{CourseID: course, UserID: srv.MustUser("B")})
 	m2, err := c.Groups.AddMember(ctx, g.ID, canvas.SISUser("B"))
 	require.NoError(t, err)
 
@@ -80,4 +83,84 @@ func TestGroupsAndMemberships(t *testing.T) {
 	assert.True(t, canvas.IsNotFound(err))
 	require.NoError(t, c.GroupCategories.Delete(ctx, cat.ID))
 	assert.Empty(t, srv.GroupCategories(course))
+}
+
+// Canvas keeps a user in one group per category: saving a membership
+// removes the others in the category's peer groups
+// (group_membership.rb#ensure_mutually_exclusive_membership), except in
+// student-organised and community categories.
+func TestGroupMembershipExclusivePerCategory(t *testing.T) {
+	for _, tc := range []struct {
+		role      string
+		keepFirst bool
+	}{
+		{role: "", keepFirst: false},
+		{role: "student_organized", keepFirst: true},
+	} {
+		t.Run("role="+tc.role, func(t *testing.T) {
+			c, srv := newFake(t)
+			ctx := t.Context()
+			course := srv.SeedCourse(canvastest.Course{Name: "IST", SISCourseID: "IST101"})
+			other := srv.SeedCourse(canvastest.Course{Name: "Other", SISCourseID: "OTHER"})
+			u := srv.SeedUser(canvastest.User{Name: "A", LoginID: "a", SISUserID: "A"})
+			srv.SeedEnrollment(canvastest.Enrollment{CourseID: course, UserID: u})
+			srv.SeedEnrollment(canvastest.Enrollment{CourseID: other, UserID: u})
+			cat := srv.SeedGroupCategory(canvastest.GroupCategory{CourseID: course, Name: "Set", Role: tc.role})
+			g1 := srv.SeedGroup(canvastest.Group{CategoryID: cat, Name: "G1"})
+			g2 := srv.SeedGroup(canvastest.Group{CategoryID: cat, Name: "G2"})
+			otherCat := srv.SeedGroupCategory(canvastest.GroupCategory{CourseID: other, Name: "Set"})
+			g3 := srv.SeedGroup(canvastest.Group{CategoryID: otherCat, Name: "G3"})
+
+			for _, g := range []int64{g3, g1, g2} {
+				_, err := c.Groups.AddMember(ctx, canvas.ID(g), canvas.SISUser("A"))
+				require.NoError(t, err)
+			}
+			active := func(g int64) int {
+				ms, err := canvas.Collect(c.Groups.ListMemberships(ctx, canvas.ID(g)))
+				require.NoError(t, err)
+				return len(ms)
+			}
+			assert.Equal(t, 1, active(g2))
+			assert.Equal(t, 1, active(g3), "another category is not a peer")
+			if tc.keepFirst {
+				assert.Equal(t, 1, active(g1))
+			} else {
+				assert.Zero(t, active(g1), "joining G2 removed the membership of G1")
+			}
+		})
+	}
+}
+
+// A membership needs a non-deleted enrollment in the group's course: 401,
+// or 403 where the auth-error flag is on (group.rb#can_join?).
+func TestGroupMembershipNeedsEnrollment(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		opts   []canvastest.Option
+		status int
+	}{
+		{"401", nil, 401},
+		{"403 with auth error updates", []canvastest.Option{canvastest.WithAuthErrorUpdates()}, 403},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, srv := newFake(t, tc.opts...)
+			ctx := t.Context()
+			course := srv.SeedCourse(canvastest.Course{Name: "IST", SISCourseID: "IST101"})
+			u := srv.SeedUser(canvastest.User{Name: "A", LoginID: "a", SISUserID: "A"})
+			cat := srv.SeedGroupCategory(canvastest.GroupCategory{CourseID: course, Name: "Set"})
+			g := srv.SeedGroup(canvastest.Group{CategoryID: cat, Name: "G"})
+			e := srv.SeedEnrollment(canvastest.Enrollment{CourseID: course, UserID: u, State: "deleted"})
+			require.NotZero(t, e)
+
+			_, err := c.Groups.AddMember(ctx, canvas.ID(g), canvas.SISUser("A"))
+			var ce *canvas.Error
+			require.ErrorAs(t, err, &ce)
+			assert.Equal(t, tc.status, ce.StatusCode)
+			assert.Empty(t, srv.Memberships(g), "nothing saved")
+
+			srv.SeedEnrollment(canvastest.Enrollment{CourseID: course, UserID: u, State: "completed"})
+			_, err = c.Groups.AddMember(ctx, canvas.ID(g), canvas.SISUser("A"))
+			assert.NoError(t, err, "a concluded enrollment is not deleted")
+		})
+	}
 }

@@ -32,6 +32,7 @@ type config struct {
 	maxInFlight  int
 	pacing       Pacing
 	maxBody      int64
+	maxListItems int
 }
 
 func defaultConfig() config {
@@ -48,6 +49,7 @@ func defaultConfig() config {
 		maxInFlight:  2,
 		pacing:       DefaultPacing(),
 		maxBody:      64 << 20,
+		maxListItems: DefaultMaxListItems,
 	}
 }
 
@@ -213,6 +215,22 @@ func WithMaxBodySize(n int64) Option {
 			return errors.New("canvas: max body size must be positive")
 		}
 		c.maxBody = n
+		return nil
+	}
+}
+
+// WithMaxListItems bounds how many items one listing may return (default
+// DefaultMaxListItems) and so how many pages it may follow (n divided by
+// Canvas's smallest page size, 10). Past it the listing ends with
+// ErrListingTooLong: a server that keeps inventing next pages is stopped
+// instead of followed for ever. Listings with a narrower natural bound
+// (one user's enrollments in a course) use that instead.
+func WithMaxListItems(n int) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("canvas: WithMaxListItems: %d is not positive", n)
+		}
+		c.maxListItems = n
 		return nil
 	}
 }

@@ -14,29 +14,41 @@ import (
 )
 
 // Pacing slows the client down before Canvas has to throttle it. Canvas
-// keeps a leaky bucket per access token: each request adds its cost (sent
-// back in X-Request-Cost), the bucket drains at a fixed rate, and
-// X-Rate-Limit-Remaining says how much room is left before requests are
-// refused. When the remaining quota, estimated forward from the last header
-// at Outflow units per second, is below LowWater, the next attempt waits
-// until the estimate is back at LowWater (at most MaxWait).
+// keeps a leaky bucket per access token (app/middleware/request_throttle.rb):
+// a request adds an up-front cost the moment it arrives and is refused if
+// the bucket then reaches its high-water mark; when it ends its real cost
+// (sent back in X-Request-Cost) replaces the up-front one; the bucket
+// drains at a fixed rate, and X-Rate-Limit-Remaining says how far the
+// bucket is below high water. So a request is refused while the header
+// still shows about the up-front cost, and requests in flight together
+// hold one up-front cost each.
+//
+// Before each attempt, once it holds an in-flight slot, the client
+// estimates the remaining quota from the last header, plus Outflow units
+// per second since, minus UpFront for each of its own requests in flight;
+// below LowWater it waits until the estimate is back at LowWater (at most
+// MaxWait in all). The estimate and the in-flight count are taken under
+// one lock, so callers released together do not all pass on one stale
+// estimate.
 type Pacing struct {
 	// LowWater is the remaining quota below which requests wait. Zero
 	// disables pacing.
 	LowWater float64
 	// Outflow is how many quota units Canvas restores per second.
 	Outflow float64
-	// MaxWait caps a single wait; zero means 30s.
+	// UpFront is what Canvas reserves for each request in flight.
+	UpFront float64
+	// MaxWait caps the waiting before one attempt; zero means 30s.
 	MaxWait time.Duration
 }
 
 // DefaultPacing returns the defaults: wait below 150 units of quota,
-// assume Canvas's documented outflow of 10 units per second, wait at most
-// 30s at a time. Canvas's published high-water mark is 700 (600 in the
-// open-source defaults), so 150 leaves room for a few parallel requests,
-// each of which reserves 50 units while in flight.
+// assume Canvas's documented outflow of 10 units per second and up-front
+// cost of 50, wait at most 30s before an attempt. Canvas's published
+// high-water mark is 700 (600 in the open-source defaults), so 150 leaves
+// room for the client's two requests in flight and their up-front costs.
 func DefaultPacing() Pacing {
-	return Pacing{LowWater: 150, Outflow: 10, MaxWait: 30 * time.Second}
+	return Pacing{LowWater: 150, Outflow: 10, UpFront: 50, MaxWait: 30 * time.Second}
 }
 
 // RateState is what the client knows about its Canvas quota.
@@ -62,6 +74,7 @@ type pacer struct {
 	log *slog.Logger
 
 	mu        sync.Mutex
+	inFlight  int
 	known     bool
 	remaining float64
 	at        time.Time
@@ -82,25 +95,45 @@ func (pc *pacer) state() RateState {
 	}
 }
 
-func (pc *pacer) delay(now time.Time) time.Duration {
-	if pc.p.LowWater <= 0 {
-		return 0
-	}
+// reserve either admits an attempt (counting it in flight) and returns 0,
+// or returns how long to wait before asking again.
+func (pc *pacer) reserve(now time.Time) time.Duration {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	if !pc.known {
+	d := pc.delayLocked(now)
+	if d == 0 {
+		pc.inFlight++
+	}
+	return d
+}
+
+func (pc *pacer) done() {
+	pc.mu.Lock()
+	pc.inFlight--
+	pc.mu.Unlock()
+}
+
+func (pc *pacer) delayLocked(now time.Time) time.Duration {
+	if pc.p.LowWater <= 0 || !pc.known {
 		return 0
 	}
-	est := pc.remaining + pc.p.Outflow*now.Sub(pc.at).Seconds()
+	est := pc.remaining + pc.p.Outflow*now.Sub(pc.at).Seconds() - pc.p.UpFront*float64(pc.inFlight)
 	if est >= pc.p.LowWater {
 		return 0
 	}
-	d := time.Duration((pc.p.LowWater - est) / pc.p.Outflow * float64(time.Second))
-	maxWait := pc.p.MaxWait
-	if maxWait <= 0 {
-		maxWait = 30 * time.Second
+	if pc.p.Outflow <= 0 {
+		return pc.maxWait()
 	}
-	return min(d, maxWait)
+	// At least a millisecond, so a wait always lets time pass.
+	d := max(time.Duration((pc.p.LowWater-est)/pc.p.Outflow*float64(time.Second)), time.Millisecond)
+	return min(d, pc.maxWait())
+}
+
+func (pc *pacer) maxWait() time.Duration {
+	if pc.p.MaxWait <= 0 {
+		return 30 * time.Second
+	}
+	return pc.p.MaxWait
 }
 
 func (pc *pacer) observe(resp *http.Response) {
@@ -139,10 +172,25 @@ func headerFloat(h http.Header, name string) (float64, bool) {
 	return f, true
 }
 
-// wrap is an httpx.Config.Wrap layer: it runs once per attempt.
+// wrap is an httpx.Config.Wrap layer: it runs once per attempt, inside
+// the in-flight cap, so it paces the attempts actually about to be sent.
 func (pc *pacer) wrap(next http.RoundTripper) http.RoundTripper {
 	return roundTripFunc(func(req *http.Request) (*http.Response, error) {
-		if d := pc.delay(time.Now()); d > 0 {
+		var waited time.Duration
+		for {
+			d := pc.reserve(time.Now())
+			if d == 0 {
+				break
+			}
+			if waited >= pc.maxWait() {
+				// Waited the most allowed: go anyway, counted in flight.
+				pc.mu.Lock()
+				pc.inFlight++
+				pc.mu.Unlock()
+				break
+			}
+			d = min(d, pc.maxWait()-waited)
+			waited += d
 			pc.waits.Add(1)
 			pc.waited.Add(int64(d))
 			if pc.log != nil {
@@ -154,6 +202,7 @@ func (pc *pacer) wrap(next http.RoundTripper) http.RoundTripper {
 			}
 		}
 		resp, err := next.RoundTrip(req)
+		pc.done()
 		if err == nil {
 			pc.observe(resp)
 		}

@@ -87,11 +87,15 @@ type SISImportOptions struct {
 	BatchMode     bool
 	BatchModeTerm TermRef
 	// DiffingDataSetIdentifier makes Canvas apply only the difference from
-	// the last import with the same identifier (not with batch mode).
+	// the last import with the same identifier. Canvas accepts it with
+	// batch mode, where batch mode wins (sis_imports_api_controller.rb
+	// #create).
 	DiffingDataSetIdentifier string
 	DiffingRemaster          bool
 	// DiffingDropStatus is what removed enrollments become: deleted
-	// (default), completed or inactive.
+	// (default), completed, inactive or deleted_last_completed (deleted,
+	// but the last one a user has in a course is concluded;
+	// lib/sis/csv/diff_generator.rb).
 	DiffingDropStatus string
 	// ChangeThreshold (percent) stops batch or diffing deletes above it.
 	ChangeThreshold       int
@@ -111,9 +115,6 @@ func (o SISImportOptions) query() (url.Values, error) {
 	if o.BatchMode {
 		if refString(o.BatchModeTerm) == "" {
 			return nil, errors.New("canvas: SIS import: batch mode needs a term")
-		}
-		if o.DiffingDataSetIdentifier != "" {
-			return nil, errors.New("canvas: SIS import: batch mode and diffing cannot be combined")
 		}
 		q.Set("batch_mode", "true")
 		setRef(q, "batch_mode_term_id", o.BatchModeTerm)

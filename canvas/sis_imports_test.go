@@ -212,3 +212,82 @@ func TestSISImportPermissionsAndAbort(t *testing.T) {
 	_, err = c.SISImports.Wait(short, canvas.Self, imp2.ID, time.Hour)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 }
+
+// SIS import behaviours read from canvas-lms (sis_imports_api_controller.rb
+// #create/#abort, lib/sis/csv/diff_generator.rb, sis_batch.rb
+// #do_batch_end_work, doc/api/sis_csv.md).
+func TestSISImportFollowsCanvasSource(t *testing.T) {
+	t.Run("abort of a finished import is 404", func(t *testing.T) {
+		c, _ := newFake(t, canvastest.WithSISImportPolls(0))
+		imp, err := c.SISImports.Create(t.Context(), canvas.Self, sisZip(t, baseEnrollments), canvas.SISImportOptions{})
+		require.NoError(t, err)
+		_, err = c.SISImports.Abort(t.Context(), canvas.Self, imp.ID)
+		assert.True(t, canvas.IsNotFound(err), "%v", err)
+	})
+	t.Run("deleted_last_completed and batch mode with diffing are accepted", func(t *testing.T) {
+		c, srv := newFake(t, canvastest.WithSISImportPolls(0))
+		srv.SeedTerm(canvastest.Term{Name: "2026", SISTermID: "T2026"})
+		_, err := c.SISImports.Create(t.Context(), canvas.Self, sisZip(t, baseEnrollments),
+			canvas.SISImportOptions{DiffingDataSetIdentifier: "vt", DiffingDropStatus: "deleted_last_completed"})
+		require.NoError(t, err)
+		imp, err := c.SISImports.Create(t.Context(), canvas.Self, sisZip(t, baseEnrollments),
+			canvas.SISImportOptions{BatchMode: true, BatchModeTerm: canvas.SISTerm("T2026"), DiffingDataSetIdentifier: "vt"})
+		require.NoError(t, err)
+		assert.True(t, imp.BatchMode)
+	})
+	t.Run("errors are {message}, and a token without permission gets 401", func(t *testing.T) {
+		c, srv := newFake(t)
+		_, err := c.SISImports.Create(t.Context(), canvas.Self, sisZip(t, baseEnrollments),
+			canvas.SISImportOptions{BatchMode: true, BatchModeTerm: canvas.SISTerm("nope")})
+		var ce *canvas.Error
+		require.ErrorAs(t, err, &ce)
+		assert.JSONEq(t, `{"message":"Batch mode specified, but the given batch_mode_term_id cannot be found."}`, string(ce.Body))
+		weak := clientFor(t, srv, srv.NewToken(false))
+		_, err = weak.SISImports.Create(t.Context(), canvas.Self, sisZip(t, baseEnrollments), canvas.SISImportOptions{})
+		require.ErrorAs(t, err, &ce)
+		assert.Equal(t, 401, ce.StatusCode)
+	})
+	t.Run("a file that fails fails the import", func(t *testing.T) {
+		c, _ := newFake(t, canvastest.WithSISImportPolls(0))
+		z, err := canvas.ZipCSV(map[string][]byte{
+			"users.csv":  []byte("user_id,login_id,full_name,status\nS1,s1,One,active\n"),
+			"broken.csv": []byte("user_id,login_id\n\"unterminated,x\n"),
+		})
+		require.NoError(t, err)
+		imp, err := c.SISImports.Create(t.Context(), canvas.Self, z, canvas.SISImportOptions{})
+		require.NoError(t, err)
+		done, err := c.SISImports.Wait(t.Context(), canvas.Self, imp.ID, time.Millisecond)
+		require.NoError(t, err)
+		assert.Equal(t, canvas.SISImportFailedWithMessages, done.WorkflowState)
+	})
+	t.Run("published courses, group categories, groups and memberships", func(t *testing.T) {
+		c, srv := newFake(t, canvastest.WithSISImportPolls(0))
+		z, err := canvas.ZipCSV(map[string][]byte{
+			"courses.csv":           []byte("course_id,short_name,long_name,status\nC1,C1,Course,published\n"),
+			"users.csv":             []byte("user_id,login_id,full_name,status\nS1,s1,One,active\n"),
+			"group_categories.csv":  []byte("group_category_id,course_id,category_name,status\nGC1,C1,Occurrences,active\n"),
+			"groups.csv":            []byte("group_id,group_category_id,name,status\nG1,GC1,Term 1,available\nG2,GC1,Term 2,available\n"),
+			"group_memberships.csv": []byte("group_id,user_id,status\nG1,S1,accepted\nG2,S1,accepted\n"),
+		})
+		require.NoError(t, err)
+		imp, err := c.SISImports.Create(t.Context(), canvas.Self, z, canvas.SISImportOptions{})
+		require.NoError(t, err)
+		done, err := c.SISImports.Wait(t.Context(), canvas.Self, imp.ID, time.Millisecond)
+		require.NoError(t, err)
+		assert.Equal(t, canvas.SISImportImported, done.WorkflowState, "%+v", done.ProcessingWarnings)
+		course, ok := srv.CourseBySISID("C1")
+		require.True(t, ok)
+		assert.Equal(t, "available", course.WorkflowState)
+		groups := srv.Groups(course.ID)
+		require.Len(t, groups, 2)
+		active := 0
+		for _, g := range groups {
+			for _, m := range srv.Memberships(g.ID) {
+				if m.WorkflowState == "accepted" {
+					active++
+				}
+			}
+		}
+		assert.Equal(t, 1, active, "one group per category holds for imports too")
+	})
+}

@@ -54,7 +54,8 @@ const (
 type StudentSubmissionsOptions struct {
 	// StudentIDs names the students; empty means all of them
 	// (student_ids[]=all). Canvas refuses explicit lists longer than its
-	// page limit (100) with 400 "too many students".
+	// page limit (100) with 400 "too many students", so longer lists are
+	// sent as several listings of at most 100.
 	StudentIDs []UserRef
 	// AssignmentIDs restricts to these assignments; IDs from another
 	// course make Canvas answer 403.
@@ -97,6 +98,15 @@ func (o *StudentSubmissionsOptions) query(grouped bool) url.Values {
 	return q
 }
 
+// submissionSplit are the ID filters a long submissions query is split
+// on.
+var submissionSplit = []string{"student_ids[]", "assignment_ids[]"}
+
+// maxStudentIDs is Api::MAX_PER_PAGE: submissions_api_controller.rb
+// refuses longer student_ids[] lists with 400 "too many students", so
+// longer lists are sent as several queries.
+const maxStudentIDs = 100
+
 func setRefAdd(v url.Values, key string, r any) {
 	if s := refString(r); s != "" && s != "0" {
 		v.Add(key, s)
@@ -111,7 +121,7 @@ func (s *SubmissionsService) ListForStudents(ctx context.Context, course CourseR
 	if err != nil {
 		return errSeq[Submission](err)
 	}
-	return list[Submission](s.client, ctx, call{method: "GET", path: p, query: opts.query(false)}, "")
+	return list[Submission](s.client, ctx, call{method: "GET", path: p, query: opts.query(false), split: submissionSplit, splitMax: maxStudentIDs}, "")
 }
 
 // ListForSectionStudents is ListForStudents for the students of a section.
@@ -120,7 +130,7 @@ func (s *SubmissionsService) ListForSectionStudents(ctx context.Context, section
 	if err != nil {
 		return errSeq[Submission](err)
 	}
-	return list[Submission](s.client, ctx, call{method: "GET", path: p, query: opts.query(false)}, "")
+	return list[Submission](s.client, ctx, call{method: "GET", path: p, query: opts.query(false), split: submissionSplit, splitMax: maxStudentIDs}, "")
 }
 
 // StudentSubmissions is one student's entry in a grouped listing.
@@ -142,7 +152,7 @@ func (s *SubmissionsService) ListGroupedByStudent(ctx context.Context, course Co
 	if err != nil {
 		return errSeq[StudentSubmissions](err)
 	}
-	return list[StudentSubmissions](s.client, ctx, call{method: "GET", path: p, query: opts.query(true)}, "")
+	return list[StudentSubmissions](s.client, ctx, call{method: "GET", path: p, query: opts.query(true), split: submissionSplit, splitMax: maxStudentIDs}, "")
 }
 
 // ListForAssignment returns the submissions to one assignment.

@@ -132,3 +132,47 @@ func TestConcurrentUse(t *testing.T) {
 	assert.GreaterOrEqual(t, st.Writes, int64(8*4), "throttled attempts count as writes too")
 	assert.Positive(t, st.ByOp["POST courses/{id}/enrollments"])
 }
+
+// Against a bucket charged on arrival, as Canvas's is, requests in flight
+// together can be refused where each alone would pass. The client's
+// in-flight cap and pacing keep 8 goroutines of callers at 0 throttled
+// answers with no retry to hide them; without them, the same load is
+// refused.
+func TestPacingHoldsUnderConcurrency(t *testing.T) {
+	bucket := canvastest.Throttle{HighWater: 100, Outflow: 200, UpFront: 10, Cost: 2, Style: canvastest.Throttle403}
+	load := func(c *canvas.Client) (failed int) {
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		for range 8 {
+			wg.Go(func() {
+				for range 20 {
+					if _, err := c.Courses.Get(t.Context(), canvas.SISCourse("X")); err != nil {
+						require.True(t, canvas.IsThrottled(err), "%v", err)
+						mu.Lock()
+						failed++
+						mu.Unlock()
+					}
+				}
+			})
+		}
+		wg.Wait()
+		return failed
+	}
+	noRetry := canvas.WithRetry(0, time.Millisecond, time.Millisecond)
+
+	t.Run("paced", func(t *testing.T) {
+		_, srv := newFake(t, canvastest.WithThrottle(bucket), canvastest.WithLatency(time.Millisecond))
+		srv.SeedCourse(canvastest.Course{Name: "X", SISCourseID: "X"})
+		c := clientFor(t, srv, srv.AdminToken(), noRetry, canvas.WithMaxInFlight(2),
+			canvas.WithPacing(canvas.Pacing{LowWater: 30, Outflow: 200, MaxWait: time.Second}))
+		assert.Zero(t, load(c), "no unrecovered throttling")
+		assert.Zero(t, c.RateLimit().Throttled)
+		assert.Positive(t, c.RateLimit().PacedWaits, "the bucket was used up to the pacing mark")
+	})
+	t.Run("unpaced", func(t *testing.T) {
+		_, srv := newFake(t, canvastest.WithThrottle(bucket), canvastest.WithLatency(time.Millisecond))
+		srv.SeedCourse(canvastest.Course{Name: "X", SISCourseID: "X"})
+		c := clientFor(t, srv, srv.AdminToken(), noRetry, canvas.WithMaxInFlight(8))
+		assert.Positive(t, load(c), "8 in flight overfill the bucket")
+	})
+}

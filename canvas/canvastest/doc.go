@@ -6,9 +6,18 @@
 // fields hidden from tokens without manage_sis, enrollment creation that
 // re-uses an existing enrollment, concluded and deleted states, Canvas's
 // error bodies, Link-header pagination (bookmark pages for enrollments and
-// submissions, no rel="last" where Canvas omits it), an optional leaky-bucket
-// throttle per token with X-Request-Cost and X-Rate-Limit-Remaining, and SIS
-// imports that really change the data.
+// submissions, no rel="last" where Canvas omits it, no Link header past
+// 6 KB, no default port in links), an optional leaky-bucket throttle per
+// token charged on arrival as app/middleware/request_throttle.rb does, one
+// group per category for a user (group_membership.rb), memberships only for
+// users enrolled in the group's course, and SIS imports (users, courses,
+// sections, enrollments, group categories, groups, memberships) that
+// really change the data. Each behaviour's doc comment names the canvas-lms
+// file and method it follows.
+//
+// WithStrict refuses parameters Canvas does not document for the endpoint
+// (the SDK's own tests run strict); WithAuthErrorUpdates answers
+// permission refusals with 403 instead of 401.
 //
 // Tests seed data through the Server's Go methods (SeedCourse, SeedUser,
 // SeedAssignment, SeedSubmission, SetProgress, ...), read it back as plain

@@ -163,6 +163,12 @@ func (s *Server) createCourse(x *rctx) {
 		}
 		c.AccountID = sub.ID
 	}
+	// courses_controller.rb#create deletes start_at and end_at from the
+	// parameters unless restrict_enrollments_to_course_dates is true.
+	if restrict, _ := x.boolParam("course[restrict_enrollments_to_course_dates]"); !restrict {
+		x.form.Del("course[start_at]")
+		x.form.Del("course[end_at]")
+	}
 	if !s.courseFields(x, c) {
 		return
 	}

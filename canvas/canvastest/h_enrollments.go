@@ -89,12 +89,15 @@ func (s *Server) enroll(x *rctx, c *Course, sec *Section) {
 			sec = s.defaultSection(c)
 		}
 	}
+	// course.rb#enroll_user: without a state, a new enrollment is invited
+	// in an available course and creation_pending in any other, except
+	// teachers, TAs and designers, who are invited.
 	state := x.param("enrollment[enrollment_state]")
 	switch state {
 	case "active", "inactive":
 	default:
 		state = "invited"
-		if typ == "StudentEnrollment" && c.WorkflowState == "unpublished" {
+		if c.WorkflowState != "available" && typ != "TeacherEnrollment" && typ != "TaEnrollment" && typ != "DesignerEnrollment" {
 			state = "creation_pending"
 		}
 	}
@@ -105,7 +108,13 @@ func (s *Server) enroll(x *rctx, c *Course, sec *Section) {
 		e = &Enrollment{ID: s.nextID(), CourseID: c.ID, SectionID: sec.ID, UserID: u.ID, Type: typ, Role: typ, CreatedAt: now}
 		s.putEnrollment(e)
 	}
-	e.State, e.LimitPrivilegesToCourseSection, e.UpdatedAt = state, limit, now
+	// course.rb#enroll_user changes the state of an existing enrollment
+	// only when it is not active: re-POSTing over an active one leaves it
+	// active.
+	if e.State != "active" {
+		e.State = state
+	}
+	e.LimitPrivilegesToCourseSection, e.UpdatedAt = limit, now
 	for _, f := range []struct {
 		key string
 		dst **time.Time
@@ -137,6 +146,12 @@ func (s *Server) enrollmentFilter(x *rctx, defaults []string) (func(*Enrollment)
 		}
 	}
 	if len(states) == 0 {
+		// enrollments_api_controller.rb#user_index_enrollments: a
+		// course listing filtered by user_id shows active and invited
+		// ones only unless state[] says otherwise.
+		if x.param("user_id") != "" {
+			defaults = []string{"active", "invited"}
+		}
 		for _, st := range defaults {
 			states[st] = true
 		}
@@ -152,11 +167,12 @@ func (s *Server) enrollmentFilter(x *rctx, defaults []string) (func(*Enrollment)
 	}
 	sisUsers, sisSections, sisCourses := x.list("sis_user_id"), x.list("sis_section_id"), x.list("sis_course_id")
 	if (len(sisUsers)+len(sisSections)+len(sisCourses)) > 0 && !x.manageSIS() {
-		x.message(http.StatusUnauthorized, "Insufficient permissions to filter by SIS fields")
+		// enrollments_api_controller.rb#check_sis_permissions.
+		x.message(http.StatusBadRequest, "Insufficient permissions to filter by SIS fields")
 		return nil, false
 	}
 	return func(e *Enrollment) bool {
-		if !states[e.State] {
+		if !states[enrollmentState(s, e)] {
 			return false
 		}
 		if len(types) > 0 && !slices.Contains(types, e.Type) {
@@ -273,21 +289,21 @@ func (s *Server) courseEnrollment(x *rctx) *Enrollment {
 }
 
 func (s *Server) endEnrollment(x *rctx) {
+	// enrollments_api_controller.rb#destroy finds only enrollments that
+	// are not deleted, and concludes for any task other than delete,
+	// inactivate or deactivate.
 	e := s.courseEnrollment(x)
-	if e == nil {
+	if e == nil || e.State == "deleted" {
 		x.notFound()
 		return
 	}
-	switch task := x.param("task"); task {
-	case "", "conclude":
-		e.State = "completed"
+	switch x.param("task") {
 	case "delete":
 		e.State = "deleted"
 	case "inactivate", "deactivate":
 		e.State = "inactive"
 	default:
-		x.message(http.StatusBadRequest, "task "+task+" not supported")
-		return
+		e.State = "completed"
 	}
 	e.UpdatedAt = s.now()
 	x.json(http.StatusOK, x.renderEnrollment(e))

@@ -2,12 +2,13 @@ package canvastest
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 )
 
 func (x *rctx) renderCategory(g *GroupCategory) map[string]any {
 	m := map[string]any{
-		"id": x.id(g.ID), "name": g.Name, "role": nil, "self_signup": strOrNull(g.SelfSignup),
+		"id": x.id(g.ID), "name": g.Name, "role": strOrNull(g.Role), "self_signup": strOrNull(g.SelfSignup),
 		"auto_leader": strOrNull(g.AutoLeader), "context_type": "Course", "course_id": x.id(g.CourseID),
 		"group_limit": nil, "progress": nil,
 	}
@@ -28,8 +29,10 @@ func (x *rctx) renderGroup(g *Group) map[string]any {
 		"id": x.id(g.ID), "name": g.Name, "description": strOrNull(g.Description), "is_public": g.IsPublic,
 		"join_level": g.JoinLevel, "members_count": members, "context_type": "Course",
 		"course_id": x.id(g.CourseID), "group_category_id": x.id(g.CategoryID), "role": nil,
-		"workflow_state": g.WorkflowState, "storage_quota_mb": 50, "followed_by_user": false,
+		"storage_quota_mb": 50, "followed_by_user": false,
 	}
+	// No workflow_state: lib/api/v1/group.rb (API_GROUP_JSON_OPTS) does
+	// not serialise it, and deleted groups answer 404 instead.
 	return x.sis(m, "sis_group_id", strOrNull(g.SISGroupID), "sis_import_id", nil)
 }
 
@@ -220,8 +223,14 @@ func (s *Server) groupFields(x *rctx, g *Group) bool {
 	if x.has("sis_group_id") {
 		sisID := x.param("sis_group_id")
 		if !x.manageSIS() {
-			// Canvas drops it silently without manage_sis.
-			return true
+			// groups_controller.rb#create/#update refuse it before saving,
+			// so no group is left behind without its SIS ID.
+			verb := "update"
+			if g.ID == 0 {
+				verb = "set"
+			}
+			x.message(http.StatusUnauthorized, "You must have manage_sis permission to "+verb+" sis attributes")
+			return false
 		}
 		for _, o := range s.groups {
 			if sisID != "" && o.ID != g.ID && o.SISGroupID == sisID {
@@ -288,8 +297,14 @@ func (s *Server) listMemberships(x *rctx) {
 		x.notFound()
 		return
 	}
+	// group_memberships_controller.rb#index: every membership but deleted
+	// ones (accepted, invited, requested), unless filter_states[] narrows.
+	states := x.list("filter_states")
 	all := sorted(s.memberships, func(v *Membership) int64 { return v.ID }, func(v *Membership) bool {
-		return v.GroupID == g.ID && v.WorkflowState == "accepted"
+		if v.GroupID != g.ID || v.WorkflowState == "deleted" {
+			return false
+		}
+		return len(states) == 0 || slices.Contains(states, v.WorkflowState)
 	})
 	page, ok := paginate(x, all, func(v *Membership) int64 { return v.ID }, numbered)
 	if !ok {
@@ -315,16 +330,60 @@ func (s *Server) addMembership(x *rctx) {
 		x.notFound()
 		return
 	}
-	for _, m := range s.memberships {
-		if m.GroupID == g.ID && m.UserID == u.ID {
-			m.WorkflowState = "accepted"
-			x.json(http.StatusOK, x.renderMembership(m))
-			return
+	if !s.canJoin(g, u.ID) {
+		x.unauthorized()
+		return
+	}
+	var m *Membership
+	for _, v := range s.memberships {
+		if v.GroupID == g.ID && v.UserID == u.ID && (m == nil || v.ID < m.ID) {
+			m = v
 		}
 	}
-	m := &Membership{ID: s.nextID(), GroupID: g.ID, UserID: u.ID, WorkflowState: "accepted"}
-	s.memberships[m.ID] = m
+	if m == nil {
+		m = &Membership{ID: s.nextID(), GroupID: g.ID, UserID: u.ID}
+		s.memberships[m.ID] = m
+	}
+	m.WorkflowState = "accepted"
+	s.exclusiveMembership(m)
 	x.json(http.StatusOK, x.renderMembership(m))
+}
+
+// canJoin follows group.rb#can_join? as the membership policy
+// (group_membership.rb set_policy :create) uses it: a course group admits
+// only a user with a non-deleted enrollment in the group's course (any
+// state but deleted: Course#enrollments leaves deleted ones out).
+func (s *Server) canJoin(g *Group, userID int64) bool {
+	for _, e := range s.enrollments {
+		if e.UserID == userID && e.CourseID == g.CourseID && e.State != "deleted" {
+			return true
+		}
+	}
+	return false
+}
+
+// exclusiveMembership follows group_membership.rb
+// (ensure_mutually_exclusive_membership) with group.rb#peer_groups: saving
+// an active membership removes the user's other active memberships in the
+// category's other groups, unless the category allows several
+// (group_category.rb#allows_multiple_memberships?: student-organised and
+// community categories).
+func (s *Server) exclusiveMembership(m *Membership) {
+	g := s.groups[m.GroupID]
+	if g == nil || m.WorkflowState != "accepted" {
+		return
+	}
+	if cat := s.categories[g.CategoryID]; cat == nil || cat.allowsMultiple() {
+		return
+	}
+	for _, o := range s.memberships {
+		if o.ID == m.ID || o.UserID != m.UserID || o.WorkflowState == "deleted" {
+			continue
+		}
+		if peer := s.groups[o.GroupID]; peer != nil && peer.ID != g.ID && peer.CategoryID == g.CategoryID && peer.WorkflowState != "deleted" {
+			o.WorkflowState = "deleted"
+		}
+	}
 }
 
 func (s *Server) removeMembership(x *rctx) {

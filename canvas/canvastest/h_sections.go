@@ -67,12 +67,14 @@ func (s *Server) createSection(x *rctx) {
 	}
 	if sisID := x.param("course_section[sis_section_id]"); sisID != "" && x.manageSIS() {
 		if old := s.sisSectionTaken(sisID, 0); old != nil {
+			// sections_controller.rb#create revives a deleted section
+			// only within the same course.
 			reactivate, _ := x.boolParam("enable_sis_reactivation")
-			if old.WorkflowState != "deleted" || !reactivate {
+			if old.WorkflowState != "deleted" || !reactivate || old.CourseID != c.ID {
 				x.validation("sis_source_id", sisInUse(sisID), sisInUse(sisID))
 				return
 			}
-			old.WorkflowState, old.CourseID = "active", c.ID
+			old.WorkflowState = "active"
 			if !s.sectionFields(x, old) {
 				return
 			}

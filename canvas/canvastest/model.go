@@ -107,6 +107,15 @@ type GroupCategory struct {
 	SelfSignup         string
 	AutoLeader         string
 	GroupLimit         *int
+	// Role is "" for a category made through the API,
+	// "student_organized" for the course's student group category or
+	// "communities"; only the last two let a user be in several of the
+	// category's groups.
+	Role string
+}
+
+func (g *GroupCategory) allowsMultiple() bool {
+	return g.Role == "student_organized" || g.Role == "communities"
 }
 
 // Group is a group in a category; WorkflowState is available or deleted.
@@ -122,8 +131,8 @@ type Group struct {
 	WorkflowState string
 }
 
-// Membership is a user's membership of a group; WorkflowState is accepted
-// or deleted.
+// Membership is a user's membership of a group; WorkflowState is
+// accepted, invited, requested or deleted.
 type Membership struct {
 	ID            int64
 	GroupID       int64
@@ -203,6 +212,10 @@ type Call struct {
 	// RawPath is the escaped path as it arrived on the wire.
 	RawPath string
 	Query   string
-	Status  int
-	Time    time.Time
+	// Params are the request's parameters, query and form body merged
+	// (Rails's view), encoded sorted by key, without access_token; empty
+	// when the request was answered before its parameters were read.
+	Params string
+	Status int
+	Time   time.Time
 }

@@ -3,7 +3,9 @@ package canvastest
 import (
 	"encoding/base64"
 	"encoding/json"
+	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 )
@@ -31,7 +33,7 @@ func paginate[T any](x *rctx, items []T, key func(T) int64, kind pageKind) (page
 	}
 	pv := x.param("page")
 	var start int
-	var links []string
+	links := map[string]string{}
 	if kind == bookmarked {
 		if pv != "" && pv != "first" {
 			after, err := decodeBookmark(pv)
@@ -45,11 +47,11 @@ func paginate[T any](x *rctx, items []T, key func(T) int64, kind pageKind) (page
 		}
 		end := min(start+per, len(items))
 		page = items[start:end]
-		links = append(links, x.link(orFirst(pv), per, "current"))
+		links["current"] = x.link(orFirst(pv), per)
 		if end < len(items) {
-			links = append(links, x.link(encodeBookmark(key(items[end-1])), per, "next"))
+			links["next"] = x.link(encodeBookmark(key(items[end-1])), per)
 		}
-		links = append(links, x.link("first", per, "first"))
+		links["first"] = x.link("first", per)
 	} else {
 		n := 1
 		if v, err := strconv.Atoi(pv); err == nil && v > 0 {
@@ -58,20 +60,22 @@ func paginate[T any](x *rctx, items []T, key func(T) int64, kind pageKind) (page
 		start = min((n-1)*per, len(items))
 		end := min(start+per, len(items))
 		page = items[start:end]
-		links = append(links, x.link(strconv.Itoa(n), per, "current"))
+		links["current"] = x.link(strconv.Itoa(n), per)
 		if end < len(items) {
-			links = append(links, x.link(strconv.Itoa(n+1), per, "next"))
+			links["next"] = x.link(strconv.Itoa(n+1), per)
 		}
 		if n > 1 {
-			links = append(links, x.link(strconv.Itoa(n-1), per, "prev"))
+			links["prev"] = x.link(strconv.Itoa(n-1), per)
 		}
-		links = append(links, x.link("1", per, "first"))
+		links["first"] = x.link("1", per)
 		if kind == numbered {
 			last := max((len(items)+per-1)/per, 1)
-			links = append(links, x.link(strconv.Itoa(last), per, "last"))
+			links["last"] = x.link(strconv.Itoa(last), per)
 		}
 	}
-	x.header.Set("Link", strings.Join(links, ","))
+	if h := linkHeader(links); h != "" {
+		x.header.Set("Link", h)
+	}
 	if page == nil {
 		page = []T{}
 	}
@@ -85,18 +89,64 @@ func orFirst(pv string) string {
 	return pv
 }
 
+// maxLinkHeaders is lib/api.rb#build_links_hash's max_link_headers_size.
+const maxLinkHeaders = 6 * 1024
+
+// linkHeader follows lib/api.rb#build_links_hash and
+// build_links_from_hash: links are taken in LINK_PRIORITY order (next,
+// last, prev, current, first) while their URLs add up to at most 6 KB,
+// the first that would pass it ending the list (so one over-long next link
+// leaves no links at all), and written in PAGINATION_PARAMS order
+// (current, next, prev, first, last).
+func linkHeader(links map[string]string) string {
+	kept := map[string]bool{}
+	size := 0
+	for _, rel := range []string{"next", "last", "prev", "current", "first"} {
+		u, ok := links[rel]
+		if !ok {
+			continue
+		}
+		if size+len(u) > maxLinkHeaders {
+			break
+		}
+		size += len(u)
+		kept[rel] = true
+	}
+	var out []string
+	for _, rel := range []string{"current", "next", "prev", "first", "last"} {
+		if kept[rel] {
+			out = append(out, "<"+links[rel]+`>; rel="`+rel+`"`)
+		}
+	}
+	return strings.Join(out, ",")
+}
+
 // link builds an absolute page URL: the request URL with page and per_page
-// replaced and access_token removed, as Canvas does.
-func (x *rctx) link(page string, per int, rel string) string {
+// replaced and access_token removed, as Canvas does. Like Rails's URL
+// helpers, it leaves out the scheme's default port even when the request's
+// Host header named it.
+func (x *rctx) link(page string, per int) string {
 	q := x.r.URL.Query()
 	q.Del("access_token")
-	q.Set("page", page)
-	q.Set("per_page", strconv.Itoa(per))
+	q.Del("page")
+	q.Del("per_page")
 	scheme := "http"
 	if x.r.TLS != nil {
 		scheme = "https"
 	}
-	return "<" + scheme + "://" + x.r.Host + x.r.URL.EscapedPath() + "?" + q.Encode() + `>; rel="` + rel + `"`
+	host := x.r.Host
+	if h, port, err := net.SplitHostPort(host); err == nil &&
+		((scheme == "https" && port == "443") || (scheme == "http" && port == "80")) {
+		host = h
+		if strings.Contains(h, ":") {
+			host = "[" + h + "]"
+		}
+	}
+	base := scheme + "://" + host + x.r.URL.EscapedPath() + "?"
+	if enc := q.Encode(); enc != "" {
+		base += enc + "&"
+	}
+	return base + "page=" + url.QueryEscape(page) + "&per_page=" + strconv.Itoa(per)
 }
 
 func encodeBookmark(after int64) string {

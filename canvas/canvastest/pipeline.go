@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
@@ -30,6 +31,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	f := s.matchFault(r.Method, endpoint)
 	s.mu.Unlock()
 
+	// Canvas's throttle is the outermost middleware: it charges the
+	// request on arrival, by token, before anything else runs.
+	settle, full := s.throttleArrive(bearer(r))
+
 	if f != nil {
 		latency += f.Latency
 	}
@@ -38,15 +43,28 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
 			t.Stop()
+			settle(&rctx{header: http.Header{}}, true)
 			return
 		case <-t.C:
 		}
 	}
 
 	x := &rctx{s: s, r: r, header: http.Header{}, status: http.StatusOK}
+	settled := false
 	finish := func() {
+		if !settled {
+			settled = true
+			// An injected throttle answers like a refusal: no cost.
+			settle(x, full || (f != nil && f.Throttle))
+		}
+		var params string
+		if x.form != nil {
+			p := maps.Clone(x.form)
+			p.Del("access_token")
+			params = p.Encode()
+		}
 		s.mu.Lock()
-		s.logCall(Call{Method: r.Method, Endpoint: endpoint, RawPath: raw, Query: r.URL.RawQuery, Status: x.status, Time: s.clock()})
+		s.logCall(Call{Method: r.Method, Endpoint: endpoint, RawPath: raw, Query: r.URL.RawQuery, Params: params, Status: x.status, Time: s.clock()})
 		s.mu.Unlock()
 	}
 
@@ -65,8 +83,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	x.tok = tok
 
-	release, throttled := s.throttleEnter(x)
-	if throttled {
+	if full && s.opts.throttle != nil {
+		x.header = http.Header{}
+		writeThrottled(x, s.opts.throttle.Style)
 		finish()
 		s.write(w, x)
 		return
@@ -80,12 +99,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			x.errorsMessage(http.StatusBadRequest, err.Error())
 			break
 		}
+		if s.refuseUndocumented(x, endpoint) {
+			break
+		}
 		x.params = params
 		s.mu.Lock()
 		rt.h(x)
 		s.mu.Unlock()
 	}
-	release(x)
 
 	if f != nil && f.AfterHandler && f.preempts() {
 		f.answer(s, w, x, finish)
@@ -122,20 +143,23 @@ func (s *Server) logCall(c Call) {
 	s.counts[key]++
 }
 
-// authenticate reads the bearer token (or access_token parameter) and
-// answers 401 the way Canvas does when it is missing or bad.
-func (s *Server) authenticate(x *rctx) (*token, bool) {
-	r := x.r
-	var v string
+// bearer is the token a request carries (header or access_token), the
+// throttle's client identifier (request_throttle.rb#client_identifiers:
+// "token:<hash>"), whether or not the token is valid.
+func bearer(r *http.Request) string {
 	if h := r.Header.Get("Authorization"); h != "" {
 		scheme, rest, _ := strings.Cut(h, " ")
 		if strings.EqualFold(scheme, "Bearer") {
-			v = strings.TrimSpace(rest)
+			return strings.TrimSpace(rest)
 		}
 	}
-	if v == "" {
-		v = r.URL.Query().Get("access_token")
-	}
+	return r.URL.Query().Get("access_token")
+}
+
+// authenticate reads the bearer token (or access_token parameter) and
+// answers 401 the way Canvas does when it is missing or bad.
+func (s *Server) authenticate(x *rctx) (*token, bool) {
+	v := bearer(x.r)
 	x.header.Set("WWW-Authenticate", `Bearer realm="canvas-lms"`)
 	if v == "" {
 		x.json(http.StatusUnauthorized, map[string]any{"status": "unauthenticated",

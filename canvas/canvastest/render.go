@@ -130,12 +130,25 @@ func (x *rctx) renderUser(u *User, email bool) map[string]any {
 		"sis_import_id", x.idOrNull(u.SISImportID))
 }
 
+// enrollmentState is the state Canvas renders: "deleted" when the
+// enrollment's course or section is deleted, whatever its own state
+// (lib/api/v1/user.rb#enrollment_json).
+func enrollmentState(s *Server, e *Enrollment) string {
+	if c := s.courses[e.CourseID]; c != nil && c.WorkflowState == "deleted" {
+		return "deleted"
+	}
+	if sec := s.sections[e.SectionID]; sec != nil && sec.WorkflowState == "deleted" {
+		return "deleted"
+	}
+	return e.State
+}
+
 func (x *rctx) renderEnrollment(e *Enrollment) map[string]any {
 	s := x.s
 	m := map[string]any{
 		"id": x.id(e.ID), "user_id": x.id(e.UserID), "course_id": x.id(e.CourseID),
 		"course_section_id": x.id(e.SectionID), "type": e.Type, "role": e.Role,
-		"role_id": x.id(roleID(e.Type)), "enrollment_state": e.State,
+		"role_id": x.id(roleID(e.Type)), "enrollment_state": enrollmentState(s, e),
 		"limit_privileges_to_course_section": e.LimitPrivilegesToCourseSection,
 		"root_account_id":                    x.id(RootAccountID), "associated_user_id": nil,
 		"created_at": ts(e.CreatedAt), "updated_at": ts(e.UpdatedAt),

@@ -172,6 +172,56 @@ func (s *Server) SeedGroup(g Group) int64 {
 	return g.ID
 }
 
+// SeedMembership adds a group membership as it is, without the checks
+// and side effects of the API (WorkflowState "": accepted), so tests can
+// set up states the API would not leave, such as invited or a
+// membership from before Canvas's exclusivity rule.
+func (s *Server) SeedMembership(m Membership) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.groups[m.GroupID] == nil || s.users[m.UserID] == nil {
+		return 0
+	}
+	if m.WorkflowState == "" {
+		m.WorkflowState = "accepted"
+	}
+	if m.ID == 0 {
+		m.ID = s.nextID()
+	}
+	s.memberships[m.ID] = &m
+	return m.ID
+}
+
+// MoveGroup puts a group in another category of its course, which the API
+// cannot do (groups_controller.rb#update ignores group_category_id for API
+// requests), so tests can build the layouts older clients left behind.
+// Memberships are left as they are. It reports whether both exist in one
+// course.
+func (s *Server) MoveGroup(groupID, categoryID int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, cat := s.groups[groupID], s.categories[categoryID]
+	if g == nil || cat == nil || cat.CourseID != g.CourseID {
+		return false
+	}
+	g.CategoryID = cat.ID
+	return true
+}
+
+// SetMembershipState changes a membership's workflow state as it is,
+// without the API's side effects. It reports whether the membership
+// exists.
+func (s *Server) SetMembershipState(id int64, state string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.memberships[id]
+	if m == nil {
+		return false
+	}
+	m.WorkflowState = state
+	return true
+}
+
 // SeedAssignment adds an assignment to a course (GradingType "": points).
 // Name it the way the Module workflow expects, e.g.
 // "Written Assessment (BSBLDR501)".
@@ -400,6 +450,13 @@ func (s *Server) UserBySISID(sisID string) (User, bool) {
 		}
 	}
 	return User{}, false
+}
+
+// MustUser returns the ID of the user with the SIS user ID, 0 when there
+// is none.
+func (s *Server) MustUser(sisID string) int64 {
+	u, _ := s.UserBySISID(sisID)
+	return u.ID
 }
 
 // CourseBySISID returns the course holding a SIS course ID.

@@ -81,26 +81,39 @@ const (
 	Throttle429
 )
 
-// Throttle configures the per-token leaky bucket. Canvas's open-source
-// defaults are HighWater 600, Maximum 800, Outflow 10/s, UpFront 50; hosted
-// Canvas reports a high-water mark of 700. A request is refused when the
-// bucket holds HighWater or more; each request adds UpFront while in
-// flight and Cost when done; the bucket drains at Outflow per second.
-// X-Rate-Limit-Remaining is HighWater minus the bucket level.
+// Throttle configures the per-token leaky bucket of
+// app/middleware/request_throttle.rb. Canvas's open-source defaults are
+// HighWater 600, Maximum 800, Outflow 10/s, UpFront 50; hosted Canvas
+// reports a high-water mark of 700. A request adds UpFront when it
+// arrives and is refused when the bucket then holds HighWater or more;
+// when it ends, Cost replaces its UpFront. The bucket drains at Outflow
+// per second and never holds more than Maximum. X-Rate-Limit-Remaining is
+// HighWater minus the bucket level, so refusals begin while it still shows
+// about UpFront, not 0.
 type Throttle struct {
 	HighWater float64
-	Outflow   float64
-	UpFront   float64
+	// Maximum caps the bucket; zero means HighWater + 200, the gap
+	// between Canvas's default maximum and high water.
+	Maximum float64
+	Outflow float64
+	UpFront float64
 	// Cost is what each request costs once finished (Canvas charges CPU
 	// and database time; the fake charges a constant).
 	Cost  float64
 	Style ThrottleStyle
 }
 
-// CanvasThrottle returns hosted Canvas's published numbers with a cost of
-// 1 per request.
+func (t Throttle) maximum() float64 {
+	if t.Maximum > 0 {
+		return t.Maximum
+	}
+	return t.HighWater + 200
+}
+
+// CanvasThrottle returns hosted Canvas's published numbers (high water
+// 700, Canvas's default maximum 800) with a cost of 1 per request.
 func CanvasThrottle() Throttle {
-	return Throttle{HighWater: 700, Outflow: 10, UpFront: 50, Cost: 1}
+	return Throttle{HighWater: 700, Maximum: 800, Outflow: 10, UpFront: 50, Cost: 1}
 }
 
 type options struct {
@@ -112,6 +125,8 @@ type options struct {
 	clock          func() time.Time
 	stringIDs      bool
 	sisPolls       int
+	authErrors     bool
+	strict         bool
 }
 
 // Option configures a Server.
@@ -151,6 +166,11 @@ func WithStringIDs() Option { return func(o *options) { o.stringIDs = true } }
 // WithSISImportPolls sets how many polls a SIS import stays "importing"
 // before it is processed (default 1).
 func WithSISImportPolls(n int) Option { return func(o *options) { o.sisPolls = max(n, 0) } }
+
+// WithAuthErrorUpdates answers "authenticated but not permitted" with 403
+// instead of 401, as Canvas does where the api_auth_error_updates feature
+// flag is on (lib/authentication_methods.rb#render_json_unauthorized).
+func WithAuthErrorUpdates() Option { return func(o *options) { o.authErrors = true } }
 
 // NewServer starts a fake Canvas on a local port. Close it when done.
 func NewServer(opts ...Option) *Server {
@@ -312,6 +332,18 @@ func (x *rctx) notFound() {
 
 func (x *rctx) errorsMessage(status int, msg string) {
 	x.json(status, map[string]any{"errors": []any{map[string]any{"message": msg}}})
+}
+
+// unauthorized is Canvas's answer to a permitted token asking for what its
+// user may not do: 401, or 403 with WithAuthErrorUpdates
+// (lib/authentication_methods.rb#render_json_unauthorized).
+func (x *rctx) unauthorized() {
+	status := http.StatusUnauthorized
+	if x.s.opts.authErrors {
+		status = http.StatusForbidden
+	}
+	x.json(status, map[string]any{"status": "unauthorized",
+		"errors": []any{map[string]any{"message": "user not authorized to perform that action"}}})
 }
 
 // message is the {"message": "..."} shape (enrollments, sections, course

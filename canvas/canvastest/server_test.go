@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -118,20 +119,27 @@ func TestAuthAnswers(t *testing.T) {
 	assert.JSONEq(t, `{"errors":[{"message":"Invalid access token."}]}`, string(body))
 }
 
+// The throttle follows request_throttle.rb: the up-front cost is added on
+// arrival, the request is refused when the bucket then reaches high water
+// (so refusals start while X-Rate-Limit-Remaining still shows less than
+// the up-front cost, not 0), and the refusal carries the real remaining.
 func TestThrottleHeadersAndStyles(t *testing.T) {
 	for _, style := range []canvastest.ThrottleStyle{canvastest.Throttle403, canvastest.Throttle429} {
 		srv, w := start(t, canvastest.WithThrottle(canvastest.Throttle{HighWater: 100, Outflow: 0.001, UpFront: 50, Cost: 40, Style: style}))
 		resp, _ := w.do("GET", "/api/v1/accounts/self", nil)
+		assert.Equal(t, 200, resp.StatusCode)
 		assert.Equal(t, "40", resp.Header.Get("X-Request-Cost"))
 		assert.Equal(t, "60", resp.Header.Get("X-Rate-Limit-Remaining")[:2])
-		// 40 → 80 → 120: the fourth request finds the bucket over 100.
-		w.do("GET", "/api/v1/accounts/self", nil)
+		// 40+50 = 90 < 100: admitted, and the bucket is at 80.
 		resp, _ = w.do("GET", "/api/v1/accounts/self", nil)
 		assert.Equal(t, 200, resp.StatusCode)
+		assert.Equal(t, "20", resp.Header.Get("X-Rate-Limit-Remaining")[:2])
+		// 80+50 >= 100: refused while remaining still shows 20.
 		resp, body := w.do("GET", "/api/v1/accounts/self", nil)
 		assert.Equal(t, "text/plain; charset=utf-8", resp.Header.Get("Content-Type"))
 		assert.Empty(t, resp.Header.Get("X-Request-Cost"))
 		assert.Empty(t, resp.Header.Get("Retry-After"))
+		assert.Equal(t, "20", resp.Header.Get("X-Rate-Limit-Remaining")[:2], "the real remaining, not 0.0")
 		if style == canvastest.Throttle403 {
 			assert.Equal(t, 403, resp.StatusCode)
 			assert.Equal(t, "403 Forbidden (Rate Limit Exceeded)\n", string(body))
@@ -139,13 +147,51 @@ func TestThrottleHeadersAndStyles(t *testing.T) {
 			assert.Equal(t, 429, resp.StatusCode)
 			assert.Equal(t, "429 Too Many Requests (Rate Limit Exceeded)\n", string(body))
 		}
+		assert.InDelta(t, 80, srv.BucketLevel(w.token), 0.1, "a refused request costs nothing")
 		// Another token has its own bucket.
 		w2 := w
 		w2.token = srv.NewToken(true)
 		resp, _ = w2.do("GET", "/api/v1/accounts/self", nil)
 		assert.Equal(t, 200, resp.StatusCode)
-		assert.Greater(t, srv.BucketLevel(w.token), 110.0)
 	}
+}
+
+// The bucket never holds more than Maximum (increment_bucket.lua clamps).
+func TestThrottleBucketClampedAtMaximum(t *testing.T) {
+	srv, w := start(t, canvastest.WithThrottle(canvastest.Throttle{HighWater: 100, Maximum: 120, Outflow: 0.001, UpFront: 10, Cost: 500}))
+	resp, _ := w.do("GET", "/api/v1/accounts/self", nil)
+	assert.Equal(t, "500", resp.Header.Get("X-Request-Cost"))
+	assert.Equal(t, "-20", resp.Header.Get("X-Rate-Limit-Remaining")[:3], "an expensive request fills the bucket to the top, no further")
+	assert.InDelta(t, 120, srv.BucketLevel(w.token), 0.1)
+}
+
+// Requests in flight at once each hold their up-front cost, so together
+// they trip the throttle that each alone would pass: the charge is taken
+// on arrival, not after the latency under one lock.
+func TestThrottleTripsOnConcurrentRequests(t *testing.T) {
+	srv, w := start(t, canvastest.WithThrottle(canvastest.Throttle{HighWater: 100, Outflow: 0.001, UpFront: 30, Cost: 0}),
+		canvastest.WithLatency(50*time.Millisecond))
+	resp, _ := w.do("GET", "/api/v1/accounts/self", nil)
+	require.Equal(t, 200, resp.StatusCode, "one at a time never trips it")
+	statuses := make(chan int, 8)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			resp, _ := w.do("GET", "/api/v1/accounts/self", nil)
+			statuses <- resp.StatusCode
+		})
+	}
+	wg.Wait()
+	close(statuses)
+	refused := 0
+	for st := range statuses {
+		if st == 403 {
+			refused++
+		}
+	}
+	assert.Positive(t, refused, "8 in flight hold 240 > 100")
+	assert.Less(t, refused, 8)
+	assert.InDelta(t, 0, srv.BucketLevel(w.token), 0.1, "every reservation was given back")
 }
 
 func TestAddressingForms(t *testing.T) {

@@ -43,8 +43,9 @@ func (s *Server) createSISImport(x *rctx) {
 		return
 	}
 	if !x.manageSIS() {
-		x.json(http.StatusForbidden, map[string]any{"status": "unauthorized",
-			"errors": []any{map[string]any{"message": "user not authorized to perform that action"}}})
+		// sis_imports_api_controller.rb#create: authorized_action answers
+		// 401 (403 with the auth-error flag).
+		x.unauthorized()
 		return
 	}
 	if t := x.param("import_type"); t != "" && t != "instructure_csv" {
@@ -69,27 +70,30 @@ func (s *Server) createSISImport(x *rctx) {
 	if batch {
 		term, ok := s.findTerm(x.param("batch_mode_term_id"))
 		if !ok {
-			x.json(http.StatusBadRequest, map[string]any{"errors": []string{"Batch mode specified, but the given batch_mode_term_id cannot be found."}})
-			return
-		}
-		if diffID != "" {
-			x.json(http.StatusBadRequest, map[string]any{"errors": []string{"Diffing cannot be combined with batch mode"}})
+			x.message(http.StatusBadRequest, "Batch mode specified, but the given batch_mode_term_id cannot be found.")
 			return
 		}
 		imp.BatchMode, imp.BatchTermID = true, term
+		// Batch mode with diffing is accepted; batch mode wins and the
+		// upload is not diffed (sis_batch.rb#generate_diff skips batch
+		// imports).
+		diffID = ""
 	}
 	if len(diffID) > 128 {
-		x.json(http.StatusBadRequest, map[string]any{"errors": []string{"diffing_data_set_identifier is too long"}})
+		x.message(http.StatusBadRequest, "diffing_data_set_identifier is too long")
 		return
 	}
 	imp.DiffingID = diffID
 	imp.remaster, _ = x.boolParam("diffing_remaster_data_set")
 	imp.skipDel, _ = x.boolParam("skip_deletes")
 	imp.dropStat = x.param("diffing_drop_status")
+	// lib/sis/csv/diff_generator.rb: deleted_last_completed deletes
+	// enrollments but concludes the last one a user has in a course; the
+	// fake, which diffs rows, treats it as deleted.
 	switch imp.dropStat {
-	case "", "deleted", "completed", "inactive":
+	case "", "deleted", "completed", "inactive", "deleted_last_completed":
 	default:
-		x.json(http.StatusBadRequest, map[string]any{"errors": []string{"Invalid diffing_drop_status"}})
+		x.message(http.StatusBadRequest, "Invalid diffing_drop_status")
 		return
 	}
 	imp.ID = s.nextID()
@@ -254,11 +258,15 @@ func (s *Server) abortSISImport(x *rctx) {
 		x.notFound()
 		return
 	}
-	if imp.WorkflowState == "created" || imp.WorkflowState == "importing" {
-		imp.WorkflowState = "aborted"
-		t := s.now()
-		imp.EndedAt, imp.updated = &t, t
+	// sis_imports_api_controller.rb#abort looks the import up among those
+	// not yet finished: a finished one is not found.
+	if imp.WorkflowState != "created" && imp.WorkflowState != "importing" {
+		x.notFound()
+		return
 	}
+	imp.WorkflowState = "aborted"
+	t := s.now()
+	imp.EndedAt, imp.updated = &t, t
 	x.json(http.StatusOK, x.renderImport(imp))
 }
 
@@ -357,6 +365,12 @@ func detectKind(h []string) string {
 		return "sections"
 	case (has("section_id") || has("course_id")) && (has("user_id") || has("user_integration_id")):
 		return "enrollments"
+	case has("group_category_id") && has("category_name"):
+		return "group_categories"
+	case has("group_id") && has("user_id"):
+		return "group_memberships"
+	case has("group_id") && has("name"):
+		return "groups"
 	}
 	return ""
 }
@@ -371,6 +385,12 @@ func rowKey(kind string, v map[string]string) string {
 		return v["section_id"]
 	case "enrollments":
 		return v["course_id"] + "\x00" + v["section_id"] + "\x00" + v["user_id"] + v["user_integration_id"] + "\x00" + orDefault(v["role"], "student")
+	case "group_categories":
+		return v["group_category_id"]
+	case "groups":
+		return v["group_id"]
+	case "group_memberships":
+		return v["group_id"] + "\x00" + v["user_id"]
 	}
 	return ""
 }
@@ -414,10 +434,10 @@ func (s *Server) runImport(imp *sisImport) {
 		s.diff(imp, byKind)
 	}
 	seen := map[string]map[string]bool{}
-	for _, kind := range []string{"users", "courses", "sections", "enrollments"} {
+	for _, kind := range []string{"users", "courses", "sections", "enrollments", "group_categories", "groups", "group_memberships"} {
 		seen[kind] = map[string]bool{}
 		for _, f := range byKind[kind] {
-			imp.batches = append(imp.batches, strings.TrimSuffix(kind, "s"))
+			imp.batches = append(imp.batches, batchName[kind])
 			for _, row := range f.rows {
 				if s.importRow(imp, f, row) {
 					seen[kind][row.key] = true
@@ -430,11 +450,22 @@ func (s *Server) runImport(imp *sisImport) {
 		s.batchDelete(imp, seen)
 	}
 	imp.Counts["warning_count"] = len(imp.warnings)
-	imp.WorkflowState = "imported"
-	if len(imp.warnings) > 0 || len(imp.failures) > 0 {
+	// sis_batch.rb#do_batch_end_work: errors (a file that could not be
+	// read) fail the import; warnings alone leave it imported with
+	// messages.
+	switch {
+	case len(imp.failures) > 0:
+		imp.WorkflowState = "failed_with_messages"
+	case len(imp.warnings) > 0:
 		imp.WorkflowState = "imported_with_messages"
+	default:
+		imp.WorkflowState = "imported"
 	}
 }
+
+// batchName is the supplied_batches name of each kind of file.
+var batchName = map[string]string{"users": "user", "courses": "course", "sections": "section", "enrollments": "enrollment",
+	"group_categories": "group_category", "groups": "group", "group_memberships": "group_membership"}
 
 func (imp *sisImport) warn(file string, line int, msg string) {
 	imp.warnings = append(imp.warnings, []string{file, msg})
@@ -501,6 +532,13 @@ func splitKey(kind, key string) map[string]string {
 		return map[string]string{"course_id": key}
 	case "sections":
 		return map[string]string{"section_id": key}
+	case "group_categories":
+		return map[string]string{"group_category_id": key}
+	case "groups":
+		return map[string]string{"group_id": key}
+	case "group_memberships":
+		g, u, _ := strings.Cut(key, "\x00")
+		return map[string]string{"group_id": g, "user_id": u}
 	}
 	p := strings.Split(key, "\x00")
 	for len(p) < 4 {
@@ -591,6 +629,9 @@ func (s *Server) importRow(imp *sisImport, f *csvFile, row csvRow) bool {
 			}
 		case "unpublished":
 			state = "unpublished"
+		case "published":
+			// doc/api/sis_csv.md: courses.csv status accepts published.
+			state = "available"
 		case "completed", "deleted":
 			state = status
 		default:
@@ -728,8 +769,105 @@ func (s *Server) importRow(imp *sisImport, f *csvFile, row csvRow) bool {
 		}
 		e.State, e.UpdatedAt, e.SISImportID = state, now, imp.ID
 		return true
+
+	case "group_categories", "groups", "group_memberships":
+		return s.importGroupRow(imp, f.kind, status, v, bad)
 	}
 	return false
+}
+
+// importGroupRow applies a row of group_categories.csv, groups.csv or
+// group_memberships.csv (doc/api/sis_csv.md). Only course groups are
+// imported (account-level rows are refused with a warning: the fake has
+// no account groups). A membership saved here is exclusive in its
+// category as any other (group_membership.rb); whether the importer also
+// requires an enrollment is UNCONFIRMED, so the fake does not.
+func (s *Server) importGroupRow(imp *sisImport, kind, status string, v map[string]string, bad func(string, ...any) bool) bool {
+	switch kind {
+	case "group_categories":
+		id := v["group_category_id"]
+		if id == "" || (status != "deleted" && v["category_name"] == "") {
+			return bad("No group_category_id or category_name given for a group category")
+		}
+		if status != "active" && status != "deleted" {
+			return bad("Improper status %q for group category %s", v["status"], id)
+		}
+		cat := s.findCategory("sis_group_category_id:" + id)
+		if status == "deleted" {
+			if cat == nil {
+				return bad("Group category %s cannot be deleted because it does not exist", id)
+			}
+			for _, g := range s.groups {
+				if g.CategoryID == cat.ID {
+					g.WorkflowState = "deleted"
+				}
+			}
+			delete(s.categories, cat.ID)
+			return true
+		}
+		c := s.findCourse("sis_course_id:"+v["course_id"], false)
+		if c == nil {
+			return bad("Course with course_id %s didn't exist for group category %s", v["course_id"], id)
+		}
+		if cat == nil {
+			cat = &GroupCategory{ID: s.nextID(), CourseID: c.ID, SISGroupCategoryID: id}
+			s.categories[cat.ID] = cat
+		}
+		cat.Name = v["category_name"]
+		return true
+	case "groups":
+		id := v["group_id"]
+		if id == "" || (status != "deleted" && v["name"] == "") {
+			return bad("No group_id or name given for a group")
+		}
+		if status != "available" && status != "deleted" {
+			return bad("Improper status %q for group %s", v["status"], id)
+		}
+		g := s.findGroup("sis_group_id:" + id)
+		if status == "deleted" {
+			if g == nil {
+				return bad("Group %s cannot be deleted because it does not exist", id)
+			}
+			g.WorkflowState = "deleted"
+			return true
+		}
+		cat := s.findCategory("sis_group_category_id:" + v["group_category_id"])
+		if cat == nil {
+			return bad("Group category %s not found for group %s", v["group_category_id"], id)
+		}
+		if g == nil {
+			g = &Group{ID: s.nextID(), SISGroupID: id, JoinLevel: "invitation_only"}
+			s.groups[g.ID] = g
+		}
+		g.CategoryID, g.CourseID, g.Name, g.WorkflowState = cat.ID, cat.CourseID, v["name"], "available"
+		return true
+	default: // group_memberships
+		gid, uid := v["group_id"], v["user_id"]
+		if status != "accepted" && status != "deleted" {
+			return bad("Improper status %q for a group membership", v["status"])
+		}
+		g := s.findGroup("sis_group_id:" + gid)
+		u := s.findUser("sis_user_id:" + uid)
+		if g == nil || u == nil {
+			return bad("Group %s or user %s not found for a group membership", gid, uid)
+		}
+		var m *Membership
+		for _, o := range s.memberships {
+			if o.GroupID == g.ID && o.UserID == u.ID {
+				m = o
+			}
+		}
+		if m == nil {
+			if status == "deleted" {
+				return bad("Group membership of user %s in group %s cannot be deleted because it does not exist", uid, gid)
+			}
+			m = &Membership{ID: s.nextID(), GroupID: g.ID, UserID: u.ID}
+			s.memberships[m.ID] = m
+		}
+		m.WorkflowState = status
+		s.exclusiveMembership(m)
+		return true
+	}
 }
 
 func (s *Server) userBySIS(id string) (*User, bool) {

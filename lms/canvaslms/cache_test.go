@@ -378,7 +378,7 @@ func TestCourseCacheConcurrentUse(t *testing.T) {
 }
 
 func TestCacheOptionsValidate(t *testing.T) {
-	srv := canvastest.NewServer()
+	srv := canvastest.NewServer(canvastest.WithStrict())
 	t.Cleanup(srv.Close)
 	client := fastClient(t, srv, srv.AdminToken())
 	for _, o := range []canvaslms.Option{canvaslms.WithCourseCacheTTL(-time.Second), canvaslms.WithClock(nil)} {

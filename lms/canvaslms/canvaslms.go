@@ -30,11 +30,20 @@ type LMS struct {
 	// between per-user lookups and a listing.
 	listPages atomic.Int64
 
-	// catMu serialises finding-or-creating a course's group category, so
-	// groups created in parallel share one category instead of each
-	// making its own; cats caches the IDs found (course SIS ID → ID).
-	catMu sync.Mutex
-	cats  map[string]canvas.ID
+	// catMu serialises finding-or-creating group categories, so two
+	// CreateGroups never make the same one twice; cats caches the IDs
+	// found (group SIS ID → category ID) and catsListed the courses (by
+	// SIS ID) whose categories were listed.
+	catMu      sync.Mutex
+	cats       map[string]canvas.ID
+	catsListed map[string]bool
+
+	// shared holds the SIS IDs of groups ReadState found sharing a
+	// category with another of this LMS's groups (the old model), to be
+	// moved to a category of their own before a member is added;
+	// sharedMu guards it and serialises the moves.
+	sharedMu sync.Mutex
+	shared   map[string]bool
 
 	// courses remembers the courses ListCourses, CreateCourse and
 	// UpdateCourse saw, and which courses hold no groups, for
@@ -47,8 +56,10 @@ type GroupMode int
 
 const (
 	// GroupsAsGroups makes each lms.Group a Canvas group in a group
-	// category of its course (named by WithGroupCategory), and each
-	// membership a group membership.
+	// category of its own (named after WithGroupCategory and the group),
+	// and each membership a group membership. Canvas keeps a student in
+	// one group per category, so only a category per group lets a learner
+	// be in two groups of a course.
 	GroupsAsGroups GroupMode = iota + 1
 	// GroupsAsSections makes each lms.Group a Canvas section whose SIS ID
 	// is the group's with a prefix (WithGroupSectionPrefix), and each
@@ -69,8 +80,8 @@ func (m GroupMode) String() string {
 
 // Defaults.
 const (
-	// DefaultGroupCategory names the group category that holds the
-	// groups this package makes.
+	// DefaultGroupCategory starts the name of each group category this
+	// package makes (one per group).
 	DefaultGroupCategory = "VETtrak occurrences"
 	// DefaultGroupSectionPrefix starts the SIS ID of a section standing in
 	// for a group, so a group and a section may share a SIS ID (SIS IDs
@@ -138,8 +149,9 @@ func WithGroupsAs(m GroupMode) Option {
 	}
 }
 
-// WithGroupCategory names the group category (per course) that holds the
-// groups in GroupsAsGroups mode; it is created on first use. Default
+// WithGroupCategory sets the start of the names of the group categories
+// (one per group, "<name>: <group name>") that hold the groups in
+// GroupsAsGroups mode; each is created with its group. Default
 // DefaultGroupCategory.
 func WithGroupCategory(name string) Option {
 	return func(c *config) error {

@@ -33,7 +33,7 @@ func fastClient(t testing.TB, srv *canvastest.Server, token string) *canvas.Clie
 // newLMS starts a fake Canvas and an LMS on it.
 func newLMS(t testing.TB, opts ...canvaslms.Option) (*canvaslms.LMS, *canvastest.Server) {
 	t.Helper()
-	srv := canvastest.NewServer()
+	srv := canvastest.NewServer(canvastest.WithStrict())
 	t.Cleanup(srv.Close)
 	l, err := canvaslms.New(fastClient(t, srv, srv.AdminToken()), opts...)
 	require.NoError(t, err)

@@ -26,9 +26,19 @@
 // starts at [WithUserListThreshold] and, once a listing has counted the
 // account's pages, follows what the listing actually cost.
 //
-// Groups of the lms model become Canvas groups in a group category per
-// course (the default, [GroupsAsGroups]) or Canvas sections
-// ([GroupsAsSections]); see [WithGroupsAs].
+// Groups of the lms model become Canvas groups, each in a group category
+// of its own (the default, [GroupsAsGroups]), or Canvas sections
+// ([GroupsAsSections]); see [WithGroupsAs]. Canvas keeps a student in one
+// group per category, so only a category per group lets a learner in two
+// occurrences of one course belong to both groups. Courses made by earlier
+// versions, whose groups share one category, are moved group by group on
+// the first AddMember after a ReadState (see [RetiredGroupSISPrefix]). A
+// membership needs the user's enrollment in the course; Canvas's refusal
+// is [ErrNotEnrolled].
+//
+// A user with only a family name is stored with sortable_name "Family,",
+// as Canvas's own last_name_first writes it, so it reads back as a family
+// name.
 //
 // Errors wrap the *canvas.Error they came from and match the lms
 // sentinels: a SIS ID or login in use is lms.ErrConflict, 404 is

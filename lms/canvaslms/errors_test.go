@@ -62,7 +62,7 @@ func TestErrorsMapToLMSSentinels(t *testing.T) {
 		}, lms.ErrRateLimited, 403},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := canvastest.NewServer()
+			srv := canvastest.NewServer(canvastest.WithStrict())
 			t.Cleanup(srv.Close)
 			token := srv.NewToken(true)
 			l, err := canvaslms.New(fastClient(t, srv, token))
@@ -104,7 +104,7 @@ func TestCancelledContextMakesNoRequest(t *testing.T) {
 // Without manage_sis Canvas drops SIS IDs silently; a course or group
 // nobody could find again is taken back and the call is forbidden.
 func TestTokenWithoutManageSIS(t *testing.T) {
-	srv := canvastest.NewServer()
+	srv := canvastest.NewServer(canvastest.WithStrict())
 	t.Cleanup(srv.Close)
 	admin, err := canvaslms.New(fastClient(t, srv, srv.AdminToken()))
 	require.NoError(t, err)
@@ -135,7 +135,7 @@ func TestTokenWithoutManageSIS(t *testing.T) {
 
 // The token never reaches the LMS's or the client's logs.
 func TestNoTokenInLogs(t *testing.T) {
-	srv := canvastest.NewServer()
+	srv := canvastest.NewServer(canvastest.WithStrict())
 	t.Cleanup(srv.Close)
 	token := srv.AdminToken()
 	var buf bytes.Buffer
@@ -156,7 +156,7 @@ func TestNoTokenInLogs(t *testing.T) {
 }
 
 func TestNewValidatesOptions(t *testing.T) {
-	srv := canvastest.NewServer()
+	srv := canvastest.NewServer(canvastest.WithStrict())
 	t.Cleanup(srv.Close)
 	c := fastClient(t, srv, srv.AdminToken())
 	for name, opt := range map[string]canvaslms.Option{

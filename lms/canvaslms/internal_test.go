@@ -21,13 +21,8 @@ func TestNamesRoundTrip(t *testing.T) {
 	} {
 		name, sortable := canvasNames(lms.User{GivenName: tc.given, FamilyName: tc.family})
 		g, f := splitName(name, sortable)
-		if tc.given == "" {
-			// Canvas cannot tell a lone family name from a lone given
-			// name; it reads back as a given name.
-			assert.Equal(t, tc.family, g)
-			assert.Empty(t, f)
-			continue
-		}
+		// A lone family name travels as sortable "Family," and reads
+		// back as a family name (issue 18 item 4).
 		assert.Equal(t, tc.given, g, "%q / %q", name, sortable)
 		assert.Equal(t, tc.family, f, "%q / %q", name, sortable)
 	}
@@ -39,6 +34,7 @@ func TestSplitNameOfUsersMadeByHand(t *testing.T) {
 		{"Ada Lovelace", "", "Ada", "Lovelace"},
 		{"Prof. Ada Lovelace", "Lovelace, Ada", "Ada", "Lovelace"}, // name disagrees: sortable wins
 		{"admin", "admin", "admin", ""},
+		{"Madonna", "Madonna,", "", "Madonna"}, // Canvas's last_name_first of a surname alone
 		{"", "", "", ""},
 	} {
 		g, f := splitName(tc.name, tc.sortable)

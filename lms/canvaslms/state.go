@@ -288,10 +288,11 @@ func (r *stateReader) groups(ctx context.Context, courseSIS string, course canva
 		if err != nil {
 			return wrap(op, "course", courseSIS, err)
 		}
-		if g.SISGroupID != "" && g.WorkflowState != "deleted" {
+		if g.SISGroupID != "" && g.WorkflowState != "deleted" && !strings.HasPrefix(g.SISGroupID, RetiredGroupSISPrefix) {
 			gs = append(gs, g)
 		}
 	}
+	l.noteCategories(gs)
 	if len(gs) == 0 {
 		l.courses.setNoGroups(courseSIS, start)
 	}

@@ -12,6 +12,13 @@ import (
 // sortable_name ("Family, Given") and short_name (the display name).
 // Canvas has no given and family name fields, so they travel in
 // sortable_name and are split back by splitName.
+//
+// A family name alone (AVETMISS records a single-name learner that way)
+// is sent as sortable "Family,", the form Canvas's own
+// User.last_name_first gives a surname with no given name
+// ("#{surname}, #{given}".strip, app/models/user.rb); Canvas stores an
+// explicit sortable_name as sent (User#infer_defaults only fills a blank
+// one). A given name alone is sent as itself. So the two read back apart.
 func canvasNames(u lms.User) (name, sortable string) {
 	name = u.DisplayName()
 	given, family := strings.TrimSpace(u.GivenName), strings.TrimSpace(u.FamilyName)
@@ -19,7 +26,7 @@ func canvasNames(u lms.User) (name, sortable string) {
 	case family == "":
 		sortable = given
 	case given == "":
-		sortable = family
+		sortable = family + ","
 	default:
 		sortable = family + ", " + given
 	}
@@ -47,8 +54,14 @@ func splitName(name, sortable string) (given, family string) {
 		}
 	}
 	switch {
+	case sortable == name+"," && name != "":
+		// A family name only, as canvasNames and Canvas's
+		// last_name_first write it.
+		return "", name
 	case sortable == name && name != "":
-		// One name only: "Cher", or a family-only name stored as itself.
+		// One name only: "Cher" (a given name). A family-only name
+		// stored this way by older versions reads as a given name, so
+		// the Syncer plans one update, which rewrites it as "Family,".
 		return name, ""
 	case first >= 0:
 		return strings.TrimSpace(sortable[first+2:]), strings.TrimSpace(sortable[:first])

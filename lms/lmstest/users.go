@@ -21,6 +21,18 @@ func userTests() []test {
 				assert.Equal(s.t, got.ID, read.ID, "ReadUsers must show the ID CreateUser returned")
 			}
 		}},
+		{name: "SingleNames", run: func(s *suite) {
+			// A learner with one name only, recorded as a family name
+			// (the AVETMISS convention) or as a given name, reads back as
+			// written: otherwise every run plans an update.
+			for _, tc := range []struct{ key, given, family string }{{"F", "", "Madonna"}, {"G", "Cher", ""}} {
+				want := s.newUser(tc.key)
+				want.GivenName, want.FamilyName = tc.given, tc.family
+				_, err := s.l.CreateUser(s.ctx, want)
+				require.NoError(s.t, err)
+				assertUser(s.t, want, s.readUser(want.SISID))
+			}
+		}},
 		{name: "Update", run: func(s *suite) {
 			u := s.user("A")
 			u.ID = ""
