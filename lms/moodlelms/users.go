@@ -17,13 +17,37 @@ var reUsername = regexp.MustCompile(`^[-.@_a-z0-9]{1,100}$`)
 // well under PHP's max_input_vars.
 const readChunk = 200
 
+// blankName stands in Moodle for a name a learner does not have. AVETMISS
+// records a person with one name as a family name only, but Moodle refuses
+// a blank first or last name ("The field firstname cannot be blank",
+// user/externallib.php core_user_external::create_users), so the missing
+// one is written as "-" and read back as empty; otherwise every run would
+// plan an update that can never settle.
+const blankName = "-"
+
+// moodleName is a name as Moodle stores it.
+func moodleName(n string) string {
+	if n == "" {
+		return blankName
+	}
+	return n
+}
+
+// lmsName is a name as Moodle stores it, read back.
+func lmsName(n string) string {
+	if n == blankName {
+		return ""
+	}
+	return n
+}
+
 func toUser(u moodle.User) lms.User {
 	tz := u.Timezone
 	if tz == moodle.TimezoneServer {
 		tz = ""
 	}
-	return lms.User{ID: idString(u.ID), SISID: u.IDNumber, Login: u.Username, GivenName: u.FirstName,
-		FamilyName: u.LastName, Email: u.Email, TimeZone: tz}
+	return lms.User{ID: idString(u.ID), SISID: u.IDNumber, Login: u.Username, GivenName: lmsName(u.FirstName),
+		FamilyName: lmsName(u.LastName), Email: u.Email, TimeZone: tz}
 }
 
 func timezone(tz string) string {
@@ -57,8 +81,8 @@ func checkUser(op string, u lms.User) error {
 		return fail(op, "user", u.SISID, lms.ErrInvalid, "Moodle usernames are 1-100 lowercase letters, digits and -.@_")
 	case u.Email == "":
 		return fail(op, "user", u.SISID, lms.ErrInvalid, "Moodle requires an e-mail address")
-	case u.GivenName == "" || u.FamilyName == "":
-		return fail(op, "user", u.SISID, lms.ErrInvalid, "Moodle requires a first and a last name")
+	case u.GivenName == "" && u.FamilyName == "":
+		return fail(op, "user", u.SISID, lms.ErrInvalid, "the user has no name")
 	}
 	return nil
 }
@@ -79,7 +103,7 @@ func (l *LMS) CreateUser(ctx context.Context, u lms.User) (lms.User, error) {
 			return lms.User{}, fail(op, "user", u.SISID, lms.ErrConflict, "a user with this "+by.field+" exists")
 		}
 	}
-	nu := moodle.NewUser{Username: u.Login, FirstName: u.GivenName, LastName: u.FamilyName, Email: u.Email,
+	nu := moodle.NewUser{Username: u.Login, FirstName: moodleName(u.GivenName), LastName: moodleName(u.FamilyName), Email: u.Email,
 		Auth: l.cfg.auth, IDNumber: u.SISID}
 	if slices.Contains([]string{"manual", "email"}, l.cfg.auth) {
 		nu.CreatePassword = moodle.Ptr(true)
@@ -114,8 +138,8 @@ func (l *LMS) UpdateUser(ctx context.Context, u lms.User) error {
 		}
 	}
 	set(&up.Username, cur.Username, u.Login)
-	set(&up.FirstName, cur.FirstName, u.GivenName)
-	set(&up.LastName, cur.LastName, u.FamilyName)
+	set(&up.FirstName, cur.FirstName, moodleName(u.GivenName))
+	set(&up.LastName, cur.LastName, moodleName(u.FamilyName))
 	set(&up.Email, cur.Email, u.Email)
 	set(&up.Timezone, cur.Timezone, timezone(u.TimeZone))
 	if !changed {
