@@ -280,8 +280,14 @@ func (s *Syncer) Check(ctx context.Context) (*CheckReport, error) {
 	if !rep.VETtrakOK && err == nil {
 		err = fmt.Errorf("VETtrak: the licence lacks operations: %v", vt.Missing())
 	}
-	if !rep.VETtrakOK || !rep.LMSOK || !rep.ContractOK {
-		return rep, errors.Join(err, contractErr, lmsErr)
+	var rulesErr error
+	if rep.VETtrakOK {
+		rulesErr = s.checkRules(ctx, rep)
+	} else {
+		rep.RulesOK = true // not checked: VETtrak could not be asked
+	}
+	if !rep.VETtrakOK || !rep.LMSOK || !rep.ContractOK || !rep.RulesOK {
+		return rep, errors.Join(err, contractErr, rulesErr, lmsErr)
 	}
 	return rep, nil
 }
@@ -317,13 +323,22 @@ type CheckReport struct {
 	// difference would make writes wrong (they are then refused).
 	Contract   string `json:"contract,omitempty"`
 	ContractOK bool   `json:"contract_ok"`
-	LMS        string `json:"lms"`
-	LMSOK      bool   `json:"lms_ok"`
+	// Rules checks the result rules and their scopes against VETtrak's
+	// result types and occurrences (mapping.CheckRules); empty when results
+	// are skipped or VETtrak could not be asked. RulesOK is false when a
+	// rule could write a result VETtrak does not have or means otherwise.
+	Rules   string `json:"rules,omitempty"`
+	RulesOK bool   `json:"rules_ok"`
+	LMS     string `json:"lms"`
+	LMSOK   bool   `json:"lms_ok"`
 }
 
 func (c *CheckReport) String() string {
-	if c.Contract == "" {
-		return c.VETtrak + "\n" + c.LMS
+	parts := []string{c.VETtrak}
+	for _, p := range []string{c.Contract, c.Rules} {
+		if p != "" {
+			parts = append(parts, p)
+		}
 	}
-	return c.VETtrak + "\n" + c.Contract + "\n" + c.LMS
+	return strings.Join(append(parts, c.LMS), "\n")
 }

@@ -110,6 +110,11 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	defer env.Close()
 	env.Introduce(p)
 
+	p.Section("Connection test: every rule and scope against VETtrak")
+	if err := env.Check(ctx, p); err != nil {
+		return err
+	}
+
 	p.Section("Sync VETtrak to Canvas")
 	if _, err := env.Sync(ctx, p); err != nil {
 		return err

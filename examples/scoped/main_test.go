@@ -14,6 +14,7 @@ func TestScopedRules(t *testing.T) {
 	got := demotest.Story(t, run)
 	demotest.Tells(t, got, []string{
 		"Reporting again writes 0 results: each is written once.",
+		"ok   Result rules: 2 provider-wide rule(s) and 2 scope(s) match VETtrak's result types.",
 	}, []string{
 		// the configuration shows each scope in words
 		`scope short-courses\s+programme code "INDUCT": completed@1: all_assessments_passed → Satisfactorily Completed \(81\)`,

@@ -195,6 +195,12 @@ func (p *Printer) Check(rep *vtsync.CheckReport) {
 		return "FAIL"
 	}
 	p.Line("%s %s", mark(rep.VETtrakOK), firstLines(rep.VETtrak))
+	if rep.Contract != "" {
+		p.Line("%s %s", mark(rep.ContractOK), firstLines(rep.Contract))
+	}
+	if rep.Rules != "" {
+		p.Line("%s %s", mark(rep.RulesOK), firstLines(rep.Rules))
+	}
 	p.Line("%s %s", mark(rep.LMSOK), firstLines(rep.LMS))
 }
 
