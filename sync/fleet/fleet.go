@@ -1,15 +1,18 @@
 package fleet
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/vtsync/vtsync/sync/fleet/pgstore"
 )
@@ -166,6 +169,40 @@ func (f *Fleet) EnqueueAll(ctx context.Context) (map[string]Enqueued, error) {
 		out[p.ID] = e
 	}
 	return out, nil
+}
+
+// Wait waits until each job has ended (completed, cancelled, or discarded
+// after its last attempt) and returns their final states. A run's row in
+// the log ends a moment before its job does, and Enqueue counts the job as
+// a run still going until then: wait for the job before asking for the
+// provider's next run.
+func (f *Fleet) Wait(ctx context.Context, jobIDs ...int64) (map[int64]rivertype.JobState, error) {
+	out := make(map[int64]rivertype.JobState, len(jobIDs))
+	t := time.NewTicker(cmp.Or(f.o.pollEvery, 100*time.Millisecond))
+	defer t.Stop()
+	for {
+		for _, id := range jobIDs {
+			if _, ok := out[id]; ok {
+				continue
+			}
+			job, err := f.client.JobGet(ctx, id)
+			if err != nil {
+				return out, fmt.Errorf("fleet: job %d: %w", id, err)
+			}
+			switch job.State {
+			case rivertype.JobStateCompleted, rivertype.JobStateCancelled, rivertype.JobStateDiscarded:
+				out[id] = job.State
+			}
+		}
+		if len(out) == len(jobIDs) {
+			return out, nil
+		}
+		select {
+		case <-ctx.Done():
+			return out, ctx.Err()
+		case <-t.C:
+		}
+	}
 }
 
 // Runs queries the run log, newest first.

@@ -124,8 +124,14 @@ func TestRunSyncsAndLogsReport(t *testing.T) {
 		assert.False(t, e.Duplicate)
 		jobs = append(jobs, e.JobID)
 	}
-	runs := waitRuns(t, db, pgstore.RunFilter{}, succeeded(2))
-	waitJob(t, f, jobs[0], rivertype.JobStateCompleted)
+	states, err := f.Wait(t.Context(), jobs...)
+	require.NoError(t, err)
+	for _, id := range jobs {
+		assert.Equal(t, rivertype.JobStateCompleted, states[id])
+	}
+	runs, err := db.Runs(t.Context(), pgstore.RunFilter{})
+	require.NoError(t, err)
+	require.Len(t, runs, 2)
 	for _, r := range runs {
 		var rep vtsync.Report
 		require.NoError(t, json.Unmarshal(r.Report, &rep), r.Provider)
