@@ -210,8 +210,9 @@ func TestHeldProviderSnoozes(t *testing.T) {
 	assert.Empty(t, job.Errors, "a snooze is not a failure")
 }
 
-// A run that fails as a whole (VETtrak refuses the login) is retried with
-// backoff until it succeeds; each attempt is in the log, and no secret is.
+// A run that fails as a whole (the secrets vault is down, then VETtrak
+// refuses the login) is retried with backoff until it succeeds; each
+// attempt is in the log, and no secret is.
 func TestFailedRunIsRetried(t *testing.T) {
 	fakes := startFakes(t, 1)
 	ep := fakes.Providers[0].Endpoint
@@ -219,7 +220,10 @@ func TestFailedRunIsRetried(t *testing.T) {
 	const wrong = "wrong-Pa55word-xyzzy"
 	reg, err := fleet.NewStaticRegistry(func(context.Context, string) (fleet.Credentials, error) {
 		c := ep.Credentials()
-		if calls.Add(1) <= 2 { // the first attempt asks twice: for the run and to redact
+		switch calls.Add(1) {
+		case 1:
+			return fleet.Credentials{}, errors.New("vault sealed")
+		case 2:
 			c.VETtrak = vettrak.Credentials{Username: c.VETtrak.Username, Password: wrong}
 		}
 		return c, nil
@@ -231,18 +235,27 @@ func TestFailedRunIsRetried(t *testing.T) {
 	require.NoError(t, err)
 
 	runs := waitRuns(t, db, pgstore.RunFilter{}, succeeded(1))
-	require.Len(t, runs, 2)
-	assert.Equal(t, pgstore.RunSucceeded, runs[0].Status)
-	assert.Equal(t, 2, runs[0].Attempt)
-	assert.Equal(t, pgstore.RunFailed, runs[1].Status)
-	assert.NotEmpty(t, runs[1].Error)
-	for _, r := range runs {
-		assert.NotContains(t, r.Error, wrong)
-		assert.NotContains(t, string(r.Report), wrong)
+	require.Len(t, runs, 3, describe(runs))
+	for i, want := range []struct {
+		status  pgstore.RunStatus
+		attempt int
+		err     string
+	}{
+		{pgstore.RunSucceeded, 3, ""},
+		{pgstore.RunFailed, 2, "vettrak"},
+		{pgstore.RunFailed, 1, "vault sealed"},
+	} {
+		assert.Equal(t, want.status, runs[i].Status)
+		assert.Equal(t, want.attempt, runs[i].Attempt)
+		assert.Contains(t, strings.ToLower(runs[i].Error), want.err)
+		assert.NotContains(t, runs[i].Error, wrong)
+		assert.NotContains(t, string(runs[i].Report), wrong)
 	}
 	job := waitJob(t, f, e.JobID, rivertype.JobStateCompleted)
-	require.Len(t, job.Errors, 1)
-	assert.NotContains(t, job.Errors[0].Error, wrong, "River's copy of the error is redacted too")
+	require.Len(t, job.Errors, 2)
+	for _, je := range job.Errors {
+		assert.NotContains(t, je.Error, wrong, "River's copy of the error is redacted too")
+	}
 }
 
 // A job for a provider the registry no longer knows is cancelled, not

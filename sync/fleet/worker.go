@@ -97,10 +97,16 @@ func (w *runWorker) Work(ctx context.Context, job *river.Job[RunArgs]) error {
 	if err != nil {
 		return err
 	}
-	rep, runErr := f.runHeld(ctx, p, run)
+	// The credentials are asked for once the provider is ours, so a
+	// refusal is a failed run in the log like any other.
 	secrets := &redact.Secrets{}
-	if creds, err := f.reg.Credentials(context.WithoutCancel(ctx), id); err == nil {
+	creds, runErr := f.reg.Credentials(ctx, id)
+	var rep *vtsync.Report
+	if runErr != nil {
+		runErr = fmt.Errorf("credentials of %q: %w", id, runErr)
+	} else {
 		secrets.Add(creds.secrets()...)
+		rep, runErr = f.runHeld(ctx, p, creds, run)
 	}
 	status, errText := pgstore.RunSucceeded, ""
 	if runErr != nil {
@@ -132,7 +138,7 @@ func (w *runWorker) Work(ctx context.Context, job *river.Job[RunArgs]) error {
 
 // runHeld syncs p while renewing its lease; losing the lease cancels the
 // sync.
-func (f *Fleet) runHeld(ctx context.Context, p Provider, run *pgstore.Run) (*vtsync.Report, error) {
+func (f *Fleet) runHeld(ctx context.Context, p Provider, creds Credentials, run *pgstore.Run) (*vtsync.Report, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	done := make(chan struct{})
@@ -158,7 +164,7 @@ func (f *Fleet) runHeld(ctx context.Context, p Provider, run *pgstore.Run) (*vts
 			}
 		}
 	}()
-	rep, err := f.sync(ctx, p)
+	rep, err := f.sync(ctx, p, creds)
 	close(done)
 	<-beat
 	if cause := context.Cause(ctx); errors.Is(cause, pgstore.ErrLeaseLost) {
@@ -167,12 +173,8 @@ func (f *Fleet) runHeld(ctx context.Context, p Provider, run *pgstore.Run) (*vts
 	return rep, err
 }
 
-// sync builds p's Syncer from the registry and runs it once.
-func (f *Fleet) sync(ctx context.Context, p Provider) (*vtsync.Report, error) {
-	creds, err := f.reg.Credentials(ctx, p.ID)
-	if err != nil {
-		return nil, fmt.Errorf("credentials of %q: %w", p.ID, err)
-	}
+// sync builds p's Syncer on its store and runs it once.
+func (f *Fleet) sync(ctx context.Context, p Provider, creds Credentials) (*vtsync.Report, error) {
 	st, err := f.db.Store(p.ID)
 	if err != nil {
 		return nil, err
