@@ -2,25 +2,19 @@ package main
 
 import (
 	"bytes"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/vtsync/vtsync/sync/fleet/pgtemp"
+	"github.com/vtsync/vtsync/sync/fleet/pgtemp/pgtemptest"
 )
 
 // The demo runs end to end on a throwaway cluster: every provider's first
 // run creates, its second changes nothing.
 func TestDemo(t *testing.T) {
-	if _, err := pgtemp.FindBin(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL is required in CI: %v: %s", err, pgtemp.Hint)
-		}
-		t.Skipf("needs PostgreSQL: %v: %s", err, pgtemp.Hint)
-	}
+	pgtemptest.Require(t)
 	var out bytes.Buffer
 	require.NoError(t, run(t.Context(), &out, []string{"-providers", "3", "-workers", "2", "-latency", "0"}), out.String())
 	text := out.String()

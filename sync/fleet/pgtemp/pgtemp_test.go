@@ -1,7 +1,6 @@
 package pgtemp_test
 
 import (
-	"os"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -9,17 +8,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vtsync/vtsync/sync/fleet/pgtemp"
+	"github.com/vtsync/vtsync/sync/fleet/pgtemp/pgtemptest"
 )
 
 // A cluster starts (as the postgres user when we are root), serves a new
 // database over loopback, and Stop removes every trace of it.
 func TestStartCreateStop(t *testing.T) {
-	if _, err := pgtemp.FindBin(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%v: %s", err, pgtemp.Hint)
-		}
-		t.Skipf("%v: %s", err, pgtemp.Hint)
-	}
+	pgtemptest.Require(t)
 	c, err := pgtemp.Start(t.Context())
 	require.NoError(t, err)
 	dsn, err := c.CreateDatabase(t.Context(), "try")

@@ -3,7 +3,7 @@
 // stopped by Main, and a fresh database per call to DSN.
 //
 // Without PostgreSQL a test skips, saying how to get it, except in CI
-// (CI=true), where it fails: CI must not pass by testing nothing.
+// (CI=true), where it fails (pgtemptest.Require).
 package pgtest
 
 import (
@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/vtsync/vtsync/sync/fleet/pgtemp"
+	"github.com/vtsync/vtsync/sync/fleet/pgtemp/pgtemptest"
 )
 
 // state is the test binary's one cluster. A package-level value is the
@@ -39,21 +40,10 @@ func Main(m *testing.M) {
 	os.Exit(code)
 }
 
-// Available reports whether PostgreSQL can be started, and why not.
-func Available() error {
-	_, err := pgtemp.FindBin()
-	return err
-}
-
 // Require skips (or in CI fails) t when PostgreSQL is missing.
 func Require(t testing.TB) {
 	t.Helper()
-	if err := Available(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL is required in CI: %v: %s", err, pgtemp.Hint)
-		}
-		t.Skipf("needs PostgreSQL: %v: %s", err, pgtemp.Hint)
-	}
+	pgtemptest.Require(t)
 }
 
 // DSN returns the connection string of a new, empty database on the test
