@@ -26,8 +26,8 @@ func (r *recorder) Skipf(format string, args ...any)  { r.skip = fmt.Sprintf(for
 func TestRequireWithoutPostgreSQL(t *testing.T) {
 	t.Setenv("VTSYNC_PG_BIN", t.TempDir()) // holds no initdb
 	for _, tc := range []struct {
-		ci        string
-		fail      bool
+		ci   string
+		fail bool
 	}{
 		{ci: "true", fail: true},
 		{ci: "", fail: false},
