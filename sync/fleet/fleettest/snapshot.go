@@ -67,8 +67,10 @@ func (p *FakeProvider) Snapshot() State {
 	return s
 }
 
-// vettrakLines lists each enrolled unit's result and how many times one
-// was written, and each occurrence's and enrolment's flag: the VETtrak side of a run.
+// vettrakLines lists each enrolled unit's result and how many results it
+// replaced (the fake keeps each replaced result in a history, so a result
+// written twice shows as one more replacement than a reference has), and
+// each occurrence's and enrolment's flag: the VETtrak side of a run.
 func vettrakLines(d *vettraktest.Dataset) []string {
 	var out []string
 	for _, occ := range d.Occurrences() {
@@ -77,7 +79,7 @@ func vettrakLines(d *vettraktest.Dataset) []string {
 		for _, e := range d.EnrolmentsOf(occ) {
 			out = append(out, fmt.Sprintf("vettrak enrolment %d %s uploaded=%t", e.ID, e.Status, e.Uploaded))
 			for _, u := range d.Results(e.ID) {
-				out = append(out, fmt.Sprintf("vettrak result %d %s %q %q %q writes=%d", e.ID, u.UnitCode, u.ResultName,
+				out = append(out, fmt.Sprintf("vettrak result %d %s %q %q %q replaced=%d", e.ID, u.UnitCode, u.ResultName,
 					u.Outcome, strings.ReplaceAll(u.Comment, "\n", "|"), len(d.ResultHistory(e.ID, u.UnitCode))))
 			}
 		}

@@ -3,6 +3,7 @@ package fleettest_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -72,4 +73,32 @@ func TestSnapshotComparesAndFindsDuplicates(t *testing.T) {
 	}
 	assert.Positive(t, groups)
 	assert.Positive(t, members)
+}
+
+// Completed courses come back to VETtrak as results, each written once:
+// a second run changes nothing on either side.
+func TestCompleteCoursesWritesResults(t *testing.T) {
+	f, err := fleettest.Start(fleettest.Options{Providers: 2})
+	require.NoError(t, err)
+	defer f.Close()
+	at := time.Date(2026, 7, 1, 10, 0, 0, 0, time.UTC)
+	p := f.Providers[1] // LMS-pulls: courses made by hand, with modules
+	syncOnce(t, p)
+	assert.Zero(t, f.Providers[0].CompleteCourses(at), "the Unit workflow's courses have no modules")
+	before := p.Snapshot()
+	require.Positive(t, p.CompleteCourses(at))
+	st := store.NewMemory()
+	run := func() *vtsync.Report {
+		s, err := fleet.BuildSyncer(t.Context(), p.Provider(""), p.Credentials(), vtsync.WithStore(st))
+		require.NoError(t, err)
+		rep, err := s.Run(t.Context())
+		require.NoError(t, err)
+		return rep
+	}
+	rep := run()
+	assert.Positive(t, rep.ResultsWritten)
+	after := p.Snapshot()
+	assert.NotEqual(t, before.Lines, after.Lines, "VETtrak holds the new results")
+	assert.Zero(t, run().ResultsWritten)
+	assert.Equal(t, after.Lines, p.Snapshot().Lines, "written once")
 }
