@@ -111,6 +111,7 @@ func succeeded(n int) func([]pgstore.Run) bool {
 // second run changes nothing: the state is in PostgreSQL and the Syncer
 // reconciles.
 func TestRunSyncsAndLogsReport(t *testing.T) {
+	t.Parallel()
 	fakes := startFakes(t, 2)
 	reg, err := fleettest.Registry(fakes.Endpoints(), "")
 	require.NoError(t, err)
@@ -163,6 +164,7 @@ func TestRunSyncsAndLogsReport(t *testing.T) {
 // River's unique jobs: while a provider's run is queued, enqueuing it
 // again adds nothing; other providers are independent.
 func TestEnqueueIsUniquePerProvider(t *testing.T) {
+	t.Parallel()
 	fakes := startFakes(t, 2)
 	reg, err := fleettest.Registry(fakes.Endpoints(), "")
 	require.NoError(t, err)
@@ -188,6 +190,7 @@ func TestEnqueueIsUniquePerProvider(t *testing.T) {
 // is not run over: the job snoozes and runs once the lease has run out,
 // and the log shows the runs apart.
 func TestHeldProviderSnoozes(t *testing.T) {
+	t.Parallel()
 	fakes := startFakes(t, 1)
 	reg, err := fleettest.Registry(fakes.Endpoints(), "")
 	require.NoError(t, err)
@@ -214,6 +217,7 @@ func TestHeldProviderSnoozes(t *testing.T) {
 // refuses the login) is retried with backoff until it succeeds; each
 // attempt is in the log, and no secret is.
 func TestFailedRunIsRetried(t *testing.T) {
+	t.Parallel()
 	fakes := startFakes(t, 1)
 	ep := fakes.Providers[0].Endpoint
 	var calls atomic.Int32
@@ -261,6 +265,7 @@ func TestFailedRunIsRetried(t *testing.T) {
 // A job for a provider the registry no longer knows is cancelled, not
 // retried, and runs nothing.
 func TestUnknownProviderIsCancelled(t *testing.T) {
+	t.Parallel()
 	fakes := startFakes(t, 1)
 	reg, err := fleettest.Registry(fakes.Endpoints(), "")
 	require.NoError(t, err)
@@ -277,6 +282,7 @@ func TestUnknownProviderIsCancelled(t *testing.T) {
 // Schedules use sync/schedule's syntax and River's leader enqueues them:
 // a provider "every 1s" runs again and again, never two at once.
 func TestScheduleRunsProvider(t *testing.T) {
+	t.Parallel()
 	fakes := startFakes(t, 1)
 	reg, err := fleettest.Registry(fakes.Endpoints(), "every 1s")
 	require.NoError(t, err)
@@ -287,6 +293,7 @@ func TestScheduleRunsProvider(t *testing.T) {
 }
 
 func TestBadScheduleIsRefused(t *testing.T) {
+	t.Parallel()
 	fakes := startFakes(t, 1)
 	reg, err := fleettest.Registry(fakes.Endpoints(), "every fortnight-ish")
 	require.NoError(t, err)
@@ -299,6 +306,7 @@ func TestBadScheduleIsRefused(t *testing.T) {
 }
 
 func TestOptionsAreChecked(t *testing.T) {
+	t.Parallel()
 	db := openDB(t, pgtest.DSN(t))
 	reg, err := fleet.NewStaticRegistry(func(context.Context, string) (fleet.Credentials, error) {
 		return fleet.Credentials{}, errors.New("none")
