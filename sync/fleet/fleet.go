@@ -42,7 +42,11 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock(hashtext('vtsync_river_migrate'))`); err != nil {
 		return fmt.Errorf("fleet: migrate: %w", err)
 	}
-	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtext('vtsync_river_migrate'))`) //nolint:errcheck // the session ends with the connection anyway
+	defer func() {
+		// On failure the lock goes with the session when the pool closes
+		// the connection.
+		_, _ = conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtext('vtsync_river_migrate'))`)
+	}()
 	m, err := rivermigrate.New(riverpgxv5.New(pool), nil)
 	if err != nil {
 		return fmt.Errorf("fleet: migrate: %w", err)

@@ -64,10 +64,12 @@ func WithJobTimeout(d time.Duration) Option { return func(o *options) { o.jobTim
 func WithRescueAfter(d time.Duration) Option { return func(o *options) { o.rescueAfter = d } }
 
 // WithRetry sets how a run that failed as a whole is retried: up to
-// attempts tries in all, waiting base, 2×base, 4×base… (at most max)
-// between them, with a tenth of jitter.
-func WithRetry(attempts int, base, max time.Duration) Option {
-	return func(o *options) { o.maxAttempts, o.retryBase, o.retryMax = attempts, base, max }
+// attempts tries in all, waiting base, 2×base, 4×base… (at most ceiling)
+// between them, plus up to a tenth of jitter. River moves a job due for
+// retry back to its queue every few seconds, so waits shorter than that
+// are rounded up.
+func WithRetry(attempts int, base, ceiling time.Duration) Option {
+	return func(o *options) { o.maxAttempts, o.retryBase, o.retryMax = attempts, base, ceiling }
 }
 
 // WithPollInterval sets how often an idle worker looks for jobs besides
