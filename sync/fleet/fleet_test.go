@@ -325,3 +325,28 @@ func TestOptionsAreChecked(t *testing.T) {
 	_, err = fleet.New(t.Context(), nil, reg)
 	assert.Error(t, err)
 }
+
+// A provider whose config is invalid fails its run and its job is
+// cancelled, not retried: retrying cannot mend a config.
+func TestInvalidConfigIsCancelled(t *testing.T) {
+	t.Parallel()
+	fakes := startFakes(t, 1)
+	ep := fakes.Providers[0].Endpoint
+	p := ep.Provider("")
+	p.Config.Scope = vtsync.Scope{} // selects nothing: invalid
+	reg, err := fleet.NewStaticRegistry(func(context.Context, string) (fleet.Credentials, error) {
+		return ep.Credentials(), nil
+	}, p)
+	require.NoError(t, err)
+	db := openDB(t, pgtest.DSN(t))
+	f := startFleet(t, db, reg, quick("w1")...)
+	e, err := f.Enqueue(t.Context(), ep.ID)
+	require.NoError(t, err)
+	job := waitJob(t, f, e.JobID, rivertype.JobStateCancelled)
+	assert.Equal(t, 1, job.Attempt)
+	runs, err := f.Runs(t.Context(), pgstore.RunFilter{})
+	require.NoError(t, err)
+	require.Len(t, runs, 1)
+	assert.Equal(t, pgstore.RunFailed, runs[0].Status)
+	assert.Contains(t, runs[0].Error, "scope")
+}
