@@ -58,6 +58,16 @@ func startFakes(t *testing.T, n int) *fleettest.Fakes {
 	return fakes
 }
 
+// setup starts n providers' fakes and a registry over them with the
+// schedule, and opens a fresh database.
+func setup(t *testing.T, n int, schedule string) (*fleettest.Fakes, *fleet.StaticRegistry, *pgstore.DB) {
+	t.Helper()
+	fakes := startFakes(t, n)
+	reg, err := fleettest.Registry(fakes.Endpoints(), schedule)
+	require.NoError(t, err)
+	return fakes, reg, openDB(t, pgtest.DSN(t))
+}
+
 // waitRuns waits until the run log satisfies ok, and returns it.
 func waitRuns(t *testing.T, db *pgstore.DB, filter pgstore.RunFilter, ok func([]pgstore.Run) bool) []pgstore.Run {
 	t.Helper()
@@ -112,10 +122,7 @@ func succeeded(n int) func([]pgstore.Run) bool {
 // reconciles.
 func TestRunSyncsAndLogsReport(t *testing.T) {
 	t.Parallel()
-	fakes := startFakes(t, 2)
-	reg, err := fleettest.Registry(fakes.Endpoints(), "")
-	require.NoError(t, err)
-	db := openDB(t, pgtest.DSN(t))
+	fakes, reg, db := setup(t, 2, "")
 	f := startFleet(t, db, reg, quick("w1")...)
 
 	var jobs []int64
@@ -165,10 +172,7 @@ func TestRunSyncsAndLogsReport(t *testing.T) {
 // again adds nothing; other providers are independent.
 func TestEnqueueIsUniquePerProvider(t *testing.T) {
 	t.Parallel()
-	fakes := startFakes(t, 2)
-	reg, err := fleettest.Registry(fakes.Endpoints(), "")
-	require.NoError(t, err)
-	db := openDB(t, pgtest.DSN(t))
+	_, reg, db := setup(t, 2, "")
 	f, err := fleet.New(t.Context(), db, reg, fleet.WithWorkers(0))
 	require.NoError(t, err)
 	require.Error(t, f.Start(t.Context()), "an enqueue-only fleet does not work jobs")
@@ -191,10 +195,7 @@ func TestEnqueueIsUniquePerProvider(t *testing.T) {
 // and the log shows the runs apart.
 func TestHeldProviderSnoozes(t *testing.T) {
 	t.Parallel()
-	fakes := startFakes(t, 1)
-	reg, err := fleettest.Registry(fakes.Endpoints(), "")
-	require.NoError(t, err)
-	db := openDB(t, pgtest.DSN(t))
+	_, reg, db := setup(t, 1, "")
 	intruder, err := db.BeginRun(t.Context(), pgstore.RunStart{Provider: "rto-001", Holder: "elsewhere", TTL: 2 * time.Second})
 	require.NoError(t, err)
 
@@ -266,10 +267,7 @@ func TestFailedRunIsRetried(t *testing.T) {
 // retried, and runs nothing.
 func TestUnknownProviderIsCancelled(t *testing.T) {
 	t.Parallel()
-	fakes := startFakes(t, 1)
-	reg, err := fleettest.Registry(fakes.Endpoints(), "")
-	require.NoError(t, err)
-	db := openDB(t, pgtest.DSN(t))
+	_, reg, db := setup(t, 1, "")
 	f := startFleet(t, db, reg, quick("w1")...)
 	res, err := f.River().Insert(t.Context(), fleet.RunArgs{Provider: "rto-gone"}, nil)
 	require.NoError(t, err)
@@ -283,10 +281,7 @@ func TestUnknownProviderIsCancelled(t *testing.T) {
 // a provider "every 1s" runs again and again, never two at once.
 func TestScheduleRunsProvider(t *testing.T) {
 	t.Parallel()
-	fakes := startFakes(t, 1)
-	reg, err := fleettest.Registry(fakes.Endpoints(), "every 1s")
-	require.NoError(t, err)
-	db := openDB(t, pgtest.DSN(t))
+	_, reg, db := setup(t, 1, "every 1s")
 	startFleet(t, db, reg, quick("w1")...)
 	runs := waitRuns(t, db, pgstore.RunFilter{}, succeeded(2))
 	require.NoError(t, pgstore.Overlaps(runs))
@@ -294,11 +289,8 @@ func TestScheduleRunsProvider(t *testing.T) {
 
 func TestBadScheduleIsRefused(t *testing.T) {
 	t.Parallel()
-	fakes := startFakes(t, 1)
-	reg, err := fleettest.Registry(fakes.Endpoints(), "every fortnight-ish")
-	require.NoError(t, err)
-	db := openDB(t, pgtest.DSN(t))
-	_, err = fleet.New(t.Context(), db, reg)
+	_, reg, db := setup(t, 1, "every fortnight-ish")
+	_, err := fleet.New(t.Context(), db, reg)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "rto-001")
 	_, err = fleet.New(t.Context(), db, reg, fleet.WithoutSchedules())
