@@ -48,7 +48,8 @@ func (e *LeaseError) Is(target error) bool { return target == ErrLeased }
 // UPDATE). Leases need it.
 type Updater interface {
 	// Update calls fn with the current value (found false when there is
-	// none) and stores what it returns; fn returning an error stores
+	// none) and stores what it returns; fn returning ErrDeleteKey removes
+	// the key (Update returns nil); fn returning any other error stores
 	// nothing and Update returns that error.
 	Update(ctx context.Context, bucket, key string, fn func(old []byte, found bool) ([]byte, error)) error
 }
@@ -140,7 +141,7 @@ func (l Leases) Release(ctx context.Context, name, holder string) error {
 		if !found || json.Unmarshal(old, &cur) != nil || cur.Holder != holder {
 			return nil, errKeep
 		}
-		return nil, errDelete
+		return nil, ErrDeleteKey
 	})
 	if errors.Is(err, errKeep) {
 		return nil
@@ -148,12 +149,14 @@ func (l Leases) Release(ctx context.Context, name, holder string) error {
 	return err
 }
 
-// Sentinels fn may return to Update implementations in this package:
-// errKeep leaves the value, errDelete removes it.
-var (
-	errKeep   = errors.New("keep")
-	errDelete = errors.New("delete")
-)
+// ErrDeleteKey, returned by an Updater's fn, removes the key. Every
+// Updater, in this package or outside it, must honour it: Leases release
+// with it.
+var ErrDeleteKey = errors.New("store: delete the key")
+
+// errKeep, returned by fn, leaves the value as it is; Update passes it
+// back like any error of fn's.
+var errKeep = errors.New("keep")
 
 // Update implements Updater.
 func (m *Memory) Update(ctx context.Context, bucket, key string, fn func([]byte, bool) ([]byte, error)) error {
@@ -168,7 +171,7 @@ func (m *Memory) Update(ctx context.Context, bucket, key string, fn func([]byte,
 	old, found := m.buckets[bucket][key]
 	v, err := fn(cloneValue(old), found)
 	switch {
-	case errors.Is(err, errDelete):
+	case errors.Is(err, ErrDeleteKey):
 		delete(m.buckets[bucket], key)
 		return nil
 	case err != nil:
@@ -198,7 +201,7 @@ func (d *DB) Update(ctx context.Context, bucket, key string, fn func([]byte, boo
 		old := b.Get([]byte(key))
 		v, err := fn(cloneValue(old), old != nil)
 		switch {
-		case errors.Is(err, errDelete):
+		case errors.Is(err, ErrDeleteKey):
 			return b.Delete([]byte(key))
 		case err != nil:
 			fnErr = err

@@ -70,6 +70,9 @@ func (s *Store) Get(ctx context.Context, bucket, key string) ([]byte, error) {
 	return v, nil
 }
 
+// deleteKey removes one key of one provider.
+const deleteKey = `DELETE FROM vtsync_kv WHERE provider = $1 AND bucket = $2 AND key = $3`
+
 const upsert = `INSERT INTO vtsync_kv (provider, bucket, key, value) VALUES ($1, $2, $3, $4)
 	ON CONFLICT (provider, bucket, key) DO UPDATE SET value = EXCLUDED.value`
 
@@ -132,8 +135,7 @@ func (s *Store) Delete(ctx context.Context, bucket, key string) error {
 	if err := checkBucketKey(bucket, key); err != nil {
 		return opError(ctx, "delete", bucket, key, err)
 	}
-	_, err := s.db.pool.Exec(ctx, `DELETE FROM vtsync_kv WHERE provider = $1 AND bucket = $2 AND key = $3`,
-		s.provider, bucket, key)
+	_, err := s.db.pool.Exec(ctx, deleteKey, s.provider, bucket, key)
 	return opError(ctx, "delete", bucket, key, err)
 }
 

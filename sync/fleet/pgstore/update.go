@@ -6,15 +6,18 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/vtsync/vtsync/sync/store"
 )
+
+var _ store.Updater = (*Store)(nil)
 
 // Update reads the value under key and replaces it with what fn returns,
 // with no other Update of the key (from any process on the database)
 // between the read and the write: fn gets the current value (found false
-// when there is none); fn returning an error stores nothing and Update
-// returns that error. It has the shape of an atomic read-modify-write
-// interface for stores (such as the lease helpers of another branch of
-// sync/store expect).
+// when there is none); fn returning store.ErrDeleteKey removes the key;
+// fn returning another error stores nothing and Update returns that error.
+// It implements store.Updater, which store.Leases need.
 func (s *Store) Update(ctx context.Context, bucket, key string, fn func(old []byte, found bool) ([]byte, error)) error {
 	if err := s.start(ctx, "update", bucket, key); err != nil {
 		return err
@@ -39,6 +42,10 @@ func (s *Store) Update(ctx context.Context, bucket, key string, fn func(old []by
 			return err
 		}
 		v, err := fn(old, found)
+		if errors.Is(err, store.ErrDeleteKey) {
+			_, err = tx.Exec(ctx, deleteKey, s.provider, bucket, key)
+			return err
+		}
 		if err != nil {
 			fnErr = err
 			return err

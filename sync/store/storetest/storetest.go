@@ -10,7 +10,9 @@ package storetest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -55,6 +57,7 @@ var tests = []struct {
 	{"CancelledContext", testCancelled},
 	{"Closed", testClosed},
 	{"Concurrent", testConcurrent},
+	{"Update", testUpdate},
 }
 
 func testGetMissing(t *testing.T, s store.Store) {
@@ -345,4 +348,60 @@ func testConcurrent(t *testing.T, s store.Store) {
 	}
 	wg.Wait()
 	assert.Len(t, keys(t, s, "b", ""), 100)
+}
+
+// testUpdate checks store.Updater where the store implements it: fn sees
+// the current value, its result is stored, store.ErrDeleteKey removes the
+// key, any other error stores nothing, and concurrent updates of one key
+// never lose one another's writes.
+func testUpdate(t *testing.T, s store.Store) {
+	u, ok := s.(store.Updater)
+	if !ok {
+		t.Skip("the store does not implement store.Updater (leases need it)")
+	}
+	ctx := t.Context()
+	require.NoError(t, u.Update(ctx, "b", "k", func(old []byte, found bool) ([]byte, error) {
+		assert.False(t, found, "an absent key is not found")
+		assert.Empty(t, old)
+		return []byte("1"), nil
+	}))
+	v, err := s.Get(ctx, "b", "k")
+	require.NoError(t, err)
+	assert.Equal(t, "1", string(v))
+
+	boom := errors.New("boom")
+	err = u.Update(ctx, "b", "k", func(old []byte, found bool) ([]byte, error) {
+		assert.True(t, found)
+		assert.Equal(t, "1", string(old))
+		return []byte("2"), boom
+	})
+	require.ErrorIs(t, err, boom, "fn's error comes back")
+	v, err = s.Get(ctx, "b", "k")
+	require.NoError(t, err)
+	assert.Equal(t, "1", string(v), "fn's error stores nothing")
+
+	require.NoError(t, u.Update(ctx, "b", "k", func([]byte, bool) ([]byte, error) { return nil, store.ErrDeleteKey }))
+	_, err = s.Get(ctx, "b", "k")
+	require.ErrorIs(t, err, store.ErrNotFound, "ErrDeleteKey removes the key")
+	require.NoError(t, u.Update(ctx, "b", "k", func([]byte, bool) ([]byte, error) { return nil, store.ErrDeleteKey }),
+		"deleting an absent key succeeds")
+
+	const workers, each = 4, 10
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range each {
+				assert.NoError(t, u.Update(ctx, "b", "n", func(old []byte, _ bool) ([]byte, error) {
+					n, _ := strconv.Atoi(string(old))
+					return []byte(strconv.Itoa(n + 1)), nil
+				}))
+			}
+		}()
+	}
+	wg.Wait()
+	v, err = s.Get(ctx, "b", "n")
+	require.NoError(t, err)
+	assert.Equal(t, strconv.Itoa(workers*each), string(v), "no update lost")
 }
