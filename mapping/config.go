@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/vtsync/vtsync/lms"
-	"github.com/vtsync/vtsync/vettrak"
+	"github.com/vtsync/vtsync/vettrak/record"
 )
 
 // Workflow is how VETtrak records map onto LMS courses.
@@ -102,14 +102,14 @@ type WithdrawalRule struct {
 	StatusContains []string `json:"status_contains"` // case-insensitive substrings of Status
 }
 
-// DefaultWithdrawalRule matches vettrak.Enrolment.Withdrawn: StatusType 9,
+// DefaultWithdrawalRule matches record.Enrolment.Withdrawn: StatusType 9,
 // or a status naming a withdrawal or cancellation.
 func DefaultWithdrawalRule() WithdrawalRule {
 	return WithdrawalRule{StatusTypes: []int{9}, StatusContains: []string{"withdraw", "cancel"}}
 }
 
 // Withdrawn reports whether the enrolment is withdrawn under the rule.
-func (w WithdrawalRule) Withdrawn(e vettrak.Enrolment) bool {
+func (w WithdrawalRule) Withdrawn(e record.Enrolment) bool {
 	if slices.Contains(w.StatusTypes, e.StatusType) {
 		return true
 	}

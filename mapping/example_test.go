@@ -8,7 +8,7 @@ import (
 
 	"github.com/vtsync/vtsync/lms"
 	"github.com/vtsync/vtsync/mapping"
-	"github.com/vtsync/vtsync/vettrak"
+	"github.com/vtsync/vtsync/vettrak/record"
 )
 
 var aest = time.FixedZone("AEST", 10*3600)
@@ -18,28 +18,28 @@ var aest = time.FixedZone("AEST", 10*3600)
 // and Julie (trainer Tina, assessor Alex), Term 2 has Bob and Barbara
 // (trainer Tom).
 func ist101() mapping.Snapshot {
-	units := []vettrak.Unit{{Code: "IST101", Name: "Introduction to Statistics"}}
+	units := []record.Unit{{Code: "IST101", Name: "Introduction to Statistics"}}
 	return mapping.Snapshot{
-		Programmes: []vettrak.Programme{{ID: 10, Code: "STAT1", Name: "Statistics Skill Set"}},
-		Occurrences: []vettrak.Occurrence{
+		Programmes: []record.Programme{{ID: 10, Code: "STAT1", Name: "Statistics Skill Set"}},
+		Occurrences: []record.Occurrence{
 			{ID: 1, Code: "T1", Description: "Term 1", ProgrammeID: 10, Units: units,
 				StartDate: time.Date(2026, 2, 2, 0, 0, 0, 0, aest), EndDate: time.Date(2026, 4, 10, 0, 0, 0, 0, aest),
-				Staff: []vettrak.StaffLink{{StaffCode: "S1", StaffType: "Trainer"}, {StaffCode: "S3", StaffType: "Assessor"}}},
+				Staff: []record.StaffLink{{StaffCode: "S1", StaffType: "Trainer"}, {StaffCode: "S3", StaffType: "Assessor"}}},
 			{ID: 2, Code: "T2", Description: "Term 2", ProgrammeID: 10, Units: units,
 				StartDate: time.Date(2026, 4, 27, 0, 0, 0, 0, aest), EndDate: time.Date(2026, 7, 3, 0, 0, 0, 0, aest),
-				Staff: []vettrak.StaffLink{{StaffCode: "S2", StaffType: "Trainer"}}},
+				Staff: []record.StaffLink{{StaffCode: "S2", StaffType: "Trainer"}}},
 		},
-		Enrolments: []vettrak.Enrolment{
+		Enrolments: []record.Enrolment{
 			{ID: 101, OccurrenceID: 1, ClientCode: "C1", Status: "Active"},
 			{ID: 102, OccurrenceID: 1, ClientCode: "C2", Status: "Active"},
 			{ID: 201, OccurrenceID: 2, ClientCode: "C3", Status: "Active"},
 			{ID: 202, OccurrenceID: 2, ClientCode: "C4", Status: "Active"},
 		},
-		EnrolledUnits: []vettrak.EnrolledUnit{
+		EnrolledUnits: []record.EnrolledUnit{
 			{EnrolmentID: 101, UnitCode: "IST101"}, {EnrolmentID: 102, UnitCode: "IST101"},
 			{EnrolmentID: 201, UnitCode: "IST101"}, {EnrolmentID: 202, UnitCode: "IST101"},
 		},
-		Clients: []vettrak.Client{
+		Clients: []record.Client{
 			{Code: "C1", GivenName: "John", Surname: "Smith", Email: "john@example.edu"},
 			{Code: "C2", GivenName: "Julie", Surname: "Jones", Email: "julie@example.edu"},
 			{Code: "C3", GivenName: "Bob", Surname: "Brown", Email: "bob@example.edu"},
@@ -183,7 +183,7 @@ func ExampleStructure_course() {
 func ExampleStructure_withdrawal() {
 	snap := ist101()
 	snap.Enrolments[1].Status, snap.Enrolments[1].StatusType = "Pre-Reporting Withdrawal", 9
-	snap.Deleted = []vettrak.DeletedRecord{{Table: "ENROLMENT", ID: "202"}}
+	snap.Deleted = []record.DeletedRecord{{Table: "ENROLMENT", ID: "202"}}
 	cfg := mapping.DefaultConfig(mapping.WorkflowOccurrenceGroups)
 	cfg.CreateMissingCourses = true
 	d, _ := mapping.Structure(cfg, snap, nil)
@@ -224,7 +224,7 @@ func ExampleResults() {
 	}
 	plan := mapping.Results(cfg, mapping.DefaultResultConfig(cfg.Workflow, aest), mapping.ResultInput{
 		Snapshot: snap, Desired: d, Evidence: []lms.Evidence{evidence},
-		ResultTypes: []vettrak.ResultType{{Name: "Competent", Outcome: "20", Active: true}, {Name: "Continuing", Outcome: "70", Active: true}},
+		ResultTypes: []record.ResultType{{Name: "Competent", Outcome: "20", Active: true}, {Name: "Continuing", Outcome: "70", Active: true}},
 		Now:         time.Date(2026, 3, 20, 12, 0, 0, 0, aest),
 	})
 	for _, w := range plan.Writes {

@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"github.com/vtsync/vtsync/lms"
-	"github.com/vtsync/vtsync/vettrak"
+	"github.com/vtsync/vtsync/vettrak/record"
 )
 
 // The documented walkthrough: unit IST101 "Introduction to Statistics",
@@ -15,32 +15,32 @@ var syd = time.FixedZone("AEST", 10*3600)
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, syd) }
 
-func ist101Units() []vettrak.Unit {
-	return []vettrak.Unit{{Code: "IST101", Name: "Introduction to Statistics"}}
+func ist101Units() []record.Unit {
+	return []record.Unit{{Code: "IST101", Name: "Introduction to Statistics"}}
 }
 
 func walkthrough() Snapshot {
 	return Snapshot{
-		Programmes: []vettrak.Programme{{ID: 10, Code: "STAT1", Name: "Statistics Skill Set"}},
-		Occurrences: []vettrak.Occurrence{
+		Programmes: []record.Programme{{ID: 10, Code: "STAT1", Name: "Statistics Skill Set"}},
+		Occurrences: []record.Occurrence{
 			{ID: 1, Code: "T1", Description: "Term 1", ProgrammeID: 10, StartDate: date(2026, 2, 2), EndDate: date(2026, 4, 10),
 				Units: ist101Units(),
-				Staff: []vettrak.StaffLink{{StaffCode: "S1", StaffType: "Trainer"}, {StaffCode: "S3", StaffType: "Assessor"}}},
+				Staff: []record.StaffLink{{StaffCode: "S1", StaffType: "Trainer"}, {StaffCode: "S3", StaffType: "Assessor"}}},
 			{ID: 2, Code: "T2", Description: "Term 2", ProgrammeID: 10, StartDate: date(2026, 4, 27), EndDate: date(2026, 7, 3),
 				Units: ist101Units(),
-				Staff: []vettrak.StaffLink{{StaffCode: "S2", StaffType: "trainer "}}},
+				Staff: []record.StaffLink{{StaffCode: "S2", StaffType: "trainer "}}},
 		},
-		Enrolments: []vettrak.Enrolment{
+		Enrolments: []record.Enrolment{
 			{ID: 101, OccurrenceID: 1, ClientCode: "C1", GivenName: "John", Surname: "Smith", Status: "Active"},
 			{ID: 102, OccurrenceID: 1, ClientCode: "C2", GivenName: "Julie", Surname: "Jones", Status: "Active"},
 			{ID: 201, OccurrenceID: 2, ClientCode: "C3", GivenName: "Bob", Surname: "Brown", Status: "Active"},
 			{ID: 202, OccurrenceID: 2, ClientCode: "C4", GivenName: "Barbara", Surname: "Black", Status: "Active"},
 		},
-		EnrolledUnits: []vettrak.EnrolledUnit{
+		EnrolledUnits: []record.EnrolledUnit{
 			{EnrolmentID: 101, UnitCode: "IST101"}, {EnrolmentID: 102, UnitCode: "IST101"},
 			{EnrolmentID: 201, UnitCode: "IST101"}, {EnrolmentID: 202, UnitCode: "IST101"},
 		},
-		Clients: []vettrak.Client{
+		Clients: []record.Client{
 			{Code: "C1", GivenName: "John", Surname: "Smith", Email: "john@example.edu"},
 			{Code: "C2", GivenName: "Julie", Surname: "Jones", Email: "julie@example.edu"},
 			{Code: "C3", GivenName: "Bob", Surname: "Brown", Email: "bob@example.edu"},

@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vtsync/vtsync/lms"
-	"github.com/vtsync/vtsync/vettrak"
+	"github.com/vtsync/vtsync/vettrak/record"
 )
 
 // FuzzStructure feeds hostile strings into every identifier and name the
@@ -21,17 +21,17 @@ func FuzzStructure(f *testing.F) {
 	f.Add("%-%", "A-B%", "T\x7f", "a@b.c", "Task (A-B%)", "Active", int64(1<<62))
 	f.Fuzz(func(t *testing.T, client, unit, name, email, title, status string, id int64) {
 		snap := Snapshot{
-			Programmes: []vettrak.Programme{{ID: id, Code: unit, Name: name}},
-			Occurrences: []vettrak.Occurrence{{ID: id, Code: name, Description: name, ProgrammeID: id, Units: []vettrak.Unit{{Code: unit, Name: name}, {Code: "IST101"}},
-				Staff: []vettrak.StaffLink{{StaffCode: client + "s", StaffType: status, LinkType: vettrak.LinkEnrolment, LinkID: id}, {StaffCode: name, StaffType: "Trainer"}}}},
-			Enrolments: []vettrak.Enrolment{
+			Programmes: []record.Programme{{ID: id, Code: unit, Name: name}},
+			Occurrences: []record.Occurrence{{ID: id, Code: name, Description: name, ProgrammeID: id, Units: []record.Unit{{Code: unit, Name: name}, {Code: "IST101"}},
+				Staff: []record.StaffLink{{StaffCode: client + "s", StaffType: status, LinkType: record.LinkEnrolment, LinkID: id}, {StaffCode: name, StaffType: "Trainer"}}}},
+			Enrolments: []record.Enrolment{
 				{ID: id, OccurrenceID: id, ClientCode: client, GivenName: name, Status: status},
 				{ID: id + 1, OccurrenceID: id, ClientCode: name, Surname: client, StatusType: 9},
 			},
-			EnrolledUnits: []vettrak.EnrolledUnit{{EnrolmentID: id, UnitCode: unit, ResultName: status, Comment: title}},
-			Clients:       []vettrak.Client{{Code: client, GivenName: name, Email: email, Username: name}, {Code: name, Email: email}},
-			Staff:         []vettrak.StaffLink{{StaffCode: name, StaffType: "Assessor", EnrolmentID: id, ClientCode: client}},
-			Deleted:       []vettrak.DeletedRecord{{Table: name, ID: client}, {Table: "ENROLMENT", ID: status}},
+			EnrolledUnits: []record.EnrolledUnit{{EnrolmentID: id, UnitCode: unit, ResultName: status, Comment: title}},
+			Clients:       []record.Client{{Code: client, GivenName: name, Email: email, Username: name}, {Code: name, Email: email}},
+			Staff:         []record.StaffLink{{StaffCode: name, StaffType: "Assessor", EnrolmentID: id, ClientCode: client}},
+			Deleted:       []record.DeletedRecord{{Table: name, ID: client}, {Table: "ENROLMENT", ID: status}},
 		}
 		existing := []lms.Course{{ID: name, SISID: client, Code: unit, Name: title}}
 		for _, w := range Workflows() {

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/vtsync/vtsync/lms"
-	"github.com/vtsync/vtsync/vettrak"
+	"github.com/vtsync/vtsync/vettrak/record"
 )
 
 // genParams shapes a generated provider.
@@ -34,26 +34,26 @@ func genSnapshot(p genParams) Snapshot {
 	rng := rand.New(rand.NewPCG(p.Seed, p.Seed^0x9e3779b97f4a7c15))
 	var s Snapshot
 	for i := 1; i <= p.Programmes; i++ {
-		s.Programmes = append(s.Programmes, vettrak.Programme{ID: int64(i), Code: fmt.Sprintf("PROG%02d", i), Name: fmt.Sprintf("Programme %d", i)})
+		s.Programmes = append(s.Programmes, record.Programme{ID: int64(i), Code: fmt.Sprintf("PROG%02d", i), Name: fmt.Sprintf("Programme %d", i)})
 	}
 	for i := 1; i <= p.Staff; i++ {
-		s.Clients = append(s.Clients, vettrak.Client{Code: fmt.Sprintf("S%04d", i), GivenName: "Staff", Surname: fmt.Sprint(i), Email: fmt.Sprintf("staff%d@rto.example", i)})
+		s.Clients = append(s.Clients, record.Client{Code: fmt.Sprintf("S%04d", i), GivenName: "Staff", Surname: fmt.Sprint(i), Email: fmt.Sprintf("staff%d@rto.example", i)})
 	}
 	occs := (p.Learners + p.LearnersPerOcc - 1) / p.LearnersPerOcc
 	start := time.Date(2026, 1, 12, 0, 0, 0, 0, syd)
 	for i := 1; i <= occs; i++ {
-		o := vettrak.Occurrence{
+		o := record.Occurrence{
 			ID: int64(1000 + i), Code: fmt.Sprintf("OCC%04d", i), Description: fmt.Sprintf("Occurrence %d", i),
 			ProgrammeID: int64(1 + rng.IntN(p.Programmes)),
-			StartDate:   start.AddDate(0, 0, 7*rng.IntN(20)), Units: []vettrak.Unit{},
+			StartDate:   start.AddDate(0, 0, 7*rng.IntN(20)), Units: []record.Unit{},
 		}
 		o.EndDate = o.StartDate.AddDate(0, 4, 0)
 		first := rng.IntN(p.Units)
 		for u := 0; u < p.UnitsPerLearner; u++ {
 			code := genUnitCode((first + u*7) % p.Units)
-			o.Units = append(o.Units, vettrak.Unit{Code: code, Name: "Unit " + code})
+			o.Units = append(o.Units, record.Unit{Code: code, Name: "Unit " + code})
 		}
-		o.Staff = []vettrak.StaffLink{
+		o.Staff = []record.StaffLink{
 			{StaffCode: fmt.Sprintf("S%04d", 1+rng.IntN(p.Staff)), StaffType: "Trainer"},
 			{StaffCode: fmt.Sprintf("S%04d", 1+rng.IntN(p.Staff)), StaffType: "Assessor"},
 		}
@@ -61,7 +61,7 @@ func genSnapshot(p genParams) Snapshot {
 	}
 	for i := 1; i <= p.Learners; i++ {
 		code := fmt.Sprintf("L%06d", i)
-		c := vettrak.Client{Code: code, GivenName: "Learner", Surname: fmt.Sprint(i), Email: fmt.Sprintf("l%d@student.example", i)}
+		c := record.Client{Code: code, GivenName: "Learner", Surname: fmt.Sprint(i), Email: fmt.Sprintf("l%d@student.example", i)}
 		switch rng.IntN(100) {
 		case 0:
 			c.Email = ""
@@ -70,14 +70,14 @@ func genSnapshot(p genParams) Snapshot {
 		}
 		s.Clients = append(s.Clients, c)
 		o := s.Occurrences[(i-1)/p.LearnersPerOcc]
-		e := vettrak.Enrolment{ID: int64(100000 + i), OccurrenceID: o.ID, ClientCode: code, GivenName: c.GivenName, Surname: c.Surname,
+		e := record.Enrolment{ID: int64(100000 + i), OccurrenceID: o.ID, ClientCode: code, GivenName: c.GivenName, Surname: c.Surname,
 			StartDate: o.StartDate, EndDate: o.EndDate, Status: "Active"}
 		if rng.IntN(100) < p.WithdrawnPercent {
 			e.Status, e.StatusType = "Pre-Reporting Withdrawal", 9
 		}
 		s.Enrolments = append(s.Enrolments, e)
 		for _, u := range o.Units {
-			eu := vettrak.EnrolledUnit{EnrolmentID: e.ID, UnitCode: u.Code, UnitName: u.Name}
+			eu := record.EnrolledUnit{EnrolmentID: e.ID, UnitCode: u.Code, UnitName: u.Name}
 			if rng.IntN(20) == 0 {
 				eu.ResultName, eu.Outcome = "Continuing", "70"
 				eu.StartDate, eu.FinishDate = ptr(o.StartDate), ptr(o.EndDate)
@@ -85,7 +85,7 @@ func genSnapshot(p genParams) Snapshot {
 			s.EnrolledUnits = append(s.EnrolledUnits, eu)
 		}
 	}
-	s.Deleted = []vettrak.DeletedRecord{{Table: "ENROLMENT", ID: fmt.Sprint(100000 + p.Learners/2)}, {Table: "ENROLMENT", ID: "1"}}
+	s.Deleted = []record.DeletedRecord{{Table: "ENROLMENT", ID: fmt.Sprint(100000 + p.Learners/2)}, {Table: "ENROLMENT", ID: "1"}}
 	return s
 }
 
@@ -147,10 +147,10 @@ func shuffled(s Snapshot, seed uint64) Snapshot {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	shuf := func(n int, swap func(i, j int)) { rng.Shuffle(n, swap) }
 	out := Snapshot{
-		Programmes: append([]vettrak.Programme(nil), s.Programmes...), Occurrences: append([]vettrak.Occurrence(nil), s.Occurrences...),
-		Enrolments: append([]vettrak.Enrolment(nil), s.Enrolments...), EnrolledUnits: append([]vettrak.EnrolledUnit(nil), s.EnrolledUnits...),
-		Clients: append([]vettrak.Client(nil), s.Clients...), Staff: append([]vettrak.StaffLink(nil), s.Staff...),
-		Deleted: append([]vettrak.DeletedRecord(nil), s.Deleted...),
+		Programmes: append([]record.Programme(nil), s.Programmes...), Occurrences: append([]record.Occurrence(nil), s.Occurrences...),
+		Enrolments: append([]record.Enrolment(nil), s.Enrolments...), EnrolledUnits: append([]record.EnrolledUnit(nil), s.EnrolledUnits...),
+		Clients: append([]record.Client(nil), s.Clients...), Staff: append([]record.StaffLink(nil), s.Staff...),
+		Deleted: append([]record.DeletedRecord(nil), s.Deleted...),
 	}
 	// Exact repeats, as a reader that paged twice would produce.
 	if len(out.Enrolments) > 0 {
@@ -161,8 +161,8 @@ func shuffled(s Snapshot, seed uint64) Snapshot {
 	}
 	for i := range out.Occurrences {
 		o := &out.Occurrences[i]
-		o.Units = append([]vettrak.Unit(nil), o.Units...)
-		o.Staff = append([]vettrak.StaffLink(nil), o.Staff...)
+		o.Units = append([]record.Unit(nil), o.Units...)
+		o.Staff = append([]record.StaffLink(nil), o.Staff...)
 		shuf(len(o.Units), func(a, b int) { o.Units[a], o.Units[b] = o.Units[b], o.Units[a] })
 		shuf(len(o.Staff), func(a, b int) { o.Staff[a], o.Staff[b] = o.Staff[b], o.Staff[a] })
 	}

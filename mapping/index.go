@@ -11,27 +11,27 @@ import (
 	"unicode"
 
 	"github.com/vtsync/vtsync/lms"
-	"github.com/vtsync/vtsync/vettrak"
+	"github.com/vtsync/vtsync/vettrak/record"
 )
 
 // Snapshot is everything read from VETtrak for one run. Slices may be in any
 // order and may repeat records; the mapping sorts and de-duplicates them, so
 // the same records give the same result however they were read.
 type Snapshot struct {
-	Programmes  []vettrak.Programme  `json:"programmes,omitempty"`
-	Occurrences []vettrak.Occurrence `json:"occurrences,omitempty"` // with Units and Staff filled
-	Enrolments  []vettrak.Enrolment  `json:"enrolments,omitempty"`
+	Programmes  []record.Programme  `json:"programmes,omitempty"`
+	Occurrences []record.Occurrence `json:"occurrences,omitempty"` // with Units and Staff filled
+	Enrolments  []record.Enrolment  `json:"enrolments,omitempty"`
 	// EnrolledUnits are the units on each enrolment with their current
 	// results. A learner with none here is placed by the occurrence's
 	// units; results are written only for enrolled units read here.
-	EnrolledUnits []vettrak.EnrolledUnit `json:"enrolled_units,omitempty"`
-	Clients       []vettrak.Client       `json:"clients,omitempty"` // learners and staff, by Code
+	EnrolledUnits []record.EnrolledUnit `json:"enrolled_units,omitempty"`
+	Clients       []record.Client       `json:"clients,omitempty"` // learners and staff, by Code
 	// Staff holds links not already on Occurrence.Staff: per enrolment
 	// (EnrolmentID), per learner (ClientCode only) or per occurrence. A
 	// VETtrak staff link names no unit: it applies to every unit of its
 	// occurrence or enrolment.
-	Staff   []vettrak.StaffLink     `json:"staff,omitempty"`
-	Deleted []vettrak.DeletedRecord `json:"deleted,omitempty"`
+	Staff   []record.StaffLink     `json:"staff,omitempty"`
+	Deleted []record.DeletedRecord `json:"deleted,omitempty"`
 }
 
 // unitRef is a unit as the mapping keys it.
@@ -43,25 +43,25 @@ type unitRef struct {
 
 // occInfo is an occurrence with its units and staff resolved.
 type occInfo struct {
-	occ       vettrak.Occurrence
+	occ       record.Occurrence
 	units     []unitRef // from Occurrence.Units, de-duplicated, sorted by code
 	unitsRead bool
-	staff     []vettrak.StaffLink // occurrence-level links, sorted
-	enrols    []vettrak.Enrolment // sorted by ID
+	staff     []record.StaffLink // occurrence-level links, sorted
+	enrols    []record.Enrolment // sorted by ID
 }
 
 // index is a snapshot sorted, de-duplicated and keyed for lookups.
 type index struct {
 	cfg          Config
 	d            *diags
-	programmes   map[int64]vettrak.Programme
+	programmes   map[int64]record.Programme
 	occs         []*occInfo
 	occByID      map[int64]*occInfo
-	enrolByID    map[int64]vettrak.Enrolment
-	enrolUnits   map[int64][]vettrak.EnrolledUnit // by enrolment, sorted by normalised code
-	clients      map[string]vettrak.Client        // by trimmed code
-	staffByEnrol map[int64][]vettrak.StaffLink
-	staffByLearn map[string][]vettrak.StaffLink
+	enrolByID    map[int64]record.Enrolment
+	enrolUnits   map[int64][]record.EnrolledUnit // by enrolment, sorted by normalised code
+	clients      map[string]record.Client        // by trimmed code
+	staffByEnrol map[int64][]record.StaffLink
+	staffByLearn map[string][]record.StaffLink
 	deletedEnrol map[int64]bool
 	deletedClie  map[string]bool
 	unresolved   []int64 // enrolment tombstones the snapshot does not hold
@@ -136,13 +136,13 @@ func i64(v int64) string {
 func newIndex(cfg Config, snap Snapshot, d *diags) *index {
 	ix := &index{
 		cfg: cfg, d: d,
-		programmes:   map[int64]vettrak.Programme{},
+		programmes:   map[int64]record.Programme{},
 		occByID:      map[int64]*occInfo{},
-		enrolByID:    map[int64]vettrak.Enrolment{},
-		enrolUnits:   map[int64][]vettrak.EnrolledUnit{},
-		clients:      map[string]vettrak.Client{},
-		staffByEnrol: map[int64][]vettrak.StaffLink{},
-		staffByLearn: map[string][]vettrak.StaffLink{},
+		enrolByID:    map[int64]record.Enrolment{},
+		enrolUnits:   map[int64][]record.EnrolledUnit{},
+		clients:      map[string]record.Client{},
+		staffByEnrol: map[int64][]record.StaffLink{},
+		staffByLearn: map[string][]record.StaffLink{},
 		deletedEnrol: map[int64]bool{},
 		deletedClie:  map[string]bool{},
 		unitNames:    map[string]string{},
@@ -154,17 +154,17 @@ func newIndex(cfg Config, snap Snapshot, d *diags) *index {
 		}
 	}
 
-	for _, p := range dedupe(snap.Programmes, func(p vettrak.Programme) string { return i64(p.ID) }, dup(RecordProgramme)) {
+	for _, p := range dedupe(snap.Programmes, func(p record.Programme) string { return i64(p.ID) }, dup(RecordProgramme)) {
 		ix.programmes[p.ID] = p
 	}
 
-	for _, o := range dedupe(snap.Occurrences, func(o vettrak.Occurrence) string { return i64(o.ID) }, dup(RecordOccurrence)) {
+	for _, o := range dedupe(snap.Occurrences, func(o record.Occurrence) string { return i64(o.ID) }, dup(RecordOccurrence)) {
 		if o.ID <= 0 {
 			d.add(SeverityError, CodeMissingField, occurrenceRecord(o.ID), "occurrence %q has no ID; it is skipped", o.Code)
 			continue
 		}
 		oi := &occInfo{occ: o, unitsRead: o.Units != nil}
-		byCode := map[string][]vettrak.Unit{}
+		byCode := map[string][]record.Unit{}
 		for _, u := range o.Units {
 			n := NormalizeUnitCode(u.Code)
 			if n == "" {
@@ -175,7 +175,7 @@ func newIndex(cfg Config, snap Snapshot, d *diags) *index {
 		}
 		for _, n := range slices.Sorted(maps.Keys(byCode)) {
 			us := byCode[n]
-			slices.SortFunc(us, func(a, b vettrak.Unit) int {
+			slices.SortFunc(us, func(a, b record.Unit) int {
 				return cmp.Or(cmp.Compare(a.Code, b.Code), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Type, b.Type))
 			})
 			us = slices.Compact(us)
@@ -186,7 +186,7 @@ func newIndex(cfg Config, snap Snapshot, d *diags) *index {
 			ix.noteUnitName(n, us[0].Name)
 		}
 		for _, l := range o.Staff {
-			if l.LinkType == vettrak.LinkEnrolment && l.EnrolmentID != 0 {
+			if l.LinkType == record.LinkEnrolment && l.EnrolmentID != 0 {
 				// A learner's own trainer or assessor, listed with the
 				// occurrence: it applies to that enrolment only.
 				ix.staffByEnrol[l.EnrolmentID] = append(ix.staffByEnrol[l.EnrolmentID], l)
@@ -218,7 +218,7 @@ func newIndex(cfg Config, snap Snapshot, d *diags) *index {
 		}
 	}
 
-	for _, e := range dedupe(snap.Enrolments, func(e vettrak.Enrolment) string { return i64(e.ID) }, dup(RecordEnrolment)) {
+	for _, e := range dedupe(snap.Enrolments, func(e record.Enrolment) string { return i64(e.ID) }, dup(RecordEnrolment)) {
 		e.ClientCode = strings.TrimSpace(e.ClientCode)
 		switch {
 		case e.ID <= 0:
@@ -244,7 +244,7 @@ func newIndex(cfg Config, snap Snapshot, d *diags) *index {
 	}
 	slices.Sort(ix.unresolved)
 
-	eu := dedupe(snap.EnrolledUnits, func(u vettrak.EnrolledUnit) string {
+	eu := dedupe(snap.EnrolledUnits, func(u record.EnrolledUnit) string {
 		return i64(u.EnrolmentID) + "|" + NormalizeUnitCode(u.UnitCode)
 	}, dup(RecordEnrolledUnit))
 	for _, u := range eu {
@@ -263,7 +263,7 @@ func newIndex(cfg Config, snap Snapshot, d *diags) *index {
 		ix.noteUnitName(n, u.UnitName)
 	}
 
-	for _, c := range dedupe(snap.Clients, func(c vettrak.Client) string { return strings.TrimSpace(c.Code) }, dup(RecordClient)) {
+	for _, c := range dedupe(snap.Clients, func(c record.Client) string { return strings.TrimSpace(c.Code) }, dup(RecordClient)) {
 		c.Code = strings.TrimSpace(c.Code)
 		if c.Code == "" {
 			d.add(SeverityWarning, CodeMissingField, clientRecord(""), "a client (%q %q) has no code; it is skipped", cleanText(c.GivenName), cleanText(c.Surname))
@@ -301,7 +301,7 @@ func newIndex(cfg Config, snap Snapshot, d *diags) *index {
 	return ix
 }
 
-func staffKey(l vettrak.StaffLink) string {
+func staffKey(l record.StaffLink) string {
 	return strings.Join([]string{strings.TrimSpace(l.StaffCode), strings.ToLower(strings.TrimSpace(l.StaffType)),
 		i64(l.OccurrenceID), i64(l.EnrolmentID), strings.TrimSpace(l.ClientCode), strconv.Itoa(int(l.LinkType)), i64(l.LinkID)}, "|")
 }
@@ -322,7 +322,7 @@ func (ix *index) noteUnitName(code, name string) {
 
 // learnerUnits are the units of an enrolment: its enrolled units when the
 // snapshot has them, else the occurrence's units.
-func (ix *index) learnerUnits(oi *occInfo, e vettrak.Enrolment) []unitRef {
+func (ix *index) learnerUnits(oi *occInfo, e record.Enrolment) []unitRef {
 	eus := ix.enrolUnits[e.ID]
 	if len(eus) == 0 {
 		return oi.units
@@ -359,7 +359,7 @@ func (ix *index) occUnits(oi *occInfo) []unitRef {
 
 // status is the LMS status a learner's enrolment maps to, from explicit
 // VETtrak signals only.
-func (ix *index) status(e vettrak.Enrolment) lms.Status {
+func (ix *index) status(e record.Enrolment) lms.Status {
 	switch {
 	case ix.deletedEnrol[e.ID]:
 		ix.d.add(SeverityInfo, CodeDeleted, enrolmentRecord(e.ID), "deleted in VETtrak (tombstone); LMS enrolments become %s", ix.cfg.DeletedStatus)
@@ -378,7 +378,7 @@ func (ix *index) status(e vettrak.Enrolment) lms.Status {
 
 // staffRole classifies a link; ok is false for staff types that are neither
 // trainer nor assessor.
-func (ix *index) staffRole(l vettrak.StaffLink) (trainer, assessor bool) {
+func (ix *index) staffRole(l record.StaffLink) (trainer, assessor bool) {
 	trainer, assessor = ix.cfg.Staff.IsTrainer(l.StaffType), ix.cfg.Staff.IsAssessor(l.StaffType)
 	if !trainer && !assessor {
 		ix.d.add(SeverityInfo, CodeUnknownStaffType, Record{RecordStaff, strings.TrimSpace(l.StaffType)}, "staff type is neither trainer nor assessor (Config.Staff); such links are ignored")
@@ -440,7 +440,7 @@ func joining(rs []rune, i int) bool {
 	return false
 }
 
-func occName(o vettrak.Occurrence) string {
+func occName(o record.Occurrence) string {
 	for _, s := range []string{o.Description, o.Code} {
 		if c := cleanText(s); c != "" {
 			return c

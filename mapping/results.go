@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/vtsync/vtsync/lms"
-	"github.com/vtsync/vtsync/vettrak"
+	"github.com/vtsync/vtsync/vettrak/record"
 )
 
 // CommencementMode says whether and how the first LMS activity date is
@@ -75,7 +75,7 @@ type ResultInput struct {
 	// says which enrolment and units each learner's evidence belongs to.
 	Desired     *Desired
 	Evidence    []lms.Evidence
-	ResultTypes []vettrak.ResultType
+	ResultTypes []record.ResultType
 	// Ledger is what the SDK wrote before, keyed by ResultKey.
 	Ledger map[string]LedgerEntry
 	// Bindings maps assessment IDs to unit codes and overrides titles.
@@ -209,14 +209,14 @@ type resulter struct {
 	// specific first.
 	base     RuleSet
 	scopes   []*preparedScope
-	resolved map[string]*preparedSet         // by the IDs of the matching scopes
-	types    map[string]vettrak.ResultType   // by exact name
-	folded   map[string][]vettrak.ResultType // by lower-cased, trimmed name
+	resolved map[string]*preparedSet        // by the IDs of the matching scopes
+	types    map[string]record.ResultType   // by exact name
+	folded   map[string][]record.ResultType // by lower-cased, trimmed name
 	today    time.Time
 	done     map[string]string // result key → course that produced it
 	// byClientUnit indexes enrolled units by client code and unit, for the
 	// overlapping-activity check.
-	byClientUnit map[string][]vettrak.EnrolledUnit
+	byClientUnit map[string][]record.EnrolledUnit
 }
 
 func (r *resulter) run() {
@@ -258,8 +258,8 @@ func (r *resulter) run() {
 
 // indexTypes indexes VETtrak's result types by exact and folded name.
 func (r *resulter) indexTypes() {
-	r.types = map[string]vettrak.ResultType{}
-	r.folded = map[string][]vettrak.ResultType{}
+	r.types = map[string]record.ResultType{}
+	r.folded = map[string][]record.ResultType{}
 	for _, t := range r.in.ResultTypes {
 		if _, dup := r.types[t.Name]; !dup || t.Active {
 			r.types[t.Name] = t
@@ -328,7 +328,7 @@ func (r *resulter) prepareRules(scope string, in RuleSet) RuleSet {
 }
 
 func (r *resulter) indexClientUnits() {
-	r.byClientUnit = map[string][]vettrak.EnrolledUnit{}
+	r.byClientUnit = map[string][]record.EnrolledUnit{}
 	for id, eus := range r.ix.enrolUnits {
 		e := r.ix.enrolByID[id]
 		for _, u := range eus {
@@ -613,18 +613,18 @@ func (r *resulter) unit(p Provenance, unit string, ce courseEvidence, assessment
 	}
 }
 
-func (r *resulter) enrolledUnit(enrolmentID int64, unit string) (vettrak.EnrolledUnit, bool) {
+func (r *resulter) enrolledUnit(enrolmentID int64, unit string) (record.EnrolledUnit, bool) {
 	for _, u := range r.ix.enrolUnits[enrolmentID] {
 		if NormalizeUnitCode(u.UnitCode) == unit {
 			return u, true
 		}
 	}
-	return vettrak.EnrolledUnit{}, false
+	return record.EnrolledUnit{}, false
 }
 
 // currentOf reads an enrolled unit's current result; the outcome comes from
 // the record, else from the result type of that name.
-func (r *resulter) currentOf(eu vettrak.EnrolledUnit) current {
+func (r *resulter) currentOf(eu record.EnrolledUnit) current {
 	c := current{name: strings.TrimSpace(eu.ResultName), outcome: strings.TrimSpace(eu.Outcome), start: eu.StartDate, finish: eu.FinishDate, pct: eu.Percentage}
 	if c.outcome == "" && c.name != "" {
 		if t, ok := r.types[c.name]; ok {
@@ -637,13 +637,13 @@ func (r *resulter) currentOf(eu vettrak.EnrolledUnit) current {
 // propose builds the write a matched rule asks for, then applies the
 // policy and the AVETMISS checks. nil means nothing to write (or a
 // conflict was recorded).
-func (r *resulter) propose(p Provenance, eu vettrak.EnrolledUnit, ev UnitEvidence, m Match, set *preparedSet, ledger *LedgerEntry) *ResultWrite {
+func (r *resulter) propose(p Provenance, eu record.EnrolledUnit, ev UnitEvidence, m Match, set *preparedSet, ledger *LedgerEntry) *ResultWrite {
 	loc := r.rc.Location
 	info, _ := r.rc.Policy.Outcomes.Lookup(m.Rule.Outcome)
 	w := ResultWrite{EnrolmentID: p.EnrolmentID, UnitCode: eu.UnitCode, CourseSISID: p.CourseSISID, UserSISID: p.UserSISID,
 		ResultName: m.Rule.ResultName, Outcome: strings.TrimSpace(m.Rule.Outcome), Rule: scopedRef(set.ruleScope, m.Rule), Scope: set.scope, Previous: strings.TrimSpace(eu.ResultName)}
 	e := r.ix.enrolByID[p.EnrolmentID]
-	var occ vettrak.Occurrence
+	var occ record.Occurrence
 	if oi := r.ix.occByID[e.OccurrenceID]; oi != nil {
 		occ = oi.occ
 	}
@@ -772,7 +772,7 @@ func (r *resulter) avetmiss(w ResultWrite, info OutcomeInfo, ev UnitEvidence, cl
 // commencement computes the enrolled unit's new comment text recording the
 // first LMS activity. It returns "" when nothing changes, and a conflict
 // reason when the change would destroy hand-entered text.
-func (r *resulter) commencement(eu vettrak.EnrolledUnit, ev UnitEvidence, ledger *LedgerEntry) (text, reason, conflict string) {
+func (r *resulter) commencement(eu record.EnrolledUnit, ev UnitEvidence, ledger *LedgerEntry) (text, reason, conflict string) {
 	if ev.FirstActivity == nil || r.rc.Commencement == "" || r.rc.Commencement == CommencementOff {
 		return "", "", ""
 	}

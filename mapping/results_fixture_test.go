@@ -7,15 +7,15 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vtsync/vtsync/lms"
-	"github.com/vtsync/vtsync/vettrak"
+	"github.com/vtsync/vtsync/vettrak/record"
 )
 
 const istCourse = "vt-unit-IST101"
 
 func at(m time.Month, d, h int) *time.Time { t := time.Date(2026, m, d, h, 0, 0, 0, syd); return &t }
 
-func resultTypes() []vettrak.ResultType {
-	return []vettrak.ResultType{
+func resultTypes() []record.ResultType {
+	return []record.ResultType{
 		{Name: "Competent", Outcome: "20", Active: true},
 		{Name: "Continuing", Outcome: "70", Active: true},
 		{Name: "Not Yet Competent", Outcome: "30", Active: true},
@@ -74,7 +74,7 @@ func newResultCase(t *testing.T) *resultCase {
 }
 
 // unit returns a pointer to an enrolled unit of the case's snapshot.
-func (c *resultCase) unit(enrolmentID int64) *vettrak.EnrolledUnit {
+func (c *resultCase) unit(enrolmentID int64) *record.EnrolledUnit {
 	for i := range c.in.Snapshot.EnrolledUnits {
 		if c.in.Snapshot.EnrolledUnits[i].EnrolmentID == enrolmentID {
 			return &c.in.Snapshot.EnrolledUnits[i]

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vtsync/vtsync/lms"
-	"github.com/vtsync/vtsync/vettrak"
+	"github.com/vtsync/vtsync/vettrak/record"
 )
 
 func TestResultsWalkthrough(t *testing.T) {
@@ -201,8 +201,8 @@ func TestResultsPolicy(t *testing.T) {
 			name: "overlapping activity on another enrolment is an AVETMISS conflict",
 			setup: func(c *resultCase) {
 				s := &c.in.Snapshot
-				s.Enrolments = append(s.Enrolments, vettrak.Enrolment{ID: 99, OccurrenceID: 2, ClientCode: "C1", Status: "Pre-Reporting Withdrawal", StatusType: 9})
-				s.EnrolledUnits = append(s.EnrolledUnits, vettrak.EnrolledUnit{EnrolmentID: 99, UnitCode: "IST101", ResultName: "Withdrawn", Outcome: "40",
+				s.Enrolments = append(s.Enrolments, record.Enrolment{ID: 99, OccurrenceID: 2, ClientCode: "C1", Status: "Pre-Reporting Withdrawal", StatusType: 9})
+				s.EnrolledUnits = append(s.EnrolledUnits, record.EnrolledUnit{EnrolmentID: 99, UnitCode: "IST101", ResultName: "Withdrawn", Outcome: "40",
 					StartDate: at(3, 1, 0), FinishDate: at(3, 3, 0)})
 			},
 			conflict: ConflictAVETMISS,
@@ -211,7 +211,7 @@ func TestResultsPolicy(t *testing.T) {
 			name: "a unit not on the enrolment is not written",
 			setup: func(c *resultCase) {
 				s := &c.in.Snapshot
-				var keep []vettrak.EnrolledUnit
+				var keep []record.EnrolledUnit
 				for _, u := range s.EnrolledUnits {
 					if u.EnrolmentID != 101 {
 						keep = append(keep, u)
@@ -287,7 +287,7 @@ func TestResultsAVETMISSChecks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := &resulter{rc: ResultConfig{Location: syd}, today: today, byClientUnit: map[string][]vettrak.EnrolledUnit{}}
+			r := &resulter{rc: ResultConfig{Location: syd}, today: today, byClientUnit: map[string][]record.EnrolledUnit{}}
 			w := base
 			tt.w(&w)
 			problems := r.avetmiss(w, tt.info, tt.ev, "C1")
@@ -583,8 +583,8 @@ func TestResultsSkipsAndDiagnostics(t *testing.T) {
 	t.Run("two active enrolments for one unit are ambiguous", func(t *testing.T) {
 		c := newResultCase(t)
 		s := &c.in.Snapshot
-		s.Enrolments = append(s.Enrolments, vettrak.Enrolment{ID: 150, OccurrenceID: 2, ClientCode: "C1"})
-		s.EnrolledUnits = append(s.EnrolledUnits, vettrak.EnrolledUnit{EnrolmentID: 150, UnitCode: "IST101"})
+		s.Enrolments = append(s.Enrolments, record.Enrolment{ID: 150, OccurrenceID: 2, ClientCode: "C1"})
+		s.EnrolledUnits = append(s.EnrolledUnits, record.EnrolledUnit{EnrolmentID: 150, UnitCode: "IST101"})
 		p := c.run(t)
 		var kinds []ConflictKind
 		for _, cf := range p.Conflicts {
@@ -600,14 +600,14 @@ func TestResultsSkipsAndDiagnostics(t *testing.T) {
 // keeps a renamed assessment on its unit.
 func TestResultsModuleBindings(t *testing.T) {
 	snap := Snapshot{
-		Programmes: []vettrak.Programme{{ID: 7, Code: "BSB50420", Name: "Diploma of Leadership"}},
-		Occurrences: []vettrak.Occurrence{{ID: 70, Description: "Dip Lead 2026", ProgrammeID: 7, StartDate: date(2026, 2, 1), EndDate: date(2026, 11, 30),
-			Units: []vettrak.Unit{{Code: "BSBLDR501", Name: "Leadership"}, {Code: "BSBOPS501", Name: "Operations"}, {Code: "BSBWHS411", Name: "WHS"}}}},
-		Enrolments: []vettrak.Enrolment{{ID: 700, OccurrenceID: 70, ClientCode: "L1"}},
-		EnrolledUnits: []vettrak.EnrolledUnit{
+		Programmes: []record.Programme{{ID: 7, Code: "BSB50420", Name: "Diploma of Leadership"}},
+		Occurrences: []record.Occurrence{{ID: 70, Description: "Dip Lead 2026", ProgrammeID: 7, StartDate: date(2026, 2, 1), EndDate: date(2026, 11, 30),
+			Units: []record.Unit{{Code: "BSBLDR501", Name: "Leadership"}, {Code: "BSBOPS501", Name: "Operations"}, {Code: "BSBWHS411", Name: "WHS"}}}},
+		Enrolments: []record.Enrolment{{ID: 700, OccurrenceID: 70, ClientCode: "L1"}},
+		EnrolledUnits: []record.EnrolledUnit{
 			{EnrolmentID: 700, UnitCode: "BSBLDR501"}, {EnrolmentID: 700, UnitCode: "BSBOPS501"}, {EnrolmentID: 700, UnitCode: "BSBWHS411"},
 		},
-		Clients: []vettrak.Client{{Code: "L1", GivenName: "Lee", Surname: "Learner", Email: "lee@example.edu"}},
+		Clients: []record.Client{{Code: "L1", GivenName: "Lee", Surname: "Learner", Email: "lee@example.edu"}},
 	}
 	cfg := DefaultConfig(WorkflowModule)
 	d, err := Structure(cfg, snap, nil)

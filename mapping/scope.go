@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/vtsync/vtsync/vettrak"
+	"github.com/vtsync/vtsync/vettrak/record"
 )
 
 // ScopedRules are result rules, a pass mark and pass grades for part of a
@@ -129,7 +129,7 @@ func isPattern(code string) bool { return strings.ContainsAny(code, `*?[\`) }
 
 // matches reports whether the scope covers unit (normalised) of occurrence
 // occ; unitType is nil when the occurrence does not list the unit.
-func (s Scope) matches(occ vettrak.Occurrence, unit string, unitType *vettrak.UnitType) bool {
+func (s Scope) matches(occ record.Occurrence, unit string, unitType *record.UnitType) bool {
 	if s.OccurrenceID != 0 && s.OccurrenceID != occ.ID {
 		return false
 	}
@@ -150,8 +150,8 @@ func (s Scope) matches(occ vettrak.Occurrence, unit string, unitType *vettrak.Un
 	return true
 }
 
-func scopeUnitType(t vettrak.UnitType) string {
-	if t == vettrak.Module {
+func scopeUnitType(t record.UnitType) string {
+	if t == record.Module {
 		return ScopeModule
 	}
 	return ScopeUnitOfCompetency
@@ -347,7 +347,7 @@ func (r *resulter) rulesFor(enrolmentID int64, unit string) *preparedSet {
 	if strings.TrimSpace(occ.ProgrammeCode) == "" {
 		occ.ProgrammeCode = r.ix.programmes[occ.ProgrammeID].Code
 	}
-	var typ *vettrak.UnitType
+	var typ *record.UnitType
 	for _, u := range occ.Units {
 		if NormalizeUnitCode(u.Code) == unit {
 			typ = &u.Type

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/vtsync/vtsync/vettrak"
+	"github.com/vtsync/vtsync/vettrak/record"
 )
 
 // CheckRules checks the result rules and every scope against what VETtrak
@@ -18,7 +18,7 @@ import (
 // part of the provider (a date window).
 //
 // It returns no diagnostics when everything is usable.
-func CheckRules(rc ResultConfig, types []vettrak.ResultType, snap Snapshot) []Diagnostic {
+func CheckRules(rc ResultConfig, types []record.ResultType, snap Snapshot) []Diagnostic {
 	r := &resulter{rc: rc, in: ResultInput{ResultTypes: types}}
 	if r.rc.Policy.Outcomes.Version == "" {
 		r.rc.Policy.Outcomes = AVETMISS23()

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vtsync/vtsync/lms"
-	"github.com/vtsync/vtsync/vettrak"
+	"github.com/vtsync/vtsync/vettrak/record"
 )
 
 // scopedCase is the walkthrough with Term 2 moved into a non-accredited
@@ -19,10 +19,10 @@ func scopedCase(t *testing.T) *resultCase {
 	t.Helper()
 	c := newResultCase(t)
 	snap := &c.in.Snapshot
-	snap.Programmes = append(snap.Programmes, vettrak.Programme{ID: 20, Code: "SC1", Name: "Statistics short course"})
+	snap.Programmes = append(snap.Programmes, record.Programme{ID: 20, Code: "SC1", Name: "Statistics short course"})
 	snap.Occurrences[1].ProgrammeID = 20
 	c.in.Now = *at(7, 10, 12)
-	c.in.ResultTypes = append(c.in.ResultTypes, vettrak.ResultType{Name: "Satisfactorily Completed", Outcome: "81", Active: true})
+	c.in.ResultTypes = append(c.in.ResultTypes, record.ResultType{Name: "Satisfactorily Completed", Outcome: "81", Active: true})
 	nine := 9.0
 	ev := &c.in.Evidence[0]
 	ev.Submissions = append(ev.Submissions,
@@ -50,7 +50,7 @@ func written(p *ResultPlan) map[int64]string {
 }
 
 func TestResultsScoped(t *testing.T) {
-	unitType := func(typ vettrak.UnitType) func(c *resultCase) {
+	unitType := func(typ record.UnitType) func(c *resultCase) {
 		return func(c *resultCase) {
 			for i := range c.in.Snapshot.Occurrences {
 				for j := range c.in.Snapshot.Occurrences[i].Units {
@@ -91,14 +91,14 @@ func TestResultsScoped(t *testing.T) {
 			},
 			want: map[int64]string{101: "Satisfactorily Completed | ist101/x@2 | ist101", 201: "Satisfactorily Completed | ist101/x@2 | ist101"}},
 		{name: "a programme scope outranks a unit type scope",
-			setup: unitType(vettrak.Module),
+			setup: unitType(record.Module),
 			scoped: []ScopedRules{
 				{ID: "modules", Match: Scope{UnitType: ScopeModule}, Rules: []Rule{{ID: "m", Version: 1, When: WhenAllPassed, ResultName: "Pass with Distinction", Outcome: "20"}}},
 				shortCourse(),
 			},
 			want: map[int64]string{101: "Pass with Distinction | modules/m@1 | modules", 201: "Satisfactorily Completed | short-course/done@1 | short-course"}},
 		{name: "a unit type scope does not match units of the other type",
-			setup:  unitType(vettrak.UnitOfCompetency),
+			setup:  unitType(record.UnitOfCompetency),
 			scoped: []ScopedRules{{ID: "modules", Match: Scope{UnitType: ScopeModule}, PassPercent: pct(100)}},
 			want:   map[int64]string{101: competent(""), 201: competent("")}},
 		{name: "a scoped rule naming an unknown result type writes nothing for its units, and says so",
@@ -218,17 +218,17 @@ func TestValidateRules(t *testing.T) {
 
 func TestCheckRules(t *testing.T) {
 	snap := scopedCase(t).in.Snapshot
-	types := append(resultTypes(), vettrak.ResultType{Name: "Satisfactorily Completed", Outcome: "81", Active: true})
+	types := append(resultTypes(), record.ResultType{Name: "Satisfactorily Completed", Outcome: "81", Active: true})
 	cases := []struct {
 		name   string
 		scoped []ScopedRules
-		types  []vettrak.ResultType
+		types  []record.ResultType
 		want   []Code
 	}{
 		{name: "all present", scoped: []ScopedRules{shortCourse(), {ID: "t1", Match: Scope{OccurrenceID: 1, UnitCode: "IST1*"}, PassPercent: pct(90)}}, types: types},
 		{name: "result type missing", scoped: []ScopedRules{shortCourse()}, types: resultTypes(), want: []Code{CodeResultTypeUnknown}},
 		{name: "outcome disagrees", scoped: []ScopedRules{shortCourse()},
-			types: append(resultTypes(), vettrak.ResultType{Name: "Satisfactorily Completed", Outcome: "20", Active: true}), want: []Code{CodeResultTypeMismatch}},
+			types: append(resultTypes(), record.ResultType{Name: "Satisfactorily Completed", Outcome: "20", Active: true}), want: []Code{CodeResultTypeMismatch}},
 		{name: "unknown programme", scoped: []ScopedRules{{ID: "p", Match: Scope{ProgrammeCode: "NOPE"}, PassPercent: pct(60)}}, types: types, want: []Code{CodeUnknownScopeTarget}},
 		{name: "unknown occurrence", scoped: []ScopedRules{{ID: "o", Match: Scope{OccurrenceID: 99}, PassPercent: pct(60)}}, types: types, want: []Code{CodeUnknownScopeTarget}},
 		{name: "unit pattern matching nothing", scoped: []ScopedRules{{ID: "u", Match: Scope{UnitCode: "BSB*"}, PassPercent: pct(60)}}, types: types, want: []Code{CodeUnknownScopeTarget}},

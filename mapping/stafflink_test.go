@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vtsync/vtsync/lms"
-	"github.com/vtsync/vtsync/vettrak"
+	"github.com/vtsync/vtsync/vettrak/record"
 )
 
 // VETtrak's staff links carry no unit: a link applies to every unit of its
@@ -16,11 +16,11 @@ import (
 // sections, assessors teach the whole course.
 func TestStaffLinksByLinkType(t *testing.T) {
 	snap := walkthrough()
-	snap.Occurrences[0].Units = append(ist101Units(), vettrak.Unit{Code: "IST102", Name: "Probability"})
-	snap.Occurrences[0].Staff = []vettrak.StaffLink{
-		{StaffCode: "S1", StaffType: "Trainer", LinkType: vettrak.LinkOccurrence, LinkID: 1, OccurrenceID: 1, Primary: true},
-		{StaffCode: "S2", StaffType: "Trainer", LinkType: vettrak.LinkEnrolment, LinkID: 102, EnrolmentID: 102},
-		{StaffCode: "S3", StaffType: "Assessor", LinkType: vettrak.LinkOccurrence, LinkID: 1, OccurrenceID: 1},
+	snap.Occurrences[0].Units = append(ist101Units(), record.Unit{Code: "IST102", Name: "Probability"})
+	snap.Occurrences[0].Staff = []record.StaffLink{
+		{StaffCode: "S1", StaffType: "Trainer", LinkType: record.LinkOccurrence, LinkID: 1, OccurrenceID: 1, Primary: true},
+		{StaffCode: "S2", StaffType: "Trainer", LinkType: record.LinkEnrolment, LinkID: 102, EnrolmentID: 102},
+		{StaffCode: "S3", StaffType: "Assessor", LinkType: record.LinkOccurrence, LinkID: 1, OccurrenceID: 1},
 	}
 	snap.Occurrences = snap.Occurrences[:1]
 	snap.Enrolments = snap.Enrolments[:2]

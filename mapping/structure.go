@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/vtsync/vtsync/lms"
-	"github.com/vtsync/vtsync/vettrak"
+	"github.com/vtsync/vtsync/vettrak/record"
 )
 
 // Desired is the LMS state VETtrak wants, with what the Syncer needs to
@@ -360,7 +360,7 @@ func (b *builder) member(gid, code string, st lms.Status) {
 	b.members[m.Key()] = m
 }
 
-func (b *builder) provenance(cid string, e vettrak.Enrolment, unit string, st lms.Status) {
+func (b *builder) provenance(cid string, e record.Enrolment, unit string, st lms.Status) {
 	uid := b.userID(e.ClientCode)
 	if cid == "" || uid == "" {
 		return
@@ -379,7 +379,7 @@ func (b *builder) provenance(cid string, e vettrak.Enrolment, unit string, st lm
 // staffSplit returns the trainer and assessor links among links. A VETtrak
 // staff link names no unit (TStaffLink has none), so it applies to every
 // unit of its occurrence or enrolment.
-func (b *builder) staffSplit(links []vettrak.StaffLink) (trainers, assessors []vettrak.StaffLink) {
+func (b *builder) staffSplit(links []record.StaffLink) (trainers, assessors []record.StaffLink) {
 	for _, l := range links {
 		if strings.TrimSpace(l.StaffCode) == "" {
 			b.d.add(SeverityWarning, CodeMissingField, Record{RecordStaff, ""}, "a %q link on occurrence %d / enrolment %d has no staff code; ignored", cleanText(l.StaffType), l.OccurrenceID, l.EnrolmentID)
@@ -430,7 +430,7 @@ func (b *builder) unitWorkflows() {
 			}
 			return b.section(cid, b.cfg.SIS.OccurrenceSection(cid, o.ID), oname, "occurrence "+strconv.FormatInt(o.ID, 10), orec)
 		}
-		trainerSection := func(cid string, l vettrak.StaffLink) string {
+		trainerSection := func(cid string, l record.StaffLink) string {
 			code := strings.TrimSpace(l.StaffCode)
 			return b.section(cid, b.cfg.SIS.TrainerSection(cid, code), b.staffName(l), "trainer "+code, Record{RecordStaff, code})
 		}

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vtsync/vtsync/lms"
-	"github.com/vtsync/vtsync/vettrak"
+	"github.com/vtsync/vtsync/vettrak/record"
 )
 
 func unitPerOcc() Config {
@@ -88,7 +88,7 @@ func TestStructureDiagnostics(t *testing.T) {
 		},
 		{
 			name: "enrolment tombstone deletes",
-			snap: func(s *Snapshot) { s.Deleted = []vettrak.DeletedRecord{{Table: "ENROLMENT", ID: "102"}} },
+			snap: func(s *Snapshot) { s.Deleted = []record.DeletedRecord{{Table: "ENROLMENT", ID: "102"}} },
 			code: CodeDeleted, sev: SeverityInfo, rec: enrolmentRecord(102),
 			check: func(t *testing.T, d *Desired) {
 				assert.Equal(t, lms.StatusDeleted, statusOf(d, istCourse, sec1, "vt-u-C2", lms.RoleStudent))
@@ -96,7 +96,7 @@ func TestStructureDiagnostics(t *testing.T) {
 		},
 		{
 			name: "client tombstone deletes the client's enrolments",
-			snap: func(s *Snapshot) { s.Deleted = []vettrak.DeletedRecord{{Table: "client", ID: "C3"}} },
+			snap: func(s *Snapshot) { s.Deleted = []record.DeletedRecord{{Table: "client", ID: "C3"}} },
 			code: CodeDeleted, sev: SeverityInfo, rec: enrolmentRecord(201),
 			check: func(t *testing.T, d *Desired) {
 				assert.Equal(t, lms.StatusDeleted, statusOf(d, istCourse, sec2, "vt-u-C3", lms.RoleStudent))
@@ -105,7 +105,7 @@ func TestStructureDiagnostics(t *testing.T) {
 		{
 			name: "tombstone for a record no longer read goes to the Syncer",
 			snap: func(s *Snapshot) {
-				s.Deleted = []vettrak.DeletedRecord{{Table: "ENROLMENT", ID: "999"}, {Table: "ENROLMENT", ID: "x"}, {Table: "ENROUNIT", ID: "1"}}
+				s.Deleted = []record.DeletedRecord{{Table: "ENROLMENT", ID: "999"}, {Table: "ENROLMENT", ID: "x"}, {Table: "ENROUNIT", ID: "1"}}
 			},
 			code: CodeTombstoneUnresolved, sev: SeverityInfo, rec: enrolmentRecord(999),
 			check: func(t *testing.T, d *Desired) {
@@ -207,7 +207,7 @@ func TestStructureDiagnostics(t *testing.T) {
 		{
 			name: "two units with the same code map to one course",
 			snap: func(s *Snapshot) {
-				s.Occurrences[0].Units = append(s.Occurrences[0].Units, vettrak.Unit{Code: "ist 101", Name: "Intro Stats (old)"})
+				s.Occurrences[0].Units = append(s.Occurrences[0].Units, record.Unit{Code: "ist 101", Name: "Intro Stats (old)"})
 			},
 			code: CodeDuplicateUnit, sev: SeverityWarning, rec: occurrenceRecord(1),
 			check: func(t *testing.T, d *Desired) { assert.Len(t, d.State.Courses, 1) },
@@ -215,14 +215,14 @@ func TestStructureDiagnostics(t *testing.T) {
 		{
 			name: "occurrence with no units",
 			snap: func(s *Snapshot) {
-				s.Occurrences = append(s.Occurrences, vettrak.Occurrence{ID: 3, Description: "Empty", Units: []vettrak.Unit{}})
+				s.Occurrences = append(s.Occurrences, record.Occurrence{ID: 3, Description: "Empty", Units: []record.Unit{}})
 			},
 			code: CodeNoUnits, sev: SeverityWarning, rec: occurrenceRecord(3),
 		},
 		{
 			name: "occurrence whose units were not read",
 			snap: func(s *Snapshot) {
-				s.Occurrences = append(s.Occurrences, vettrak.Occurrence{ID: 3, Description: "Unread"})
+				s.Occurrences = append(s.Occurrences, record.Occurrence{ID: 3, Description: "Unread"})
 			},
 			code: CodeUnitsNotRead, sev: SeverityWarning, rec: occurrenceRecord(3),
 		},
@@ -257,7 +257,7 @@ func TestStructureDiagnostics(t *testing.T) {
 		{
 			name: "two units claiming one course SIS ID collide",
 			snap: func(s *Snapshot) {
-				s.Occurrences[1].Units = []vettrak.Unit{{Code: "IST102", Name: "Stats 2"}}
+				s.Occurrences[1].Units = []record.Unit{{Code: "IST102", Name: "Stats 2"}}
 				s.EnrolledUnits[2].UnitCode, s.EnrolledUnits[3].UnitCode = "IST102", "IST102"
 			},
 			existing: []lms.Course{{ID: "9", SISID: "vt-unit-IST102", Code: "IST101"}},
@@ -389,7 +389,7 @@ func TestStructureDiagnostics(t *testing.T) {
 func TestStructureReEnrolment(t *testing.T) {
 	snap := walkthrough()
 	snap.Enrolments[0].Status, snap.Enrolments[0].StatusType = "Withdrawn", 9
-	snap.Enrolments = append(snap.Enrolments, vettrak.Enrolment{ID: 301, OccurrenceID: 2, ClientCode: "C1", Status: "Active"})
+	snap.Enrolments = append(snap.Enrolments, record.Enrolment{ID: 301, OccurrenceID: 2, ClientCode: "C1", Status: "Active"})
 	cfg := DefaultConfig(WorkflowOccurrenceGroups)
 	cfg.CreateMissingCourses = true
 	d, err := Structure(cfg, snap, nil)
@@ -415,9 +415,9 @@ func TestStructureReEnrolment(t *testing.T) {
 func TestStructureProgrammeOccurrenceGroups(t *testing.T) {
 	snap := walkthrough()
 	snap.Occurrences = snap.Occurrences[:1]
-	snap.Occurrences[0].Units = []vettrak.Unit{{Code: "IST101", Name: "Stats"}, {Code: "IST102", Name: "More stats"}}
+	snap.Occurrences[0].Units = []record.Unit{{Code: "IST101", Name: "Stats"}, {Code: "IST102", Name: "More stats"}}
 	snap.Enrolments = snap.Enrolments[:2]
-	snap.EnrolledUnits = []vettrak.EnrolledUnit{{EnrolmentID: 101, UnitCode: "IST101"}, {EnrolmentID: 101, UnitCode: "IST102"}, {EnrolmentID: 102, UnitCode: "IST102"}}
+	snap.EnrolledUnits = []record.EnrolledUnit{{EnrolmentID: 101, UnitCode: "IST101"}, {EnrolmentID: 101, UnitCode: "IST102"}, {EnrolmentID: 102, UnitCode: "IST102"}}
 	existing := []lms.Course{{ID: "1", SISID: "c-101", Code: "IST101"}, {ID: "2", SISID: "c-102", Code: "IST102"}}
 	d, err := Structure(DefaultConfig(WorkflowOccurrenceGroups), snap, existing)
 	require.NoError(t, err)
@@ -435,7 +435,7 @@ func TestStructureProgrammeOccurrenceGroups(t *testing.T) {
 // Per-enrolment trainer links put a learner in that trainer's section.
 func TestStructurePersonalTrainer(t *testing.T) {
 	snap := walkthrough()
-	snap.Staff = []vettrak.StaffLink{{StaffCode: "S2", StaffType: "Trainer", EnrolmentID: 102}}
+	snap.Staff = []record.StaffLink{{StaffCode: "S2", StaffType: "Trainer", EnrolmentID: 102}}
 	d, err := Structure(DefaultConfig(WorkflowUnit), snap, nil)
 	require.NoError(t, err)
 	assert.Equal(t, lms.StatusActive, statusOf(d, istCourse, istCourse+"-trn-S2", "vt-u-C2", lms.RoleStudent))

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vtsync/vtsync/lms"
-	"github.com/vtsync/vtsync/vettrak"
+	"github.com/vtsync/vtsync/vettrak/record"
 )
 
 func TestStructureWalkthroughPerWorkflow(t *testing.T) {
@@ -253,4 +253,4 @@ func findEnrolment(d *Desired, course, user string, role lms.Role) (lms.Enrolmen
 	return lms.Enrolment{}, false
 }
 
-var _ = vettrak.Enrolment{}
+var _ = record.Enrolment{}

@@ -7,7 +7,7 @@ import (
 	"unicode"
 
 	"github.com/vtsync/vtsync/lms"
-	"github.com/vtsync/vtsync/vettrak"
+	"github.com/vtsync/vtsync/vettrak/record"
 )
 
 // person is a client the state places, with the fields a user needs. Fields
@@ -28,14 +28,14 @@ func (b *builder) personFor(code string) *person {
 	return p
 }
 
-func (b *builder) notePersonFromEnrolment(e vettrak.Enrolment) {
+func (b *builder) notePersonFromEnrolment(e record.Enrolment) {
 	p := b.personFor(e.ClientCode)
 	if p.given == "" && p.family == "" {
 		p.given, p.family = e.GivenName, e.Surname
 	}
 }
 
-func (b *builder) notePersonFromStaff(l vettrak.StaffLink) {
+func (b *builder) notePersonFromStaff(l record.StaffLink) {
 	p := b.personFor(strings.TrimSpace(l.StaffCode))
 	if p.given == "" && p.family == "" {
 		p.given, p.family = l.GivenName, l.Surname
@@ -45,7 +45,7 @@ func (b *builder) notePersonFromStaff(l vettrak.StaffLink) {
 }
 
 // staffName names a trainer's section.
-func (b *builder) staffName(l vettrak.StaffLink) string {
+func (b *builder) staffName(l record.StaffLink) string {
 	code := strings.TrimSpace(l.StaffCode)
 	given, family := l.GivenName, l.Surname
 	if c, ok := b.ix.clients[code]; ok {
@@ -75,7 +75,7 @@ func (b *builder) buildUsers() ([]lms.User, map[string]bool) {
 	dropped := map[string]bool{}
 	type cand struct {
 		u      lms.User
-		client vettrak.Client
+		client record.Client
 	}
 	var list []*cand
 	for _, code := range slices.Sorted(maps.Keys(b.people)) {
@@ -92,7 +92,7 @@ func (b *builder) buildUsers() ([]lms.User, map[string]bool) {
 			}
 		} else {
 			b.d.add(SeverityInfo, CodeNotInSnapshot, clientRecord(code), "no client record; the user is built from enrolment or staff fields")
-			c = vettrak.Client{Code: code, GivenName: p.given, Surname: p.family, Email: p.email}
+			c = record.Client{Code: code, GivenName: p.given, Surname: p.family, Email: p.email}
 		}
 		given, family := cleanText(p.given), cleanText(p.family)
 		if given != strings.TrimSpace(p.given) || family != strings.TrimSpace(p.family) {
@@ -164,7 +164,7 @@ func (b *builder) buildUsers() ([]lms.User, map[string]bool) {
 	return users, dropped
 }
 
-func loginFrom(src LoginSource, c vettrak.Client) string {
+func loginFrom(src LoginSource, c record.Client) string {
 	switch src {
 	case LoginEmail:
 		if e := strings.ToLower(strings.TrimSpace(c.Email)); validEmail(e) {
