@@ -171,3 +171,32 @@ func ExampleClient_Stats() {
 	// Output:
 	// X 2 2 1
 }
+
+// An endpoint the client does not wrap, through the escape hatch: same
+// token, pacing, retries and error types as the wrapped calls.
+func ExampleClient_Do() {
+	srv := canvastest.NewServer()
+	defer srv.Close()
+	ctx := context.Background()
+	c, err := canvas.New(srv.URL(), srv.AdminToken())
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := c.Courses.Create(ctx, canvas.Self, canvas.CourseParams{Name: canvas.Ptr("Lead a team"), SISCourseID: canvas.Ptr("BSBLDR501/2026.1")}); err != nil {
+		log.Fatal(err)
+	}
+	var course struct {
+		Name  string `json:"name"`
+		SISID string `json:"sis_course_id"`
+	}
+	err = c.Do(ctx, canvas.Request{Method: "GET", Path: "courses/{id}", Refs: []any{canvas.SISCourse("BSBLDR501/2026.1")}}, &course)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(course.Name, course.SISID)
+	err = c.Do(ctx, canvas.Request{Method: "GET", Path: "courses/{id}", Refs: []any{canvas.SISCourse("no-such-course")}}, nil)
+	fmt.Println(canvas.IsNotFound(err))
+	// Output:
+	// Lead a team BSBLDR501/2026.1
+	// true
+}
