@@ -43,9 +43,10 @@ var ErrLeased = store.ErrLeased
 // crashed instance keeps others out. A holder renews at a third of it.
 const DefaultLeaseTTL = time.Minute
 
-// leaseName is the provider's lease; a store.Namespace gives each
-// provider its own.
-const leaseName = "sync"
+// LeaseName is the name of the provider's lease in its store
+// (store.Leases); a store.Namespace gives each provider its own. Tools
+// that must keep Syncers off a provider (a migration, a fleet) take it.
+const LeaseName = "sync"
 
 // WithLeaseTTL sets the lease's lifetime (default DefaultLeaseTTL); it
 // must be positive.
@@ -105,7 +106,7 @@ func (s *Syncer) holdLease(ctx context.Context) (context.Context, func(), error)
 	}
 	holder, ttl := s.holderID(), s.leaseTTL()
 	leases := store.NewLeases(s.store, s.now)
-	if _, err := leases.Acquire(ctx, leaseName, holder, ttl); err != nil {
+	if _, err := leases.Acquire(ctx, LeaseName, holder, ttl); err != nil {
 		if errors.Is(err, store.ErrNoUpdate) {
 			s.log.WarnContext(ctx, "the store cannot hold a lease: run one instance per provider", "err", err)
 			return ctx, func() {}, nil
@@ -128,7 +129,7 @@ func (s *Syncer) holdLease(ctx context.Context) (context.Context, func(), error)
 				return
 			case <-tick.C:
 			}
-			_, err := leases.Renew(context.WithoutCancel(ctx), leaseName, holder, ttl)
+			_, err := leases.Renew(context.WithoutCancel(ctx), LeaseName, holder, ttl)
 			switch {
 			case errors.Is(err, store.ErrLeased):
 				s.log.ErrorContext(ctx, "lease lost: stopping", "err", err)
@@ -143,7 +144,7 @@ func (s *Syncer) holdLease(ctx context.Context) (context.Context, func(), error)
 	ls.stop = func() {
 		close(done)
 		wg.Wait()
-		if err := leases.Release(context.WithoutCancel(ctx), leaseName, holder); err != nil {
+		if err := leases.Release(context.WithoutCancel(ctx), LeaseName, holder); err != nil {
 			s.log.WarnContext(ctx, "release lease", "err", err)
 		}
 		cancel(nil)

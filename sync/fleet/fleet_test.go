@@ -19,6 +19,7 @@ import (
 	"github.com/vtsync/vtsync/sync/fleet/fleettest"
 	"github.com/vtsync/vtsync/sync/fleet/internal/pgtest"
 	"github.com/vtsync/vtsync/sync/fleet/pgstore"
+	"github.com/vtsync/vtsync/sync/store"
 	"github.com/vtsync/vtsync/vettrak"
 )
 
@@ -212,6 +213,29 @@ func TestHeldProviderSnoozes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(job.Metadata), `"snoozes"`, "River recorded the snooze")
 	assert.Empty(t, job.Errors, "a snooze is not a failure")
+}
+
+// A crashed run also leaves the Syncer's own lease in the provider's store
+// (vtsync.ErrLeased). A rescued job must wait it out, not spend its
+// attempts on it and be discarded: the fleet gives the Syncer the fleet's
+// lease TTL and snoozes on ErrLeased.
+func TestCrashedSyncerLeaseSnoozes(t *testing.T) {
+	t.Parallel()
+	_, reg, db := setup(t, 1, "")
+	st, err := db.Store("rto-001")
+	require.NoError(t, err)
+	_, err = store.NewLeases(st, time.Now).Acquire(t.Context(), vtsync.LeaseName, "crashed-worker", 2*time.Second)
+	require.NoError(t, err)
+	require.NoError(t, st.Close())
+
+	// One attempt in all: without the snooze the first ErrLeased would
+	// discard the job.
+	f := startFleet(t, db, reg, append(quick("w1"), fleet.WithRetry(1, 100*time.Millisecond, 200*time.Millisecond))...)
+	e, err := f.Enqueue(t.Context(), "rto-001")
+	require.NoError(t, err)
+	job := waitJob(t, f, e.JobID, rivertype.JobStateCompleted)
+	assert.Contains(t, string(job.Metadata), `"snoozes"`, "River recorded the snooze")
+	waitRuns(t, db, pgstore.RunFilter{Provider: "rto-001"}, succeeded(1))
 }
 
 // A run that fails as a whole (the secrets vault is down, then VETtrak

@@ -129,6 +129,10 @@ func (w *runWorker) Work(ctx context.Context, job *river.Job[RunArgs]) error {
 	if runErr == nil {
 		return nil
 	}
+	if errors.Is(runErr, vtsync.ErrLeased) {
+		// A crashed run's Syncer lease has not lapsed yet: busy, not broken.
+		return river.JobSnooze(f.o.leaseTTL)
+	}
 	var hold *vtsync.HoldError
 	if errors.As(runErr, &hold) || errors.Is(runErr, vtsync.ErrInvalidConfig) {
 		return river.JobCancel(errors.New(errText))
@@ -180,7 +184,11 @@ func (f *Fleet) sync(ctx context.Context, p Provider, creds Credentials) (*vtsyn
 		return nil, err
 	}
 	defer st.Close()
-	s, err := BuildSyncer(ctx, p, creds, vtsync.WithStore(st), vtsync.WithLogger(f.o.log.With("provider", p.ID)))
+	// The Syncer's own lease in the store (vtsync.ErrLeased) guards the
+	// same provider as the run log's: it must lapse as soon after a crash,
+	// or a rescued job would find it held for the Syncer's default minute.
+	s, err := BuildSyncer(ctx, p, creds, vtsync.WithStore(st), vtsync.WithLogger(f.o.log.With("provider", p.ID)),
+		vtsync.WithLeaseTTL(f.o.leaseTTL))
 	if err != nil {
 		return nil, err
 	}
