@@ -81,7 +81,7 @@ func (a *app) planOnly(ctx context.Context) int {
 	if a.opts.format == "json" {
 		a.printJSON(p)
 	} else {
-		printPlan(a.stdout, p, nil)
+		printPlan(a.stdout, p, a.opts.wide)
 	}
 	o := &outcome{Plan: summarise(p)}
 	if len(p.Holds) > 0 && !a.opts.allowHolds {
@@ -132,7 +132,7 @@ func cmdApply(ctx context.Context, a *app) int {
 		if a.opts.format == "json" {
 			a.printJSON(p)
 		} else {
-			printPlan(a.stdout, p, nil)
+			printPlan(a.stdout, p, a.opts.wide)
 		}
 		o := &outcome{Plan: summarise(p)}
 		if len(p.Holds) > 0 && !a.opts.allowHolds {
@@ -289,9 +289,9 @@ func cmdResults(ctx context.Context, a *app) int {
 	preview.Ops = kept
 	preview.Holds = nil
 	if a.opts.format == "json" {
-		a.printJSON(resultPreview{Writes: kept, Conflicts: p.Conflicts})
+		a.printJSON(resultPreview{Writes: kept, Conflicts: orEmpty(p.Conflicts)})
 	} else {
-		printPlan(a.stdout, &preview, nil)
+		printPlan(a.stdout, &preview, a.opts.wide)
 	}
 	return a.finish(&outcome{Plan: summarise(&preview)})
 }

@@ -279,7 +279,7 @@ func parseConfig(raw []byte, env func(string) string) (*loadedConfig, error) {
 	}
 	var fc fileConfig
 	if err := decodeStrict(raw, &fc); err != nil {
-		return nil, jsonError(raw, err)
+		return nil, jsonError(raw, friendlyDecodeError(raw, &fc, err))
 	}
 	lc := &loadedConfig{file: fc}
 	var errs []error
@@ -391,7 +391,7 @@ func (lc *loadedConfig) syncConfig(now time.Time) (vtsync.Config, error) {
 	cfg := vtsync.DefaultConfig(fc.Workflow)
 	if len(fc.Mapping) > 0 {
 		if err := decodeStrict(fc.Mapping, &cfg.Mapping); err != nil {
-			return cfg, fmt.Errorf("mapping: %w", jsonError(fc.Mapping, err))
+			return cfg, fmt.Errorf("mapping: %w", jsonError(fc.Mapping, friendlyDecodeError(fc.Mapping, &cfg.Mapping, err)))
 		}
 		if cfg.Mapping.Workflow != fc.Workflow {
 			return cfg, fmt.Errorf("mapping.workflow: %q differs from workflow %q: set it once, at the top", cfg.Mapping.Workflow, fc.Workflow)
@@ -402,7 +402,7 @@ func (lc *loadedConfig) syncConfig(now time.Time) (vtsync.Config, error) {
 	}
 	if len(fc.Results) > 0 {
 		if err := decodeStrict(fc.Results, &cfg.Results); err != nil {
-			return cfg, fmt.Errorf("results: %w", jsonError(fc.Results, err))
+			return cfg, fmt.Errorf("results: %w", jsonError(fc.Results, friendlyDecodeError(fc.Results, &cfg.Results, err)))
 		}
 	}
 	// The provider's one zone, by name: the VETtrak client reads in the

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestConfigMessagesForPeople(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		change func(r *rig)
+		want   string
+	}{
+		{"typo suggests the field", func(r *rig) { r.config["workfow"] = "unit" },
+			`unknown field "workfow" — did you mean "workflow"?`},
+		{"nested typo", func(r *rig) { r.config["vettrak"].(map[string]any)["endpiont"] = "x" },
+			`did you mean "endpoint"?`},
+		{"no wild guess", func(r *rig) { r.config["zzzzzzzz"] = 1 }, `unknown field "zzzzzzzz"`},
+		{"wrong type shows the value", func(r *rig) { r.config["vettrak"].(map[string]any)["rate_limit"] = "fast" },
+			`vettrak.rate_limit: "fast" is not a number`},
+		{"bool", func(r *rig) { r.config["skip_results"] = "yes" }, `skip_results: "yes" is not true or false`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := newRig(t)
+			tt.change(r)
+			res := r.run("plan")
+			require.Equal(t, exitUsage, res.code, res)
+			assert.Contains(t, res.stderr, tt.want)
+			assert.NotRegexp(t, `[^.]json: `, res.stderr)
+			assert.NotContains(t, res.stderr, "Go struct")
+			assert.NotContains(t, res.stderr, "main.")
+			assert.NotContains(t, res.stderr, "float64")
+			if tt.name == "no wild guess" {
+				assert.NotContains(t, res.stderr, "did you mean")
+			}
+		})
+	}
+}
+
+func TestPlural(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, "1 unit", plural(1, "unit"))
+	assert.Equal(t, "0 units", plural(0, "unit"))
+	assert.Equal(t, "2 changes", plural(2, "change"))
+	assert.Equal(t, "3 matches", plural(3, "match"))
+}
+
+func TestInterruptNoticeStartsOnANewLine(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	interruptNotice(&b)
+	assert.Equal(t, "\nvtsync: stopping; press Ctrl-C again to force\n", b.String())
+}
