@@ -215,6 +215,7 @@ func (a *app) close() {
 		}
 	}
 	a.closers = nil
+	a.console.close()
 }
 
 // fail prints a command's error on stderr (secrets masked) and returns its

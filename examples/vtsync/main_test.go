@@ -365,7 +365,7 @@ func TestPlanTableAndJSON(t *testing.T) {
 
 	res = r.run("plan", "--progress", "bar")
 	require.Equal(t, exitOK, res.code, res)
-	assert.Contains(t, res.stderr, "\r\033[Kplan     [##############################] 25/25 planned")
+	assert.Contains(t, res.stderr, "\r\033[Kplan     [##############################] 25/25 planned  0:0")
 	assert.NotContains(t, res.stderr, "progress:")
 }
 
