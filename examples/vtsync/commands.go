@@ -56,6 +56,7 @@ func cmdCheck(ctx context.Context, a *app) int {
 }
 
 func cmdPlan(ctx context.Context, a *app) int {
+	a.readOnly = true
 	if err := a.setup(true); err != nil {
 		return a.stop(ctx, err, nil)
 	}
@@ -228,6 +229,7 @@ func checkOp(op vtsync.Op) error {
 }
 
 func cmdRun(ctx context.Context, a *app) int {
+	a.readOnly = a.opts.dryRun
 	if err := a.setup(true); err != nil {
 		return a.stop(ctx, err, nil)
 	}
@@ -261,6 +263,7 @@ func (a *app) showRun(ctx context.Context, what string, o *outcome, rep *vtsync.
 }
 
 func cmdResults(ctx context.Context, a *app) int {
+	a.readOnly = a.opts.dryRun
 	if err := a.setup(true); err != nil {
 		return a.stop(ctx, err, nil)
 	}

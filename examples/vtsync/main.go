@@ -144,12 +144,25 @@ func commands() []*command {
 				"comments) the rules decide, each once, never over a hand-entered or final result.\n" +
 				"Conflicts are listed for review. --dry-run previews the writes.",
 			flags: []string{"dry-run", "wide"}, run: cmdResults},
-		{name: "schedule", aliases: []string{"serve"}, summary: "run on a schedule until stopped",
+		{name: "schedule", summary: "run on a schedule until stopped",
 			help: "Runs `vtsync run` on the schedule (e.g. at 06:00 and 18:00 Australia/Sydney) until\n" +
 				"Ctrl-C or SIGTERM, which stops a running sync cleanly. A run time that comes while a\n" +
-				"run is still going is skipped, not queued. The state store stays locked meanwhile, so\n" +
-				"no other vtsync can run against it. Exits 0 when stopped.",
+				"run is still going is skipped, not queued. It holds the state store meanwhile and saves\n" +
+				"a snapshot of it after each run, so plan, status and dry runs still work beside it.\n" +
+				"Exits 0 when stopped.",
 			flags: []string{"schedule", "run-at-start", "allow-holds", "dry-run"}, run: cmdSchedule},
+		{name: "serve", summary: "run on a schedule and serve the web console",
+			help: "Like `vtsync schedule`, and serves the web console on --addr (default console.addr,\n" +
+				"else 127.0.0.1:8380): the connection check, the last runs per course, failures, results\n" +
+				"to review, held plans to approve, a dry-run preview and a chart of calls and run time.\n" +
+				"People log in with the token in $VTSYNC_CONSOLE_TOKEN (or console.token_env). A plan\n" +
+				"held by a safety limit waits in the console for approval.",
+			flags: []string{"schedule", "run-at-start", "addr"}, run: cmdServe},
+		{name: "status", summary: "show what a running schedule or console did last",
+			help: "Reads the status file a running `vtsync schedule` or `vtsync serve` keeps in the state\n" +
+				"directory: its schedule, next run, console address and last runs. Never opens the store,\n" +
+				"so it works while the schedule runs.",
+			run: cmdStatus},
 	}
 }
 

@@ -6,8 +6,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"os"
-	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -118,20 +117,7 @@ func (a *app) writeReport(o *outcome) error {
 		return err
 	}
 	b = []byte(a.secrets.String(string(b)) + "\n")
-	dir := filepath.Dir(a.opts.report)
-	tmp, err := os.CreateTemp(dir, ".vtsync-report-*")
-	if err != nil {
-		return fmt.Errorf("write report: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write report: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write report: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), a.opts.report); err != nil {
+	if err := writeFileAtomic(a.opts.report, b); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
 	return nil
@@ -151,8 +137,16 @@ func (a *app) finish(o *outcome) int {
 	return o.ExitCode
 }
 
-// printJSON writes v indented to stdout.
+// printJSON writes v indented to stdout, its empty lists as [] (not
+// null), so a program reading it can range over every list.
 func (a *app) printJSON(v any) {
+	if rv := reflect.ValueOf(v); rv.IsValid() && rv.Kind() != reflect.Pointer {
+		// A value is not settable: fill a copy.
+		p := reflect.New(rv.Type())
+		p.Elem().Set(rv)
+		v = p.Interface()
+	}
+	fillNilSlices(reflect.ValueOf(v))
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		fmt.Fprintf(a.console, "vtsync %s: %v\n", a.command, err)
@@ -389,4 +383,32 @@ func wrap(indent, s string, width int) string {
 	}
 	b.WriteString(line + "\n")
 	return b.String()
+}
+
+// fillNilSlices sets every nil slice reachable from v through pointers,
+// structs and slices to an empty one. A field marked omitempty stays
+// omitted either way.
+func fillNilSlices(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			fillNilSlices(v.Elem())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				fillNilSlices(v.Field(i))
+			}
+		}
+	case reflect.Slice:
+		if v.IsNil() {
+			if v.CanSet() && v.Type().Elem().Kind() != reflect.Uint8 {
+				v.Set(reflect.MakeSlice(v.Type(), 0, 0))
+			}
+			return
+		}
+		for i := range v.Len() {
+			fillNilSlices(v.Index(i))
+		}
+	}
 }
