@@ -238,8 +238,8 @@ type loadedConfig struct {
 	// environment does not set it (only `serve` needs it).
 	consoleToken string
 	stateDir     string
-	schedule *schedule.Spec
-	level    levelName
+	schedule     *schedule.Spec
+	level        levelName
 	// forceResults plans results even when skip_results is set: the
 	// results command asks for nothing else.
 	forceResults bool

@@ -99,4 +99,3 @@ func (a *app) consoleRunDone(run webconsole.Run) {
 	a.finishRun(o)
 	a.saveState()
 }
-
