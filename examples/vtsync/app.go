@@ -265,7 +265,11 @@ func (a *app) fail(ctx context.Context, err error) int {
 	case exitInterrupted:
 		msg = "interrupted: " + msg
 	case exitConnection:
-		msg += "\n(check the endpoint URLs, the network, and the credentials in the environment; `vtsync check` says more)"
+		if adv := a.advice(err); adv != "" {
+			msg += "\n" + a.secrets.String(adv)
+		} else {
+			msg += "\n(check the endpoint URLs, the network, and the credentials in the environment; `vtsync check` says more)"
+		}
 	}
 	fmt.Fprintf(a.console, "vtsync %s: %s\n", a.command, msg)
 	return code

@@ -43,6 +43,9 @@ func cmdCheck(ctx context.Context, a *app) int {
 			o.ExitCode = exitConnection
 		}
 		o.Error = a.secrets.String(err.Error())
+		if adv := a.advice(err); adv != "" {
+			fmt.Fprintln(a.console, a.secrets.String(adv))
+		}
 	}
 	if a.opts.format == "json" {
 		a.printJSON(rep)
