@@ -65,7 +65,7 @@ func aliasToken(h http.Handler, kept, current string) http.Handler {
 }
 
 // shellQuote quotes s for a POSIX shell: single quotes, with each single
-// quote written as '\''.
+// quote written as '\”.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
