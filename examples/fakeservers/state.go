@@ -64,8 +64,8 @@ func aliasToken(h http.Handler, kept, current string) http.Handler {
 	})
 }
 
-// shellQuote quotes s for a POSIX shell: single quotes, with each single
-// quote written as '\”.
+// shellQuote quotes s for a POSIX shell: in single quotes, each single
+// quote inside closed, escaped with a backslash and reopened.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

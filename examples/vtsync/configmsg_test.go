@@ -6,6 +6,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/vtsync/vtsync/mapping"
+	vtsync "github.com/vtsync/vtsync/sync"
 )
 
 func TestConfigMessagesForPeople(t *testing.T) {
@@ -56,4 +59,26 @@ func TestInterruptNoticeStartsOnANewLine(t *testing.T) {
 	var b strings.Builder
 	interruptNotice(&b)
 	assert.Equal(t, "\nvtsync: stopping; press Ctrl-C again to force\n", b.String())
+}
+
+// Lint warnings are shown in words for courses with assessments, and not
+// at all for courses without any (results by completion).
+func TestLintReadableAndQuietWithoutAssessments(t *testing.T) {
+	t.Parallel()
+	idle := mapping.LintReport{CourseSISID: "c-idle", Findings: []mapping.LintFinding{
+		{Kind: mapping.LintUnitNoAssessment, Severity: mapping.SeverityWarning, UnitCode: "IST101", Message: "unit IST101 has no assessment"}}}
+	busy := mapping.LintReport{CourseSISID: "c-busy",
+		Bindings: []mapping.AssessmentBinding{{AssessmentID: "1", Title: "Quiz"}},
+		Findings: []mapping.LintFinding{{Kind: mapping.LintNoUnit, Severity: mapping.SeverityWarning, AssessmentID: "1", Message: `assessment "Quiz" names no unit of the course`}}}
+	ds := []mapping.Diagnostic{
+		{Severity: mapping.SeverityWarning, Code: mapping.CodeLint, Record: mapping.Record{Kind: "course", ID: "c-idle"}, Message: "1 problem"},
+		{Severity: mapping.SeverityWarning, Code: mapping.CodeLint, Record: mapping.Record{Kind: "course", ID: "c-busy"}, Message: "1 problem"},
+	}
+	p := &vtsync.Plan{Workflow: mapping.WorkflowModule, Lint: []mapping.LintReport{idle, busy}, Diagnostics: ds}
+	var b strings.Builder
+	printPlan(&b, p, false)
+	out := b.String()
+	assert.Contains(t, out, "Assessment checks:\n  c-busy: warning: assessment \"Quiz\" names no unit of the course\n")
+	assert.NotContains(t, out, "c-idle")
+	assert.Contains(t, out, `course "c-busy"`)
 }

@@ -193,8 +193,26 @@ func printPlan(w io.Writer, p *vtsync.Plan, wide bool) {
 	printNeedsPerson(w, p.NeedsPerson)
 	printHolds(w, p.Holds)
 	printConflicts(w, p.Conflicts)
-	printDiagnostics(w, p.Diagnostics)
+	printDiagnostics(w, withoutIdleLint(p.Diagnostics, p.Lint))
 	printLint(w, p.Lint)
+}
+
+// withoutIdleLint drops the lint warnings of courses that have no
+// assessments at all: their results come from completion, so "this unit
+// has no assessment" is not a problem there (the JSON keeps them).
+func withoutIdleLint(ds []mapping.Diagnostic, lint []mapping.LintReport) []mapping.Diagnostic {
+	idle := map[string]bool{}
+	for _, r := range lint {
+		if len(r.Bindings) == 0 {
+			idle[r.CourseSISID] = true
+		}
+	}
+	if len(idle) == 0 {
+		return ds
+	}
+	return slices.DeleteFunc(slices.Clone(ds), func(d mapping.Diagnostic) bool {
+		return d.Code == mapping.CodeLint && idle[d.Record.ID]
+	})
 }
 
 // timeLayout shows a time with its zone, so an operator in another state
