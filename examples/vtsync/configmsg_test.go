@@ -82,3 +82,17 @@ func TestLintReadableAndQuietWithoutAssessments(t *testing.T) {
 	assert.NotContains(t, out, "c-idle")
 	assert.Contains(t, out, `course "c-busy"`)
 }
+
+func TestJSONSeverityAsWords(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	res := r.run("plan", "--format", "json", "--progress", "none")
+	require.Equal(t, exitOK, res.code, res)
+	assert.Contains(t, res.stdout, `"severity": "warning"`)
+	assert.NotRegexp(t, `"severity": \d`, res.stdout)
+	// The saved plan keeps numbers, which apply reads back.
+	res = r.run("plan", "--out", r.path("p.json"), "--progress", "none")
+	require.Equal(t, exitOK, res.code, res)
+	res = r.run("apply", "--plan", r.path("p.json"), "--dry-run", "--progress", "none")
+	assert.Equal(t, exitOK, res.code, res)
+}

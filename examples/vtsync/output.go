@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"fmt"
@@ -148,6 +149,9 @@ func (a *app) printJSON(v any) {
 	}
 	fillNilSlices(reflect.ValueOf(v))
 	b, err := json.MarshalIndent(v, "", "  ")
+	if err == nil {
+		b, err = severityWords(b)
+	}
 	if err != nil {
 		fmt.Fprintf(a.console, "vtsync %s: %v\n", a.command, err)
 		return
@@ -429,4 +433,47 @@ func fillNilSlices(v reflect.Value) {
 			fillNilSlices(v.Index(i))
 		}
 	}
+}
+
+// severityWords rewrites every "severity": N in a JSON document as its
+// word ("info", "warning", "error"), for people and scripts reading the
+// output: the library's numbers are for Go code. Plan files (--out) keep
+// the numbers, so `vtsync apply` reads them back unchanged.
+func severityWords(b []byte) ([]byte, error) {
+	if !bytes.Contains(b, []byte(`"severity"`)) {
+		return b, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var doc any
+	if err := dec.Decode(&doc); err != nil {
+		return nil, err
+	}
+	var walk func(any)
+	walk = func(v any) {
+		switch t := v.(type) {
+		case map[string]any:
+			for k, e := range t {
+				if n, ok := e.(json.Number); ok && k == "severity" {
+					if i, err := n.Int64(); err == nil {
+						t[k] = mapping.Severity(i).String()
+					}
+					continue
+				}
+				walk(e)
+			}
+		case []any:
+			for _, e := range t {
+				walk(e)
+			}
+		}
+	}
+	walk(doc)
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(out.Bytes(), []byte("\n")), nil
 }
