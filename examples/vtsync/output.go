@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	webconsole "github.com/vtsync/vtsync/examples/vtsync/internal/console"
 	"github.com/vtsync/vtsync/mapping"
 	vtsync "github.com/vtsync/vtsync/sync"
 )
@@ -223,16 +224,8 @@ func withoutIdleLint(ds []mapping.Diagnostic, lint []mapping.LintReport) []mappi
 // (or a server on UTC) reads it right.
 const timeLayout = "2006-01-02 15:04 MST"
 
-// plural is "1 change", "2 changes".
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	if strings.HasSuffix(word, "s") || strings.HasSuffix(word, "ch") {
-		return fmt.Sprintf("%d %ses", n, word)
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
+// plural is "1 change", "2 changes" (the console's rule).
+func plural(n int, word string) string { return webconsole.Plural(n, word) }
 
 func printNeedsPerson(w io.Writer, fs []vtsync.Failure) {
 	for i, f := range fs {

@@ -3,7 +3,6 @@ package browsertest
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,13 +15,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vtsync/vtsync/examples/vtsync/internal/console"
+	"github.com/vtsync/vtsync/examples/vtsync/internal/console/consoletest"
 	"github.com/vtsync/vtsync/lms"
 	"github.com/vtsync/vtsync/lms/memlms"
-	"github.com/vtsync/vtsync/mapping"
-	vtsync "github.com/vtsync/vtsync/sync"
-	"github.com/vtsync/vtsync/sync/store"
-	"github.com/vtsync/vtsync/vettrak"
-	"github.com/vtsync/vtsync/vettrak/vettraktest"
 )
 
 const token = "browser-test-console-token"
@@ -46,69 +41,26 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// rig is the console over a walkthrough VETtrak and a memory LMS, with a
-// result conflict waiting for review and a plan held by a safety limit.
-type rig struct {
-	vt     *vettraktest.Server
-	lms    *memlms.LMS
-	runner *console.Runner
-	url    string
-}
-
-func newRig(t *testing.T) *rig {
+// newWorld is the console with a result conflict waiting for review, a
+// plan held by a safety limit, and an LMS that will refuse the held
+// removal once approved: a failure that needs a person, with its cause.
+func newWorld(t *testing.T) *consoletest.World {
 	t.Helper()
-	vt := vettraktest.NewTestServer(t)
-	api, err := vettrak.New(vt.URL(), vt.Credentials(), vettrak.WithRetry(vettrak.RetryPolicy{MaxRetries: 1, MinWait: time.Millisecond, MaxWait: time.Millisecond}))
-	require.NoError(t, err)
-	m := memlms.New()
-	_, err = m.SeedCourse(lms.Course{Name: "Introduction to Statistics", Code: "IST101"})
-	require.NoError(t, err)
-	cfg := vtsync.DefaultConfig(mapping.WorkflowOccurrenceGroups)
-	cfg.Scope = vtsync.Scope{From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)}
-	cfg.Safety.MinBase = vtsync.Ptr(1)
-	cfg.Safety.MaxRemoveShare = vtsync.Ptr(0.1)
-	st := store.NewMemory()
-	newSyncer := func(time.Time) (*vtsync.Syncer, error) {
-		return vtsync.New(api, m, cfg, vtsync.WithStore(st), vtsync.WithSecrets(vt.Credentials().Password, token))
-	}
-	r := &rig{vt: vt, lms: m, runner: console.NewRunner(newSyncer, st, nil)}
 	loc, err := time.LoadLocation("Australia/Sydney")
 	require.NoError(t, err)
-	srv, err := console.New(r.runner, console.Options{Token: token, Provider: "Demo RTO", Location: loc})
-	require.NoError(t, err)
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	r.url = hs.URL
-
-	ctx := context.Background()
-	run := func() console.Run { run, _ := r.runner.RunOnce(ctx, "scheduled run"); return run }
-	require.Equal(t, console.StatusOK, run().Status)
-	// Julie finishes the course, but someone entered "Withdrawn" by hand:
-	// the write is refused, and the next run puts it up for review.
-	lst := m.Dump()
-	var julie string
-	for _, u := range lst.Users {
-		if u.GivenName == "Julie" {
-			julie = u.SISID
-		}
-	}
-	done := time.Date(2026, 3, 20, 14, 0, 0, 0, time.UTC)
-	require.NoError(t, m.SetProgress(lst.Courses[0].SISID, lms.Progress{UserSISID: julie, RequirementsTotal: 2, RequirementsCompleted: 2, CompletedAt: &done}))
-	require.NoError(t, vt.Data().SetResult(3002, vettraktest.WalkthroughUnit, "Withdrawn", time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)))
-	run()
-	run()
-	// John withdraws: removing him is over the 10% limit, so it is held.
-	require.NoError(t, vt.Data().Withdraw(3001, "Withdrawn"))
-	require.Equal(t, console.StatusHeld, run().Status)
-	// And the LMS will refuse the removal once approved: a failure that
-	// needs a person, with its cause.
-	m.Fail(memlms.Unenrol, fmt.Errorf("%w: the sync account may not remove enrolments in this course", lms.ErrForbidden))
-	return r
+	w := consoletest.New(t, token, loc)
+	require.Equal(t, console.StatusOK, w.Run().Status)
+	w.CompleteOverHandEnteredResult(t)
+	w.Run() // the write is refused: VETtrak changed under it
+	w.Run() // and the conflict goes to review
+	w.Hold(t)
+	w.LMS.Fail(memlms.Unenrol, fmt.Errorf("%w: the sync account may not remove enrolments in this course", lms.ErrForbidden))
+	return w
 }
 
 func TestConsoleInABrowser(t *testing.T) {
 	bin := chromium(t)
-	r := newRig(t)
+	r := newWorld(t)
 
 	// A fresh profile, removed at the end; Chromium's helpers may still be
 	// writing into it for a moment after it exits, so a leftover is not a
@@ -148,7 +100,7 @@ func TestConsoleInABrowser(t *testing.T) {
 
 	// The page loads, behind a login.
 	require.NoError(t, chromedp.Run(ctx,
-		chromedp.Navigate(r.url+"/"),
+		chromedp.Navigate(r.URL+"/"),
 		chromedp.WaitVisible(`#token`, chromedp.ByQuery),
 		chromedp.SendKeys(`#token`, token, chromedp.ByQuery),
 		chromedp.Submit(`#token`, chromedp.ByQuery),
@@ -182,18 +134,18 @@ func TestConsoleInABrowser(t *testing.T) {
 		text(`main`),
 	))
 	assert.Contains(t, body, "held plan approved in the console")
-	assert.Positive(t, r.lms.Calls().ByMethod["Unenrol"], "the approved plan was applied")
-	assert.Nil(t, r.runner.Held())
+	assert.Positive(t, r.LMS.Calls().ByMethod["Unenrol"], "the approved plan was applied")
+	assert.Nil(t, r.Runner.Held())
 
 	// The failure shows its cause and that a person must act.
 	require.NoError(t, chromedp.Run(ctx,
-		chromedp.Navigate(r.url+"/"),
+		chromedp.Navigate(r.URL+"/"),
 		chromedp.WaitVisible(`#failures`, chromedp.ByQuery),
 		text(`#failures`),
 	))
 	assert.Contains(t, body, "the sync account may not remove enrolments in this course")
 	assert.Contains(t, body, "Yes")
-	assert.NotContains(t, body, r.vt.Credentials().Password)
+	assert.NotContains(t, body, r.VT.Credentials().Password)
 
 	var png []byte
 	require.NoError(t, chromedp.Run(ctx, chromedp.FullScreenshot(&png, 100))) // 100: PNG

@@ -1,11 +1,9 @@
 package console_test
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -16,49 +14,30 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vtsync/vtsync/examples/vtsync/internal/console"
-	"github.com/vtsync/vtsync/lms"
+	"github.com/vtsync/vtsync/examples/vtsync/internal/console/consoletest"
 	"github.com/vtsync/vtsync/lms/memlms"
-	"github.com/vtsync/vtsync/mapping"
-	vtsync "github.com/vtsync/vtsync/sync"
-	"github.com/vtsync/vtsync/sync/store"
-	"github.com/vtsync/vtsync/vettrak"
 	"github.com/vtsync/vtsync/vettrak/vettraktest"
 )
 
 const token = "console-token-Zq9!"
 
-// world is the console over a walkthrough VETtrak and a memory LMS.
+// world is the console over the fakes, with a browser-like client.
 type world struct {
+	*consoletest.World
 	t      *testing.T
 	vt     *vettraktest.Server
 	lms    *memlms.LMS
 	runner *console.Runner
-	srv    *httptest.Server
+	srv    struct{ URL string }
 	client *http.Client
 	csrf   string
 }
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	vt := vettraktest.NewTestServer(t)
-	api, err := vettrak.New(vt.URL(), vt.Credentials(), vettrak.WithRetry(vettrak.RetryPolicy{MaxRetries: 1, MinWait: time.Millisecond, MaxWait: time.Millisecond}))
-	require.NoError(t, err)
-	m := memlms.New()
-	_, err = m.SeedCourse(lms.Course{Name: "Introduction to Statistics", Code: "IST101"})
-	require.NoError(t, err)
-	cfg := vtsync.DefaultConfig(mapping.WorkflowOccurrenceGroups)
-	cfg.Scope = vtsync.Scope{From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)}
-	cfg.Safety.MinBase = vtsync.Ptr(1)
-	cfg.Safety.MaxRemoveShare = vtsync.Ptr(0.1)
-	st := store.NewMemory()
-	newSyncer := func(time.Time) (*vtsync.Syncer, error) {
-		return vtsync.New(api, m, cfg, vtsync.WithStore(st), vtsync.WithSecrets(vt.Credentials().Password, token))
-	}
-	w := &world{t: t, vt: vt, lms: m, runner: console.NewRunner(newSyncer, st, nil)}
-	srv, err := console.New(w.runner, console.Options{Token: token, Provider: "test-rto", Location: time.UTC})
-	require.NoError(t, err)
-	w.srv = httptest.NewServer(srv)
-	t.Cleanup(w.srv.Close)
+	cw := consoletest.New(t, token, time.UTC)
+	w := &world{World: cw, t: t, vt: cw.VT, lms: cw.LMS, runner: cw.Runner}
+	w.srv.URL = cw.URL
 	jar, _ := cookiejar.New(nil)
 	w.client = &http.Client{Jar: jar}
 	return w
@@ -113,11 +92,7 @@ func (w *world) action(path string, form url.Values) response {
 	return w.post(path, form)
 }
 
-func (w *world) runOnce() console.Run {
-	w.t.Helper()
-	run, _ := w.runner.RunOnce(context.Background(), "scheduled run")
-	return run
-}
+func (w *world) runOnce() console.Run { return w.Run() }
 
 func TestLoginRequired(t *testing.T) {
 	t.Parallel()
@@ -235,7 +210,7 @@ func TestFailureThenConflictKeepVETtrak(t *testing.T) {
 	assert.Contains(t, res.body, "Withdrawn")
 	require.Contains(t, res.body, "Keep VETtrak's")
 
-	res = w.action("/conflicts/resolve", url.Values{"key": {mapping.ResultKey(3002, vettraktest.WalkthroughUnit)}, "choice": {"vettrak"}})
+	res = w.action("/conflicts/resolve", url.Values{"key": {consoletest.ConflictKey()}, "choice": {"vettrak"}})
 	assert.Equal(t, http.StatusOK, res.code)
 	assert.Contains(t, res.body, "Kept the result in VETtrak")
 	assert.NotContains(t, res.body, "Results to review")
@@ -253,30 +228,20 @@ func TestConflictAcceptOurs(t *testing.T) {
 	w := newWorld(t)
 	w.login()
 	w.seedConflict()
-	res := w.action("/conflicts/resolve", url.Values{"key": {mapping.ResultKey(3002, vettraktest.WalkthroughUnit)}, "choice": {"ours"}})
+	res := w.action("/conflicts/resolve", url.Values{"key": {consoletest.ConflictKey()}, "choice": {"ours"}})
 	assert.Equal(t, http.StatusOK, res.code, res.body)
 	assert.Contains(t, res.body, "Wrote the vtsync result to VETtrak")
 	assert.NotEqual(t, "Withdrawn", w.vt.Data().Results(3002)[0].ResultName)
 }
 
-// seedConflict completes Julie's course in the LMS after a hand-entered
-// result in VETtrak: the first run fails the write with its cause, the
-// second sends it to review.
+// seedConflict: the first run writes nothing for Julie because VETtrak
+// changed under it (a failure with its cause); the second sends it to
+// review.
 func (w *world) seedConflict() {
 	t := w.t
 	t.Helper()
 	require.Equal(t, console.StatusOK, w.runOnce().Status)
-	st := w.lms.Dump()
-	var julie string
-	for _, u := range st.Users {
-		if u.GivenName == "Julie" {
-			julie = u.SISID
-		}
-	}
-	done := time.Date(2026, 3, 20, 14, 0, 0, 0, time.UTC)
-	require.NoError(t, w.lms.SetProgress(st.Courses[0].SISID, lms.Progress{UserSISID: julie, RequirementsTotal: 2, RequirementsCompleted: 2, CompletedAt: &done}))
-	require.NoError(t, w.vt.Data().SetResult(3002, vettraktest.WalkthroughUnit, "Withdrawn", time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)))
-
+	w.CompleteOverHandEnteredResult(t)
 	failed := w.runOnce()
 	require.Equal(t, console.StatusFailures, failed.Status)
 	res := w.get("/")
@@ -292,9 +257,7 @@ func TestHeldPlanApproveAndApply(t *testing.T) {
 	w := newWorld(t)
 	w.login()
 	require.Equal(t, console.StatusOK, w.runOnce().Status)
-	require.NoError(t, w.vt.Data().Withdraw(3001, "Withdrawn"))
-	held := w.runOnce()
-	require.Equal(t, console.StatusHeld, held.Status)
+	w.Hold(t)
 	assert.Zero(t, w.lms.Calls().ByMethod["Unenrol"], "nothing removed while held")
 
 	res := w.get("/")

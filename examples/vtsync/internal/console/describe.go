@@ -90,31 +90,41 @@ type Group struct {
 
 // opGroup is the heading an operation is listed under.
 func opGroup(op vtsync.Op, names vtsync.Names) (key, title string) {
-	course := ""
 	switch {
-	case op.Course != nil:
-		course = op.Course.SISID
-	case op.Section != nil:
-		course = op.Section.CourseSISID
-	case op.Group != nil:
-		course = op.Group.CourseSISID
-	case op.Enrolment != nil:
-		course = op.Enrolment.CourseSISID
 	case op.User != nil:
 		return "~people", "People"
 	case op.Result != nil, op.Comment != nil, op.Kind.IsVETtrakWrite():
 		return "~vettrak", "Back to VETtrak"
 	}
+	course := courseID(op, names)
 	if course == "" && op.Membership != nil {
-		course = names.GroupCourses[op.Membership.GroupSISID]
-		if course == "" {
-			return "~group:" + op.Membership.GroupSISID, "Group " + nameOr(names.Groups, op.Membership.GroupSISID)
-		}
+		return "~group:" + op.Membership.GroupSISID, "Group " + nameOr(names.Groups, op.Membership.GroupSISID)
 	}
 	if course == "" {
 		return "~other", "Other"
 	}
 	return course, nameOr(names.Courses, course)
+}
+
+// courseID is the SIS ID of the course an operation changes something
+// in; "" for one outside any course (a user, a VETtrak flag) or in a group
+// whose course the names do not know.
+func courseID(op vtsync.Op, names vtsync.Names) string {
+	switch {
+	case op.Course != nil:
+		return op.Course.SISID
+	case op.Section != nil:
+		return op.Section.CourseSISID
+	case op.Group != nil:
+		return op.Group.CourseSISID
+	case op.Enrolment != nil:
+		return op.Enrolment.CourseSISID
+	case op.Membership != nil:
+		return names.GroupCourses[op.Membership.GroupSISID]
+	case op.Result != nil:
+		return op.Result.CourseSISID
+	}
+	return ""
 }
 
 // enrolledIn reports whether ops enrol user in course.

@@ -25,7 +25,7 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return t.In(s.opts.Location).Format("Mon 2 Jan 2006 15:04 MST")
 		},
-		"plural": plural,
+		"plural": Plural,
 		"mulf":   func(f float64) float64 { return f * 100 },
 		"secs":   func(f float64) string { return fmt.Sprintf("%.1f s", f) },
 		"mask":   s.opts.Secrets,
@@ -47,8 +47,8 @@ func (s *Server) funcs() template.FuncMap {
 	}
 }
 
-// plural is "1 run", "2 runs".
-func plural(n int, word string) string {
+// Plural is "1 run", "2 runs", "3 matches".
+func Plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}

@@ -420,32 +420,19 @@ func perCourse(p *vtsync.Plan, rep *vtsync.Report) []CourseChanges {
 // CourseOf names the course an operation belongs to, or where it goes
 // when it belongs to none.
 func CourseOf(op vtsync.Op, n vtsync.Names) string {
-	id := ""
-	switch {
-	case op.Course != nil:
-		id = op.Course.SISID
-	case op.Section != nil:
-		id = op.Section.CourseSISID
-	case op.Group != nil:
-		id = op.Group.CourseSISID
-	case op.Enrolment != nil:
-		id = op.Enrolment.CourseSISID
-	case op.Membership != nil:
-		id = n.GroupCourses[op.Membership.GroupSISID]
-	case op.Result != nil:
-		id = op.Result.CourseSISID
-	case op.User != nil:
-		return "People (LMS accounts)"
-	case op.Kind.IsVETtrakWrite():
-		return "VETtrak records"
+	if op.Result == nil {
+		switch {
+		case op.User != nil:
+			return "People (LMS accounts)"
+		case op.Kind.IsVETtrakWrite():
+			return "VETtrak records"
+		}
 	}
-	if name := n.Courses[id]; name != "" {
-		return name
-	}
+	id := courseID(op, n)
 	if id == "" {
 		return "Other"
 	}
-	return id
+	return nameOr(n.Courses, id)
 }
 
 // OpWords is an operation kind as a person says it.
