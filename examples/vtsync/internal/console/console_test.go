@@ -262,6 +262,8 @@ func TestHeldPlanApproveAndApply(t *testing.T) {
 
 	res := w.get("/")
 	assert.Contains(t, res.body, "A run was held by a safety limit")
+	assert.Contains(t, res.body, "held by a safety limit (remove 2 of 6 (33%, limit 10%)); nothing was changed: review the plan and approve it in the console")
+	assert.NotContains(t, res.body, "Safety.Allow", "no Go names in the page")
 	res = w.get("/held")
 	assert.Contains(t, res.body, "Approve and apply")
 	assert.Contains(t, res.body, "John Smith ✗ student")

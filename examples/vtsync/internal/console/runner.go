@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -355,7 +356,14 @@ func (r *Runner) record(run Run, p *vtsync.Plan, rep *vtsync.Report, err error) 
 		run.Status = StatusOK
 	case errors.Is(err, vtsync.ErrHold):
 		run.Status = StatusHeld
-		run.Error = err.Error()
+		run.Error = "held by a safety limit; nothing was changed: review the plan and approve it in the console"
+		if p != nil {
+			var holds []string
+			for _, h := range p.Holds {
+				holds = append(holds, h.String())
+			}
+			run.Error = "held by a safety limit (" + strings.Join(holds, "; ") + "); nothing was changed: review the plan and approve it in the console"
+		}
 	case errors.Is(err, context.Canceled):
 		run.Status = StatusInterrupted
 		run.Error = err.Error()
