@@ -83,14 +83,24 @@ func (s *Syncer) apply(ctx context.Context, start time.Time, p *Plan, recheck bo
 		if len(ops) == 0 {
 			continue
 		}
+		// Progress names the phase as it starts and moves with every
+		// operation, so a display never stands still on the phase before.
+		s.progress(ctx, Progress{Phase: PhaseApply, Done: done, Total: total, Item: string(ops[0].Kind)})
+		// WithProgress promises one call at a time, in order.
+		var progMu gosync.Mutex
+		finished := done
 		_, errs := fanOut(ctx, s.workers, ops, func(ctx context.Context, op Op) (struct{}, error) {
-			return struct{}{}, a.run(ctx, op)
+			err := a.run(ctx, op)
+			progMu.Lock()
+			finished++
+			s.progress(ctx, Progress{Phase: PhaseApply, Done: finished, Total: total, Item: string(op.Kind)})
+			progMu.Unlock()
+			return struct{}{}, err
 		})
 		for i, err := range errs {
 			a.settle(ctx, ops[i], err)
 		}
 		done += len(ops)
-		s.progress(ctx, Progress{Phase: PhaseApply, Done: done, Total: total, Item: string(phase[0])})
 		if ctx.Err() != nil {
 			break
 		}

@@ -1,41 +1,35 @@
-package sync_test
+package sync
 
 import (
-	"bytes"
-	"context"
-	"net/http"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
+	"github.com/vtsync/vtsync/lms"
 	"github.com/vtsync/vtsync/mapping"
-	vtsync "github.com/vtsync/vtsync/sync"
-	"github.com/vtsync/vtsync/vettrak/vettraktest"
 )
 
-// Issue 18, smaller: ASMX writes a control character typed into a name as
-// a character reference (&#x1;), which XML 1.0 forbids. One such character
-// in the enrolment list's redundant GivenName made the whole occurrence
-// unreadable on every run; now the character is dropped, the field cleaned
-// and the occurrence synced.
-func TestControlCharacterInNameKeepsOccurrence(t *testing.T) {
-	for _, ref := range []string{"&#x1;", "&#11;", "&#x1F;", "\x08"} {
-		t.Run(ref, func(t *testing.T) {
-			r := newRig(t, mapping.WorkflowUnit, vettraktest.SeedWalkthrough())
-			api := r.proxiedAPI(t, func(op string, _ *http.Response, body []byte) []byte {
-				body = bytes.ReplaceAll(body, []byte("<GivenName>Julie"), []byte("<GivenName>Ju"+ref+"lie"))
-				return bytes.ReplaceAll(body, []byte("<Clie_Given>Julie"), []byte("<Clie_Given>Ju"+ref+"lie"))
-			})
-			s, err := vtsync.New(api, r.lms, r.cfg, vtsync.WithStore(r.st), vtsync.WithClock(func() time.Time { return r.now }))
-			require.NoError(t, err)
-			rep, err := s.Run(context.Background())
-			require.NoError(t, err)
-			assert.Empty(t, rep.Failures)
-			st := r.lms.Dump()
-			userByGiven(t, st, "Julie")
-			userByGiven(t, st, "John")
-		})
+func TestPlanNames(t *testing.T) {
+	t.Parallel()
+	p := &Plan{
+		desired: &mapping.Desired{State: lms.State{
+			Users:   []lms.User{{SISID: "u1", GivenName: "John", FamilyName: "Smith"}},
+			Courses: []lms.Course{{SISID: "c1", Code: "IST101", Name: "Introduction to Statistics"}},
+			Groups:  []lms.Group{{SISID: "g1", CourseSISID: "c1", Name: "Term 1"}},
+		}},
+		Ops: []Op{
+			{Kind: OpCreateUser, User: &lms.User{SISID: "u2", GivenName: "Ann", FamilyName: "Lee"}},
+			{Kind: OpCreateCourse, Course: &lms.Course{SISID: "c2", Code: "BSB1", Name: "BSB1 Leadership"}},
+		},
 	}
+	n := p.Names()
+	assert.Equal(t, "John Smith", n.Users["u1"])
+	assert.Equal(t, "Ann Lee", n.Users["u2"], "from an op's payload")
+	assert.Equal(t, "IST101 Introduction to Statistics", n.Courses["c1"])
+	assert.Equal(t, "BSB1 Leadership", n.Courses["c2"], "no doubled code")
+	assert.Equal(t, "Term 1", n.Groups["g1"])
+	assert.Equal(t, "c1", n.GroupCourses["g1"])
+
+	empty := (&Plan{}).Names()
+	assert.NotNil(t, empty.Users, "a plan read back from JSON still gives usable maps")
 }

@@ -6,9 +6,13 @@
 //	go run ./examples/fakeservers
 //	go run ./examples/fakeservers -seed generated -learners 2000 -occurrences 40
 //
-// It prints both URLs with the VETtrak API login and a Canvas admin token.
+// It prints both URLs with the VETtrak API login and a Canvas admin token,
+// and `export` lines, quoted for the shell, to paste where vtsync runs.
 // These are the fakes' own, made up for the session; never put real
-// credentials in a demo.
+// credentials in a demo. -state FILE keeps the Canvas token (and a
+// console token for `vtsync serve`) across restarts; -learner-work plays
+// the learners, completing every other enrolled student's course, so
+// result write-back has something to write.
 //
 // With -seed walkthrough (the default) VETtrak holds the documented
 // walkthrough (unit IST101; Term 1: John, Julie; Term 2: Bob, Barbara).
@@ -51,6 +55,9 @@ type options struct {
 	throttle                bool
 	latency                 time.Duration
 	shutdownTimeout         time.Duration
+	stateFile               string
+	learnerWork             bool
+	workEvery               time.Duration
 	// onReady is called once both fakes listen, with the fakes and their
 	// URLs (tests use it).
 	onReady func(vt *vettraktest.Server, vtURL string, cv *canvastest.Server, cvURL string)
@@ -76,6 +83,9 @@ func parse(args []string, out io.Writer) (*options, error) {
 	fs.BoolVar(&o.throttle, "throttle", false, "turn on Canvas's leaky-bucket throttle (hosted Canvas's numbers)")
 	fs.DurationVar(&o.latency, "latency", 0, "delay every answer of both fakes by this much, like a real network")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 5*time.Second, "how long to let requests finish on Ctrl-C")
+	fs.StringVar(&o.stateFile, "state", "", "keep the Canvas token (and a console token) in this `file`, so the export lines stay valid across restarts")
+	fs.BoolVar(&o.learnerWork, "learner-work", false, "play the learners: complete every other student's modules (with a final score) once vtsync has enrolled them, so results have writes")
+	fs.DurationVar(&o.workEvery, "learner-work-every", time.Second, "how often -learner-work looks for new students")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -151,6 +161,16 @@ func serve(ctx context.Context, w io.Writer, o *options) error {
 	vt, vtHandler := vettraktest.Handler(append(vtOpts, vettraktest.WithDataset(data))...)
 	cv := canvastest.New(canvasOpts...)
 	token := cv.AdminToken()
+	cvHandler := cv.Handler()
+	consoleToken := randomHex(24)
+	if o.stateFile != "" {
+		st, err := loadState(o.stateFile)
+		if err != nil {
+			return err
+		}
+		cvHandler = aliasToken(cvHandler, st.CanvasToken, token)
+		token, consoleToken = st.CanvasToken, st.ConsoleToken
+	}
 	if o.canvasCourses {
 		for _, code := range unitCodes(data) {
 			id := cv.SeedCourse(canvastest.Course{Name: unitName(data, code), CourseCode: code})
@@ -174,7 +194,7 @@ func serve(ctx context.Context, w io.Writer, o *options) error {
 
 	servers := []*http.Server{
 		{Handler: vtHandler, ReadHeaderTimeout: 10 * time.Second},
-		{Handler: cv.Handler(), ReadHeaderTimeout: 10 * time.Second},
+		{Handler: cvHandler, ReadHeaderTimeout: 10 * time.Second},
 	}
 	errc := make(chan error, 2)
 	for i, ln := range []net.Listener{vtLn, cvLn} {
@@ -193,6 +213,17 @@ func serve(ctx context.Context, w io.Writer, o *options) error {
 	fmt.Fprintf(w, "  URL       %s\n", cvURL)
 	fmt.Fprintf(w, "  token     %s\n", token)
 	fmt.Fprintf(w, "  try       curl -H 'Authorization: Bearer %s' %s/api/v1/accounts/1/courses\n", token, cvURL)
+	fmt.Fprintln(w, "\nFor vtsync (examples/vtsync/vtsync.example.json), paste into another shell:")
+	fmt.Fprintf(w, "  export VTSYNC_VETTRAK_PASSWORD=%s\n", shellQuote(creds.Password))
+	fmt.Fprintf(w, "  export VTSYNC_CANVAS_TOKEN=%s\n", shellQuote(token))
+	fmt.Fprintf(w, "  export VTSYNC_CONSOLE_TOKEN=%s\n", shellQuote(consoleToken))
+	if o.stateFile == "" {
+		fmt.Fprintln(w, "(Canvas makes a new token each start; -state FILE keeps these across restarts.)")
+	}
+	if o.learnerWork {
+		fmt.Fprintln(w, "Learner work: every other student vtsync enrols completes the course (score 85).")
+		go seedLearnerWork(ctx, cv, o.workEvery)
+	}
 	fmt.Fprintln(w, "The credentials above are the fakes' own. Press Ctrl-C to stop.")
 	if o.onReady != nil {
 		o.onReady(vt, vtURL, cv, cvURL)

@@ -37,6 +37,11 @@ type app struct {
 	dst     lms.LMS
 	store   store.Store
 	closers []func() error
+	// readOnly commands (plan, dry runs) only look at the state store:
+	// while a schedule holds it, they read its latest snapshot.
+	readOnly bool
+	// status is what a schedule or console has done, for the status file.
+	status runnerStatus
 }
 
 func newApp(command string, o *options, env func(string) string, stdout, stderr io.Writer) *app {
@@ -81,6 +86,7 @@ func (a *app) load() error {
 	a.cfg = cfg
 	a.addSecret(cfg.password)
 	a.addSecret(cfg.token)
+	a.addSecret(cfg.consoleToken)
 	level := cmpOr(a.opts.logLevel, string(cfg.level))
 	var l slog.Level
 	_ = l.UnmarshalText([]byte(level))
@@ -152,7 +158,14 @@ func (a *app) openStore() error {
 	if d := a.cfg.file.LockTimeout; d != nil {
 		opts = append(opts, store.WithLockTimeout(time.Duration(*d)))
 	}
+	if a.readOnly {
+		// Do not queue behind a schedule that holds the store for hours.
+		opts = append(opts, store.WithLockTimeout(readOnlyWait))
+	}
 	db, err := store.Open(dir, opts...)
+	if err != nil && a.readOnly && errors.Is(err, store.ErrLocked) {
+		return a.openSnapshot(dir)
+	}
 	if err != nil {
 		if errors.Is(err, store.ErrLocked) {
 			return fmt.Errorf("state directory %s: another vtsync process is using it: %w", dir, err)
@@ -161,6 +174,30 @@ func (a *app) openStore() error {
 	}
 	a.store = db
 	a.closers = append(a.closers, db.Close)
+	return nil
+}
+
+// readOnlyWait is how long a read-only command waits for the store before
+// it reads the snapshot instead.
+const readOnlyWait = 200 * time.Millisecond
+
+// openSnapshot gives a read-only command the state as the running
+// schedule last saved it (after its latest run). Writes go to a copy in
+// memory, so a dry run can plan as usual and changes nothing on disk.
+func (a *app) openSnapshot(dir string) error {
+	m, at, err := store.OpenSnapshot(dir)
+	if errors.Is(err, store.ErrNoSnapshot) {
+		a.log.Warn("another vtsync process holds the state directory and has saved no snapshot yet: " +
+			"planning without the result ledger and retry state, so results already written may show as writes")
+		a.store = store.NewMemory()
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("state directory %s: %w", dir, err)
+	}
+	a.log.Info("another vtsync process (a schedule or the console) holds the state directory: reading its snapshot",
+		"snapshot_at", at.Format(time.RFC3339))
+	a.store = m
 	return nil
 }
 
@@ -215,6 +252,7 @@ func (a *app) close() {
 		}
 	}
 	a.closers = nil
+	a.console.close()
 }
 
 // fail prints a command's error on stderr (secrets masked) and returns its
@@ -227,7 +265,11 @@ func (a *app) fail(ctx context.Context, err error) int {
 	case exitInterrupted:
 		msg = "interrupted: " + msg
 	case exitConnection:
-		msg += "\n(check the endpoint URLs, the network, and the credentials in the environment; `vtsync check` says more)"
+		if adv := a.advice(err); adv != "" {
+			msg += "\n" + a.secrets.String(adv)
+		} else {
+			msg += "\n(check the endpoint URLs, the network, and the credentials in the environment; `vtsync check` says more)"
+		}
 	}
 	fmt.Fprintf(a.console, "vtsync %s: %s\n", a.command, msg)
 	return code

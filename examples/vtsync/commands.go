@@ -47,6 +47,9 @@ func cmdCheck(ctx context.Context, a *app) int {
 			}
 		}
 		o.Error = a.secrets.String(err.Error())
+		if adv := a.advice(err); adv != "" {
+			fmt.Fprintln(a.console, a.secrets.String(adv))
+		}
 	}
 	if a.opts.format == "json" {
 		a.printJSON(rep)
@@ -60,6 +63,7 @@ func cmdCheck(ctx context.Context, a *app) int {
 }
 
 func cmdPlan(ctx context.Context, a *app) int {
+	a.readOnly = true
 	if err := a.setup(true); err != nil {
 		return a.stop(ctx, err, nil)
 	}
@@ -85,7 +89,7 @@ func (a *app) planOnly(ctx context.Context) int {
 	if a.opts.format == "json" {
 		a.printJSON(p)
 	} else {
-		printPlan(a.stdout, p, nil)
+		printPlan(a.stdout, p, a.opts.wide)
 	}
 	o := &outcome{Plan: summarise(p)}
 	if len(p.Holds) > 0 && !a.opts.allowHolds {
@@ -136,7 +140,7 @@ func cmdApply(ctx context.Context, a *app) int {
 		if a.opts.format == "json" {
 			a.printJSON(p)
 		} else {
-			printPlan(a.stdout, p, nil)
+			printPlan(a.stdout, p, a.opts.wide)
 		}
 		o := &outcome{Plan: summarise(p)}
 		if len(p.Holds) > 0 && !a.opts.allowHolds {
@@ -232,6 +236,7 @@ func checkOp(op vtsync.Op) error {
 }
 
 func cmdRun(ctx context.Context, a *app) int {
+	a.readOnly = a.opts.dryRun
 	if err := a.setup(true); err != nil {
 		return a.stop(ctx, err, nil)
 	}
@@ -265,6 +270,7 @@ func (a *app) showRun(ctx context.Context, what string, o *outcome, rep *vtsync.
 }
 
 func cmdResults(ctx context.Context, a *app) int {
+	a.readOnly = a.opts.dryRun
 	if err := a.setup(true); err != nil {
 		return a.stop(ctx, err, nil)
 	}
@@ -293,9 +299,9 @@ func cmdResults(ctx context.Context, a *app) int {
 	preview.Ops = kept
 	preview.Holds = nil
 	if a.opts.format == "json" {
-		a.printJSON(resultPreview{Writes: kept, Conflicts: p.Conflicts})
+		a.printJSON(resultPreview{Writes: kept, Conflicts: orEmpty(p.Conflicts)})
 	} else {
-		printPlan(a.stdout, &preview, nil)
+		printPlan(a.stdout, &preview, a.opts.wide)
 	}
 	return a.finish(&outcome{Plan: summarise(&preview)})
 }

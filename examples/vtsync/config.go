@@ -23,6 +23,8 @@ import (
 const (
 	defaultPasswordEnv = "VTSYNC_VETTRAK_PASSWORD"
 	defaultTokenEnv    = "VTSYNC_CANVAS_TOKEN"
+	defaultConsoleEnv  = "VTSYNC_CONSOLE_TOKEN"
+	defaultConsoleAddr = "127.0.0.1:8380"
 	defaultTimeZone    = "Australia/Sydney"
 	defaultConfigFile  = "vtsync.json"
 	configEnv          = "VTSYNC_CONFIG"
@@ -77,6 +79,18 @@ type fileConfig struct {
 	Concurrency int `json:"concurrency,omitempty"`
 	// LogLevel is debug, info, warn or error (default info).
 	LogLevel string `json:"log_level,omitempty"`
+	// Console configures the web console of `vtsync serve`.
+	Console *consoleConfig `json:"console,omitempty"`
+}
+
+// consoleConfig is the web console's place and secret.
+type consoleConfig struct {
+	// Addr is the listen address (default 127.0.0.1:8380: this machine
+	// only; put a TLS proxy in front to reach it from elsewhere).
+	Addr string `json:"addr,omitempty"`
+	// TokenEnv names the environment variable holding the token a person
+	// logs in with (default VTSYNC_CONSOLE_TOKEN).
+	TokenEnv string `json:"token_env,omitempty"`
 }
 
 type vettrakConfig struct {
@@ -220,9 +234,12 @@ type loadedConfig struct {
 	loc      *time.Location
 	password string
 	token    string
-	stateDir string
-	schedule *schedule.Spec
-	level    levelName
+	// consoleToken is the web console's login token; "" when the
+	// environment does not set it (only `serve` needs it).
+	consoleToken string
+	stateDir     string
+	schedule     *schedule.Spec
+	level        levelName
 	// forceResults plans results even when skip_results is set: the
 	// results command asks for nothing else.
 	forceResults bool
@@ -279,7 +296,7 @@ func parseConfig(raw []byte, env func(string) string) (*loadedConfig, error) {
 	}
 	var fc fileConfig
 	if err := decodeStrict(raw, &fc); err != nil {
-		return nil, jsonError(raw, err)
+		return nil, jsonError(raw, friendlyDecodeError(raw, &fc, err))
 	}
 	lc := &loadedConfig{file: fc}
 	var errs []error
@@ -311,6 +328,12 @@ func parseConfig(raw []byte, env func(string) string) (*loadedConfig, error) {
 	if lc.password = env(pwEnv); lc.password == "" {
 		errs = append(errs, fmt.Errorf("vettrak.password_env: environment variable %s is not set (it holds the VETtrak password)", pwEnv))
 	}
+
+	consoleEnv := defaultConsoleEnv
+	if fc.Console != nil {
+		consoleEnv = cmpOr(fc.Console.TokenEnv, consoleEnv)
+	}
+	lc.consoleToken = env(consoleEnv)
 
 	switch fc.LMS.Type {
 	case targetCanvas:
@@ -391,7 +414,7 @@ func (lc *loadedConfig) syncConfig(now time.Time) (vtsync.Config, error) {
 	cfg := vtsync.DefaultConfig(fc.Workflow)
 	if len(fc.Mapping) > 0 {
 		if err := decodeStrict(fc.Mapping, &cfg.Mapping); err != nil {
-			return cfg, fmt.Errorf("mapping: %w", jsonError(fc.Mapping, err))
+			return cfg, fmt.Errorf("mapping: %w", jsonError(fc.Mapping, friendlyDecodeError(fc.Mapping, &cfg.Mapping, err)))
 		}
 		if cfg.Mapping.Workflow != fc.Workflow {
 			return cfg, fmt.Errorf("mapping.workflow: %q differs from workflow %q: set it once, at the top", cfg.Mapping.Workflow, fc.Workflow)
@@ -402,7 +425,7 @@ func (lc *loadedConfig) syncConfig(now time.Time) (vtsync.Config, error) {
 	}
 	if len(fc.Results) > 0 {
 		if err := decodeStrict(fc.Results, &cfg.Results); err != nil {
-			return cfg, fmt.Errorf("results: %w", jsonError(fc.Results, err))
+			return cfg, fmt.Errorf("results: %w", jsonError(fc.Results, friendlyDecodeError(fc.Results, &cfg.Results, err)))
 		}
 	}
 	// The provider's one zone, by name: the VETtrak client reads in the
@@ -532,4 +555,20 @@ func cmpOr(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// consoleAddr is where `vtsync serve` listens.
+func (lc *loadedConfig) consoleAddr() string {
+	if lc.file.Console != nil && lc.file.Console.Addr != "" {
+		return lc.file.Console.Addr
+	}
+	return defaultConsoleAddr
+}
+
+// consoleTokenEnv names the variable that holds the console token.
+func (lc *loadedConfig) consoleTokenEnv() string {
+	if lc.file.Console != nil && lc.file.Console.TokenEnv != "" {
+		return lc.file.Console.TokenEnv
+	}
+	return defaultConsoleEnv
 }

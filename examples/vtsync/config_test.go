@@ -133,7 +133,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"negative window", `{"workflow":"unit","scope":{"days_ahead":-1}}`, "must not be negative"},
 		{"log level", `{"workflow":"unit","log_level":"loud"}`, `"loud" is not debug`},
 		{"mapping workflow differs", `{"workflow":"unit","vettrak":{"endpoint":"e","username":"u"},"lms":{"type":"memory"},"mapping":{"workflow":"course"}}`, "mapping.workflow"},
-		{"unknown mapping key", `{"workflow":"unit","vettrak":{"endpoint":"e","username":"u"},"lms":{"type":"memory"},"mapping":{"sectons":"trainer"}}`, `mapping: json: unknown field "sectons"`},
+		{"unknown mapping key", `{"workflow":"unit","vettrak":{"endpoint":"e","username":"u"},"lms":{"type":"memory"},"mapping":{"sectons":"trainer"}}`, `mapping: unknown field "sectons" — did you mean "sections"?`},
 		{"invalid rule", `{"workflow":"unit","vettrak":{"endpoint":"e","username":"u"},"lms":{"type":"memory"},"results":{"rules":{"rules":[{"id":"x","when":"never"}]}}}`, "results: mapping: invalid rule \"x@1\": unknown condition"},
 		{"invalid rule scope", `{"workflow":"unit","vettrak":{"endpoint":"e","username":"u"},"lms":{"type":"memory"},"results":{"scoped":[{"id":"short","match":{"unit_code":"BSB["}}]}}`, `invalid rule scope "short": unit code pattern`},
 	}

@@ -9,6 +9,7 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -23,33 +24,46 @@ func TestProgressRendering(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		p         vtsync.Progress
+		elapsed   time.Duration
 		line, bar string
 	}{
-		{vtsync.Progress{Phase: vtsync.PhaseObserve, Item: "VETtrak"},
-			"progress: observe VETtrak", "observe  VETtrak…"},
-		{vtsync.Progress{Phase: vtsync.PhaseApply, Done: 10, Total: 40, Item: "enrol"},
-			"progress: apply enrol 10/40", "apply    [#######.......................] 10/40 enrol"},
-		{vtsync.Progress{Phase: vtsync.PhaseApply, Done: 50, Total: 40},
-			"progress: apply 50/40", "apply    [##############################] 40/40 "},
+		{vtsync.Progress{Phase: vtsync.PhaseObserve, Item: "VETtrak"}, 12 * time.Second,
+			"progress: observe VETtrak (0:12)", "observe  VETtrak…  0:12"},
+		{vtsync.Progress{Phase: vtsync.PhaseApply, Done: 10, Total: 40, Item: "enrol"}, 5 * time.Second,
+			"progress: apply enrol 10/40 (0:05, ~0:15 left)", "apply    [#######.......................] 10/40 enrol  0:05, ~0:15 left"},
+		{vtsync.Progress{Phase: vtsync.PhaseApply, Done: 50, Total: 40}, 65 * time.Minute,
+			"progress: apply 50/40 (1:05:00)", "apply    [##############################] 40/40   1:05:00"},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.line, progressLine(tt.p))
-		assert.Equal(t, tt.bar, progressBar(tt.p))
+		assert.Equal(t, tt.line, progressLine(tt.p, tt.elapsed))
+		assert.Equal(t, tt.bar, progressBar(tt.p, tt.elapsed))
 	}
 }
 
 func TestConsoleModes(t *testing.T) {
 	t.Parallel()
-	ev := vtsync.Progress{Phase: vtsync.PhaseApply, Done: 1, Total: 2, Item: "enrol"}
+	ev := vtsync.Progress{Phase: vtsync.PhaseApply, Done: 1, Total: 3, Item: "enrol"}
 
 	var lines bytes.Buffer
 	c := newConsole(&lines, &lines, "auto")
+	defer c.close()
+	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	c.now = func() time.Time { return now }
 	assert.Equal(t, "lines", c.mode, "a buffer is not a terminal")
 	c.progress(ev)
-	assert.Equal(t, "progress: apply enrol 1/2\n", lines.String())
+	assert.Equal(t, "progress: apply enrol 1/3 (0:00)\n", lines.String())
+	// Per-operation events of the same kind are thinned out in lines
+	// mode; a new kind, the end, or lineEvery later gets a line.
+	now = now.Add(time.Second)
+	c.progress(vtsync.Progress{Phase: vtsync.PhaseApply, Done: 2, Total: 3, Item: "enrol"})
+	assert.Equal(t, 1, strings.Count(lines.String(), "\n"))
+	now = now.Add(time.Second)
+	c.progress(vtsync.Progress{Phase: vtsync.PhaseApply, Done: 3, Total: 3, Item: "add_member"})
+	assert.Contains(t, lines.String(), "progress: apply add_member 3/3 (0:02)\n", "elapsed counts from the phase's start")
 
 	var bar bytes.Buffer
 	c = newConsole(&bar, &bar, "bar")
+	defer c.close()
 	c.progress(ev)
 	fmt.Fprintln(c, "a log line")
 	c.endProgress()

@@ -15,7 +15,11 @@
 //	                                  plan and apply now, then results back to VETtrak
 //	vtsync results [--dry-run]        write (or preview) results back to VETtrak
 //	vtsync schedule [--schedule "at 06:00,18:00 Australia/Sydney"] [--run-at-start]
-//	                                  run on a schedule until Ctrl-C or SIGTERM (alias: serve)
+//	                                  run on a schedule until Ctrl-C or SIGTERM
+//	vtsync serve [--addr 127.0.0.1:8380] [--schedule ...]
+//	                                  the schedule plus the web console (log in with
+//	                                  $VTSYNC_CONSOLE_TOKEN)
+//	vtsync status                     what a running schedule or console did last
 //	vtsync help <command>             every flag of a command, explained
 //
 // Flags every command takes, before or after its name: --config FILE

@@ -23,7 +23,7 @@ func main() {
 		select {
 		case <-ctx.Done():
 			stop()
-			fmt.Fprintln(os.Stderr, "vtsync: stopping; press Ctrl-C again to force")
+			interruptNotice(os.Stderr)
 		case <-finished:
 		}
 	}()
@@ -61,6 +61,8 @@ type options struct {
 	out        string
 	schedule   string
 	runAtStart bool
+	wide       bool
+	addr       string
 }
 
 // flagDoc documents each flag once; commands pick theirs by name.
@@ -101,6 +103,12 @@ var flagDocs = map[string]func(fs *flag.FlagSet, o *options){
 	"schedule": func(fs *flag.FlagSet, o *options) {
 		fs.StringVar(&o.schedule, "schedule", o.schedule, "when to run: \"every 30m\" or \"at 06:00,18:00 Australia/Sydney\" (default: schedule in the config)")
 	},
+	"wide": func(fs *flag.FlagSet, o *options) {
+		fs.BoolVar(&o.wide, "wide", o.wide, "list every operation with its SIS IDs and reason, one table row each (wider than 80 columns)")
+	},
+	"addr": func(fs *flag.FlagSet, o *options) {
+		fs.StringVar(&o.addr, "addr", o.addr, "serve: the console's listen `address` (default: console.addr in the config, else 127.0.0.1:8380)")
+	},
 	"run-at-start": func(fs *flag.FlagSet, o *options) {
 		fs.BoolVar(&o.runAtStart, "run-at-start", o.runAtStart, "run once as soon as the schedule starts, then on the schedule")
 	},
@@ -119,29 +127,42 @@ func commands() []*command {
 			help: "Reads both sides and prints every change a run would make, with its reason, and the\n" +
 				"safety holds it would meet. --out FILE saves the plan for `vtsync apply --plan FILE`.\n" +
 				"Exits 4 when the plan exceeds a safety limit.",
-			flags: []string{"out"}, run: cmdPlan},
+			flags: []string{"out", "wide"}, run: cmdPlan},
 		{name: "apply", summary: "apply a plan saved by `vtsync plan --out`", usage: "--plan FILE",
 			help: "Executes exactly the operations of a reviewed plan file, nothing else. Apply it soon\n" +
 				"after review and only once: what changed since fails (creating what now exists is a\n" +
 				"conflict) and waits out a retry backoff, so plan again instead of re-applying an old\n" +
 				"plan. --dry-run checks and shows the plan without applying it.",
-			flags: []string{"plan", "allow-holds", "dry-run"}, run: cmdApply},
+			flags: []string{"plan", "allow-holds", "dry-run", "wide"}, run: cmdApply},
 		{name: "run", summary: "plan and apply now: structure, then results back to VETtrak",
 			help: "One full sync: reads both sides, plans, applies the plan, and writes LMS results back\n" +
 				"to VETtrak (unless skip_results). Stops with exit 4, changing nothing, when the plan\n" +
 				"exceeds a safety limit. --dry-run only plans.",
-			flags: []string{"allow-holds", "dry-run"}, run: cmdRun},
+			flags: []string{"allow-holds", "dry-run", "wide"}, run: cmdRun},
 		{name: "results", summary: "write LMS results back to VETtrak (--dry-run previews)",
 			help: "Reads LMS evidence for every course in scope and writes the results (and commencement\n" +
 				"comments) the rules decide, each once, never over a hand-entered or final result.\n" +
 				"Conflicts are listed for review. --dry-run previews the writes.",
-			flags: []string{"dry-run"}, run: cmdResults},
-		{name: "schedule", aliases: []string{"serve"}, summary: "run on a schedule until stopped",
+			flags: []string{"dry-run", "wide"}, run: cmdResults},
+		{name: "schedule", summary: "run on a schedule until stopped",
 			help: "Runs `vtsync run` on the schedule (e.g. at 06:00 and 18:00 Australia/Sydney) until\n" +
 				"Ctrl-C or SIGTERM, which stops a running sync cleanly. A run time that comes while a\n" +
-				"run is still going is skipped, not queued. The state store stays locked meanwhile, so\n" +
-				"no other vtsync can run against it. Exits 0 when stopped.",
+				"run is still going is skipped, not queued. It holds the state store meanwhile and saves\n" +
+				"a snapshot of it after each run, so plan, status and dry runs still work beside it.\n" +
+				"Exits 0 when stopped.",
 			flags: []string{"schedule", "run-at-start", "allow-holds", "dry-run"}, run: cmdSchedule},
+		{name: "serve", summary: "run on a schedule and serve the web console",
+			help: "Like `vtsync schedule`, and serves the web console on --addr (default console.addr,\n" +
+				"else 127.0.0.1:8380): the connection check, the last runs per course, failures, results\n" +
+				"to review, held plans to approve, a dry-run preview and a chart of calls and run time.\n" +
+				"People log in with the token in $VTSYNC_CONSOLE_TOKEN (or console.token_env). A plan\n" +
+				"held by a safety limit waits in the console for approval.",
+			flags: []string{"schedule", "run-at-start", "addr"}, run: cmdServe},
+		{name: "status", summary: "show what a running schedule or console did last",
+			help: "Reads the status file a running `vtsync schedule` or `vtsync serve` keeps in the state\n" +
+				"directory: its schedule, next run, console address and last runs. Never opens the store,\n" +
+				"so it works while the schedule runs.",
+			run: cmdStatus},
 	}
 }
 
@@ -317,4 +338,10 @@ func printCommandUsage(w io.Writer, c *command) {
 	fs.PrintDefaults()
 	b.WriteString("\n" + exitCodeHelp)
 	fmt.Fprint(w, b.String())
+}
+
+// interruptNotice starts on a new line: the terminal has just echoed ^C
+// after whatever was on the line (often the progress bar).
+func interruptNotice(w io.Writer) {
+	fmt.Fprintln(w, "\nvtsync: stopping; press Ctrl-C again to force")
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -333,9 +334,25 @@ func TestPlanTableAndJSON(t *testing.T) {
 	r := newRig(t)
 	res := r.run("plan", "--report", r.path("report.json"))
 	require.Equal(t, exitOK, res.code, res)
-	assert.Contains(t, res.stdout, "OPERATION")
-	assert.Contains(t, res.stdout, "create_group")
-	assert.Contains(t, res.stdout, "add_member")
+	// By name, grouped by course, at 80 columns; SIS IDs only with --wide.
+	assert.Contains(t, res.stdout, "\nIST101 Introduction to Statistics\n")
+	assert.Contains(t, res.stdout, "  John Smith → student in IST101 Introduction to Statistics (Term 1)\n")
+	assert.Contains(t, res.stdout, "  Alan Adams → teacher in IST101 Introduction to Statistics\n")
+	assert.Contains(t, res.stdout, "  create group Term 2\n")
+	assert.Contains(t, res.stdout, "): 25 changes\n")
+	assert.NotContains(t, res.stdout, "OPERATION")
+	assert.NotContains(t, res.stdout, "add_member:")
+	for _, line := range strings.Split(res.stdout, "\n") {
+		if strings.HasPrefix(line, "  ") {
+			assert.LessOrEqual(t, utf8.RuneCountInString(line), 80, line)
+		}
+	}
+	assert.Regexp(t, `Plan \(occurrence_groups workflow, \d{4}-\d\d-\d\d \d\d:\d\d [A-Z+\-0-9]+\)`, res.stdout, "times carry their zone")
+	wide := r.run("plan", "--wide", "--progress", "none")
+	require.Equal(t, exitOK, wide.code, wide)
+	assert.Contains(t, wide.stdout, "OPERATION")
+	assert.Contains(t, wide.stdout, "create_group")
+	assert.Contains(t, wide.stdout, "add_member")
 	assert.Contains(t, res.stdout, "Changes:   add_member 4, create_group 2, create_user 6, enrol 6, "+
 		"mark_enrolment 4, mark_occurrence 2, update_course 1")
 	assert.Contains(t, res.stderr, "progress: observe")
@@ -365,7 +382,7 @@ func TestPlanTableAndJSON(t *testing.T) {
 
 	res = r.run("plan", "--progress", "bar")
 	require.Equal(t, exitOK, res.code, res)
-	assert.Contains(t, res.stderr, "\r\033[Kplan     [##############################] 25/25 planned")
+	assert.Contains(t, res.stderr, "\r\033[Kplan     [##############################] 25/25 planned  0:0")
 	assert.NotContains(t, res.stderr, "progress:")
 }
 

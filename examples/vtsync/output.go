@@ -1,18 +1,20 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
-	"os"
-	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
+	webconsole "github.com/vtsync/vtsync/examples/vtsync/internal/console"
 	"github.com/vtsync/vtsync/mapping"
 	vtsync "github.com/vtsync/vtsync/sync"
 )
@@ -117,20 +119,7 @@ func (a *app) writeReport(o *outcome) error {
 		return err
 	}
 	b = []byte(a.secrets.String(string(b)) + "\n")
-	dir := filepath.Dir(a.opts.report)
-	tmp, err := os.CreateTemp(dir, ".vtsync-report-*")
-	if err != nil {
-		return fmt.Errorf("write report: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write report: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write report: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), a.opts.report); err != nil {
+	if err := writeFileAtomic(a.opts.report, b); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
 	return nil
@@ -150,9 +139,20 @@ func (a *app) finish(o *outcome) int {
 	return o.ExitCode
 }
 
-// printJSON writes v indented to stdout.
+// printJSON writes v indented to stdout, its empty lists as [] (not
+// null), so a program reading it can range over every list.
 func (a *app) printJSON(v any) {
+	if rv := reflect.ValueOf(v); rv.IsValid() && rv.Kind() != reflect.Pointer {
+		// A value is not settable: fill a copy.
+		p := reflect.New(rv.Type())
+		p.Elem().Set(rv)
+		v = p.Interface()
+	}
+	fillNilSlices(reflect.ValueOf(v))
 	b, err := json.MarshalIndent(v, "", "  ")
+	if err == nil {
+		b, err = severityWords(b)
+	}
 	if err != nil {
 		fmt.Fprintf(a.console, "vtsync %s: %v\n", a.command, err)
 		return
@@ -160,29 +160,29 @@ func (a *app) printJSON(v any) {
 	a.stdout.Write(append(b, '\n'))
 }
 
-// printPlan writes a plan as a table: one line per operation, then the
-// totals, holds, conflicts and diagnostics.
-func printPlan(w io.Writer, p *vtsync.Plan, only func(vtsync.OpKind) bool) {
-	var ops []vtsync.Op
-	for _, op := range p.Ops {
-		if only == nil || only(op.Kind) {
-			ops = append(ops, op)
-		}
-	}
-	fmt.Fprintf(w, "Plan (%s workflow, %s): %d operations\n", p.Workflow, p.CreatedAt.Format(time.DateTime), len(ops))
+// printPlan writes a plan: by name, grouped by course, at 80 columns; or
+// with wide, one table row per operation with its SIS IDs and reason.
+// Then the totals, holds, conflicts and diagnostics.
+func printPlan(w io.Writer, p *vtsync.Plan, wide bool) {
+	ops := p.Ops
+	fmt.Fprintf(w, "Plan (%s workflow, %s): %s\n", p.Workflow, p.CreatedAt.Format(timeLayout), plural(len(ops), "change"))
 	if len(p.Observed) > 0 {
 		fmt.Fprintf(w, "Observed: %s\n", countList(p.Observed))
 	}
 	if len(ops) > 0 {
 		fmt.Fprintln(w)
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "OPERATION\tTARGET\tREASON")
-		for _, op := range ops {
-			target := strings.TrimPrefix(op.Key, string(op.Kind)+":")
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", op.Kind, oneLine(target), oneLine(op.Reason))
+		if wide {
+			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "OPERATION\tTARGET\tREASON")
+			for _, op := range ops {
+				target := strings.TrimPrefix(op.Key, string(op.Kind)+":")
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", op.Kind, oneLine(target), oneLine(op.Reason))
+			}
+			tw.Flush()
+			fmt.Fprintln(w)
+		} else {
+			planLines(w, ops, p.Names())
 		}
-		tw.Flush()
-		fmt.Fprintln(w)
 	}
 	counts := map[string]int{}
 	for _, op := range ops {
@@ -195,9 +195,69 @@ func printPlan(w io.Writer, p *vtsync.Plan, only func(vtsync.OpKind) bool) {
 	if len(p.Deferred) > 0 {
 		fmt.Fprintf(w, "Deferred:  %d (waiting out a retry backoff after earlier failures)\n", len(p.Deferred))
 	}
+	printNeedsPerson(w, p.NeedsPerson)
 	printHolds(w, p.Holds)
 	printConflicts(w, p.Conflicts)
-	printDiagnostics(w, p.Diagnostics)
+	printDiagnostics(w, withoutIdleLint(p.Diagnostics, p.Lint))
+	printLint(w, p.Lint)
+}
+
+// withoutIdleLint drops the lint warnings of courses that have no
+// assessments at all: their results come from completion, so "this unit
+// has no assessment" is not a problem there (the JSON keeps them).
+func withoutIdleLint(ds []mapping.Diagnostic, lint []mapping.LintReport) []mapping.Diagnostic {
+	idle := map[string]bool{}
+	for _, r := range lint {
+		if len(r.Bindings) == 0 {
+			idle[r.CourseSISID] = true
+		}
+	}
+	if len(idle) == 0 {
+		return ds
+	}
+	return slices.DeleteFunc(slices.Clone(ds), func(d mapping.Diagnostic) bool {
+		return d.Code == mapping.CodeLint && idle[d.Record.ID]
+	})
+}
+
+// timeLayout shows a time with its zone, so an operator in another state
+// (or a server on UTC) reads it right.
+const timeLayout = "2006-01-02 15:04 MST"
+
+// plural is "1 change", "2 changes" (the console's rule).
+func plural(n int, word string) string { return webconsole.Plural(n, word) }
+
+func printNeedsPerson(w io.Writer, fs []vtsync.Failure) {
+	for i, f := range fs {
+		if i == maxListed {
+			fmt.Fprintf(w, "... and %d more waiting for a person (see --format json)\n", len(fs)-i)
+			break
+		}
+		fmt.Fprintf(w, "NEEDS A PERSON: %s: %s\n", f.Key, oneLine(f.Error))
+	}
+}
+
+// printLint lists the assessment ↔ unit binding findings, one line each.
+// A course with no assessments at all is left out: its results come from
+// completion, so "unit has no assessment" there is noise, not a problem.
+func printLint(w io.Writer, reports []mapping.LintReport) {
+	n := 0
+	for _, r := range reports {
+		if len(r.Bindings) == 0 {
+			continue
+		}
+		for _, f := range r.Findings {
+			if n == maxListed {
+				fmt.Fprintln(w, "  ... and more (see --format json)")
+				return
+			}
+			if n == 0 {
+				fmt.Fprintln(w, "Assessment checks:")
+			}
+			n++
+			fmt.Fprint(w, wrap("  ", r.CourseSISID+": "+oneLine(lintText(f)), textWidth))
+		}
+	}
 }
 
 func printHolds(w io.Writer, holds []vtsync.Hold) {
@@ -236,7 +296,7 @@ func printDiagnostics(w io.Writer, ds []mapping.Diagnostic) {
 			fmt.Fprintf(w, "  ... and %d more (see --format json)\n", len(shown)-i)
 			break
 		}
-		fmt.Fprintf(w, "  %s\n", oneLine(d.String()))
+		fmt.Fprint(w, wrap("  ", oneLine(d.String()), textWidth))
 	}
 }
 
@@ -246,8 +306,8 @@ func printRunReport(w io.Writer, what string, r *vtsync.Report) {
 	if r.Cancelled {
 		state = "interrupted"
 	}
-	fmt.Fprintf(w, "%s %s in %.1fs: %d planned, %d LMS changes, %d failures\n",
-		what, state, r.Seconds, r.Planned, r.Changes(), len(r.Failures))
+	fmt.Fprintf(w, "%s %s in %.1fs: %d planned, %s, %s\n",
+		what, state, r.Seconds, r.Planned, plural(r.Changes(), "LMS change"), plural(len(r.Failures), "failure"))
 	fmt.Fprintf(w, "  created    %s\n", countList(r.Created))
 	fmt.Fprintf(w, "  updated    %s\n", countList(r.Updated))
 	fmt.Fprintf(w, "  removed    %s\n", countList(r.Removed))
@@ -264,13 +324,14 @@ func printRunReport(w io.Writer, what string, r *vtsync.Report) {
 		}
 		retry := ""
 		if f.NextRetry != nil {
-			retry = fmt.Sprintf(" (attempt %d; next retry after %s)", f.Attempts, f.NextRetry.Format(time.DateTime))
+			retry = fmt.Sprintf(" (attempt %d; next retry after %s)", f.Attempts, f.NextRetry.Format(timeLayout))
 		}
 		fmt.Fprintf(w, "FAILED: %s %s: %s%s\n", f.Kind, f.Key, oneLine(f.Error), retry)
 	}
 	if len(r.Skipped) > 0 {
 		fmt.Fprintf(w, "SKIPPED: %d operations (what they depend on failed)\n", len(r.Skipped))
 	}
+	printNeedsPerson(w, r.NeedsPerson)
 	printHolds(w, r.Holds)
 	printConflicts(w, r.Conflicts)
 	printDiagnostics(w, r.Diagnostics)
@@ -299,4 +360,113 @@ func oneLine(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// lintText is a finding in words: its message, with the assessment or
+// unit it is about when the message does not name it.
+func lintText(f mapping.LintFinding) string {
+	s := f.Severity.String() + ": " + f.Message
+	if f.UnitCode != "" && !strings.Contains(f.Message, f.UnitCode) {
+		s += " (unit " + f.UnitCode + ")"
+	}
+	return s
+}
+
+// orEmpty keeps a JSON list a list: [] rather than null when empty.
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// wrap breaks s into lines of at most width columns at spaces, the first
+// starting with indent and the rest with two more spaces; a word longer
+// than a line stays whole.
+func wrap(indent, s string, width int) string {
+	var b strings.Builder
+	line := indent
+	for _, word := range strings.Fields(s) {
+		if line != indent && line != indent+"  " && utf8.RuneCountInString(line)+1+utf8.RuneCountInString(word) > width {
+			b.WriteString(line + "\n")
+			line = indent + "  "
+		}
+		if line != indent && line != indent+"  " {
+			line += " "
+		}
+		line += word
+	}
+	b.WriteString(line + "\n")
+	return b.String()
+}
+
+// fillNilSlices sets every nil slice reachable from v through pointers,
+// structs and slices to an empty one. A field marked omitempty stays
+// omitted either way.
+func fillNilSlices(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			fillNilSlices(v.Elem())
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				fillNilSlices(v.Field(i))
+			}
+		}
+	case reflect.Slice:
+		if v.IsNil() {
+			if v.CanSet() && v.Type().Elem().Kind() != reflect.Uint8 {
+				v.Set(reflect.MakeSlice(v.Type(), 0, 0))
+			}
+			return
+		}
+		for i := range v.Len() {
+			fillNilSlices(v.Index(i))
+		}
+	}
+}
+
+// severityWords rewrites every "severity": N in a JSON document as its
+// word ("info", "warning", "error"), for people and scripts reading the
+// output: the library's numbers are for Go code. Plan files (--out) keep
+// the numbers, so `vtsync apply` reads them back unchanged.
+func severityWords(b []byte) ([]byte, error) {
+	if !bytes.Contains(b, []byte(`"severity"`)) {
+		return b, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var doc any
+	if err := dec.Decode(&doc); err != nil {
+		return nil, err
+	}
+	var walk func(any)
+	walk = func(v any) {
+		switch t := v.(type) {
+		case map[string]any:
+			for k, e := range t {
+				if n, ok := e.(json.Number); ok && k == "severity" {
+					if i, err := n.Int64(); err == nil {
+						t[k] = mapping.Severity(i).String()
+					}
+					continue
+				}
+				walk(e)
+			}
+		case []any:
+			for _, e := range t {
+				walk(e)
+			}
+		}
+	}
+	walk(doc)
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(out.Bytes(), []byte("\n")), nil
 }

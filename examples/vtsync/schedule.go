@@ -15,45 +15,66 @@ func cmdSchedule(ctx context.Context, a *app) int {
 	if err := a.setup(true); err != nil {
 		return a.stop(ctx, err, nil)
 	}
-	var spec schedule.Spec
+	spec, err := a.scheduleSpec()
+	if err != nil {
+		return a.stop(ctx, err, nil)
+	}
+	var runs atomic.Int64
+	return a.runSchedule(ctx, spec, func(ctx context.Context) error {
+		return a.scheduledRun(ctx, int(runs.Add(1)))
+	}, "")
+}
+
+// scheduleSpec is --schedule, else the config's schedule.
+func (a *app) scheduleSpec() (schedule.Spec, error) {
 	switch {
 	case a.opts.schedule != "":
 		s, err := schedule.Parse(a.opts.schedule)
 		if err != nil {
-			return a.stop(ctx, &usageError{fmt.Sprintf("--schedule: %v", err)}, nil)
+			return schedule.Spec{}, &usageError{fmt.Sprintf("--schedule: %v", err)}
 		}
-		spec = s
+		return s, nil
 	case a.cfg.schedule != nil:
-		spec = *a.cfg.schedule
-	default:
-		return a.stop(ctx, &usageError{`no schedule: set "schedule" in the config or pass --schedule ` +
-			`(e.g. "at 06:00,18:00 Australia/Sydney" or "every 1h")`}, nil)
+		return *a.cfg.schedule, nil
 	}
+	return schedule.Spec{}, &usageError{`no schedule: set "schedule" in the config or pass --schedule ` +
+		`(e.g. "at 06:00,18:00 Australia/Sydney" or "every 1h")`}
+}
 
-	var runs atomic.Int64
-	job := func(ctx context.Context) error {
-		n := int(runs.Add(1))
-		return a.scheduledRun(ctx, n)
-	}
+// runSchedule runs job on spec until ctx ends, keeping the status file
+// and the store snapshot that read-only commands use up to date. extra is
+// added to the opening line (the console's address).
+func (a *app) runSchedule(ctx context.Context, spec schedule.Spec, job schedule.Job, extra string) int {
 	opts := []schedule.Option{schedule.WithLogger(a.log), schedule.WithName(cmpOr(a.cfg.file.Provider, "vtsync"))}
 	if a.opts.runAtStart {
 		opts = append(opts, schedule.WithRunAtStart())
 	}
-	sch, err := schedule.New(spec, job, opts...)
+	sch, err := schedule.New(spec, func(ctx context.Context) error {
+		err := job(ctx)
+		a.status.next = schedule.Next(spec, time.Now())
+		a.saveState()
+		return err
+	}, opts...)
 	if err != nil {
 		return a.stop(ctx, &usageError{err.Error()}, nil)
 	}
-	first := "next run at " + schedule.Next(spec, time.Now()).Format(time.RFC3339)
+	a.status.schedule = spec.String()
+	a.status.next = schedule.Next(spec, time.Now())
+	a.saveState()
+	first := "next run at " + a.status.next.Format(timeLayout)
 	if a.opts.runAtStart {
 		first = "first run now"
 	}
 	fmt.Fprintf(a.stdout, "schedule: %s; %s; stop with Ctrl-C or SIGTERM\n", spec, first)
+	if extra != "" {
+		fmt.Fprintln(a.stdout, extra)
+	}
 	if err := sch.Run(ctx); err != nil {
 		return a.stop(ctx, err, nil)
 	}
 	st := sch.Stats()
-	fmt.Fprintf(a.stdout, "schedule stopped: %d runs, %d failed, %d skipped while a run was still going\n",
-		st.Started, st.Failed, st.Skipped)
+	fmt.Fprintf(a.stdout, "schedule stopped: %s, %d failed, %d skipped while a run was still going\n",
+		plural(int(st.Started), "run"), st.Failed, st.Skipped)
 	// Stopping is how a schedule ends, so it is not an error; the report
 	// file keeps the last run's outcome.
 	return exitOK
@@ -77,9 +98,9 @@ func (a *app) scheduledRun(ctx context.Context, n int) error {
 		if len(p.Holds) > 0 && !a.opts.allowHolds {
 			o.ExitCode = exitHeld
 		}
-		fmt.Fprintf(a.stdout, "run %d (dry run): %d operations planned: %s\n", n, len(p.Ops), countList(kindCounts(p)))
+		fmt.Fprintf(a.stdout, "run %d (dry run): %s planned: %s\n", n, plural(len(p.Ops), "operation"), countList(kindCounts(p)))
 		printHolds(a.stdout, p.Holds)
-		a.finish(o)
+		a.finishRun(o)
 		return nil
 	}
 	rep, err := s.Run(ctx)
@@ -96,9 +117,9 @@ func (a *app) scheduledRun(ctx context.Context, n int) error {
 		return a.scheduledFailure(ctx, n, err, o)
 	}
 	o.ExitCode = reportExitCode(rep)
-	a.finish(o)
+	a.finishRun(o)
 	if o.ExitCode != exitOK {
-		return fmt.Errorf("run %d: %d items failed", n, len(rep.Failures))
+		return fmt.Errorf("run %d: %s failed", n, plural(len(rep.Failures), "item"))
 	}
 	return nil
 }
@@ -110,11 +131,11 @@ func (a *app) scheduledFailure(ctx context.Context, n int, err error, o *outcome
 	if ctx.Err() != nil {
 		// Stopping the schedule is not a failed run.
 		fmt.Fprintf(a.stdout, "run %d stopped: %s\n", n, o.Error)
-		a.finish(o)
+		a.finishRun(o)
 		return nil
 	}
 	fmt.Fprintf(a.stdout, "run %d failed: %s\n", n, o.Error)
-	a.finish(o)
+	a.finishRun(o)
 	return errors.New(o.Error)
 }
 
