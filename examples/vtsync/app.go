@@ -141,6 +141,12 @@ func (a *app) connect() error {
 			return &ConfigError{Path: a.cfg.path, Err: fmt.Errorf("lms.canvas: %w", err)}
 		}
 		a.dst = dst
+	case targetMoodle:
+		dst, err := newMoodleLMS(fc.LMS.Moodle, a.cfg.token, a.log.With("side", "moodle"))
+		if err != nil {
+			return &ConfigError{Path: a.cfg.path, Err: fmt.Errorf("lms.moodle: %w", err)}
+		}
+		a.dst = dst
 	}
 	return nil
 }

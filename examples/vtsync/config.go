@@ -23,6 +23,7 @@ import (
 const (
 	defaultPasswordEnv = "VTSYNC_VETTRAK_PASSWORD"
 	defaultTokenEnv    = "VTSYNC_CANVAS_TOKEN"
+	defaultMoodleEnv   = "VTSYNC_MOODLE_TOKEN"
 	defaultConsoleEnv  = "VTSYNC_CONSOLE_TOKEN"
 	defaultConsoleAddr = "127.0.0.1:8380"
 	defaultTimeZone    = "Australia/Sydney"
@@ -33,6 +34,7 @@ const (
 // LMS targets.
 const (
 	targetCanvas = "canvas"
+	targetMoodle = "moodle"
 	targetMemory = "memory"
 )
 
@@ -109,10 +111,34 @@ type vettrakConfig struct {
 }
 
 type lmsConfig struct {
-	// Type is "canvas" or "memory".
+	// Type is "canvas", "moodle" or "memory".
 	Type   string        `json:"type"`
 	Canvas *canvasConfig `json:"canvas,omitempty"`
+	Moodle *moodleConfig `json:"moodle,omitempty"`
 	Memory *memoryConfig `json:"memory,omitempty"`
+}
+
+// moodleConfig describes a Moodle site reached through its web services
+// (package moodle, lms/moodlelms).
+type moodleConfig struct {
+	// BaseURL is the site root, e.g. https://learn.example.edu.au.
+	BaseURL string `json:"base_url"`
+	// TokenEnv names the environment variable holding the web service
+	// token (default VTSYNC_MOODLE_TOKEN).
+	TokenEnv string `json:"token_env,omitempty"`
+	// CategoryID is the course category new courses go in; 0 keeps
+	// moodlelms's default.
+	CategoryID int64 `json:"category_id,omitempty"`
+	// Roles maps student, teacher, ta, designer and observer to the
+	// site's role IDs; unset roles keep a fresh install's IDs.
+	Roles map[string]int64 `json:"roles,omitempty"`
+	// Auth is the authentication plugin of new users (default manual).
+	Auth string `json:"auth,omitempty"`
+	// RateLimit is requests per second; 0 keeps the client's default.
+	RateLimit float64 `json:"rate_limit,omitempty"`
+	// Timeout bounds each call, retries included ("2m"); empty: the
+	// client's default.
+	Timeout duration `json:"timeout,omitempty"`
 }
 
 type canvasConfig struct {
@@ -360,9 +386,30 @@ func parseConfig(raw []byte, env func(string) string) (*loadedConfig, error) {
 		if lc.token = env(tokEnv); lc.token == "" {
 			errs = append(errs, fmt.Errorf("lms.canvas.token_env: environment variable %s is not set (it holds the Canvas access token)", tokEnv))
 		}
+	case targetMoodle:
+		m := fc.LMS.Moodle
+		if m == nil {
+			errs = append(errs, errors.New("lms.moodle: required when lms.type is moodle"))
+			break
+		}
+		if m.BaseURL == "" {
+			errs = append(errs, errors.New("lms.moodle.base_url: required"))
+		}
+		if m.RateLimit < 0 || m.CategoryID < 0 {
+			errs = append(errs, errors.New("lms.moodle: rate_limit and category_id must not be negative"))
+		}
+		for role, id := range m.Roles {
+			if !slices.Contains(moodleRoles, role) || id <= 0 {
+				errs = append(errs, fmt.Errorf("lms.moodle.roles: %q: %d is not a role ID of %s", role, id, strings.Join(moodleRoles, ", ")))
+			}
+		}
+		tokEnv := cmpOr(m.TokenEnv, defaultMoodleEnv)
+		if lc.token = env(tokEnv); lc.token == "" {
+			errs = append(errs, fmt.Errorf("lms.moodle.token_env: environment variable %s is not set (it holds the Moodle web service token)", tokEnv))
+		}
 	case targetMemory:
 	default:
-		errs = append(errs, fmt.Errorf("lms.type: %q is not canvas or memory", fc.LMS.Type))
+		errs = append(errs, fmt.Errorf("lms.type: %q is not canvas, moodle or memory", fc.LMS.Type))
 	}
 
 	if fc.Scope.DaysBack != nil && fc.Scope.From != "" {

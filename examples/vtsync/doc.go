@@ -1,5 +1,5 @@
 // Command vtsync is the operator's program: it keeps one provider's VETtrak
-// and an LMS (Canvas, or an in-memory LMS for trying it out) in step, and
+// and an LMS (Canvas, Moodle, or an in-memory LMS for trying it out) in step, and
 // writes LMS results back to VETtrak, driven by a JSON config file.
 //
 // Usage:

@@ -270,7 +270,7 @@ func (o *options) check() error {
 	return nil
 }
 
-const usageHead = `vtsync keeps VETtrak and an LMS (Canvas, or an in-memory one for trying it out) in step,
+const usageHead = `vtsync keeps VETtrak and an LMS (Canvas, Moodle, or an in-memory one for trying it out) in step,
 and writes LMS results back to VETtrak.
 
 Usage:

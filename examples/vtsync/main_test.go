@@ -18,6 +18,7 @@ import (
 
 	"github.com/vtsync/vtsync/canvas/canvastest"
 	"github.com/vtsync/vtsync/examples/internal/demotest"
+	"github.com/vtsync/vtsync/moodle/moodletest"
 	"github.com/vtsync/vtsync/vettrak/vettraktest"
 )
 
@@ -28,6 +29,7 @@ type rig struct {
 	dir    string
 	vt     *vettraktest.Server
 	canvas *canvastest.Server
+	moodle *moodletest.Server
 	env    map[string]string
 	config map[string]any
 }
@@ -82,6 +84,21 @@ func (r *rig) withCanvas() *rig {
 		"type": "canvas",
 		// The client's default pace (20/s) would make the tests slow.
 		"canvas": map[string]any{"base_url": r.canvas.URL(), "groups_as": "groups", "rate_limit": 1000},
+	}
+	return r
+}
+
+// withMoodle switches the rig to a fake Moodle (issue 17: the CLI can
+// target Moodle from its config), keeping the Occurrence-groups workflow
+// on a course a teacher made by hand.
+func (r *rig) withMoodle() *rig {
+	r.moodle = moodletest.NewServer()
+	r.t.Cleanup(r.moodle.Close)
+	r.env["VTSYNC_MOODLE_TOKEN"] = r.moodle.AdminToken()
+	r.moodle.SeedCourse(moodletest.Course{FullName: "Introduction to Statistics", ShortName: vettraktest.WalkthroughUnit})
+	r.config["lms"] = map[string]any{
+		"type":   "moodle",
+		"moodle": map[string]any{"base_url": r.moodle.URL(), "rate_limit": 1000},
 	}
 	return r
 }
@@ -304,7 +321,13 @@ func TestConfigErrorsExit2(t *testing.T) {
 		{"bad date", func(r *rig) { r.config["scope"] = map[string]any{"from": "1/2/2026"} }, "scope.from"},
 		{"empty scope", func(r *rig) { r.config["scope"] = map[string]any{} }, "nothing selected"},
 		{"bad mapping key", func(r *rig) { r.config["mapping"] = map[string]any{"section": "trainer"} }, "mapping"},
-		{"bad lms", func(r *rig) { r.config["lms"] = map[string]any{"type": "moodle"} }, `"moodle" is not canvas or memory`},
+		{"bad lms", func(r *rig) { r.config["lms"] = map[string]any{"type": "blackboard"} }, `"blackboard" is not canvas, moodle or memory`},
+		{"moodle without its section", func(r *rig) { r.config["lms"] = map[string]any{"type": "moodle"} }, "lms.moodle: required when lms.type is moodle"},
+		{"missing moodle token", func(r *rig) { r.withMoodle(); delete(r.env, "VTSYNC_MOODLE_TOKEN") }, "VTSYNC_MOODLE_TOKEN is not set"},
+		{"bad moodle role", func(r *rig) {
+			r.withMoodle()
+			r.config["lms"].(map[string]any)["moodle"].(map[string]any)["roles"] = map[string]any{"tutor": 4}
+		}, `lms.moodle.roles: "tutor"`},
 		{"bad schedule", func(r *rig) { r.config["schedule"] = "sometimes" }, "schedule"},
 	}
 	for _, tt := range tests {
@@ -691,4 +714,24 @@ func TestCanvasGroupsAsSections(t *testing.T) {
 		names = append(names, s.Name)
 	}
 	assert.Subset(t, names, []string{"Term 1", "Term 2"}, "each occurrence is a section")
+}
+
+// The CLI targets Moodle from its config: the walkthrough lands in the
+// fake Moodle and a second run plans nothing.
+func TestRunOnMoodleThenNothingToDo(t *testing.T) {
+	t.Parallel()
+	r := newRig(t).withMoodle()
+	res := r.run("run")
+	require.Equal(t, exitOK, res.code, res)
+	c, ok := r.moodle.CourseByIDNumber("vt-unit-" + vettraktest.WalkthroughUnit)
+	require.True(t, ok, "the hand-made course was adopted")
+	assert.Equal(t, vettraktest.WalkthroughUnit, c.ShortName)
+	_, ok = r.moodle.UserByIDNumber("vt-u-10001")
+	assert.True(t, ok, "learner created in Moodle")
+
+	res = r.run("run", "--format", "json")
+	require.Equal(t, exitOK, res.code, res)
+	var again map[string]any
+	require.NoError(t, json.Unmarshal([]byte(res.stdout), &again), res.stdout)
+	assert.Equal(t, float64(0), again["planned"], "second run plans nothing")
 }
