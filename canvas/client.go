@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/vtsync/vtsync/callstats"
 	"github.com/vtsync/vtsync/internal/httpx"
 	"github.com/vtsync/vtsync/internal/redact"
 )
@@ -140,7 +141,7 @@ func (c *Client) BaseURL() string { return c.base.String() }
 // network (retries included) split into reads and writes, bytes each way,
 // failures, and a count per endpoint keyed like "GET courses/{id}/sections".
 // A client built WithHTTPClient counts nothing.
-func (c *Client) Stats() httpx.MeterSnapshot { return c.meter.Snapshot() }
+func (c *Client) Stats() callstats.Snapshot { return c.meter.Snapshot() }
 
 // RateLimit returns what the client has learnt about its Canvas quota.
 func (c *Client) RateLimit() RateState { return c.pacer.state() }

@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/vtsync/vtsync/callstats"
 	"github.com/vtsync/vtsync/internal/httpx"
 	"github.com/vtsync/vtsync/internal/redact"
 )
@@ -128,7 +129,7 @@ func (c *Client) Endpoint() string { return c.endpoint.String() }
 // failures, and a count per function keyed by its name
 // ("core_course_get_courses_by_field"). A client built WithHTTPClient
 // counts nothing.
-func (c *Client) Stats() httpx.MeterSnapshot { return c.meter.Snapshot() }
+func (c *Client) Stats() callstats.Snapshot { return c.meter.Snapshot() }
 
 func normaliseBase(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))

@@ -54,6 +54,15 @@ func (r *rig) syncer(t *testing.T, opts ...vtsync.Option) *vtsync.Syncer {
 	return s
 }
 
+// syncerOn is syncer with another LMS in place of the rig's memlms.
+func (r *rig) syncerOn(t *testing.T, target lms.LMS, opts ...vtsync.Option) *vtsync.Syncer {
+	t.Helper()
+	opts = append([]vtsync.Option{vtsync.WithStore(r.st), vtsync.WithClock(func() time.Time { return r.now })}, opts...)
+	s, err := vtsync.New(r.api, target, r.cfg, opts...)
+	require.NoError(t, err)
+	return s
+}
+
 func (r *rig) run(t *testing.T) *vtsync.Report {
 	t.Helper()
 	rep, err := r.syncer(t).Run(context.Background())

@@ -6,14 +6,14 @@ import (
 	"slices"
 	"time"
 
-	"github.com/vtsync/vtsync/internal/httpx"
+	"github.com/vtsync/vtsync/callstats"
 	"github.com/vtsync/vtsync/lms"
 	"github.com/vtsync/vtsync/mapping"
 )
 
 // planState is the unexported part of a Plan that Apply needs.
 type planState struct {
-	stats      map[string]httpx.MeterSnapshot
+	stats      map[string]callstats.Snapshot
 	placements map[string]placement
 	// freshUnits names enrolments whose units this plan read from VETtrak;
 	// writes for the others are checked against a fresh read first. After
@@ -36,7 +36,7 @@ func (s *Syncer) Plan(ctx context.Context) (*Plan, error) {
 func (s *Syncer) plan(ctx context.Context, withResults bool) (*Plan, error) {
 	begin := s.now()
 	p := &Plan{CreatedAt: begin, Workflow: s.cfg.Mapping.Workflow, Unchanged: map[string]int{}, Observed: map[string]int{}}
-	p.stats = map[string]httpx.MeterSnapshot{}
+	p.stats = map[string]callstats.Snapshot{}
 	p.phases = map[Phase]time.Duration{}
 	if st, ok := statsOf(s.src); ok {
 		p.stats["vettrak"] = st

@@ -4,7 +4,8 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/vtsync/vtsync/internal/httpx"
+	"github.com/vtsync/vtsync/callstats"
+	"github.com/vtsync/vtsync/lms"
 	"github.com/vtsync/vtsync/mapping"
 )
 
@@ -51,7 +52,7 @@ type Report struct {
 	Diagnostics []mapping.Diagnostic `json:"diagnostics,omitempty"`
 	// Calls counts API calls made during the run, per side, where the
 	// client reports them (the vettrak and canvas clients do).
-	Calls map[string]httpx.MeterSnapshot `json:"calls,omitempty"`
+	Calls map[string]callstats.Snapshot `json:"calls,omitempty"`
 	// Cancelled is set when the context ended before the run finished.
 	Cancelled bool `json:"cancelled,omitempty"`
 	// DryRun is set when the Syncer only planned (WithDryRun); Plan then
@@ -95,32 +96,14 @@ func (r *Report) Changes() int {
 	return n
 }
 
-// statser is implemented by clients that count their API calls.
-type statser interface {
-	Stats() httpx.MeterSnapshot
-}
-
-func statsOf(v any) (httpx.MeterSnapshot, bool) {
-	if s, ok := v.(statser); ok {
+// statsOf reads the call counters of a client or LMS that keeps them
+// (lms.StatsReporter: the vettrak, canvas and moodle clients and their LMS
+// adapters do).
+func statsOf(v any) (callstats.Snapshot, bool) {
+	if s, ok := v.(lms.StatsReporter); ok {
 		return s.Stats(), true
 	}
-	return httpx.MeterSnapshot{}, false
-}
-
-// callsSince subtracts two meter snapshots.
-func callsSince(before, after httpx.MeterSnapshot) httpx.MeterSnapshot {
-	d := httpx.MeterSnapshot{
-		Reads: after.Reads - before.Reads, Writes: after.Writes - before.Writes,
-		Failures: after.Failures - before.Failures,
-		BytesOut: after.BytesOut - before.BytesOut, BytesIn: after.BytesIn - before.BytesIn,
-		ByOp: map[string]int64{},
-	}
-	for k, v := range after.ByOp {
-		if n := v - before.ByOp[k]; n != 0 {
-			d.ByOp[k] = n
-		}
-	}
-	return d
+	return callstats.Snapshot{}, false
 }
 
 func (s *Syncer) newReport(start time.Time, p *Plan) *Report {
@@ -147,12 +130,12 @@ func (s *Syncer) newReport(start time.Time, p *Plan) *Report {
 		for _, f := range p.ReadFailures {
 			r.Failures = append(r.Failures, s.redactFailure(f))
 		}
-		r.Calls = map[string]httpx.MeterSnapshot{}
+		r.Calls = map[string]callstats.Snapshot{}
 		if after, ok := statsOf(s.src); ok {
-			r.Calls["vettrak"] = callsSince(p.stats["vettrak"], after)
+			r.Calls["vettrak"] = after.Since(p.stats["vettrak"])
 		}
 		if after, ok := statsOf(s.dst); ok {
-			r.Calls["lms"] = callsSince(p.stats["lms"], after)
+			r.Calls["lms"] = after.Since(p.stats["lms"])
 		}
 	}
 	return r

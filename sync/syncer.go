@@ -257,9 +257,7 @@ func (s *Syncer) Check(ctx context.Context) (*CheckReport, error) {
 		rep.VETtrakOK = vt.OK()
 	}
 	var lmsErr error
-	if c, ok := s.dst.(interface {
-		Check(context.Context) (string, error)
-	}); ok {
+	if c, ok := s.dst.(lms.Checker); ok {
 		rep.LMS, lmsErr = c.Check(ctx)
 	} else {
 		var courses []lms.Course

@@ -14,6 +14,7 @@ import (
 	"time"
 	_ "time/tzdata" // a fresh machine may have no zoneinfo; Australia/Sydney must load
 
+	"github.com/vtsync/vtsync/callstats"
 	"github.com/vtsync/vtsync/internal/httpx"
 	"github.com/vtsync/vtsync/internal/redact"
 	"github.com/vtsync/vtsync/vettrak/internal/vtsoap"
@@ -158,7 +159,7 @@ func (a *API) Location() *time.Location { return a.cfg.loc }
 
 // Stats reports the calls that reached the network: per operation
 // (retries and logins included), reads versus writes, bytes.
-func (a *API) Stats() httpx.MeterSnapshot { return a.meter.Snapshot() }
+func (a *API) Stats() callstats.Snapshot { return a.meter.Snapshot() }
 
 // Login logs in now (ValidateClient, or ValidateUser with
 // WithValidateUser), replacing any cached token. Calling it is optional:

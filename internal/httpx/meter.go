@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+
+	"github.com/vtsync/vtsync/callstats"
 )
 
 // Meter counts the attempts that reach the network (retries included),
@@ -26,18 +28,9 @@ func NewMeter(opKey func(*http.Request) string) *Meter {
 	return &Meter{byOp: map[string]int64{}, opKey: opKey}
 }
 
-// MeterSnapshot is a point-in-time copy of a Meter's counters.
-type MeterSnapshot struct {
-	Reads    int64            `json:"reads"`
-	Writes   int64            `json:"writes"`
-	Failures int64            `json:"failures"`
-	BytesOut int64            `json:"bytes_out"`
-	BytesIn  int64            `json:"bytes_in"`
-	ByOp     map[string]int64 `json:"by_op"`
-}
-
-// Calls is reads plus writes.
-func (s MeterSnapshot) Calls() int64 { return s.Reads + s.Writes }
+// MeterSnapshot is a point-in-time copy of a Meter's counters: the public
+// callstats.Snapshot, so the clients' Stats() expose no internal type.
+type MeterSnapshot = callstats.Snapshot
 
 // Snapshot copies the counters.
 func (m *Meter) Snapshot() MeterSnapshot {

@@ -11,8 +11,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/vtsync/vtsync/callstats"
 	"github.com/vtsync/vtsync/canvas"
-	"github.com/vtsync/vtsync/internal/httpx"
 	"github.com/vtsync/vtsync/lms"
 )
 
@@ -305,7 +305,7 @@ func New(c *canvas.Client, opts ...Option) (*LMS, error) {
 
 // Stats returns the Canvas client's request counters (reads, writes,
 // bytes, a count per endpoint).
-func (l *LMS) Stats() httpx.MeterSnapshot { return l.c.Stats() }
+func (l *LMS) Stats() callstats.Snapshot { return l.c.Stats() }
 
 // GroupMode returns what lms groups become in this LMS.
 func (l *LMS) GroupMode() GroupMode { return l.cfg.groups }
