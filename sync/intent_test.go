@@ -13,6 +13,7 @@ import (
 	"github.com/vtsync/vtsync/lms"
 	"github.com/vtsync/vtsync/mapping"
 	vtsync "github.com/vtsync/vtsync/sync"
+	"github.com/vtsync/vtsync/sync/internal/state"
 	"github.com/vtsync/vtsync/sync/store"
 	"github.com/vtsync/vtsync/vettrak/vettraktest"
 )
@@ -22,7 +23,7 @@ import (
 type noLedgerStore struct{ store.Store }
 
 func (s noLedgerStore) Put(ctx context.Context, bucket, key string, v []byte) error {
-	if bucket == store.LedgerBucket {
+	if bucket == state.LedgerBucket {
 		return errors.New("killed before the ledger entry")
 	}
 	return s.Store.Put(ctx, bucket, key, v)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vtsync/vtsync/lms"
 	"github.com/vtsync/vtsync/mapping"
+	"github.com/vtsync/vtsync/sync/internal/state"
 	"github.com/vtsync/vtsync/sync/store"
 	"github.com/vtsync/vtsync/vettrak"
 )
@@ -453,7 +454,7 @@ func (s *Syncer) cursor(ctx context.Context, name string) (time.Time, error) {
 }
 
 func (s *Syncer) setCursor(ctx context.Context, name string, t time.Time) error {
-	return s.cursors.Save(ctx, name, store.Cursor{Time: t})
+	return s.cursors.Save(ctx, name, state.Cursor{Time: t})
 }
 
 func sortedKeys[K interface{ ~int64 | ~string }, V any](m map[K]V) []K {

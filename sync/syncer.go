@@ -12,6 +12,7 @@ import (
 	"github.com/vtsync/vtsync/internal/redact"
 	"github.com/vtsync/vtsync/lms"
 	"github.com/vtsync/vtsync/mapping"
+	"github.com/vtsync/vtsync/sync/internal/state"
 	"github.com/vtsync/vtsync/sync/store"
 	"github.com/vtsync/vtsync/vettrak"
 )
@@ -36,11 +37,11 @@ type Syncer struct {
 	limits limits
 
 	// Typed views of the store.
-	ledgerDB  store.Ledger[mapping.LedgerEntry]
+	ledgerDB  state.Ledger[mapping.LedgerEntry]
 	pendingDB store.Typed[mapping.LedgerEntry]
 	clientsDB store.Typed[vettrak.Client]
-	cursors   store.Cursors
-	failures  *store.Failures
+	cursors   state.Cursors
+	failures  *state.Failures
 
 	runMu gosync.Mutex
 	lease leaseState
@@ -152,11 +153,11 @@ func New(src Source, dst lms.LMS, cfg Config, opts ...Option) (*Syncer, error) {
 		return nil, err
 	}
 	s.log = slog.New(redact.Handler(s.log.Handler(), s.secrets))
-	s.ledgerDB = store.NewLedger[mapping.LedgerEntry](s.store)
+	s.ledgerDB = state.NewLedger[mapping.LedgerEntry](s.store)
 	s.pendingDB = store.NewTyped[mapping.LedgerEntry](s.store, bucketPending)
 	s.clientsDB = store.NewTyped[vettrak.Client](s.store, bucketClients)
-	s.cursors = store.NewCursors(s.store)
-	failures, err := store.NewFailures(s.store, store.WithNow(func() time.Time { return s.now() }))
+	s.cursors = state.NewCursors(s.store)
+	failures, err := state.NewFailures(s.store, state.WithNow(func() time.Time { return s.now() }))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 	}

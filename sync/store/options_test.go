@@ -30,23 +30,4 @@ func TestOptionsValidate(t *testing.T) {
 	db, err := store.Open(t.TempDir(), store.WithLockTimeout(0), store.WithFileMode(0o640), nil)
 	require.NoError(t, err, "zero wait, a group-readable file and a nil option are fine")
 	require.NoError(t, db.Close())
-
-	failTests := []struct {
-		name string
-		opt  store.FailuresOption
-	}{
-		{"nil clock", store.WithNow(nil)},
-		{"negative backoff", store.WithBackoff(store.Backoff{Initial: -time.Minute})},
-		{"max below initial", store.WithBackoff(store.Backoff{Initial: time.Hour, Max: time.Minute})},
-	}
-	for _, tt := range failTests {
-		t.Run(tt.name, func(t *testing.T) {
-			f, err := store.NewFailures(store.NewMemory(), tt.opt)
-			require.ErrorIs(t, err, store.ErrInvalidOption)
-			assert.Nil(t, f)
-		})
-	}
-	f, err := store.NewFailures(store.NewMemory(), store.WithBackoff(store.Backoff{}))
-	require.NoError(t, err, "no backoff (retry on the next run) is a choice")
-	assert.NotNil(t, f)
 }

@@ -9,12 +9,12 @@
 // bounded length (MaxBucketLen, MaxKeyLen), and values are bounded by
 // MaxValueLen: limits every SQL database can store.
 //
-// On top sit typed helpers for what the Syncer remembers between runs:
-// Ledger (results written to VETtrak), Cursors (where incremental reads
-// got to) and Failures (per-item failures with exponential retry backoff).
-// They encode values as JSON and know nothing about the mapping package;
-// Typed gives the same for any other bucket. The storetest subpackage is
-// the conformance suite every Store must pass.
+// What the Syncer keeps in it (the result ledger, cursors, retry state)
+// is its own business, in a layout of its own; Typed keeps JSON values in
+// a bucket for callers with state of their own (a console's decisions),
+// Namespace gives each provider its own view, Leases keep two Syncers off
+// one provider (on a store that implements Updater), and the storetest
+// subpackage is the conformance suite every Store must pass.
 package store
 
 import (

@@ -105,21 +105,3 @@ func (t Typed[T]) List(ctx context.Context, prefix string) iter.Seq2[Entry[T], e
 		}
 	}
 }
-
-// Bucket names the typed helpers use, inside whatever Namespace the store
-// is given.
-const (
-	LedgerBucket   = "ledger"
-	CursorsBucket  = "cursors"
-	FailuresBucket = "failures"
-)
-
-// Ledger remembers what the Syncer wrote back to VETtrak, one entry per
-// result key, so that a result is written once and only when it changes.
-// T is the Syncer's own entry type (package store does not know it).
-type Ledger[T any] struct{ Typed[T] }
-
-// NewLedger returns the ledger kept in s.
-func NewLedger[T any](s Store) Ledger[T] {
-	return Ledger[T]{NewTyped[T](s, LedgerBucket)}
-}

@@ -1,9 +1,10 @@
-package store
+package state
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/vtsync/vtsync/sync/store"
 	"iter"
 	"sync"
 	"time"
@@ -63,21 +64,21 @@ func (b Backoff) Delay(attempts int) time.Duration {
 
 // Failures keeps per-item failure and retry state.
 type Failures struct {
-	t       Typed[Failure]
+	t       store.Typed[Failure]
 	now     func() time.Time
 	backoff Backoff
 	mu      sync.Mutex // serialises Record's read-modify-write in one process
 }
 
 // FailuresOption configures NewFailures. An option given a value it
-// cannot use returns an error matching ErrInvalidOption.
+// cannot use returns an error matching store.ErrInvalidOption.
 type FailuresOption func(*Failures) error
 
 // WithNow sets the clock (default time.Now), so tests control retry times.
 func WithNow(now func() time.Time) FailuresOption {
 	return func(f *Failures) error {
 		if now == nil {
-			return fmt.Errorf("%w: WithNow: nil clock", ErrInvalidOption)
+			return fmt.Errorf("%w: WithNow: nil clock", store.ErrInvalidOption)
 		}
 		f.now = now
 		return nil
@@ -90,7 +91,7 @@ func WithNow(now func() time.Time) FailuresOption {
 func WithBackoff(b Backoff) FailuresOption {
 	return func(f *Failures) error {
 		if b.Initial < 0 || b.Max < 0 || (b.Max != 0 && b.Max < b.Initial) {
-			return fmt.Errorf("%w: WithBackoff: %s up to %s is not a backoff", ErrInvalidOption, b.Initial, b.Max)
+			return fmt.Errorf("%w: WithBackoff: %s up to %s is not a backoff", store.ErrInvalidOption, b.Initial, b.Max)
 		}
 		f.backoff = b
 		return nil
@@ -98,8 +99,8 @@ func WithBackoff(b Backoff) FailuresOption {
 }
 
 // NewFailures returns the failures kept in s, or the first option's error.
-func NewFailures(s Store, opts ...FailuresOption) (*Failures, error) {
-	f := &Failures{t: NewTyped[Failure](s, FailuresBucket), now: time.Now, backoff: DefaultBackoff}
+func NewFailures(s store.Store, opts ...FailuresOption) (*Failures, error) {
+	f := &Failures{t: store.NewTyped[Failure](s, FailuresBucket), now: time.Now, backoff: DefaultBackoff}
 	for _, o := range opts {
 		if o == nil {
 			continue
@@ -119,7 +120,7 @@ func (f *Failures) Record(ctx context.Context, key, errText string) (Failure, er
 	now := f.now()
 	cur, err := f.t.Get(ctx, key)
 	switch {
-	case errors.Is(err, ErrNotFound), errors.Is(err, ErrCorrupt):
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrCorrupt):
 		// A record that no longer decodes is replaced rather than left to
 		// block the item for ever.
 		cur = Failure{Key: key, FirstFailed: now}
@@ -142,7 +143,7 @@ func (f *Failures) Clear(ctx context.Context, key string) error {
 	return f.t.Delete(ctx, key)
 }
 
-// Get returns key's failure record, or an error matching ErrNotFound.
+// Get returns key's failure record, or an error matching store.ErrNotFound.
 func (f *Failures) Get(ctx context.Context, key string) (Failure, error) {
 	return f.t.Get(ctx, key)
 }
@@ -152,7 +153,7 @@ func (f *Failures) Get(ctx context.Context, key string) (Failure, error) {
 func (f *Failures) Due(ctx context.Context, key string) (bool, error) {
 	cur, err := f.t.Get(ctx, key)
 	switch {
-	case errors.Is(err, ErrNotFound), errors.Is(err, ErrCorrupt):
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrCorrupt):
 		return true, nil
 	case err != nil:
 		return false, err

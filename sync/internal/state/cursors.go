@@ -1,8 +1,9 @@
-package store
+package state
 
 import (
 	"context"
 	"errors"
+	"github.com/vtsync/vtsync/sync/store"
 	"iter"
 	"time"
 )
@@ -18,15 +19,15 @@ type Cursor struct {
 func (c Cursor) IsZero() bool { return c.Time.IsZero() && c.Token == "" }
 
 // Cursors keeps named cursors, e.g. one per VETtrak read.
-type Cursors struct{ t Typed[Cursor] }
+type Cursors struct{ t store.Typed[Cursor] }
 
 // NewCursors returns the cursors kept in s.
-func NewCursors(s Store) Cursors { return Cursors{NewTyped[Cursor](s, CursorsBucket)} }
+func NewCursors(s store.Store) Cursors { return Cursors{store.NewTyped[Cursor](s, CursorsBucket)} }
 
 // Load returns the named cursor, or the zero Cursor when none was saved.
 func (c Cursors) Load(ctx context.Context, name string) (Cursor, error) {
 	cur, err := c.t.Get(ctx, name)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, store.ErrNotFound) {
 		return Cursor{}, nil
 	}
 	return cur, err
@@ -49,6 +50,6 @@ func (c Cursors) Reset(ctx context.Context, name string) error {
 }
 
 // All yields every saved cursor, sorted by name.
-func (c Cursors) All(ctx context.Context) iter.Seq2[Entry[Cursor], error] {
+func (c Cursors) All(ctx context.Context) iter.Seq2[store.Entry[Cursor], error] {
 	return c.t.List(ctx, "")
 }
