@@ -117,6 +117,7 @@ type config struct {
 	concurrency    int
 	cacheTTL       time.Duration
 	now            func() time.Time
+	bulkPoll       time.Duration
 }
 
 // Option configures an LMS. Options validate their input; New returns the
@@ -287,6 +288,7 @@ func New(c *canvas.Client, opts ...Option) (*LMS, error) {
 		concurrency:    DefaultConcurrency,
 		cacheTTL:       DefaultCourseCacheTTL,
 		now:            time.Now,
+		bulkPoll:       DefaultBulkPollInterval,
 	}
 	for _, o := range opts {
 		if o == nil {
