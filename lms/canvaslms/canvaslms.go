@@ -93,9 +93,9 @@ const (
 	// page and a page costs about two GETs (BenchmarkReadUsers), so 20
 	// breaks even on an account of 1,000 users.
 	DefaultUserListThreshold = 20
-	// DefaultConcurrency is how many courses ReadState reads at once: the
-	// canvas client's default cap on requests in flight, which Canvas
-	// documents as unlikely to be throttled.
+	// DefaultConcurrency is how many courses ReadState reads at once. The
+	// canvas client's pacing decides how many of their requests are in
+	// flight at once, from the token's bucket.
 	DefaultConcurrency = 2
 	// DefaultCourseCacheTTL is how long ReadState trusts what ListCourses
 	// and this LMS's own writes said of a course (and what a groups
