@@ -322,6 +322,9 @@ func (a *applier) settle(ctx context.Context, op Op, err error) {
 	}
 	if err == nil {
 		a.count(op)
+		if op.User != nil {
+			s.confirmUsers(ctx, []lms.User{*op.User}, nil)
+		}
 		if derr := s.failures.Clear(ctx, op.Key); derr != nil && !errors.Is(derr, store.ErrNotFound) && ctx.Err() == nil {
 			s.log.WarnContext(ctx, "clear retry state", "key", op.Key, "err", derr)
 		}

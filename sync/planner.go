@@ -86,10 +86,16 @@ func (s *Syncer) plan(ctx context.Context, withResults bool) (*Plan, error) {
 			read = append(read, c)
 		}
 	}
-	have, err := s.readState(ctx, read, len(want.Groups) == 0 && len(want.Memberships) == 0)
+	toRead, confirmed, err := s.usersToRead(ctx, desired.State.Users)
+	if err != nil {
+		return nil, err
+	}
+	have, err := s.readStateWith(ctx, read, lms.ReadOptions{
+		SkipGroups: len(want.Groups) == 0 && len(want.Memberships) == 0, LimitUsers: true, Users: toRead})
 	if err != nil {
 		return nil, fmt.Errorf("read LMS state: %w", err)
 	}
+	assumeUnchanged(desired.State.Users, have, confirmed)
 	known := map[string]bool{}
 	for _, u := range have.Users {
 		known[u.SISID] = true
@@ -115,6 +121,7 @@ func (s *Syncer) plan(ctx context.Context, withResults bool) (*Plan, error) {
 	s.progress(ctx, Progress{Phase: PhasePlan, Item: "structure"})
 	d := diff(&want, have, others, courses, s.loc)
 	p.Ops = d.ops
+	s.confirmUsers(ctx, unchangedUsers(desired.State.Users, d.ops), confirmed)
 	for k, v := range d.unchanged {
 		p.Unchanged[k] += v
 	}
@@ -278,8 +285,32 @@ func usersByEnrolment(d *mapping.Desired) map[int64][]string {
 // readState reads the LMS state of the courses, leaving groups out when the
 // desired state has none and the LMS can skip them (lms.OptionsReader).
 func (s *Syncer) readState(ctx context.Context, courses []string, noGroups bool) (*lms.State, error) {
-	if or, ok := s.dst.(lms.OptionsReader); ok && noGroups {
-		return or.ReadStateWith(ctx, courses, lms.ReadOptions{SkipGroups: true})
+	return s.readStateWith(ctx, courses, lms.ReadOptions{SkipGroups: noGroups})
+}
+
+// readStateWith reads with options where the LMS takes them
+// (lms.OptionsReader); others read everything, which is a superset.
+func (s *Syncer) readStateWith(ctx context.Context, courses []string, o lms.ReadOptions) (*lms.State, error) {
+	if or, ok := s.dst.(lms.OptionsReader); ok && (o.SkipGroups || o.LimitUsers) {
+		return or.ReadStateWith(ctx, courses, o)
 	}
 	return s.dst.ReadState(ctx, courses)
+}
+
+// unchangedUsers are the desired users no op creates or updates: the LMS
+// holds them as wanted.
+func unchangedUsers(want []lms.User, ops []Op) []lms.User {
+	touched := map[string]bool{}
+	for _, op := range ops {
+		if op.User != nil {
+			touched[op.User.SISID] = true
+		}
+	}
+	out := make([]lms.User, 0, len(want))
+	for _, u := range want {
+		if !touched[u.SISID] {
+			out = append(out, u)
+		}
+	}
+	return out
 }
