@@ -30,10 +30,12 @@ type planState struct {
 func (s *Syncer) Plan(ctx context.Context) (*Plan, error) {
 	s.runMu.Lock()
 	defer s.runMu.Unlock()
-	return s.plan(ctx, !s.cfg.SkipResults)
+	return s.plan(ctx, !s.cfg.SkipResults, true)
 }
 
-func (s *Syncer) plan(ctx context.Context, withResults bool) (*Plan, error) {
+// plan observes and plans. Without structure (ReportResults) the LMS
+// state is not read nor diffed: only evidence and results are planned.
+func (s *Syncer) plan(ctx context.Context, withResults, structure bool) (*Plan, error) {
 	begin := s.now()
 	p := &Plan{CreatedAt: begin, Workflow: s.cfg.Mapping.Workflow, Unchanged: map[string]int{}, Observed: map[string]int{}}
 	p.stats = map[string]httpx.MeterSnapshot{}
@@ -80,52 +82,14 @@ func (s *Syncer) plan(ctx context.Context, withResults bool) (*Plan, error) {
 	}
 	p.placements = placementsOf(desired)
 
-	read := desired.CourseSISIDs
-	for _, c := range extra {
-		if !slices.Contains(read, c) {
-			read = append(read, c)
-		}
-	}
-	toRead, confirmed, err := s.usersToRead(ctx, desired.State.Users)
-	if err != nil {
-		return nil, err
-	}
-	have, err := s.readStateWith(ctx, read, lms.ReadOptions{
-		SkipGroups: len(want.Groups) == 0 && len(want.Memberships) == 0, LimitUsers: true, Users: toRead})
-	if err != nil {
-		return nil, fmt.Errorf("read LMS state: %w", err)
-	}
-	assumeUnchanged(desired.State.Users, have, confirmed)
-	known := map[string]bool{}
-	for _, u := range have.Users {
-		known[u.SISID] = true
-	}
-	var unknown []string
-	for _, u := range desired.State.Users {
-		if !known[u.SISID] {
-			unknown = append(unknown, u.SISID)
-		}
-	}
-	var others []lms.User
-	if len(unknown) > 0 {
-		// Users may exist in the LMS without being in these courses yet.
-		if others, err = s.dst.ReadUsers(ctx, unknown); err != nil {
-			return nil, fmt.Errorf("read LMS users: %w", err)
-		}
-	}
-	p.Observed["lms_courses"] = len(have.Courses)
-	p.Observed["lms_enrolments"] = len(have.Enrolments)
-
 	observed := s.now()
-	p.phases[PhaseObserve] = observed.Sub(begin)
-	s.progress(ctx, Progress{Phase: PhasePlan, Item: "structure"})
-	d := diff(&want, have, others, courses, s.loc)
-	p.Ops = d.ops
-	s.confirmUsers(ctx, unchangedUsers(desired.State.Users, d.ops), confirmed)
-	for k, v := range d.unchanged {
-		p.Unchanged[k] += v
+	if structure {
+		if err := s.planStructure(ctx, p, desired, &want, extra, courses); err != nil {
+			return nil, err
+		}
+		observed = s.now()
 	}
-	p.Holds = s.holds(d.ops, have, desired)
+	p.phases[PhaseObserve] = observed.Sub(begin)
 
 	var inResults time.Duration
 	if withResults {
@@ -154,6 +118,57 @@ func (s *Syncer) plan(ctx context.Context, withResults bool) (*Plan, error) {
 	p.phases[PhasePlan] = s.now().Sub(observed) - inResults
 	s.progress(ctx, Progress{Phase: PhasePlan, Done: len(p.Ops), Total: len(p.Ops), Item: "planned"})
 	return p, nil
+}
+
+// planStructure reads the LMS state of the courses desired (and extra,
+// the courses tombstones name) and adds the structure ops that bring it
+// to want, with the holds they exceed.
+func (s *Syncer) planStructure(ctx context.Context, p *Plan, desired *mapping.Desired, want *lms.State, extra []string, courses []lms.Course) error {
+	read := desired.CourseSISIDs
+	for _, c := range extra {
+		if !slices.Contains(read, c) {
+			read = append(read, c)
+		}
+	}
+	toRead, confirmed, err := s.usersToRead(ctx, desired.State.Users)
+	if err != nil {
+		return err
+	}
+	have, err := s.readStateWith(ctx, read, lms.ReadOptions{
+		SkipGroups: len(want.Groups) == 0 && len(want.Memberships) == 0, LimitUsers: true, Users: toRead})
+	if err != nil {
+		return fmt.Errorf("read LMS state: %w", err)
+	}
+	assumeUnchanged(desired.State.Users, have, confirmed)
+	known := map[string]bool{}
+	for _, u := range have.Users {
+		known[u.SISID] = true
+	}
+	var unknown []string
+	for _, u := range desired.State.Users {
+		if !known[u.SISID] {
+			unknown = append(unknown, u.SISID)
+		}
+	}
+	var others []lms.User
+	if len(unknown) > 0 {
+		// Users may exist in the LMS without being in these courses yet.
+		if others, err = s.dst.ReadUsers(ctx, unknown); err != nil {
+			return fmt.Errorf("read LMS users: %w", err)
+		}
+	}
+	p.Observed["lms_courses"] = len(have.Courses)
+	p.Observed["lms_enrolments"] = len(have.Enrolments)
+
+	s.progress(ctx, Progress{Phase: PhasePlan, Item: "structure"})
+	d := diff(want, have, others, courses, s.loc)
+	p.Ops = d.ops
+	s.confirmUsers(ctx, unchangedUsers(desired.State.Users, d.ops), confirmed)
+	for k, v := range d.unchanged {
+		p.Unchanged[k] += v
+	}
+	p.Holds = s.holds(d.ops, have, desired)
+	return nil
 }
 
 // holds checks the plan against the safety limits.

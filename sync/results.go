@@ -25,7 +25,7 @@ func (s *Syncer) ReportResults(ctx context.Context) (*Report, error) {
 	}
 	defer release()
 	s.runMu.Lock()
-	p, err := s.plan(ctx, true)
+	p, err := s.plan(ctx, true, false)
 	s.runMu.Unlock()
 	if err != nil {
 		return s.finish(s.newReport(start, nil), err)
