@@ -104,7 +104,11 @@ func (s *Syncer) apply(ctx context.Context, start time.Time, p *Plan, recheck bo
 		if len(ops) == 0 {
 			continue
 		}
-		_, errs := fanOut(ctx, s.workers, ops, func(ctx context.Context, op Op) (struct{}, error) {
+		workers := s.workers
+		if phase[0].IsVETtrakWrite() {
+			workers = s.vettrakWorkers()
+		}
+		_, errs := fanOut(ctx, workers, ops, func(ctx context.Context, op Op) (struct{}, error) {
 			return struct{}{}, a.run(ctx, op)
 		})
 		for i, err := range errs {
