@@ -2,7 +2,6 @@ package sync_test
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/vtsync/vtsync/canvas/canvastest"
 	"github.com/vtsync/vtsync/lms"
 	"github.com/vtsync/vtsync/lms/canvaslms"
+	"github.com/vtsync/vtsync/lms/lmstest"
 	"github.com/vtsync/vtsync/mapping"
 	vtsync "github.com/vtsync/vtsync/sync"
 	"github.com/vtsync/vtsync/vettrak/vettraktest"
@@ -52,12 +52,7 @@ func canvasState(t *testing.T, l *canvaslms.LMS) lms.State {
 	}
 	st, err := l.ReadState(t.Context(), ids)
 	require.NoError(t, err)
-	out := withoutIDs(*st)
-	slices.SortFunc(out.Users, func(a, b lms.User) int { return strings.Compare(a.SISID, b.SISID) })
-	slices.SortFunc(out.Groups, func(a, b lms.Group) int { return strings.Compare(a.SISID, b.SISID) })
-	slices.SortFunc(out.Enrolments, func(a, b lms.Enrolment) int { return strings.Compare(a.Key(), b.Key()) })
-	slices.SortFunc(out.Memberships, func(a, b lms.Membership) int { return strings.Compare(a.Key(), b.Key()) })
-	return out
+	return lmstest.Comparable(*st)
 }
 
 // The first sync goes to Canvas as one SIS import, and lands what the

@@ -252,20 +252,20 @@ func (l *LMS) BulkWrite(ctx context.Context, writes []lms.BulkWrite, progress fu
 		return nil, wrap(op, "", "", err)
 	}
 	l.log.Debug("canvaslms: SIS import sent", "import", imp.ID.String(), "writes", len(r.files))
-	for !imp.Done() {
+	report := func(imp *canvas.SISImport) {
 		if progress != nil {
 			progress(lms.BulkProgress{Percent: imp.Progress, State: imp.WorkflowState})
 		}
-		if err := sleep(ctx, l.cfg.bulkPoll); err != nil {
-			return nil, fmt.Errorf("canvaslms: %s: SIS import %s left %s: %w", op, imp.ID, imp.WorkflowState, err)
-		}
+	}
+	report(imp)
+	if !imp.Done() {
 		id := imp.ID
-		if imp, err = l.c.SISImports.Get(ctx, canvas.Self, id); err != nil {
+		if imp, err = l.c.SISImports.WaitProgress(ctx, canvas.Self, id, l.cfg.bulkPoll, report); err != nil {
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("canvaslms: %s: SIS import %s left unfinished: %w", op, id, err)
+			}
 			return nil, wrap(op, "SIS import", id.String(), err)
 		}
-	}
-	if progress != nil {
-		progress(lms.BulkProgress{Percent: 100, State: imp.WorkflowState})
 	}
 	if err := l.settleImport(ctx, op, imp, writes, r, out); err != nil {
 		return nil, err
@@ -333,16 +333,5 @@ func (l *LMS) forgetBulk(writes []lms.BulkWrite) {
 			}
 			l.catMu.Unlock()
 		}
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }

@@ -3,8 +3,6 @@ package canvaslms_test
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -14,6 +12,7 @@ import (
 	"github.com/vtsync/vtsync/canvas/canvastest"
 	"github.com/vtsync/vtsync/lms"
 	"github.com/vtsync/vtsync/lms/canvaslms"
+	"github.com/vtsync/vtsync/lms/lmstest"
 )
 
 // bulkCourse is the writes of course(t, l, n) without time zones (users.csv
@@ -45,28 +44,14 @@ func bulkCourse(n int) []lms.BulkWrite {
 	return ws
 }
 
-func stripIDs(st *lms.State) *lms.State {
-	for i := range st.Courses {
-		st.Courses[i].ID = ""
+// stripIDs is lmstest.Comparable without time zones, which users.csv
+// cannot carry.
+func stripIDs(st *lms.State) lms.State {
+	out := lmstest.Comparable(*st)
+	for i := range out.Users {
+		out.Users[i].TimeZone = ""
 	}
-	for i := range st.Sections {
-		st.Sections[i].ID = ""
-	}
-	for i := range st.Groups {
-		st.Groups[i].ID = ""
-	}
-	for i := range st.Users {
-		st.Users[i].ID, st.Users[i].TimeZone = "", ""
-	}
-	for i := range st.Enrolments {
-		st.Enrolments[i].ID = ""
-	}
-	slices.SortFunc(st.Users, func(a, b lms.User) int { return strings.Compare(a.SISID, b.SISID) })
-	slices.SortFunc(st.Groups, func(a, b lms.Group) int { return strings.Compare(a.SISID, b.SISID) })
-	slices.SortFunc(st.Sections, func(a, b lms.Section) int { return strings.Compare(a.SISID, b.SISID) })
-	slices.SortFunc(st.Enrolments, func(a, b lms.Enrolment) int { return strings.Compare(a.Key(), b.Key()) })
-	slices.SortFunc(st.Memberships, func(a, b lms.Membership) int { return strings.Compare(a.Key(), b.Key()) })
-	return st
+	return out
 }
 
 // One SIS import does what the REST calls do, in both group modes: the
