@@ -233,7 +233,11 @@ func WithConcurrency(n int) Option {
 // (GroupsAsGroups mode). Default DefaultCourseCacheTTL; 0 turns both off,
 // so every ReadState asks Canvas for everything. What the cache holds may
 // be up to d old: a course renamed by hand, or a group with a SIS ID made
-// outside this LMS, reads as before until its entry expires.
+// outside this LMS, reads as before until its entry expires. With the
+// default root account, a course a listing less than d old did not hold
+// reads as absent without a GET (a first sync would otherwise ask one 404
+// per course), until a listing holds it or CreateCourse finds its SIS ID
+// taken.
 func WithCourseCacheTTL(d time.Duration) Option {
 	return func(c *config) error {
 		if d < 0 {

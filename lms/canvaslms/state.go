@@ -150,6 +150,12 @@ func (r *stateReader) course(ctx context.Context, sis string) error {
 		l.courses.forget(sis)
 		l.log.Debug("canvaslms: cached course not found; reading it again", "course", sis)
 	}
+	if l.cfg.account == canvas.Self && l.courses.absent(sis) {
+		// A fresh listing of the whole root account (ListCourses, just
+		// before, on a Syncer run) did not hold it: a GET would answer
+		// 404.
+		return nil
+	}
 	c, err := l.c.Courses.Get(ctx, canvas.SISCourse(sis))
 	if canvas.IsNotFound(err) {
 		return nil
