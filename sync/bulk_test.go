@@ -102,3 +102,21 @@ func TestBulkWholeCallFailureConfirmsNothing(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, plan.Ops)
 }
+
+// A plan held by a safety limit sends nothing in bulk either.
+func TestBulkHeldPlanSendsNothing(t *testing.T) {
+	data, err := vettraktest.Generate(vettraktest.GenSpec{Seed: 7, Occurrences: 4, Units: 2, Learners: 40, EnrolledUnits: 80, Staff: 4})
+	require.NoError(t, err)
+	r := newRig(t, mapping.WorkflowUnit, data)
+	r.cfg.Bulk = vtsync.Bulk{Threshold: 1}
+	r.run(t)
+	require.Equal(t, 1, r.lms.Calls().ByMethod[memlms.BulkWrite])
+	occ := r.vt.Data().Occurrences()[0]
+	require.NoError(t, r.vt.Data().Withdraw(r.vt.Data().EnrolmentsOf(occ)[0].ID, "Withdrawn"))
+	r.cfg.Safety = vtsync.Safety{MaxRemoveShare: vtsync.Ptr(0.0)}
+	r.lms.ResetCalls()
+	_, err = r.syncer(t).Run(context.Background())
+	var hold *vtsync.HoldError
+	require.ErrorAs(t, err, &hold)
+	assert.Zero(t, r.lms.Calls().Writes, "%s", r.lms.Calls())
+}
