@@ -27,10 +27,12 @@
 //
 // Every request goes through the shared transport in internal/httpx: retries
 // with capped, jittered backoff (throttling always; transport errors and 5xx
-// only for idempotent calls), a client-side rate limit, a cap on requests in
-// flight, and pacing by Canvas's X-Rate-Limit-Remaining and X-Request-Cost
-// headers, counting the up-front cost each request in flight holds, so
-// long and concurrent runs seldom hit the server's throttle. Failures are
+// only for idempotent calls), an optional client-side rate limit (none by
+// default), a hard cap on requests in flight, and pacing by Canvas's
+// X-Rate-Limit-Remaining and X-Request-Cost headers: requests in flight grow
+// while the token's bucket has room and shrink to one as it fills, the
+// reserve kept back growing with them (see Pacing), so long and
+// concurrent runs go as fast as Canvas allows and seldom hit its throttle. Failures are
 // *Error values that match the sentinel errors (ErrNotFound,
 // ErrUnauthorized, ErrForbidden, ErrThrottled, ErrSISIDTaken, ...) with
 // errors.Is. The access token never appears in errors or logs.

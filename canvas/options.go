@@ -37,8 +37,8 @@ type config struct {
 
 func defaultConfig() config {
 	return config{
-		limit:        20,
-		burst:        10,
+		limit:        rate.Inf,
+		burst:        0,
 		retryMax:     5,
 		retryWaitMin: 500 * time.Millisecond,
 		retryWaitMax: 30 * time.Second,
@@ -46,7 +46,7 @@ func defaultConfig() config {
 		userAgent:    "vtsync-canvas/1",
 		timeout:      httpx.DefaultTimeout,
 		attempt:      httpx.DefaultAttemptTimeout,
-		maxInFlight:  2,
+		maxInFlight:  DefaultMaxInFlight,
 		pacing:       DefaultPacing(),
 		maxBody:      64 << 20,
 		maxListItems: DefaultMaxListItems,
@@ -96,8 +96,9 @@ func WithLogger(l *slog.Logger) Option {
 }
 
 // WithRateLimit caps the client-side request rate (every attempt, retries
-// included, takes a token). rate.Inf disables the limit. The default is 20
-// requests per second with a burst of 10.
+// included, takes a token). rate.Inf disables the limit. The default is no
+// fixed rate: the requests in flight follow the token's bucket (Pacing),
+// so the time a sync takes is Canvas's to set, not a guess of ours.
 func WithRateLimit(r rate.Limit, burst int) Option {
 	return func(c *config) error {
 		if r < 0 || burst < 0 || (r != rate.Inf && burst == 0) {
@@ -177,10 +178,15 @@ func WithAttemptTimeout(d time.Duration) Option {
 	}
 }
 
+// DefaultMaxInFlight is the hard cap on requests in flight. Below it,
+// pacing decides from the bucket how many go at once (see Pacing).
+const DefaultMaxInFlight = 16
+
 // WithMaxInFlight caps concurrent requests on this client (0 means no cap).
 // Canvas charges every in-flight request an up-front cost against the
-// token's quota, and documents that a client with one or two requests in
-// flight is unlikely to be throttled; the default is 2.
+// token's quota; under the cap, pacing lets as many go as the bucket's
+// reported room allows, and one when it is nearly full. Default
+// DefaultMaxInFlight. With pacing off (Pacing{}) the cap alone decides.
 func WithMaxInFlight(n int) Option {
 	return func(c *config) error {
 		if n < 0 {

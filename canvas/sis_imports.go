@@ -190,6 +190,12 @@ func (s *SISImportsService) List(ctx context.Context, account AccountRef) iter.S
 // ctx ends, and returns its last state. A final state is not an error:
 // check Succeeded, and read Errors for per-row messages.
 func (s *SISImportsService) Wait(ctx context.Context, account AccountRef, id ID, interval time.Duration) (*SISImport, error) {
+	return s.WaitProgress(ctx, account, id, interval, nil)
+}
+
+// WaitProgress is Wait calling progress (when not nil) with every state
+// the polls return, the final one included.
+func (s *SISImportsService) WaitProgress(ctx context.Context, account AccountRef, id ID, interval time.Duration, progress func(*SISImport)) (*SISImport, error) {
 	if interval <= 0 {
 		interval = 2 * time.Second
 	}
@@ -197,6 +203,9 @@ func (s *SISImportsService) Wait(ctx context.Context, account AccountRef, id ID,
 		imp, err := s.Get(ctx, account, id)
 		if err != nil {
 			return nil, err
+		}
+		if progress != nil {
+			progress(imp)
 		}
 		if imp.Done() {
 			return imp, nil

@@ -75,6 +75,14 @@ type ReadOptions struct {
 	// SkipGroups leaves groups and memberships out: the caller has none to
 	// compare (a workflow that makes no groups).
 	SkipGroups bool
+	// LimitUsers reads in full only the users in Users: State.Users holds
+	// those of them the enrolments and memberships name, and no other. The
+	// caller knows the rest are unchanged (the Syncer: their VETtrak
+	// records did not change since they were last written), so a remote
+	// LMS need not look up every learner of every course read, a cost
+	// that grows with the account, not with what changed.
+	LimitUsers bool
+	Users      []string
 }
 
 // OptionsReader is implemented by an LMS that can read less than ReadState

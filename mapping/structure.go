@@ -410,11 +410,30 @@ func (b *builder) checkUnits(oi *occInfo, unitLike bool) {
 
 func ptr[T any](v T) *T { return &v }
 
+// sized is an empty slice with room for n, or nil for none (as appending
+// to nothing leaves it).
+func sized[T any](n int) []T {
+	if n == 0 {
+		return nil
+	}
+	return make([]T, 0, n)
+}
+
 func (b *builder) finish() *Desired {
 	users, dropped := b.buildUsers()
 	out := &Desired{Workflow: b.cfg.Workflow, DeletedEnrolments: b.ix.unresolved}
 	out.State.Users = users
 
+	// Sized up front: at 20,000 learners the appends would otherwise
+	// regrow and copy these slices a dozen times each.
+	out.State.Courses = sized[lms.Course](len(b.courses))
+	out.CourseSISIDs = sized[string](len(b.courses))
+	out.Courses = sized[CourseInfo](len(b.courses))
+	out.State.Sections = sized[lms.Section](len(b.sections))
+	out.State.Groups = sized[lms.Group](len(b.groups))
+	out.State.Enrolments = sized[lms.Enrolment](len(b.enrols))
+	out.State.Memberships = sized[lms.Membership](len(b.members))
+	out.Provenance = sized[Provenance](len(b.prov))
 	for _, id := range slices.Sorted(maps.Keys(b.courses)) {
 		acc := b.courses[id]
 		out.State.Courses = append(out.State.Courses, acc.course)

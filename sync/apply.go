@@ -26,7 +26,15 @@ func AllowHolds() ApplyOption { return func(o *applyOpts) { o.allowHolds = true 
 // phase on bounded workers. An operation whose course, section, group or
 // user failed is skipped, not attempted; every other item goes on. Failed
 // items get a retry time with backoff in the store; succeeded ones lose
-// theirs. A plan with holds is refused with a *HoldError unless allowed.
+// theirs. A plan with holds is refused with a *HoldError unless allowed,
+// before anything is written.
+//
+// When the LMS implements lms.BulkWriter and the plan's LMS writes it can
+// take reach Config.Bulk's threshold, those go in one bulk write (a Canvas
+// SIS import) between the containers and people that go one call each and
+// the enrolments and removals that go one call each (bulk.go). Each item
+// is settled by the outcome the LMS confirmed for it, exactly as a call of
+// its own would be.
 //
 // A plan may be old by the time it is applied: Apply first re-reads what
 // the plan's LMS operations change and skips those already done
@@ -70,12 +78,25 @@ func (s *Syncer) apply(ctx context.Context, start time.Time, p *Plan, recheck bo
 		}
 		a.recheck = rc
 	}
+	// Safety holds were checked above: nothing, bulk or not, is sent
+	// before.
+	bw, inBulk := s.bulkSplit(p.Ops)
 	byKind := map[OpKind][]Op{}
-	for _, op := range p.Ops {
+	var bulk []Op
+	for i, op := range p.Ops {
+		if inBulk[i] {
+			bulk = append(bulk, op)
+			continue
+		}
 		byKind[op.Kind] = append(byKind[op.Kind], op)
 	}
 	done, total := 0, len(p.Ops)
-	for _, phase := range phases {
+	for pi, phase := range phases {
+		if pi == bulkPhase && len(bulk) > 0 && ctx.Err() == nil {
+			a.runBulk(ctx, bw, bulk, done, total)
+			done += len(bulk)
+			s.progress(ctx, Progress{Phase: PhaseApply, Done: done, Total: total, Item: "bulk"})
+		}
 		var ops []Op
 		for _, k := range phase {
 			ops = append(ops, byKind[k]...)
@@ -86,10 +107,14 @@ func (s *Syncer) apply(ctx context.Context, start time.Time, p *Plan, recheck bo
 		// Progress names the phase as it starts and moves with every
 		// operation, so a display never stands still on the phase before.
 		s.progress(ctx, Progress{Phase: PhaseApply, Done: done, Total: total, Item: string(ops[0].Kind)})
+		workers := s.workers
+		if phase[0].IsVETtrakWrite() {
+			workers = s.vettrakWorkers()
+		}
 		// WithProgress promises one call at a time, in order.
 		var progMu gosync.Mutex
 		finished := done
-		_, errs := fanOut(ctx, s.workers, ops, func(ctx context.Context, op Op) (struct{}, error) {
+		_, errs := fanOut(ctx, workers, ops, func(ctx context.Context, op Op) (struct{}, error) {
 			err := a.run(ctx, op)
 			progMu.Lock()
 			finished++
@@ -311,6 +336,9 @@ func (a *applier) settle(ctx context.Context, op Op, err error) {
 	}
 	if err == nil {
 		a.count(op)
+		if op.User != nil {
+			s.confirmUsers(ctx, []lms.User{*op.User}, nil)
+		}
 		if derr := s.failures.Clear(ctx, op.Key); derr != nil && !errors.Is(derr, store.ErrNotFound) && ctx.Err() == nil {
 			s.log.WarnContext(ctx, "clear retry state", "key", op.Key, "err", derr)
 		}

@@ -54,6 +54,31 @@ type Config struct {
 	// DefaultUnitsMaxAge (a week); negative reads every enrolment's units on
 	// every run. In JSON it is a number of nanoseconds (time.Duration).
 	UnitsMaxAge time.Duration `json:"units_max_age,omitempty"`
+	// Bulk chooses when Apply sends a plan's LMS writes in one bulk call
+	// (lms.BulkWriter: a Canvas SIS import) instead of one call each.
+	Bulk Bulk `json:"bulk"`
+}
+
+// DefaultBulkThreshold is how many LMS writes a plan needs before Apply
+// sends them in bulk. Below it a handful of REST calls is cheaper than an
+// import's upload and polls, and shows its result at once.
+const DefaultBulkThreshold = 100
+
+// Bulk configures the bulk path of Apply. It applies only to an LMS that
+// implements lms.BulkWriter.
+type Bulk struct {
+	// Threshold is how many of a plan's LMS writes the LMS can take in bulk
+	// before Apply does so; 0 means DefaultBulkThreshold.
+	Threshold int `json:"threshold,omitempty"`
+	// Off keeps Apply on one call per write whatever the plan's size.
+	Off bool `json:"off,omitempty"`
+}
+
+func (b Bulk) threshold() int {
+	if b.Threshold > 0 {
+		return b.Threshold
+	}
+	return DefaultBulkThreshold
 }
 
 // Scope selects the VETtrak occurrences a run covers. A run covers the
@@ -227,6 +252,9 @@ func (c *Config) normalise(src Source) error {
 	}
 	if v := sf.MinBase; v != nil && *v < 0 {
 		errs = append(errs, fmt.Errorf("safety: min_base %d is negative", *v))
+	}
+	if c.Bulk.Threshold < 0 {
+		errs = append(errs, fmt.Errorf("bulk: threshold %d is negative", c.Bulk.Threshold))
 	}
 	if !c.Scope.To.IsZero() && c.Scope.To.Before(c.Scope.From) {
 		errs = append(errs, errors.New("scope: to is before from"))

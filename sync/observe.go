@@ -88,7 +88,7 @@ func (s *Syncer) observeVETtrak(ctx context.Context) (*observation, error) {
 		}
 	}
 	// Occurrences not found by the search need their details (units, staff).
-	details, fails := fanOut(ctx, s.workers, extra, func(ctx context.Context, id int64) (*vettrak.Occurrence, error) {
+	details, fails := fanOut(ctx, s.vettrakWorkers(), extra, func(ctx context.Context, id int64) (*vettrak.Occurrence, error) {
 		return s.src.OccurrenceDetails(ctx, id)
 	})
 	for i, d := range details {
@@ -101,7 +101,7 @@ func (s *Syncer) observeVETtrak(ctx context.Context) (*observation, error) {
 	ids := sortedKeys(occs)
 	s.progress(ctx, Progress{Phase: PhaseObserve, Item: "occurrences", Done: len(ids), Total: len(ids)})
 
-	enrolLists, fails := fanOut(ctx, s.workers, ids, func(ctx context.Context, id int64) ([]vettrak.Enrolment, error) {
+	enrolLists, fails := fanOut(ctx, s.vettrakWorkers(), ids, func(ctx context.Context, id int64) ([]vettrak.Enrolment, error) {
 		return s.src.EnrolmentsForOccurrence(ctx, id)
 	})
 	for i, id := range ids {
@@ -190,7 +190,7 @@ func (s *Syncer) readLMSNew(ctx context.Context, obs *observation) error {
 	for i, o := range obs.snap.Occurrences {
 		ids[i] = o.ID
 	}
-	lists, fails := fanOut(ctx, s.workers, ids, func(ctx context.Context, id int64) ([]vettrak.Enrolment, error) {
+	lists, fails := fanOut(ctx, s.vettrakWorkers(), ids, func(ctx context.Context, id int64) ([]vettrak.Enrolment, error) {
 		return s.src.LMSNewEnrolments(ctx, id)
 	})
 	fresh := map[int64]bool{}
@@ -278,7 +278,7 @@ func (s *Syncer) readClients(ctx context.Context, obs *observation) ([]vettrak.C
 		}
 	}
 	slices.Sort(toRead)
-	got, fails := fanOut(ctx, s.workers, toRead, func(ctx context.Context, code string) (*vettrak.Client, error) {
+	got, fails := fanOut(ctx, s.vettrakWorkers(), toRead, func(ctx context.Context, code string) (*vettrak.Client, error) {
 		return s.src.ClientDetails(ctx, code)
 	})
 	read := map[string]vettrak.Client{}

@@ -30,10 +30,12 @@ type planState struct {
 func (s *Syncer) Plan(ctx context.Context) (*Plan, error) {
 	s.runMu.Lock()
 	defer s.runMu.Unlock()
-	return s.plan(ctx, !s.cfg.SkipResults)
+	return s.plan(ctx, !s.cfg.SkipResults, true)
 }
 
-func (s *Syncer) plan(ctx context.Context, withResults bool) (*Plan, error) {
+// plan observes and plans. Without structure (ReportResults) the LMS
+// state is not read nor diffed: only evidence and results are planned.
+func (s *Syncer) plan(ctx context.Context, withResults, structure bool) (*Plan, error) {
 	begin := s.now()
 	p := &Plan{CreatedAt: begin, Workflow: s.cfg.Mapping.Workflow, Unchanged: map[string]int{}, Observed: map[string]int{}}
 	p.stats = map[string]callstats.Snapshot{}
@@ -80,45 +82,14 @@ func (s *Syncer) plan(ctx context.Context, withResults bool) (*Plan, error) {
 	}
 	p.placements = placementsOf(desired)
 
-	read := desired.CourseSISIDs
-	for _, c := range extra {
-		if !slices.Contains(read, c) {
-			read = append(read, c)
-		}
-	}
-	have, err := s.readState(ctx, read, len(want.Groups) == 0 && len(want.Memberships) == 0)
-	if err != nil {
-		return nil, fmt.Errorf("read LMS state: %w", err)
-	}
-	known := map[string]bool{}
-	for _, u := range have.Users {
-		known[u.SISID] = true
-	}
-	var unknown []string
-	for _, u := range desired.State.Users {
-		if !known[u.SISID] {
-			unknown = append(unknown, u.SISID)
-		}
-	}
-	var others []lms.User
-	if len(unknown) > 0 {
-		// Users may exist in the LMS without being in these courses yet.
-		if others, err = s.dst.ReadUsers(ctx, unknown); err != nil {
-			return nil, fmt.Errorf("read LMS users: %w", err)
-		}
-	}
-	p.Observed["lms_courses"] = len(have.Courses)
-	p.Observed["lms_enrolments"] = len(have.Enrolments)
-
 	observed := s.now()
-	p.phases[PhaseObserve] = observed.Sub(begin)
-	s.progress(ctx, Progress{Phase: PhasePlan, Item: "structure"})
-	d := diff(&want, have, others, courses, s.loc)
-	p.Ops = d.ops
-	for k, v := range d.unchanged {
-		p.Unchanged[k] += v
+	if structure {
+		if err := s.planStructure(ctx, p, desired, &want, extra, courses); err != nil {
+			return nil, err
+		}
+		observed = s.now()
 	}
-	p.Holds = s.holds(d.ops, have, desired)
+	p.phases[PhaseObserve] = observed.Sub(begin)
 
 	var inResults time.Duration
 	if withResults {
@@ -147,6 +118,57 @@ func (s *Syncer) plan(ctx context.Context, withResults bool) (*Plan, error) {
 	p.phases[PhasePlan] = s.now().Sub(observed) - inResults
 	s.progress(ctx, Progress{Phase: PhasePlan, Done: len(p.Ops), Total: len(p.Ops), Item: "planned"})
 	return p, nil
+}
+
+// planStructure reads the LMS state of the courses desired (and extra,
+// the courses tombstones name) and adds the structure ops that bring it
+// to want, with the holds they exceed.
+func (s *Syncer) planStructure(ctx context.Context, p *Plan, desired *mapping.Desired, want *lms.State, extra []string, courses []lms.Course) error {
+	read := desired.CourseSISIDs
+	for _, c := range extra {
+		if !slices.Contains(read, c) {
+			read = append(read, c)
+		}
+	}
+	toRead, confirmed, err := s.usersToRead(ctx, desired.State.Users)
+	if err != nil {
+		return err
+	}
+	have, err := s.readStateWith(ctx, read, lms.ReadOptions{
+		SkipGroups: len(want.Groups) == 0 && len(want.Memberships) == 0, LimitUsers: true, Users: toRead})
+	if err != nil {
+		return fmt.Errorf("read LMS state: %w", err)
+	}
+	assumeUnchanged(desired.State.Users, have, confirmed)
+	known := map[string]bool{}
+	for _, u := range have.Users {
+		known[u.SISID] = true
+	}
+	var unknown []string
+	for _, u := range desired.State.Users {
+		if !known[u.SISID] {
+			unknown = append(unknown, u.SISID)
+		}
+	}
+	var others []lms.User
+	if len(unknown) > 0 {
+		// Users may exist in the LMS without being in these courses yet.
+		if others, err = s.dst.ReadUsers(ctx, unknown); err != nil {
+			return fmt.Errorf("read LMS users: %w", err)
+		}
+	}
+	p.Observed["lms_courses"] = len(have.Courses)
+	p.Observed["lms_enrolments"] = len(have.Enrolments)
+
+	s.progress(ctx, Progress{Phase: PhasePlan, Item: "structure"})
+	d := diff(want, have, others, courses, s.loc)
+	p.Ops = d.ops
+	s.confirmUsers(ctx, unchangedUsers(desired.State.Users, d.ops), confirmed)
+	for k, v := range d.unchanged {
+		p.Unchanged[k] += v
+	}
+	p.Holds = s.holds(d.ops, have, desired)
+	return nil
 }
 
 // holds checks the plan against the safety limits.
@@ -278,8 +300,32 @@ func usersByEnrolment(d *mapping.Desired) map[int64][]string {
 // readState reads the LMS state of the courses, leaving groups out when the
 // desired state has none and the LMS can skip them (lms.OptionsReader).
 func (s *Syncer) readState(ctx context.Context, courses []string, noGroups bool) (*lms.State, error) {
-	if or, ok := s.dst.(lms.OptionsReader); ok && noGroups {
-		return or.ReadStateWith(ctx, courses, lms.ReadOptions{SkipGroups: true})
+	return s.readStateWith(ctx, courses, lms.ReadOptions{SkipGroups: noGroups})
+}
+
+// readStateWith reads with options where the LMS takes them
+// (lms.OptionsReader); others read everything, which is a superset.
+func (s *Syncer) readStateWith(ctx context.Context, courses []string, o lms.ReadOptions) (*lms.State, error) {
+	if or, ok := s.dst.(lms.OptionsReader); ok && (o.SkipGroups || o.LimitUsers) {
+		return or.ReadStateWith(ctx, courses, o)
 	}
 	return s.dst.ReadState(ctx, courses)
+}
+
+// unchangedUsers are the desired users no op creates or updates: the LMS
+// holds them as wanted.
+func unchangedUsers(want []lms.User, ops []Op) []lms.User {
+	touched := map[string]bool{}
+	for _, op := range ops {
+		if op.User != nil {
+			touched[op.User.SISID] = true
+		}
+	}
+	out := make([]lms.User, 0, len(want))
+	for _, u := range want {
+		if !touched[u.SISID] {
+			out = append(out, u)
+		}
+	}
+	return out
 }

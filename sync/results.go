@@ -25,7 +25,7 @@ func (s *Syncer) ReportResults(ctx context.Context) (*Report, error) {
 	}
 	defer release()
 	s.runMu.Lock()
-	p, err := s.plan(ctx, true)
+	p, err := s.plan(ctx, true, false)
 	s.runMu.Unlock()
 	if err != nil {
 		return s.finish(s.newReport(start, nil), err)
@@ -132,7 +132,7 @@ func (s *Syncer) settleFresh(ctx context.Context, p *Plan, snap mapping.Snapshot
 		return snap, nil
 	}
 	ids := sortedKeys(need)
-	lists, fails := fanOut(ctx, s.workers, ids, func(ctx context.Context, id int64) ([]vettrak.EnrolledUnit, error) {
+	lists, fails := fanOut(ctx, s.vettrakWorkers(), ids, func(ctx context.Context, id int64) ([]vettrak.EnrolledUnit, error) {
 		return s.src.UnitsForEnrolment(ctx, id)
 	})
 	replaced := map[int64][]vettrak.EnrolledUnit{}

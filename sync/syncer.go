@@ -30,8 +30,10 @@ type Syncer struct {
 	now     func() time.Time
 	onProg  func(Progress)
 	workers int
-	secrets *redact.Secrets
-	dryRun  bool
+	// vtWorkers, when set, bounds VETtrak calls apart from workers.
+	vtWorkers int
+	secrets   *redact.Secrets
+	dryRun    bool
 	// loc is the provider's one time zone (Config.TimeZone, settled).
 	loc    *time.Location
 	limits limits
@@ -104,9 +106,9 @@ func WithProgress(fn func(Progress)) Option {
 	}
 }
 
-// WithConcurrency bounds the number of concurrent calls to each side
-// (default 4); n must be at least 1. Canvas prefers few parallel requests;
-// VETtrak servers are often small.
+// WithConcurrency bounds the number of concurrent calls to the LMS, and
+// to VETtrak unless WithVETtrakConcurrency sets that apart (default 4); n
+// must be at least 1.
 func WithConcurrency(n int) Option {
 	return func(s *Syncer) error {
 		if n < 1 {
@@ -115,6 +117,28 @@ func WithConcurrency(n int) Option {
 		s.workers = n
 		return nil
 	}
+}
+
+// WithVETtrakConcurrency bounds the number of concurrent calls to VETtrak
+// on their own (default: WithConcurrency's). VETtrak servers are often
+// small, on-premises SOAP hosts, while a remote LMS paces itself on its
+// own quota, so the two seldom want the same number.
+func WithVETtrakConcurrency(n int) Option {
+	return func(s *Syncer) error {
+		if n < 1 {
+			return optionErr("WithVETtrakConcurrency: %d is not a number of workers (at least 1)", n)
+		}
+		s.vtWorkers = n
+		return nil
+	}
+}
+
+// vettrakWorkers is how many VETtrak calls run at once.
+func (s *Syncer) vettrakWorkers() int {
+	if s.vtWorkers > 0 {
+		return s.vtWorkers
+	}
+	return s.workers
 }
 
 // WithSecrets registers values (passwords, tokens) that must never appear

@@ -108,7 +108,7 @@ func (s *Syncer) readEnrolledUnits(ctx context.Context, obs *observation) error 
 		}
 		need = append(need, e.ID)
 	}
-	lists, fails := fanOut(ctx, s.workers, need, func(ctx context.Context, id int64) ([]vettrak.EnrolledUnit, error) {
+	lists, fails := fanOut(ctx, s.vettrakWorkers(), need, func(ctx context.Context, id int64) ([]vettrak.EnrolledUnit, error) {
 		return s.src.UnitsForEnrolment(ctx, id)
 	})
 	fresh := map[string]unitsRecord{}

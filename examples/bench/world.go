@@ -137,6 +137,10 @@ func newWorld(o *options, sz size) (*world, error) {
 	}
 	w.cfg = vtsync.DefaultConfig(o.workflow)
 	w.cfg.Scope = scope()
+	// The scenarios measure the REST path; initial-bulk measures the
+	// import on its own (the Syncer's own bulk path would take over above
+	// vtsync.DefaultBulkThreshold writes).
+	w.cfg.Bulk.Off = true
 	// Structure runs and result passback are measured as separate
 	// scenarios; a scheduled Run with results on costs both.
 	w.cfg.SkipResults = true

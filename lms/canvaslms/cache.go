@@ -30,6 +30,11 @@ type courseCache struct {
 	// listing that overlapped one stores nothing.
 	groupless map[string]time.Time
 	groupsGen uint64
+	// listed is when the last complete listing started (zero: none), and
+	// unsure the SIS IDs forgotten since: a course absent from a fresh
+	// listing and not forgotten since does not exist.
+	listed time.Time
+	unsure map[string]bool
 }
 
 type cachedCourse struct {
@@ -39,7 +44,7 @@ type cachedCourse struct {
 }
 
 func newCourseCache(ttl time.Duration, now func() time.Time) *courseCache {
-	return &courseCache{ttl: ttl, now: now, courses: map[string]cachedCourse{}, groupless: map[string]time.Time{}}
+	return &courseCache{ttl: ttl, now: now, courses: map[string]cachedCourse{}, groupless: map[string]time.Time{}, unsure: map[string]bool{}}
 }
 
 func (k *courseCache) fresh(at time.Time) bool {
@@ -87,6 +92,19 @@ func (k *courseCache) forget(sis string) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	delete(k.courses, sis)
+	k.unsure[sis] = true
+}
+
+// absent says a fresh complete listing did not hold the course, and
+// nothing since suggested it may exist.
+func (k *courseCache) absent(sis string) bool {
+	if k.ttl <= 0 {
+		return false
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	_, held := k.courses[sis]
+	return !k.listed.IsZero() && k.fresh(k.listed) && !held && !k.unsure[sis]
 }
 
 // listing is where a course listing started: its answers are as old as
@@ -123,6 +141,8 @@ func (k *courseCache) replace(l listing, cs []lms.Course) {
 		}
 	}
 	k.courses = next
+	k.listed = l.at
+	clear(k.unsure)
 }
 
 // hasNoGroups says whether a fresh groups listing of the course found no

@@ -258,6 +258,17 @@ func TestReadStateOfACachedCourseThatIsGone(t *testing.T) {
 		"GET courses/{id}":          2, // 404s: left out
 	}, srv.Calls())
 
+	// A SIS ID the fresh listing did not hold reads as absent, without a
+	// GET, until the window ends or a listing holds it (the Syncer lists
+	// courses at the start of every run).
+	srv.ResetCalls()
+	st, err = l.ReadState(t.Context(), []string{"unit/moved"})
+	require.NoError(t, err)
+	assert.Empty(t, st.Courses)
+	assert.Empty(t, srv.Calls())
+
+	_, err = l.ListCourses(t.Context())
+	require.NoError(t, err)
 	srv.ResetCalls()
 	st, err = l.ReadState(t.Context(), append(ids, "unit/moved"))
 	require.NoError(t, err)
@@ -265,7 +276,6 @@ func TestReadStateOfACachedCourseThatIsGone(t *testing.T) {
 	assert.Equal(t, "unit/moved", st.Courses[0].SISID)
 	assert.Equal(t, "Unit 1", st.Courses[0].Name)
 	assert.Equal(t, map[string]int{
-		"GET courses/{id}":             3, // the entries are gone; the moved course was not listed yet
 		"GET courses/{id}/sections":    1,
 		"GET courses/{id}/enrollments": 1,
 		"GET users/{id}":               1,
@@ -407,4 +417,27 @@ func TestReadStateWithSkipGroups(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, st.Groups, 1)
 	assert.Equal(t, 1, srv.Calls()["GET courses/{id}/groups"])
+}
+
+// A course a fresh listing of the root account did not hold does not
+// exist: ReadState leaves it out without a GET that would answer 404 (a
+// first sync asked one per course). A CreateCourse that finds the SIS ID
+// taken makes the LMS ask again.
+func TestReadStateTrustsAFreshListingForAbsentCourses(t *testing.T) {
+	l, srv := newLMS(t)
+	seedCourses(t, srv, 2, 0)
+	_, err := l.ListCourses(t.Context())
+	require.NoError(t, err)
+	srv.ResetCalls()
+	st, err := l.ReadState(t.Context(), []string{"unit/new1", "unit/new2"})
+	require.NoError(t, err)
+	assert.Empty(t, st.Courses)
+	assert.Zero(t, srv.Calls()["GET courses/{id}"], "%v", srv.Calls())
+
+	srv.SeedCourse(canvastest.Course{Name: "By hand", CourseCode: "X", SISCourseID: "unit/new1"})
+	_, err = l.CreateCourse(t.Context(), lms.Course{SISID: "unit/new1", Name: "N", Code: "X"})
+	require.ErrorIs(t, err, lms.ErrConflict)
+	st, err = l.ReadState(t.Context(), []string{"unit/new1"})
+	require.NoError(t, err)
+	assert.Len(t, st.Courses, 1, "after the conflict the course is read")
 }

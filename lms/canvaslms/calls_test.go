@@ -198,3 +198,32 @@ func TestReadUsersFewAreFetchedOneByOne(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, map[string]int{"GET accounts/{id}/users": 1}, srv.Calls(), "at the threshold the account is listed")
 }
+
+// Submissions are read grouped by student: 30 learners and 12 assignments
+// (360 submissions with Canvas's placeholders, four pages of the flat
+// listing) take one page.
+func TestReadEvidenceSubmissionsOnePagePerHundredLearners(t *testing.T) {
+	l, srv := newLMS(t)
+	c := course(t, l, 30)
+	cc, _ := srv.CourseBySISID(c.SISID)
+	var as []int64
+	for i := range 12 {
+		as = append(as, srv.SeedAssignment(canvastest.Assignment{CourseID: cc.ID, Name: fmt.Sprintf("Task %d (BSBLDR501)", i),
+			PointsPossible: 10, Published: true, Position: i}))
+	}
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	for i := range 30 {
+		u, _ := srv.UserBySISID(fmt.Sprintf("client/%d", i))
+		score := float64(i % 11)
+		srv.SeedSubmission(canvastest.Submission{AssignmentID: as[i%12], UserID: u.ID, Score: &score, SubmittedAt: &at})
+	}
+	srv.ResetCalls()
+	ev, err := l.ReadEvidence(t.Context(), c.SISID)
+	require.NoError(t, err)
+	assert.Equal(t, 1, srv.Calls()["GET courses/{id}/students/submissions"], "%v", srv.Calls())
+	assert.Len(t, ev.Submissions, 30)
+	for _, a := range ev.Activity {
+		require.NotNil(t, a.FirstActivity, a.UserSISID)
+		assert.Equal(t, at, *a.FirstActivity)
+	}
+}

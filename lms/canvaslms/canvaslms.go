@@ -93,9 +93,9 @@ const (
 	// page and a page costs about two GETs (BenchmarkReadUsers), so 20
 	// breaks even on an account of 1,000 users.
 	DefaultUserListThreshold = 20
-	// DefaultConcurrency is how many courses ReadState reads at once: the
-	// canvas client's default cap on requests in flight, which Canvas
-	// documents as unlikely to be throttled.
+	// DefaultConcurrency is how many courses ReadState reads at once. The
+	// canvas client's pacing decides how many of their requests are in
+	// flight at once, from the token's bucket.
 	DefaultConcurrency = 2
 	// DefaultCourseCacheTTL is how long ReadState trusts what ListCourses
 	// and this LMS's own writes said of a course (and what a groups
@@ -117,6 +117,7 @@ type config struct {
 	concurrency    int
 	cacheTTL       time.Duration
 	now            func() time.Time
+	bulkPoll       time.Duration
 }
 
 // Option configures an LMS. Options validate their input; New returns the
@@ -232,7 +233,11 @@ func WithConcurrency(n int) Option {
 // (GroupsAsGroups mode). Default DefaultCourseCacheTTL; 0 turns both off,
 // so every ReadState asks Canvas for everything. What the cache holds may
 // be up to d old: a course renamed by hand, or a group with a SIS ID made
-// outside this LMS, reads as before until its entry expires.
+// outside this LMS, reads as before until its entry expires. With the
+// default root account, a course a listing less than d old did not hold
+// reads as absent without a GET (a first sync would otherwise ask one 404
+// per course), until a listing holds it or CreateCourse finds its SIS ID
+// taken.
 func WithCourseCacheTTL(d time.Duration) Option {
 	return func(c *config) error {
 		if d < 0 {
@@ -287,6 +292,7 @@ func New(c *canvas.Client, opts ...Option) (*LMS, error) {
 		concurrency:    DefaultConcurrency,
 		cacheTTL:       DefaultCourseCacheTTL,
 		now:            time.Now,
+		bulkPoll:       DefaultBulkPollInterval,
 	}
 	for _, o := range opts {
 		if o == nil {

@@ -29,8 +29,10 @@ func kindOf(a *canvas.Assignment) lms.AssessmentKind {
 // ReadEvidence reads a course's evidence in four listings, whatever the
 // number of learners: the course's enrollments (which map Canvas user IDs
 // to SIS IDs and carry grades and last activity), its assignments, every
-// student's submissions (students/submissions?student_ids[]=all) and
-// module progress (bulk_user_progress).
+// student's submissions grouped by student
+// (students/submissions?student_ids[]=all&grouped=true, a page per 100
+// students rather than per 100 submissions) and module progress
+// (bulk_user_progress).
 //
 // What Canvas cannot say is derived or left out:
 //   - Canvas records no first activity in a course, so
@@ -115,31 +117,27 @@ func (l *LMS) ReadEvidence(ctx context.Context, courseSISID string) (*lms.Eviden
 	}
 
 	if len(ev.Assessments) > 0 {
-		for s, err := range l.c.Submissions.ListForStudents(ctx, course, nil) {
+		// Grouped by student, a page holds 100 students with all their
+		// submissions; the flat listing pages by submission (Canvas keeps
+		// one per student and assignment), so it costs a page per 100
+		// student-assignment pairs.
+		for st, err := range l.c.Submissions.ListGroupedByStudent(ctx, course, nil) {
 			if err != nil {
 				return nil, wrap(op, "course", courseSISID, err)
 			}
-			sis := sisOf[s.UserID]
-			if sis == "" || emptySubmission(&s) {
+			sis := sisOf[st.UserID]
+			if sis == "" {
 				continue
 			}
-			sub := lms.Submission{
-				AssessmentID: s.AssignmentID.String(),
-				UserSISID:    sis,
-				State:        lms.SubmissionState(s.WorkflowState),
-				Score:        s.Score,
-				Excused:      s.Excused != nil && *s.Excused,
-				Late:         s.Late,
-				Missing:      s.Missing,
-				SubmittedAt:  utc(s.SubmittedAt),
-				GradedAt:     utc(s.GradedAt),
-			}
-			if s.Grade != nil {
-				sub.Grade = *s.Grade
-			}
-			ev.Submissions = append(ev.Submissions, sub)
-			if a := acts[sis]; a != nil && sub.SubmittedAt != nil && (a.FirstActivity == nil || sub.SubmittedAt.Before(*a.FirstActivity)) {
-				a.FirstActivity = sub.SubmittedAt
+			for i := range st.Submissions {
+				if s := &st.Submissions[i]; !emptySubmission(s) {
+					ev.Submissions = append(ev.Submissions, toSubmission(s, sis))
+					if a := acts[sis]; a != nil && s.SubmittedAt != nil {
+						if t := utc(s.SubmittedAt); a.FirstActivity == nil || t.Before(*a.FirstActivity) {
+							a.FirstActivity = t
+						}
+					}
+				}
 			}
 		}
 	}
@@ -175,6 +173,24 @@ func (l *LMS) ReadEvidence(ctx context.Context, courseSISID string) (*lms.Eviden
 		}
 	}
 	return ev, nil
+}
+
+func toSubmission(s *canvas.Submission, sis string) lms.Submission {
+	sub := lms.Submission{
+		AssessmentID: s.AssignmentID.String(),
+		UserSISID:    sis,
+		State:        lms.SubmissionState(s.WorkflowState),
+		Score:        s.Score,
+		Excused:      s.Excused != nil && *s.Excused,
+		Late:         s.Late,
+		Missing:      s.Missing,
+		SubmittedAt:  utc(s.SubmittedAt),
+		GradedAt:     utc(s.GradedAt),
+	}
+	if s.Grade != nil {
+		sub.Grade = *s.Grade
+	}
+	return sub
 }
 
 // emptySubmission is the placeholder Canvas keeps for every student and

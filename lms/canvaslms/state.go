@@ -57,7 +57,10 @@ func (l *LMS) ReadState(ctx context.Context, courseSISIDs []string) (*lms.State,
 
 // ReadStateWith is ReadState, leaving out what opts says is not needed:
 // with SkipGroups, no groups or memberships are listed (in GroupsAsSections
-// mode the group sections come with the sections listing anyway).
+// mode the group sections come with the sections listing anyway); with
+// LimitUsers, only opts.Users are looked up, so a course's enrolments cost
+// no user lookup (and no listing of the account's users) for learners the
+// caller knows unchanged.
 func (l *LMS) ReadStateWith(ctx context.Context, courseSISIDs []string, opts lms.ReadOptions) (*lms.State, error) {
 	if err := begin(ctx); err != nil {
 		return nil, err
@@ -111,6 +114,7 @@ func (l *LMS) ReadStateWith(ctx context.Context, courseSISIDs []string, opts lms
 		return nil, first
 	}
 	all := l.newStateReader()
+	all.opts = opts
 	for _, r := range readers {
 		all.st.Courses = append(all.st.Courses, r.st.Courses...)
 		all.st.Sections = append(all.st.Sections, r.st.Sections...)
@@ -145,6 +149,12 @@ func (r *stateReader) course(ctx context.Context, sis string) error {
 		}
 		l.courses.forget(sis)
 		l.log.Debug("canvaslms: cached course not found; reading it again", "course", sis)
+	}
+	if l.cfg.account == canvas.Self && l.courses.absent(sis) {
+		// A fresh listing of the whole root account (ListCourses, just
+		// before, on a Syncer run) did not hold it: a GET would answer
+		// 404.
+		return nil
 	}
 	c, err := l.c.Courses.Get(ctx, canvas.SISCourse(sis))
 	if canvas.IsNotFound(err) {
@@ -342,6 +352,13 @@ func (r *stateReader) groups(ctx context.Context, courseSIS string, course canva
 // cannot find keeps what the enrollment said.
 func (r *stateReader) users(ctx context.Context) error {
 	ids := slices.Compact(slices.Sorted(slices.Values(r.named)))
+	if r.opts.LimitUsers {
+		want := make(map[string]bool, len(r.opts.Users))
+		for _, id := range r.opts.Users {
+			want[id] = true
+		}
+		ids = slices.DeleteFunc(ids, func(id string) bool { return !want[id] })
+	}
 	found, err := r.l.lookupUsers(ctx, "ReadState", ids)
 	if err != nil {
 		return err

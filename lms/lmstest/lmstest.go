@@ -100,6 +100,7 @@ func groups() []group {
 		{"ReadState", readStateTests()},
 		{"Evidence", evidenceTests()},
 		{"Context", contextTests()},
+		{"Bulk", bulkTests()},
 	}
 }
 

@@ -1,0 +1,90 @@
+package sync
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/vtsync/vtsync/lms"
+)
+
+// bulkPhase is the index of the phase before which Apply sends its bulk
+// write: after the containers and people that go one call each (the bulk
+// write's enrolments may name them), before the enrolments and removals
+// that go one call each (they may name what the bulk write creates).
+var bulkPhase = slices.IndexFunc(phases, func(ph []OpKind) bool { return slices.Contains(ph, OpEnrol) })
+
+// bulkSplit decides whether this plan's LMS writes go in bulk: the LMS
+// must implement lms.BulkWriter, bulk must be on, and the writes the LMS
+// can take in bulk must reach the threshold. It returns the writer and the
+// indexes (into ops) of the ops that go in bulk, or nil.
+func (s *Syncer) bulkSplit(ops []Op) (lms.BulkWriter, map[int]bool) {
+	bw, ok := s.dst.(lms.BulkWriter)
+	if !ok || s.cfg.Bulk.Off {
+		return nil, nil
+	}
+	in := map[int]bool{}
+	for i, op := range ops {
+		if w, ok := bulkWriteOf(op); ok && bw.CanBulk(w) {
+			in[i] = true
+		}
+	}
+	if len(in) < s.cfg.Bulk.threshold() {
+		return nil, nil
+	}
+	return bw, in
+}
+
+// bulkWriteOf is op as an lms.BulkWrite; false for VETtrak writes.
+func bulkWriteOf(op Op) (lms.BulkWrite, bool) {
+	if op.Kind.IsVETtrakWrite() {
+		return lms.BulkWrite{}, false
+	}
+	return lms.BulkWrite{Kind: lms.BulkKind(op.Kind), Course: op.Course, Section: op.Section, Group: op.Group,
+		User: op.User, Enrolment: op.Enrolment, Membership: op.Membership}, true
+}
+
+// runBulk sends ops as one bulk write and settles each by the outcome the
+// LMS confirmed for it. What would be skipped or found stale one call at a
+// time is settled so before anything is sent. When the call as a whole
+// fails (cancelled mid-import, upload refused), no op counts as done:
+// each settles with that error and the next run, reading the LMS afresh,
+// sees whatever the LMS did apply.
+func (a *applier) runBulk(ctx context.Context, bw lms.BulkWriter, ops []Op, done, total int) {
+	s := a.s
+	send := make([]Op, 0, len(ops))
+	writes := make([]lms.BulkWrite, 0, len(ops))
+	for _, op := range ops {
+		if k := a.isFailed(deps(op)...); k != "" {
+			a.settle(ctx, op, fmt.Errorf("%w: %s failed", ErrSkipped, k))
+			continue
+		}
+		if err := a.recheck.check(op); err != nil {
+			a.settle(ctx, op, err)
+			continue
+		}
+		w, _ := bulkWriteOf(op)
+		send = append(send, op)
+		writes = append(writes, w)
+	}
+	if len(writes) == 0 {
+		return
+	}
+	s.log.InfoContext(ctx, "bulk write", "writes", len(writes))
+	outcomes, err := safeCall(ctx, writes, func(ctx context.Context, w []lms.BulkWrite) ([]error, error) {
+		return bw.BulkWrite(ctx, w, func(p lms.BulkProgress) {
+			s.progress(ctx, Progress{Phase: PhaseApply, Done: done, Total: total, Item: fmt.Sprintf("bulk %s %d%%", p.State, p.Percent)})
+		})
+	})
+	for i, op := range send {
+		e := err
+		if e == nil {
+			if i < len(outcomes) {
+				e = outcomes[i]
+			} else {
+				e = fmt.Errorf("%w: the LMS reported no outcome", lms.ErrBulkRefused)
+			}
+		}
+		a.settle(ctx, op, e)
+	}
+}
