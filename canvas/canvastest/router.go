@@ -14,6 +14,13 @@ type route struct {
 	h       func(*rctx)
 }
 
+// readOnly reports whether the route's handler only reads the records, so
+// it may run beside other readers. Every GET does except the SIS import's
+// status (each poll moves the import on, sis_import.go), which writes.
+func (rt route) readOnly() bool {
+	return rt.method == "GET" && !strings.HasPrefix(rt.pattern, "accounts/{id}/sis_imports")
+}
+
 func (s *Server) routes() []route {
 	rs := []route{
 		{method: "GET", pattern: "accounts", h: s.listAccounts},
