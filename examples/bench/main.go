@@ -73,6 +73,11 @@ type options struct {
 	log           io.Writer
 	cpuProfile    string
 	interval      time.Duration
+	// simulated runs on in-process transports inside a synctest bubble
+	// (set by TestSimulated, not a flag: only a test can make a bubble).
+	simulated bool
+	// command is how to run this again, printed above every figure.
+	command string
 }
 
 func parse(args []string, out io.Writer) (*options, error) {
@@ -146,11 +151,21 @@ func split(s string) []string {
 // run parses args, runs every size and writes the report: the table to
 // out, progress to log, and the files the flags name.
 func run(ctx context.Context, out, log io.Writer, args []string) error {
+	return runWith(ctx, out, log, args, false)
+}
+
+// runWith is run, simulated (inside a synctest bubble, see simulate.go) or
+// not.
+func runWith(ctx context.Context, out, log io.Writer, args []string, simulated bool) error {
 	o, err := parse(args, log)
 	if err != nil {
 		return err
 	}
-	o.log = log
+	o.log, o.simulated = log, simulated
+	o.command = "go run ./examples/bench " + shellJoin(args)
+	if simulated {
+		o.command = simulateCommand(args)
+	}
 	if o.cpuProfile != "" {
 		f, err := os.Create(o.cpuProfile)
 		if err != nil {
@@ -172,7 +187,7 @@ func run(ctx context.Context, out, log io.Writer, args []string) error {
 		return rep.writeFiles(o)
 	}
 	rep := newReport(o)
-	rep.Commands = []string{"go run ./examples/bench " + commandLine(o)}
+	rep.Commands = []string{o.command}
 	for _, sz := range o.sizes {
 		fmt.Fprintf(log, "size %s: %d occurrences, %d units, %d learners, %d enrolled units, %d staff\n",
 			sz.Name, sz.Spec.Occurrences, sz.Spec.Units, sz.Spec.Learners, sz.Spec.EnrolledUnits, sz.Spec.Staff)

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -39,6 +38,7 @@ func TestBenchSmall(t *testing.T) {
 	var rep report
 	require.NoError(t, json.Unmarshal(raw, &rep))
 	require.Len(t, rep.Sizes, 1)
+	assert.Equal(t, []string{"go run ./examples/bench " + shellJoin(fast(dir))}, rep.Commands)
 	sz := rep.Sizes[0]
 	assert.Equal(t, "small", sz.Name)
 	assert.Equal(t, 100, sz.Counts.Enrolments)
@@ -213,7 +213,16 @@ func TestParse(t *testing.T) {
 	assert.Equal(t, "large", o.sizes[0].Name)
 	assert.Equal(t, []string{scNoop}, o.scenarios)
 	assert.Equal(t, mapping.WorkflowCourse, o.workflow)
-	assert.True(t, strings.HasPrefix(commandLine(o), "-sizes large"))
+}
+
+// The command printed above the figures is the one that was run, every
+// flag quoted for a shell (the old one dropped -canvas-rate, -concurrency,
+// -workflow, -interval and the output files).
+func TestCommandCarriesEveryFlag(t *testing.T) {
+	args := []string{"-sizes", "small", "-canvas-rate", "-1", "-concurrency", "2", "-md", "a b.md", "-scenarios", "it's"}
+	assert.Equal(t, `-sizes small -canvas-rate -1 -concurrency 2 -md 'a b.md' -scenarios 'it'\''s'`, shellJoin(args))
+	assert.Equal(t, `go test ./examples/bench -run '^TestSimulated$' -count=1 -timeout 0 -args -simulate='-sizes small -latency 25ms'`,
+		simulateCommand([]string{"-sizes", "small", "-latency", "25ms"}))
 }
 
 func TestThrottleSeconds(t *testing.T) {

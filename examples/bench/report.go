@@ -205,23 +205,6 @@ func (r *report) writeMarkdown(b *strings.Builder) {
 	}
 }
 
-func commandLine(o *options) string {
-	var names []string
-	for _, s := range o.sizes {
-		names = append(names, s.Name)
-	}
-	parts := []string{"-sizes " + strings.Join(names, ","), "-latency " + o.latency.String()}
-	if !o.throttle {
-		parts = append(parts, "-throttle=false")
-	} else if o.throttleCost != 1 {
-		parts = append(parts, fmt.Sprintf("-throttle-cost %g", o.throttleCost))
-	}
-	if len(o.scenarios) != len(scenarioNames()) {
-		parts = append(parts, "-scenarios "+strings.Join(o.scenarios, ","))
-	}
-	return strings.Join(parts, " ")
-}
-
 func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {

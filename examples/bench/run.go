@@ -28,8 +28,12 @@ type scenarioResult struct {
 	Name   string `json:"name"`
 	Change string `json:"change"`
 
-	Seconds    float64 `json:"seconds"`
-	CPUSeconds float64 `json:"cpu_seconds"`
+	// Seconds is wall time, or simulated time in a simulated run (the
+	// virtual clock: latency and throttle waits, computation as zero);
+	// RealSeconds is how long the run really took either way.
+	Seconds     float64 `json:"seconds"`
+	RealSeconds float64 `json:"real_seconds"`
+	CPUSeconds  float64 `json:"cpu_seconds"`
 	// CPUShare is process CPU time over wall time. The fakes run in this
 	// process, so the SDK's own share is smaller.
 	CPUShare float64 `json:"cpu_share"`
@@ -189,18 +193,18 @@ func measure(ctx context.Context, o *options, w *world, sc scenario) (*measured,
 	vt0, cv0, rl0 := w.api.Stats(), w.cc.Stats(), w.cc.RateLimit()
 	base := liveHeap()
 	heap := startHeapSampler(o.heapEvery)
-	cpu0, t0 := cpuTime(), time.Now()
+	cpu0, t0, r0 := cpuTime(), time.Now(), realNow()
 
 	rep, runErr := sc.run(ctx, w)
 
-	wall, cpu := time.Since(t0), cpuTime()-cpu0
+	wall, cpu, real := time.Since(t0), cpuTime()-cpu0, realNow().Sub(r0)
 	peak := heap.Stop()
 	retained := liveHeap()
 	vt1, cv1, rl1 := w.api.Stats(), w.cc.Stats(), w.cc.RateLimit()
 
 	r := scenarioResult{
 		Name: sc.name, Change: p.change,
-		Seconds: wall.Seconds(), CPUSeconds: cpu.Seconds(), CPUShare: cpu.Seconds() / max(wall.Seconds(), 1e-9),
+		Seconds: wall.Seconds(), RealSeconds: real.Seconds(), CPUSeconds: cpu.Seconds(), CPUShare: cpu.Seconds() / max(real.Seconds(), 1e-9),
 		BaseHeap: base, PeakHeap: peak, RetainedHeap: retained,
 		VETtrak:   compare(since(vt0, vt1), p.vettrak),
 		Canvas:    compare(since(cv0, cv1), p.canvas),
