@@ -62,7 +62,8 @@ func newReport(o *options) *report {
 			Throttle: o.throttle, Concurrency: o.concurrency, IntervalH: o.interval.Hours(), PageSize: pageSize, Scenarios: o.scenarios},
 		Formulas: boundFormulas(),
 		Notes: map[string]string{
-			"baselines": "computed by counting with the SDK clients' per-endpoint costs (one request per call, lists of up to 100 per call), not run; see baselines.go",
+			"baselines": "computed by counting with the SDK clients' per-endpoint costs (one request per call, lists of up to 100 per call), not run; see baselines.go. The per-record push is the leanest honest one: per event, one user lookup per enrolment, sections and teacher enrolments included, nothing on a no-op",
+			"simulated": "a simulated run (TestSimulated) runs in a testing/synctest bubble: the fakes' latency, Canvas's bucket, the canvas client's pacing and the Syncer share one virtual clock; seconds are simulated (waits exact, computation zero), real_seconds the real time",
 			"heap":      "the fakes run in this process: base_heap is the live heap before a scenario (the generated dataset, the fake Canvas's records, the Syncer's store), peak_heap the highest heap sampled during it (runtime/metrics, every 10ms); peak - base is what the run needed on top, dataset_heap_bytes what the VETtrak dataset alone holds",
 			"cpu":       "process user+system CPU time (getrusage) over the scenario, fakes included: the SDK's own CPU is at most this",
 			"throttle":  "throttle_seconds = max(0, Canvas calls × cost - high water) / outflow: the bucket starts empty, so the first high-water units pass at once and the rest at the leak rate",
@@ -132,7 +133,10 @@ func (r *report) writeText(out io.Writer) {
 		}
 		tw.Flush()
 		for _, sc := range sz.Scenarios {
-			fmt.Fprintf(out, "  %s: %s; planned %d", sc.Name, sc.Change, sc.Planned)
+			fmt.Fprintf(out, "  %s: %s; planned %d; Canvas bound by %s", sc.Name, sc.Change, sc.Planned, sc.Canvas.Bound.Path)
+			if p := sc.Canvas.Bound.Paths; len(p) > 1 {
+				fmt.Fprintf(out, " (REST %d, REST reads + SIS import %d, provisioning report + SIS import %d)", p[pathREST], p[pathImport], p[pathReport])
+			}
 			if sc.ResultsWritten+sc.CommentsWritten > 0 || sc.Name == scResults {
 				fmt.Fprintf(out, ", %d results and %d comments written, %d conflicts", sc.ResultsWritten, sc.CommentsWritten, sc.Conflicts)
 			}
@@ -148,7 +152,7 @@ func (r *report) writeText(out io.Writer) {
 			}
 			fmt.Fprintln(out)
 		}
-		fmt.Fprintln(out, "  calls per endpoint beside the lower bound (excess = measured - bound):")
+		fmt.Fprintln(out, "  calls per endpoint beside the REST path's bound (initial-bulk: the import path's; excess = measured - bound):")
 		tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 		for _, sc := range sz.Scenarios {
 			for _, sd := range []struct {
