@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -38,6 +39,8 @@ type settings struct {
 	IntervalH    float64  `json:"interval_hours"`
 	PageSize     int      `json:"page_size"`
 	Scenarios    []string `json:"scenarios"`
+	// Simulated: seconds are on the virtual clock (simulate.go).
+	Simulated bool `json:"simulated,omitempty"`
 }
 
 // target is one of the issue's targets and whether this run met it.
@@ -59,7 +62,8 @@ func newReport(o *options) *report {
 		Generated: time.Now().UTC().Format(time.RFC3339),
 		Machine:   fmt.Sprintf("%s %s/%s, %d CPUs", runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU()),
 		Settings: settings{Workflow: string(o.workflow), LatencyMS: float64(o.latency) / float64(time.Millisecond),
-			Throttle: o.throttle, Concurrency: o.concurrency, IntervalH: o.interval.Hours(), PageSize: pageSize, Scenarios: o.scenarios},
+			Throttle: o.throttle, Concurrency: o.concurrency, IntervalH: o.interval.Hours(), PageSize: pageSize, Scenarios: o.scenarios,
+			Simulated: o.simulated},
 		Formulas: boundFormulas(),
 		Notes: map[string]string{
 			"baselines": "computed by counting with the SDK clients' per-endpoint costs (one request per call, lists of up to 100 per call), not run; see baselines.go. The per-record push is the leanest honest one: per event, one user lookup per enrolment, sections and teacher enrolments included, nothing on a no-op",
@@ -99,7 +103,7 @@ func (r *report) writeFiles(o *options) error {
 	}
 	if o.mdFile != "" {
 		var b strings.Builder
-		r.writeMarkdown(&b)
+		r.writeMarkdown(&b, filepath.Base(o.svgFile))
 		if err := os.WriteFile(o.mdFile, []byte(b.String()), 0o644); err != nil {
 			return err
 		}
@@ -114,22 +118,26 @@ func (r *report) writeText(out io.Writer) {
 	if s.Throttle {
 		throttle = fmt.Sprintf("Canvas throttle on (high water %g, outflow %g/s, %g up front, cost %g a request)", s.HighWater, s.Outflow, s.UpFront, s.ThrottleCost)
 	}
-	fmt.Fprintf(out, "vtsync benchmark: workflow %s, latency %gms on both fakes, %s, Syncer concurrency %d, page size %d, runs %gh apart\n",
-		s.Workflow, s.LatencyMS, throttle, s.Concurrency, s.PageSize, s.IntervalH)
+	clock := "time s is wall time"
+	if s.Simulated {
+		clock = "time s is SIMULATED (one virtual clock for latency, throttle and pacing; computation counts as zero), real s the real time"
+	}
+	fmt.Fprintf(out, "vtsync benchmark: workflow %s, latency %gms on both fakes, %s, Syncer concurrency %d, page size %d, runs %gh apart; %s\n",
+		s.Workflow, s.LatencyMS, throttle, s.Concurrency, s.PageSize, s.IntervalH, clock)
 	for _, sz := range r.Sizes {
 		c := sz.Counts
 		fmt.Fprintf(out, "\n== %s: %d occurrences, %d units, %d clients, %d enrolments, %d enrolled units (dataset heap %s)\n",
 			sz.Name, c.Occurrences, c.Units, c.Clients, c.Enrolments, c.EnrolledUnits, mib(sz.DatasetHeap))
 		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "scenario\tVETtrak r/w\tbound\tCanvas r/w\tbound\tcalls/bound\tKiB in/out\twall s\tthrottle s\tCPU s\tbase heap\tpeak heap\t")
+		fmt.Fprintln(tw, "scenario\tVETtrak r/w\tbound\tCanvas r/w\tbound\tcalls/bound\tKiB in/out\ttime s\treal s\tthrottle s\tCPU s\tbase heap\tpeak heap\t")
 		for _, sc := range sz.Scenarios {
 			v, k := sc.VETtrak, sc.Canvas
-			fmt.Fprintf(tw, "%s\t%d/%d\t%d/%d\t%d/%d\t%d/%d\t%s\t%d/%d\t%.1f\t%.1f\t%.2f\t%s\t%s\t\n", sc.Name,
+			fmt.Fprintf(tw, "%s\t%d/%d\t%d/%d\t%d/%d\t%d/%d\t%s\t%d/%d\t%.1f\t%.1f\t%.1f\t%.2f\t%s\t%s\t\n", sc.Name,
 				v.Measured.Reads, v.Measured.Writes, v.Bound.Reads, v.Bound.Writes,
 				k.Measured.Reads, k.Measured.Writes, k.Bound.Reads, k.Bound.Writes,
 				ratio(sc.Calls(), sc.Bound()),
 				(v.Measured.BytesIn+k.Measured.BytesIn)/1024, (v.Measured.BytesOut+k.Measured.BytesOut)/1024,
-				sc.Seconds, sc.ThrottleSeconds, sc.CPUSeconds, mib(sc.BaseHeap), mib(sc.PeakHeap))
+				sc.Seconds, sc.RealSeconds, sc.ThrottleSeconds, sc.CPUSeconds, mib(sc.BaseHeap), mib(sc.PeakHeap))
 		}
 		tw.Flush()
 		for _, sc := range sz.Scenarios {
@@ -189,10 +197,14 @@ func (r *report) writeText(out io.Writer) {
 	}
 }
 
-func (r *report) writeMarkdown(b *strings.Builder) {
+// writeMarkdown writes the report as markdown, the chart linked as svg
+// (none when "" or ".").
+func (r *report) writeMarkdown(b *strings.Builder, svg string) {
 	fmt.Fprintf(b, "# vtsync benchmark: last run\n\n")
 	fmt.Fprintf(b, "Generated %s on %s by\n\n```sh\n%s\n```\n\n", r.Generated, r.Machine, strings.Join(r.Commands, "\n"))
-	fmt.Fprintf(b, "![calls and time against size](%s)\n\n", "bench.svg")
+	if svg != "" && svg != "." {
+		fmt.Fprintf(b, "![calls and time against size](%s)\n\n", svg)
+	}
 	b.WriteString("## Targets\n\n| target | status | detail |\n|---|---|---|\n")
 	for _, t := range r.Targets {
 		fmt.Fprintf(b, "| %s | **%s** | %s |\n", t.Name, t.Status, strings.ReplaceAll(t.Detail, "|", "/"))
