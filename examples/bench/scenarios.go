@@ -58,7 +58,7 @@ func scenariosByName() map[string]scenario {
 			return w.sync.ReportResults(ctx)
 		}},
 		scBulk: {scBulk, prepareBulk, func(ctx context.Context, w *world) (*vtsync.Report, error) {
-			rep, out, err := runBulk(ctx, w)
+			rep, out, err := w.bulkPath(ctx, w)
 			w.bulk = out
 			return rep, err
 		}},

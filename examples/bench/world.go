@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -86,6 +87,13 @@ type world struct {
 	known map[int64]bool
 	// bulk is what the last SIS import did.
 	bulk *bulkOutcome
+	// bulkPath runs the initial-bulk scenario's writes. It is the
+	// benchmark's own SIS import (runBulk) until the SDK's bulk apply
+	// lands (issue 16, In the SDK); then newWorld picks the SDK's path when
+	// w.lms offers the capability (a Syncer Run with its bulk threshold
+	// at 0), and the scenario, its bound (the import path) and its
+	// targets stay as they are.
+	bulkPath func(ctx context.Context, w *world) (*vtsync.Report, *bulkOutcome, error)
 }
 
 // newWorld generates the size's dataset and starts both fakes with the
@@ -97,7 +105,7 @@ func newWorld(o *options, sz size) (*world, error) {
 	if err != nil {
 		return nil, fmt.Errorf("generate %s: %w", sz.Name, err)
 	}
-	w := &world{size: sz, data: data, clock: vettraktest.NewClock(start()), interval: o.interval}
+	w := &world{size: sz, data: data, clock: vettraktest.NewClock(start()), interval: o.interval, bulkPath: runBulk}
 	w.datasetHeap = max(0, liveHeap()-before)
 
 	vtOpts := []vettraktest.Option{vettraktest.WithDataset(data), vettraktest.WithLatency(o.latency),
