@@ -100,11 +100,7 @@ func (r *report) allWithinBound() target {
 // import processing time, needs the fake's import to take time).
 func (r *report) bulkCalls() target {
 	t := target{Name: "bulk path initial sync: Canvas calls ≤ 50", Status: statusNotEval, Detail: "initial-bulk not run"}
-	sz, ok := r.largest()
-	if !ok {
-		return t
-	}
-	sc, ok := find(sz, scBulk)
+	sz, sc, ok := r.largestWith(scBulk)
 	if !ok {
 		return t
 	}
@@ -180,6 +176,16 @@ func (r *report) largest() (sizeResult, bool) {
 	return best, true
 }
 
+// largestWith is the largest size run and its scenario, if it ran there.
+func (r *report) largestWith(scenario string) (sizeResult, scenarioResult, bool) {
+	sz, ok := r.largest()
+	if !ok {
+		return sz, scenarioResult{}, false
+	}
+	sc, ok := find(sz, scenario)
+	return sz, sc, ok
+}
+
 func find(sz sizeResult, scenario string) (scenarioResult, bool) {
 	for _, sc := range sz.Scenarios {
 		if sc.Name == scenario {
@@ -191,11 +197,7 @@ func find(sz sizeResult, scenario string) (scenarioResult, bool) {
 
 func (r *report) oneRun() target {
 	t := target{Name: "one run where the 20-per-run model needs a hundred", Status: statusNotEval, Detail: "initial sync not run"}
-	sz, ok := r.largest()
-	if !ok {
-		return t
-	}
-	sc, ok := find(sz, scInitial)
+	sz, sc, ok := r.largestWith(scInitial)
 	if !ok {
 		return t
 	}
