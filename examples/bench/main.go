@@ -11,17 +11,21 @@
 // sync into an empty Canvas, a no-op re-sync, a re-sync after 1% of the
 // enrolments changed (new learners, withdrawals, renames) and result
 // passback with 10% of the enrolled units newly graded. Each is compared
-// with its lower bound, the fewest calls the work needs (formulas in
-// lowerbound.go and in the report), and with two models vtsync replaces:
-// the per-record push and the 20-occurrences-per-run import (counted, see
-// baselines.go).
+// with its lower bound, the fewest calls the work needs over every
+// documented path (REST, SIS import, provisioning report: lowerbound.go),
+// and with two models vtsync replaces: the leanest per-record push and the
+// 20-occurrences-per-run import (counted, see baselines.go).
 //
 // Canvas's throttle (hosted numbers: high water 700, outflow 10 a second,
 // 50 reserved per request in flight) charges the fake's constant cost of
 // 1 per request by default, so a throttled run cannot go faster than ten
 // Canvas calls a second: the large initial sync is hours. Real Canvas charges
 // a request's CPU and database seconds, usually less; -throttle-cost sets
-// the charge and -throttle=false turns the throttle off.
+// the charge and -throttle=false turns the throttle off. TestSimulated
+// (simulate.go) runs the same on one virtual clock, reporting simulated
+// time, so a throttled large run takes minutes:
+//
+//	go test ./examples/bench -run '^TestSimulated$' -count=1 -timeout 0 -args -simulate='-sizes large -scenarios initial'
 package main
 
 import (
