@@ -59,7 +59,7 @@ const (
 
 func newReport(o *options) *report {
 	r := &report{
-		Generated: time.Now().UTC().Format(time.RFC3339),
+		Generated: realNow().UTC().Format(time.RFC3339), // the machine's clock, also in a bubble
 		Machine:   fmt.Sprintf("%s %s/%s, %d CPUs", runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU()),
 		Settings: settings{Workflow: string(o.workflow), LatencyMS: float64(o.latency) / float64(time.Millisecond),
 			Throttle: o.throttle, Concurrency: o.concurrency, IntervalH: o.interval.Hours(), PageSize: pageSize, Scenarios: o.scenarios,

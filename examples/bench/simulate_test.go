@@ -54,4 +54,6 @@ func TestSimulated(t *testing.T) {
 	assert.Positive(t, sc.ThrottleSeconds)
 	assert.GreaterOrEqual(t, sc.Seconds, sc.ThrottleSeconds, "simulated time at least what the bucket allows")
 	assert.Contains(t, rep.Commands[0], "-run '^TestSimulated$'")
+	assert.True(t, rep.Settings.Simulated)
+	assert.NotContains(t, rep.Generated, "2000-01-01", "the machine's date, not the bubble's")
 }
