@@ -75,6 +75,13 @@ func TestBenchSmall(t *testing.T) {
 	assert.Zero(t, noop.Planned)
 	assert.Equal(t, statusMet, targetStatus(rep, "no-op re-sync makes zero writes"))
 
+	// Ten times the learners in unrelated users: a no-op again, its
+	// target evaluated either way.
+	crowd := byName[scCrowded]
+	assert.Zero(t, crowd.Planned)
+	assert.Contains(t, crowd.Change, "1000 unrelated users")
+	assert.NotEqual(t, statusNotEval, targetStatus(rep, "no-op Canvas reads independent of unrelated users in the account (10× the provider's)"))
+
 	// The initial sync writes exactly what the mapping wants, once each.
 	initial := byName[scInitial]
 	assert.Equal(t, initial.Canvas.REST.Writes, initial.Canvas.Measured.Writes)

@@ -163,6 +163,9 @@ func step(ctx context.Context, o *options, w *world, name string, res *sizeResul
 		return fmt.Errorf("%s/%s: %w", w.size.Name, name, err)
 	}
 	bname := name
+	if name == scCrowded {
+		bname = scNoop // the same work: none
+	}
 	if name == scBulk {
 		bname = scInitial
 		if w.bulk != nil {

@@ -19,14 +19,24 @@ const (
 	scNoop    = "noop"
 	scDelta   = "delta"
 	scResults = "results"
+	// scCrowded is the no-op again after the account gained ten times the
+	// provider's learners in users of its own (another provider, staff):
+	// issue 16's "Canvas reads independent of unrelated users".
+	scCrowded = "noop-crowded"
 )
+
+// crowdFactor is how many unrelated users per provider learner
+// noop-crowded adds to the Canvas account.
+const crowdFactor = 10
 
 // scenarioNames lists every scenario: the chain of four, then the
 // optional bulk first load (on its own fresh world).
-func scenarioNames() []string { return []string{scInitial, scNoop, scDelta, scResults, scBulk} }
+func scenarioNames() []string {
+	return []string{scInitial, scNoop, scDelta, scCrowded, scResults, scBulk}
+}
 
 // chain is the scenarios that run in order on one world.
-func chain() []string { return []string{scInitial, scNoop, scDelta, scResults} }
+func chain() []string { return []string{scInitial, scNoop, scDelta, scCrowded, scResults} }
 
 // prepared is what a scenario's set-up (not measured) hands to the
 // measured run: the lower bound on each side and what changed.
@@ -53,6 +63,7 @@ func scenariosByName() map[string]scenario {
 	return map[string]scenario{
 		scInitial: {scInitial, prepareInitial, run},
 		scNoop:    {scNoop, prepareNoop, run},
+		scCrowded: {scCrowded, prepareCrowded, run},
 		scDelta:   {scDelta, prepareDelta, run},
 		scResults: {scResults, prepareResults, func(ctx context.Context, w *world) (*vtsync.Report, error) {
 			return w.sync.ReportResults(ctx)
@@ -110,6 +121,23 @@ func prepareNoop(_ context.Context, w *world) (*prepared, error) {
 	canvasWriteBound(&p.canvas, w.desired, want)
 	p.settle()
 	w.desired = want
+	return p, nil
+}
+
+// prepareCrowded adds crowdFactor unrelated users per provider learner
+// to the Canvas account (straight into the fake), then expects a no-op.
+func prepareCrowded(ctx context.Context, w *world) (*prepared, error) {
+	for i := range crowdFactor * w.size.Spec.Learners {
+		id := fmt.Sprintf("other-%07d", i+1)
+		if w.cv.SeedUser(canvastest.User{Name: "Other " + id, SISUserID: id, LoginID: id}) == 0 {
+			return nil, fmt.Errorf("seed unrelated user %s", id)
+		}
+	}
+	p, err := prepareNoop(ctx, w)
+	if err != nil {
+		return nil, err
+	}
+	p.change = fmt.Sprintf("nothing, after %d unrelated users joined the Canvas account", crowdFactor*w.size.Spec.Learners)
 	return p, nil
 }
 

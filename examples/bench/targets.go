@@ -60,8 +60,7 @@ func (r *report) evaluate() {
 		}),
 		r.allWithinBound(),
 		r.bulkCalls(),
-		{Name: "no-op Canvas reads independent of unrelated users in the account (10× the provider's)", Status: statusNotEval,
-			Detail: "needs the SDK's no-op re-sync to read only changed users (issue 16, In the SDK); the REST bound's account users listing grows with them: pages(users)"},
+		r.crowded(),
 		r.vsBaseline("≥ 3× fewer calls than the per-record model on the initial sync", scInitial, minInitialVsRecord),
 		r.vsBaseline("≥ 20× fewer calls than the per-record model on the no-op re-sync", scNoop, minNoopVsRecord),
 		r.vsBaseline("(optional bulk path) ≥ 3× fewer calls than the per-record model on the initial sync", scBulk, minInitialVsRecord),
@@ -339,6 +338,33 @@ func (r *report) cpuShare() target {
 		100*worst.CPUShare, where, worst.CPUSeconds, worst.Seconds, 100*maxCPUShare)
 	if r.Settings.LatencyMS == 0 {
 		t.Detail += "; with no latency CPU is all there is to wait for"
+	}
+	return t
+}
+
+// crowded is issue 16's "no-op: Canvas reads independent of the number of
+// unrelated users in the account": noop-crowded (crowdFactor × the
+// provider's learners added) must read no more from Canvas than noop.
+func (r *report) crowded() target {
+	t := target{Name: "no-op Canvas reads independent of unrelated users in the account (10× the provider's)", Status: statusNotEval,
+		Detail: "noop and noop-crowded not both run"}
+	var parts []string
+	met, seen := true, false
+	for _, sz := range r.Sizes {
+		quiet, ok1 := find(sz, scNoop)
+		crowd, ok2 := find(sz, scCrowded)
+		if !ok1 || !ok2 {
+			continue
+		}
+		seen = true
+		ok := crowd.Canvas.Measured.Reads <= quiet.Canvas.Measured.Reads
+		met = met && ok
+		parts = append(parts, fmt.Sprintf("%s %d Canvas reads with %d unrelated users, %d without (GET accounts/{id}/users %d vs %d)", sz.Name,
+			crowd.Canvas.Measured.Reads, crowdFactor*sz.Spec.Learners, quiet.Canvas.Measured.Reads,
+			crowd.Canvas.Measured.ByOp["GET accounts/{id}/users"], quiet.Canvas.Measured.ByOp["GET accounts/{id}/users"]))
+	}
+	if seen {
+		t.Status, t.Detail = verdict(met), strings.Join(parts, "; ")
 	}
 	return t
 }
