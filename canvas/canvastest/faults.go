@@ -44,19 +44,26 @@ type faultState struct {
 
 // InjectFault adds a fault; faults are tried in the order added.
 func (s *Server) InjectFault(f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
 	s.faults = append(s.faults, &faultState{Fault: f, left: f.Times})
+	s.nFaults.Store(int32(len(s.faults)))
 }
 
 // ClearFaults removes every fault.
 func (s *Server) ClearFaults() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
 	s.faults = nil
+	s.nFaults.Store(0)
 }
 
 func (s *Server) matchFault(method, endpoint string) *Fault {
+	if s.nFaults.Load() == 0 {
+		return nil
+	}
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
 	for _, f := range s.faults {
 		if f.Times > 0 && f.left <= 0 {
 			continue
@@ -101,11 +108,9 @@ func (f *Fault) answer(s *Server, w http.ResponseWriter, x *rctx, logged func())
 		panic(http.ErrAbortHandler)
 	case f.Throttle:
 		style := Throttle403
-		s.mu.Lock()
-		if s.opts.throttle != nil {
-			style = s.opts.throttle.Style
+		if _, t := s.control(); t != nil {
+			style = t.Style
 		}
-		s.mu.Unlock()
 		writeThrottled(x, style)
 	case f.Body != "":
 		x.status = f.Status
@@ -132,22 +137,22 @@ func (f *Fault) answer(s *Server, w http.ResponseWriter, x *rctx, logged func())
 // Calls returns how many requests each endpoint received, keyed like
 // "GET courses/{id}/enrollments" (unrouted requests as "GET (unrouted)").
 func (s *Server) Calls() map[string]int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
 	return maps.Clone(s.counts)
 }
 
 // CallLog returns the requests received, oldest first (at most 100000).
 func (s *Server) CallLog() []Call {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
 	return append([]Call(nil), s.calls...)
 }
 
 // ResetCalls clears the call log and counts.
 func (s *Server) ResetCalls() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
 	s.calls = nil
 	s.counts = map[string]int{}
 }

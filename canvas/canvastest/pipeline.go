@@ -26,14 +26,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		endpoint = r.Method + " " + rt.pattern
 	}
 
-	s.mu.Lock()
-	latency := s.opts.latency
+	latency, throttle := s.control()
 	f := s.matchFault(r.Method, endpoint)
-	s.mu.Unlock()
 
 	// Canvas's throttle is the outermost middleware: it charges the
 	// request on arrival, by token, before anything else runs.
-	settle, full := s.throttleArrive(bearer(r))
+	settle, full := s.throttleArrive(throttle, bearer(r))
 
 	if f != nil {
 		latency += f.Latency
@@ -63,9 +61,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			p.Del("access_token")
 			params = p.Encode()
 		}
-		s.mu.Lock()
 		s.logCall(Call{Method: r.Method, Endpoint: endpoint, RawPath: raw, Query: r.URL.RawQuery, Params: params, Status: x.status, Time: s.clock()})
-		s.mu.Unlock()
 	}
 
 	// The call is logged before the answer is sent, so a client that
@@ -83,9 +79,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	x.tok = tok
 
-	if full && s.opts.throttle != nil {
+	if full && throttle != nil {
 		x.header = http.Header{}
-		writeThrottled(x, s.opts.throttle.Style)
+		writeThrottled(x, throttle.Style)
 		finish()
 		s.write(w, x)
 		return
@@ -103,9 +99,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		x.params = params
-		s.mu.Lock()
-		rt.h(x)
-		s.mu.Unlock()
+		if rt.readOnly() {
+			s.mu.RLock()
+			rt.h(x)
+			s.mu.RUnlock()
+		} else {
+			s.mu.Lock()
+			rt.h(x)
+			s.mu.Unlock()
+		}
 	}
 
 	if f != nil && f.AfterHandler && f.preempts() {
@@ -133,6 +135,8 @@ func (s *Server) write(w http.ResponseWriter, x *rctx) {
 }
 
 func (s *Server) logCall(c Call) {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
 	if len(s.calls) < 100000 {
 		s.calls = append(s.calls, c)
 	}
@@ -166,13 +170,13 @@ func (s *Server) authenticate(x *rctx) (*token, bool) {
 			"errors": []any{map[string]any{"message": "user authorization required"}}})
 		return nil, false
 	}
-	s.mu.Lock()
+	s.mu.RLock()
 	t := s.tokens[v]
 	var tok token
 	if t != nil {
 		tok = *t
 	}
-	s.mu.Unlock()
+	s.mu.RUnlock()
 	switch {
 	case t == nil:
 		x.errorsMessage(http.StatusUnauthorized, "Invalid access token.")

@@ -14,6 +14,24 @@ type route struct {
 	h       func(*rctx)
 }
 
+// readOnly reports whether the route's handler only reads the records, so
+// it may run beside other readers. Every GET does except those that write
+// as Canvas does when read: a SIS import's status moves the import on
+// (sis_import.go), and the submission listings create the unsubmitted row
+// Canvas keeps for each assigned student (submissionFor).
+func (rt route) readOnly() bool {
+	return rt.method == "GET" && !writingGETs[rt.pattern]
+}
+
+var writingGETs = map[string]bool{
+	"accounts/{id}/sis_imports":                 true,
+	"accounts/{id}/sis_imports/{id}":            true,
+	"accounts/{id}/sis_imports/{id}/errors":     true,
+	"courses/{id}/students/submissions":         true,
+	"sections/{id}/students/submissions":        true,
+	"courses/{id}/assignments/{id}/submissions": true,
+}
+
 func (s *Server) routes() []route {
 	rs := []route{
 		{method: "GET", pattern: "accounts", h: s.listAccounts},

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -23,7 +24,12 @@ type Server struct {
 
 	opts options
 
-	mu    sync.Mutex // guards everything below
+	// mu guards the records, tokens and IDs below. Read-only routes hold
+	// it shared, so concurrent listings do not queue behind one another;
+	// writes hold it alone. The throttle, the fault rules and the call log
+	// have locks of their own, held only for their own small updates, so
+	// no lock is held across a request.
+	mu    sync.RWMutex
 	clock func() time.Time
 	next  int64
 
@@ -53,8 +59,19 @@ type Server struct {
 	routesOnce sync.Once
 	table      []route
 
-	buckets map[string]*bucket
+	// ctlMu guards opts.latency and opts.throttle, which SetLatency and
+	// SetThrottle change while requests run.
+	ctlMu sync.RWMutex
+	// bucketMu guards buckets: one increment at a time, as Canvas's
+	// increment_bucket.lua runs atomically in Redis.
+	bucketMu sync.Mutex
+	buckets  map[string]*bucket
+	// faultMu guards faults; nFaults lets a request skip it when none are
+	// injected.
+	faultMu sync.Mutex
 	faults  []*faultState
+	nFaults atomic.Int32
+	logMu   sync.Mutex // guards calls and counts
 	calls   []Call
 	counts  map[string]int
 }
@@ -272,22 +289,31 @@ func (s *Server) RevokeToken(tok string) {
 
 // SetLatency changes the per-call latency while the server runs.
 func (s *Server) SetLatency(d time.Duration) {
-	s.mu.Lock()
+	s.ctlMu.Lock()
 	s.opts.latency = d
-	s.mu.Unlock()
+	s.ctlMu.Unlock()
 }
 
 // SetThrottle turns the throttle on (t != nil) or off while the server
 // runs; buckets start empty.
 func (s *Server) SetThrottle(t *Throttle) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.ctlMu.Lock()
+	defer s.ctlMu.Unlock()
 	if t != nil {
 		c := *t
 		t = &c
 	}
 	s.opts.throttle = t
+	s.bucketMu.Lock()
 	s.buckets = map[string]*bucket{}
+	s.bucketMu.Unlock()
+}
+
+// control returns the latency and throttle in force.
+func (s *Server) control() (time.Duration, *Throttle) {
+	s.ctlMu.RLock()
+	defer s.ctlMu.RUnlock()
+	return s.opts.latency, s.opts.throttle
 }
 
 func (s *Server) nextID() int64 {

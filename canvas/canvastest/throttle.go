@@ -36,7 +36,9 @@ func fmtCost(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 // RequestThrottle#allowed? asks full?, count >= hwm). The bucket lives
 // under s.mu only for each increment, never across latency or the
 // handler, so requests in flight at once each hold their up-front cost
-// and together can fill the bucket, as on Canvas.
+// and together can fill the bucket, as on Canvas. The bucket's lock
+// (bucketMu) is the fake's only one shared by every request of a token:
+// Canvas too increments a token's bucket atomically (one Redis script).
 //
 // The returned settle func does reserve_capacity's ensure step: it adds
 // the request's cost minus the up-front cost (a refused request never ran,
@@ -44,10 +46,7 @@ func fmtCost(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 // the level, also on the refusal (RequestThrottle#call overwrites the
 // "0.0" of rate_limit_exceeded with bucket.remaining), and X-Request-Cost
 // unless refused.
-func (s *Server) throttleArrive(tok string) (settle func(x *rctx, refused bool), refuse bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t := s.opts.throttle
+func (s *Server) throttleArrive(t *Throttle, tok string) (settle func(x *rctx, refused bool), refuse bool) {
 	if t == nil {
 		return func(x *rctx, refused bool) {
 			if !refused {
@@ -56,6 +55,8 @@ func (s *Server) throttleArrive(tok string) (settle func(x *rctx, refused bool),
 		}, false
 	}
 	cfg := *t
+	s.bucketMu.Lock()
+	defer s.bucketMu.Unlock()
 	b := s.buckets[tok]
 	if b == nil {
 		b = &bucket{}
@@ -64,8 +65,8 @@ func (s *Server) throttleArrive(tok string) (settle func(x *rctx, refused bool),
 	b.add(time.Now(), cfg.UpFront, cfg)
 	full := b.level >= cfg.HighWater
 	return func(x *rctx, refused bool) {
-		s.mu.Lock()
-		defer s.mu.Unlock()
+		s.bucketMu.Lock()
+		defer s.bucketMu.Unlock()
 		cost := cfg.Cost
 		if refused {
 			cost = 0
@@ -97,12 +98,13 @@ func writeThrottled(x *rctx, style ThrottleStyle) {
 // BucketLevel returns the throttle bucket level of a token (0 when the
 // throttle is off or the token unused).
 func (s *Server) BucketLevel(tok string) float64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	_, t := s.control()
+	s.bucketMu.Lock()
+	defer s.bucketMu.Unlock()
 	b := s.buckets[tok]
-	if b == nil || s.opts.throttle == nil {
+	if b == nil || t == nil {
 		return 0
 	}
-	b.add(time.Now(), 0, *s.opts.throttle)
+	b.add(time.Now(), 0, *t)
 	return b.level
 }

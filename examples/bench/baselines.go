@@ -2,6 +2,7 @@ package main
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/vtsync/vtsync/lms"
 	"github.com/vtsync/vtsync/mapping"
@@ -68,14 +69,53 @@ func workOf(d *mapping.Desired) work {
 	return w
 }
 
-// perRecordCosts are the per-record model's Canvas calls for each enrolled
-// unit it pushes: look the user up by SIS ID (GET users/sis_user_id:…),
-// look the course up (GET courses/sis_course_id:…), enrol (POST …/enrollments);
-// plus one POST per user and per course it has to create.
-const (
-	perRecordLookups = 2
-	perRecordEnrol   = 1
-)
+// pushWork is what the per-record push does for a desired state that
+// Canvas does not yet hold, event by event, with no store of its own: it
+// looks up (GET by SIS ID) each course, section and group once and creates
+// the missing ones, looks the user up once per VETtrak enrolment (and once
+// per teacher in each section) creating the missing ones, and POSTs each
+// enrolment and membership straight to its section or group by SIS IDs
+// (Canvas re-uses an existing enrolment, so no lookup is needed first).
+type pushWork struct {
+	containers  int // courses, sections and groups: a GET and a POST each
+	lookups     int // user lookups: learner enrolments + teachers per section
+	users       int // users created
+	enrolments  int // enrolments POSTed, teachers included
+	memberships int // group memberships POSTed
+}
+
+func (p pushWork) calls() int64 {
+	return int64(2*p.containers + p.lookups + p.users + p.enrolments + p.memberships)
+}
+
+// pushWorkOf counts the push of everything active in d into an empty
+// Canvas.
+func pushWorkOf(d *mapping.Desired) pushWork {
+	w := pushWork{containers: len(d.State.Courses) + len(d.State.Sections) + len(d.State.Groups), users: len(d.State.Users)}
+	learnerEnrolments := map[int64]bool{}
+	for _, pv := range d.Provenance {
+		if pv.Status == lms.StatusActive {
+			learnerEnrolments[pv.EnrolmentID] = true
+		}
+	}
+	teachers := map[string]bool{}
+	for _, e := range d.State.Enrolments {
+		if e.Status != lms.StatusActive {
+			continue
+		}
+		w.enrolments++
+		if e.Role != lms.RoleStudent {
+			teachers[e.CourseSISID+"|"+e.SectionSISID+"|"+e.UserSISID] = true
+		}
+	}
+	for _, m := range d.State.Memberships {
+		if m.Status == lms.StatusActive {
+			w.memberships++
+		}
+	}
+	w.lookups = len(learnerEnrolments) + len(teachers)
+	return w
+}
 
 // baselines returns both models' cost for a scenario. before is the
 // desired state before the scenario (nil for the initial sync), after the
@@ -84,19 +124,18 @@ func baselines(scenario string, p *prepared, before *mapping.Desired) []baseline
 	after := workOf(p.desired)
 	switch scenario {
 	case scInitial:
-		pr := &baseline{Model: modelPerRecord, Runs: 1,
-			Canvas: int64(after.enrolledUnits*(perRecordLookups+perRecordEnrol) + after.learners + after.courses),
-			Note:   "per enrolled unit: GET user, GET course, POST enrolment; POST each missing user and course; runs inside VETtrak (no VT_API calls)"}
+		pw := pushWorkOf(p.desired)
+		pr := &baseline{Model: modelPerRecord, Runs: 1, Canvas: pw.calls(),
+			Note: "leanest push, per event, no store: GET+POST each course, section and group; one user lookup per enrolment (and per teacher in a section), POST each missing user; POST each enrolment (teachers included) and membership by SIS IDs; runs inside VETtrak (no VT_API calls)"}
 		runs := (after.occurrences + 19) / 20
 		pr20 := &baseline{Model: modelPerRun20, Runs: runs,
 			VETtrak: int64(runs*2 + after.occurrences*2 + after.enrolments*2),
-			Canvas:  int64(after.enrolledUnits*(perRecordLookups+perRecordEnrol) + after.learners + after.groups),
-			Note:    "per run: login, GetLMSNewOccurrences; per occurrence: GetLMSNewEnrolmentsForOccurrence, UpdateLMSOccurrenceStatus; per enrolment: GetUnitsForEnrolment, UpdateLMSEnrolmentStatus; LMS side per record plus one group per occurrence and course"}
+			Canvas:  pw.calls(),
+			Note:    "per run: login, GetLMSNewOccurrences; per occurrence: GetLMSNewEnrolmentsForOccurrence, UpdateLMSOccurrenceStatus; per enrolment: GetUnitsForEnrolment, UpdateLMSEnrolmentStatus; LMS side as the per-record push"}
 		return []baseline{*pr.total(), *pr20.total()}
 	case scNoop:
 		pr := &baseline{Model: modelPerRecord, Runs: 1,
-			Canvas: int64(after.enrolledUnits * (perRecordLookups + perRecordEnrol)),
-			Note:   "a scheduled re-push looks up and re-enrols every enrolled unit (Canvas re-uses the enrolment)"}
+			Note: "it pushes per event: no event, no call"}
 		pr20 := &baseline{Model: modelPerRun20, Runs: 1, VETtrak: 2,
 			Note: "login and an empty GetLMSNewOccurrences: cheap, but it would see no change either"}
 		return []baseline{*pr.total(), *pr20.total()}
@@ -131,19 +170,22 @@ func deltaBaselines(before, after *mapping.Desired) []baseline {
 	for _, u := range before.State.Users {
 		oldUsers[u.SISID] = u
 	}
-	var newUnits, endedUnits, newLearners, renamed int
+	oldCourses := map[string]lms.Course{}
+	for _, c := range before.State.Courses {
+		oldCourses[c.SISID] = c
+	}
+	var newPlaces, endedPlaces, newLearners, renamed, moved int
 	newEnrol := map[int64]bool{}
 	newOcc := map[int64]bool{}
 	for _, pv := range after.Provenance {
 		old, ok := was[pv.CourseSISID+"|"+pv.UserSISID]
-		n := max(1, len(pv.UnitCodes))
 		switch {
 		case !ok && pv.Status == lms.StatusActive:
-			newUnits += n
+			newPlaces++
 			newEnrol[pv.EnrolmentID] = true
 			newOcc[pv.OccurrenceID] = true
 		case ok && old.status == lms.StatusActive && pv.Status != lms.StatusActive:
-			endedUnits += n
+			endedPlaces++
 		}
 	}
 	for _, u := range after.State.Users {
@@ -154,13 +196,27 @@ func deltaBaselines(before, after *mapping.Desired) []baseline {
 			renamed++
 		}
 	}
+	for _, c := range after.State.Courses {
+		if o, ok := oldCourses[c.SISID]; ok && (!sameDay(o.Start, c.Start) || !sameDay(o.End, c.End)) {
+			moved++
+		}
+	}
 	pr := &baseline{Model: modelPerRecord, Runs: 1,
-		Canvas: int64(newUnits*(perRecordLookups+perRecordEnrol) + newLearners + endedUnits*4 + renamed*2),
-		Note:   "events: a new enrolled unit 3 calls (+1 new user); a withdrawn one 4 (GET user, GET course, find the enrolment, end it); a rename 2 (GET, PUT)"}
+		Canvas: int64(len(newEnrol) + newLearners + newPlaces + endedPlaces*2 + renamed + moved),
+		Note:   "events: a new enrolment 1 user lookup (+1 new user) and 1 POST per course place; a withdrawn place 2 (find the enrolment by SIS IDs, end it); a rename 1 (PUT by SIS ID); a rescheduled course 1 (PUT by SIS ID)"}
 	pr20 := &baseline{Model: modelPerRun20, Runs: 1,
 		VETtrak: int64(2 + len(newOcc)*2 + len(newEnrol)*2),
-		Canvas:  int64(newUnits*(perRecordLookups+perRecordEnrol) + newLearners),
-		Missed:  endedUnits + renamed,
-		Note:    "imports what VETtrak flags as new; withdrawals and renames never reach the LMS"}
+		Canvas:  int64(len(newEnrol) + newLearners + newPlaces),
+		Missed:  endedPlaces + renamed + moved,
+		Note:    "imports what VETtrak flags as new; withdrawals, renames and new dates never reach the LMS"}
 	return []baseline{*pr.total(), *pr20.total()}
+}
+
+// sameDay compares two optional dates at the precision Canvas keeps for
+// course dates (days, in their own zone).
+func sameDay(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return a.Format(time.DateOnly) == b.Format(time.DateOnly)
 }

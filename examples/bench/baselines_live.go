@@ -9,47 +9,84 @@ import (
 	"github.com/vtsync/vtsync/mapping"
 )
 
-// perRecordLive runs the per-record push model for real against a Canvas:
-// for each enrolled unit, look the user up by SIS ID (creating them when
-// missing), look the course up (creating it when missing), and enrol. The
-// benchmark counts this model instead of running it (it is slow by design);
-// the test runs it on the smallest size and checks the count.
+// enrollmentType is the Canvas enrollment type of an LMS role.
+var enrollmentType = map[lms.Role]canvas.EnrollmentType{
+	lms.RoleStudent: canvas.StudentEnrollment, lms.RoleTeacher: canvas.TeacherEnrollment,
+	lms.RoleTA: canvas.TAEnrollment, lms.RoleDesigner: canvas.DesignerEnrollment, lms.RoleObserver: canvas.ObserverEnrollment,
+}
+
+// perRecordLive runs the per-record push model (pushWork) for real against
+// an empty Canvas: each course and section looked up and created, each
+// learner looked up once per VETtrak enrolment and each teacher once per
+// section (created when missing), and every enrolment POSTed to its
+// section by SIS IDs. The benchmark counts this model instead of running
+// it; the test runs it on the smallest size and checks the count. Groups
+// are counted but not run (the unit workflow the test uses has none).
 func perRecordLive(ctx context.Context, c *canvas.Client, want *mapping.Desired) error {
+	if len(want.State.Groups)+len(want.State.Memberships) > 0 {
+		return fmt.Errorf("perRecordLive: groups are counted, not run")
+	}
+	for _, co := range want.State.Courses {
+		if _, err := c.Courses.Get(ctx, canvas.SISCourse(co.SISID)); !canvas.IsNotFound(err) {
+			return fmt.Errorf("get course %s: want not found, got %v", co.SISID, err)
+		}
+		if _, err := c.Courses.Create(ctx, canvas.Self, canvas.CourseParams{Name: &co.Name, CourseCode: &co.Code, SISCourseID: &co.SISID}); err != nil {
+			return fmt.Errorf("create course %s: %w", co.SISID, err)
+		}
+	}
+	for _, sec := range want.State.Sections {
+		if _, err := c.Sections.Get(ctx, canvas.SISSection(sec.SISID)); !canvas.IsNotFound(err) {
+			return fmt.Errorf("get section %s: want not found, got %v", sec.SISID, err)
+		}
+		if _, err := c.Sections.Create(ctx, canvas.SISCourse(sec.CourseSISID), canvas.SectionParams{Name: &sec.Name, SISSectionID: &sec.SISID}); err != nil {
+			return fmt.Errorf("create section %s: %w", sec.SISID, err)
+		}
+	}
 	users := map[string]lms.User{}
 	for _, u := range want.State.Users {
 		users[u.SISID] = u
 	}
-	courses := map[string]lms.Course{}
-	for _, co := range want.State.Courses {
-		courses[co.SISID] = co
+	lookup := func(sis string) error {
+		if _, err := c.Users.Get(ctx, canvas.SISUser(sis)); !canvas.IsNotFound(err) {
+			return err
+		}
+		u := users[sis]
+		if _, err := c.Users.Create(ctx, canvas.Self, canvas.NewUser{Name: u.DisplayName(), UniqueID: u.Login,
+			SISUserID: u.SISID, Email: u.Email, SkipConfirmation: true, SkipRegistration: true}); err != nil {
+			return fmt.Errorf("create user %s: %w", u.SISID, err)
+		}
+		return nil
 	}
+	looked := map[string]bool{}
 	for _, pv := range want.Provenance {
-		if pv.Status != lms.StatusActive {
+		key := fmt.Sprint(pv.EnrolmentID)
+		if pv.Status != lms.StatusActive || looked[key] {
 			continue
 		}
-		for range max(1, len(pv.UnitCodes)) {
-			if _, err := c.Users.Get(ctx, canvas.SISUser(pv.UserSISID)); canvas.IsNotFound(err) {
-				u := users[pv.UserSISID]
-				if _, err := c.Users.Create(ctx, canvas.Self, canvas.NewUser{Name: u.DisplayName(), UniqueID: u.Login,
-					SISUserID: u.SISID, Email: u.Email, SkipConfirmation: true, SkipRegistration: true}); err != nil {
-					return fmt.Errorf("create user %s: %w", u.SISID, err)
-				}
-			} else if err != nil {
-				return fmt.Errorf("get user %s: %w", pv.UserSISID, err)
+		looked[key] = true
+		if err := lookup(pv.UserSISID); err != nil {
+			return fmt.Errorf("user %s: %w", pv.UserSISID, err)
+		}
+	}
+	for _, e := range want.State.Enrolments {
+		if e.Status != lms.StatusActive {
+			continue
+		}
+		if key := e.CourseSISID + "|" + e.SectionSISID + "|" + e.UserSISID; e.Role != lms.RoleStudent && !looked[key] {
+			looked[key] = true
+			if err := lookup(e.UserSISID); err != nil {
+				return fmt.Errorf("teacher %s: %w", e.UserSISID, err)
 			}
-			if _, err := c.Courses.Get(ctx, canvas.SISCourse(pv.CourseSISID)); canvas.IsNotFound(err) {
-				co := courses[pv.CourseSISID]
-				if _, err := c.Courses.Create(ctx, canvas.Self, canvas.CourseParams{Name: &co.Name, CourseCode: &co.Code,
-					SISCourseID: &co.SISID}); err != nil {
-					return fmt.Errorf("create course %s: %w", co.SISID, err)
-				}
-			} else if err != nil {
-				return fmt.Errorf("get course %s: %w", pv.CourseSISID, err)
-			}
-			if _, err := c.Enrollments.Enroll(ctx, canvas.SISCourse(pv.CourseSISID), canvas.EnrollParams{
-				User: canvas.SISUser(pv.UserSISID), State: canvas.EnrollmentActive}); err != nil {
-				return fmt.Errorf("enrol %s in %s: %w", pv.UserSISID, pv.CourseSISID, err)
-			}
+		}
+		p := canvas.EnrollParams{User: canvas.SISUser(e.UserSISID), Type: enrollmentType[e.Role], State: canvas.EnrollmentActive}
+		var err error
+		if e.SectionSISID != "" {
+			_, err = c.Enrollments.EnrollInSection(ctx, canvas.SISSection(e.SectionSISID), p)
+		} else {
+			_, err = c.Enrollments.Enroll(ctx, canvas.SISCourse(e.CourseSISID), p)
+		}
+		if err != nil {
+			return fmt.Errorf("enrol %s in %s/%s: %w", e.UserSISID, e.CourseSISID, e.SectionSISID, err)
 		}
 	}
 	return nil

@@ -17,53 +17,66 @@ import (
 // Canvas's cap).
 const pageSize = 100
 
-// The lower bound is the fewest calls a scenario needs, computed from the
-// fakes' data, never from what the Syncer did:
+// The lower bound is the fewest calls a scenario needs over every
+// documented path, computed from the fakes' data and the APIs' documented
+// operations, never from what the Syncer does or caches:
 //
-//	VETtrak (no paging: a list is one call; there is no "changed since" read
-//	of enrolments or enrolled units, and enrolled units come one enrolment
-//	per call):
-//	  structure run = 1 login + 1 SearchWebOccurrences (units and staff
-//	                  included) + O GetEnrolmentsForOccurrence
+//	VETtrak (one path, VT_API; no paging: a list is one call; no "changed
+//	since" read of enrolments or enrolled units, enrolled units come one
+//	enrolment per call; TClie carries no email, so each new or changed
+//	client's details are one GetClientDetails, reference §7):
+//	  structure run = 1 login + 1 SearchWebOccurrences (units, staff and
+//	                  dates included) + O GetEnrolmentsForOccurrence
 //	                  + N GetUnitsForEnrolment + 1 GetAccessibleClients
-//	                  (+ 2 GetDeletedRecordsSince, ENROLMENT and CLIENT, on a
-//	                  re-sync), where N is every enrolment on the first run
-//	                  and only the enrolments new since the last run after
-//	                  it (units of a known enrolment may be remembered)
+//	                  + C GetClientDetails (+ 2 GetDeletedRecordsSince,
+//	                  ENROLMENT and CLIENT, on a re-sync), where N and C are
+//	                  every enrolment and client on the first run and only
+//	                  the new or changed ones after it
 //	  result passback = 1 login + 1 SearchWebOccurrences + O + W
 //	                  GetUnitsForEnrolment (a fresh read of each enrolment a
-//	                  result goes to: a result entered by hand must never be
-//	                  overwritten) + 1 GetResultTypes + R UpdateResult
+//	                  result goes to) + 1 GetResultTypes + R UpdateResult
 //	                  + K UpdateResultComment
-//	Canvas (pages of 100, at least one per listing):
-//	  reads  = pages(account courses) + pages(account users)
-//	           + Σ over managed courses that exist: pages(sections) + pages(enrollments, every state)
-//	  writes = the objects whose desired state differs from the state before
-//	           the run (mapping.Structure on the fake's records before and
-//	           after the change): courses, sections, users, enrolments made;
-//	           users renamed; enrolments whose status changed
-//	  result passback reads = Σ over managed courses: pages(assignments)
-//	           + pages(graded submissions, workflow_state=graded)
-//	           + pages(enrollments, to map Canvas user IDs to SIS IDs)
+//	Canvas, the cheapest of three paths (cheapest):
+//	  REST    reads  = pages(account courses) + pages(account users)
+//	                   + Σ existing managed courses [pages(sections) + pages(enrollments)]
+//	          writes = one call per object created, updated (managed fields,
+//	                   course dates at day precision) or ended
+//	  REST reads + SIS import: the REST reads, and every write in one
+//	          import (1 upload + at least 1 progress poll)
+//	  provisioning report + SIS import: the account's state as one
+//	          provisioning_csv report (request, poll, download: 3), and the
+//	          writes as one import (2)
+//	  result passback (REST only: no report carries grades) = Σ managed
+//	          courses pages(graded submissions with include[]=assignment,user)
 //
 // where O is the occurrences in scope, W the enrolments with a unit newly
 // graded in Canvas whose VETtrak unit has no result, R those units and K
-// the comments the commencement setting adds (one per such unit).
+// the comments the commencement setting adds (one per such unit). Each
+// scenario reports the path its bound takes and every path's calls; the
+// per-endpoint excess compares with the REST path's (the initial-bulk
+// scenario's with the import path's).
 func boundFormulas() map[string]string {
 	return map[string]string{
-		"vettrak structure run": "1 login + 1 SearchWebOccurrences + O GetEnrolmentsForOccurrence + N GetUnitsForEnrolment (N = every enrolment on the first run, the new ones after) + 1 GetAccessibleClients (+2 GetDeletedRecordsSince on a re-sync)",
-		"vettrak passback":      "1 login + 1 SearchWebOccurrences + O + W GetUnitsForEnrolment (W = enrolments a result goes to, read fresh) + 1 GetResultTypes + R UpdateResult + K UpdateResultComment",
-		"canvas reads":          "pages(courses) + pages(users) + Σ existing managed courses [pages(sections) + pages(enrollments)], pages(n) = max(1, ⌈n/100⌉)",
-		"canvas writes":         "objects created, renamed or changed in status between the desired state before and after (mapping.Structure on the fake's records)",
-		"canvas passback":       "Σ managed courses [pages(assignments) + pages(graded submissions) + pages(enrollments)]",
+		"vettrak structure run":                    "1 login + 1 SearchWebOccurrences + O GetEnrolmentsForOccurrence + N GetUnitsForEnrolment + 1 GetAccessibleClients + C GetClientDetails (N, C = every enrolment and client on the first run, the new or changed ones after; TClie carries no email) (+2 GetDeletedRecordsSince on a re-sync)",
+		"vettrak passback":                         "1 login + 1 SearchWebOccurrences + O + W GetUnitsForEnrolment (W = enrolments a result goes to, read fresh) + 1 GetResultTypes + R UpdateResult + K UpdateResultComment",
+		"canvas, REST path":                        "reads pages(courses) + pages(users) + Σ existing managed courses [pages(sections) + pages(enrollments)], pages(n) = max(1, ⌈n/100⌉); writes one per object created, updated (managed fields, course dates by day) or ended",
+		"canvas, REST reads + SIS import":          "the REST reads + 1 SIS import upload + 1 progress poll (when anything is written)",
+		"canvas, provisioning report + SIS import": "3 (provisioning_csv report: request, poll, download) + 2 (SIS import) when anything is written",
+		"canvas, bound":                            "the cheapest of the three paths, named per scenario",
+		"canvas passback":                          "REST only: Σ managed courses pages(graded submissions, include[]=assignment,user)",
 	}
 }
 
 // bound is a scenario's lower bound on one side, item by item.
 type bound struct {
+	// Path is the documented path the bound takes: the cheapest of those
+	// named in paths (see cheapest).
+	Path   string      `json:"path"`
 	Reads  int64       `json:"reads"`
 	Writes int64       `json:"writes"`
 	Items  []boundItem `json:"items"`
+	// Paths is every path's calls, the chosen one among them.
+	Paths map[string]int64 `json:"paths,omitempty"`
 }
 
 // boundItem is one term of a bound: what must be read or written, on which
@@ -149,13 +162,14 @@ func desiredOf(cfg mapping.Config, snap mapping.Snapshot) (*mapping.Desired, err
 
 // vettrakStructureBound is the VETtrak side of a structure run that must
 // read the units of unitReads enrolments.
-func vettrakStructureBound(snap mapping.Snapshot, resync bool, unitReads int) bound {
-	var b bound
+func vettrakStructureBound(snap mapping.Snapshot, resync bool, unitReads, clientReads int) bound {
+	b := bound{Path: pathSOAP}
 	b.add("login", "ValidateClient", 1, false)
 	b.add("occurrences in scope, with units and staff", "SearchWebOccurrences", 1, false)
 	b.add("enrolments, one list per occurrence", "GetEnrolmentsForOccurrence", int64(len(snap.Occurrences)), false)
 	b.add("enrolled units of new or changed enrolments, one list each", "GetUnitsForEnrolment", int64(unitReads), false)
 	b.add("clients added or changed since the last run", "GetAccessibleClients", 1, false)
+	b.add("details (email) of each new or changed client: TClie carries none (reference §7)", "GetClientDetails", int64(clientReads), false)
 	if resync {
 		b.add("deleted records since the last run (ENROLMENT, CLIENT)", "GetDeletedRecordsSince", 2, false)
 	}
@@ -165,7 +179,7 @@ func vettrakStructureBound(snap mapping.Snapshot, resync bool, unitReads int) bo
 // vettrakPassbackBound is the VETtrak side of result passback writing to
 // the units of writeEnrols enrolments.
 func vettrakPassbackBound(snap mapping.Snapshot, writeEnrols, results, comments int) bound {
-	var b bound
+	b := bound{Path: pathSOAP}
 	b.add("login", "ValidateClient", 1, false)
 	b.add("occurrences in scope", "SearchWebOccurrences", 1, false)
 	b.add("enrolments, one list per occurrence", "GetEnrolmentsForOccurrence", int64(len(snap.Occurrences)), false)
@@ -209,23 +223,26 @@ func canvasReadBound(cv *canvastest.Server, want *mapping.Desired) bound {
 	return b
 }
 
-// canvasPassbackBound is what result passback must read from Canvas.
+// canvasPassbackBound is what result passback must read from Canvas: one
+// listing per managed course of its graded submissions, with
+// include[]=assignment and include[]=user so neither the assignments nor
+// the enrollments need a listing of their own (reference §2.7:
+// students/submissions with student_ids[]=all, workflow_state=graded). No
+// account report carries grades in the reference, so this is REST only.
 func canvasPassbackBound(cv *canvastest.Server, want *mapping.Desired) bound {
-	var b bound
+	b := bound{Path: pathREST}
 	bySIS := map[string]canvastest.Course{}
 	for _, c := range cv.Courses() {
 		bySIS[c.SISCourseID] = c
 	}
-	var aPages, sPages, ePages int64
+	var sPages int64
 	for _, sis := range want.CourseSISIDs {
 		c, ok := bySIS[sis]
 		if !ok {
 			continue
 		}
-		as := cv.Assignments(c.ID)
-		aPages += pages(len(as))
 		graded := 0
-		for _, a := range as {
+		for _, a := range cv.Assignments(c.ID) {
 			for _, s := range cv.Submissions(a.ID) {
 				if s.WorkflowState == "graded" {
 					graded++
@@ -233,11 +250,9 @@ func canvasPassbackBound(cv *canvastest.Server, want *mapping.Desired) bound {
 			}
 		}
 		sPages += pages(graded)
-		ePages += pages(len(cv.Enrollments(c.ID)))
 	}
-	b.add("assignments of each managed course", "GET courses/{id}/assignments", aPages, false)
-	b.add("graded submissions of each managed course", "GET courses/{id}/students/submissions", sPages, false)
-	b.add("enrollments of each managed course (user IDs to SIS IDs)", "GET courses/{id}/enrollments", ePages, false)
+	b.add("graded submissions of each managed course, with their assignment and user", "GET courses/{id}/students/submissions", sPages, false)
+	b.Paths = map[string]int64{pathREST: b.Calls()}
 	return b
 }
 
@@ -265,10 +280,18 @@ func canvasWriteBound(b *bound, before, after *mapping.Desired) {
 		oldMember[m.Key()] = m.Status
 	}
 
-	var courses, sections, groups, users, renamed, enrolled, ended, members, unmembered int64
+	wasCourse := map[string]lms.Course{}
+	for _, c := range was.Courses {
+		wasCourse[c.SISID] = c
+	}
+	var courses, updated, sections, groups, users, renamed, enrolled, ended, members, unmembered int64
 	for _, c := range now.Courses {
-		if !oldCourses[c.SISID] {
+		o, ok := wasCourse[c.SISID]
+		switch {
+		case !oldCourses[c.SISID]:
 			courses++
+		case ok && (o.Name != c.Name || o.Code != c.Code || !sameDay(o.Start, c.Start) || !sameDay(o.End, c.End)):
+			updated++
 		}
 	}
 	for _, s := range now.Sections {
@@ -309,6 +332,7 @@ func canvasWriteBound(b *bound, before, after *mapping.Desired) {
 		}
 	}
 	b.add("courses created", "POST accounts/{id}/courses", courses, true)
+	b.add("courses renamed or rescheduled (dates at day precision)", "PUT courses/{id}", updated, true)
 	b.add("sections created", "POST courses/{id}/sections", sections, true)
 	b.add("groups created", "POST group_categories/{id}/groups", groups, true)
 	b.add("users created", "POST accounts/{id}/users", users, true)
@@ -336,4 +360,62 @@ func enrolmentIDs(snap mapping.Snapshot) map[int64]bool {
 		m[e.ID] = true
 	}
 	return m
+}
+
+// The documented Canvas paths a bound may take.
+const (
+	pathREST = "REST"
+	// pathImport reads by REST and writes every change as one SIS import
+	// (users, courses, sections, enrollments, group categories, groups,
+	// memberships, with status for removals: reference §6).
+	pathImport = "REST reads + SIS import"
+	// pathReport reads the account's state as one provisioning CSV
+	// report (POST accounts/{id}/reports/provisioning_csv, poll it,
+	// download the attachment: reference, Evidence 2026-11-30) and writes
+	// as one SIS import.
+	pathReport = "provisioning report + SIS import"
+	pathSOAP   = "VT_API (SOAP)"
+)
+
+// cheapest is the fewest Canvas calls over every documented path for a
+// structure run whose REST bound is rest: the same reads and writes by
+// REST, or the writes as one SIS import (one upload and at least one
+// status poll), or also the reads as one provisioning report (request,
+// at least one poll, one download). An import or report counts only when
+// it replaces at least as many calls.
+func cheapest(rest bound) bound {
+	rest.Path = pathREST
+	imp := viaImport(rest)
+	rep := bound{Path: pathReport}
+	rep.add("the account's users, courses, sections, enrollments, groups and memberships as one report", "POST accounts/{id}/reports/provisioning_csv", 1, true)
+	rep.add("report progress", "GET accounts/{id}/reports/provisioning_csv/{id}", 1, false)
+	rep.add("report download", "GET files/{id}/download", 1, false)
+	if rest.Writes > 0 {
+		rep.add("every change as one SIS import", "POST accounts/{id}/sis_imports", 1, true)
+		rep.add("SIS import progress", "GET accounts/{id}/sis_imports/{id}", 1, false)
+	}
+	best := rest
+	for _, b := range []bound{imp, rep} {
+		if b.Calls() < best.Calls() {
+			best = b
+		}
+	}
+	best.Paths = map[string]int64{pathREST: rest.Calls(), pathImport: imp.Calls(), pathReport: rep.Calls()}
+	return best
+}
+
+// viaImport is the REST bound's reads with its writes sent as one SIS
+// import: one upload and at least one status poll.
+func viaImport(rest bound) bound {
+	b := bound{Path: pathImport}
+	for _, it := range rest.Items {
+		if !it.Write {
+			b.add(it.What, it.Endpoint, it.Calls, false)
+		}
+	}
+	if rest.Writes > 0 {
+		b.add("every change as one SIS import", "POST accounts/{id}/sis_imports", 1, true)
+		b.add("SIS import progress", "GET accounts/{id}/sis_imports/{id}", 1, false)
+	}
+	return b
 }

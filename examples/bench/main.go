@@ -11,17 +11,21 @@
 // sync into an empty Canvas, a no-op re-sync, a re-sync after 1% of the
 // enrolments changed (new learners, withdrawals, renames) and result
 // passback with 10% of the enrolled units newly graded. Each is compared
-// with its lower bound, the fewest calls the work needs (formulas in
-// lowerbound.go and in the report), and with two models vtsync replaces:
-// the per-record push and the 20-occurrences-per-run import (counted, see
-// baselines.go).
+// with its lower bound, the fewest calls the work needs over every
+// documented path (REST, SIS import, provisioning report: lowerbound.go),
+// and with two models vtsync replaces: the leanest per-record push and the
+// 20-occurrences-per-run import (counted, see baselines.go).
 //
 // Canvas's throttle (hosted numbers: high water 700, outflow 10 a second,
 // 50 reserved per request in flight) charges the fake's constant cost of
 // 1 per request by default, so a throttled run cannot go faster than ten
 // Canvas calls a second: the large initial sync is hours. Real Canvas charges
 // a request's CPU and database seconds, usually less; -throttle-cost sets
-// the charge and -throttle=false turns the throttle off.
+// the charge and -throttle=false turns the throttle off. TestSimulated
+// (simulate.go) runs the same on one virtual clock, reporting simulated
+// time, so a throttled large run takes minutes:
+//
+//	go test ./examples/bench -run '^TestSimulated$' -count=1 -timeout 0 -args -simulate='-sizes large -scenarios initial'
 package main
 
 import (
@@ -73,6 +77,11 @@ type options struct {
 	log           io.Writer
 	cpuProfile    string
 	interval      time.Duration
+	// simulated runs on in-process transports inside a synctest bubble
+	// (set by TestSimulated, not a flag: only a test can make a bubble).
+	simulated bool
+	// command is how to run this again, printed above every figure.
+	command string
 }
 
 func parse(args []string, out io.Writer) (*options, error) {
@@ -146,11 +155,21 @@ func split(s string) []string {
 // run parses args, runs every size and writes the report: the table to
 // out, progress to log, and the files the flags name.
 func run(ctx context.Context, out, log io.Writer, args []string) error {
+	return runWith(ctx, out, log, args, false)
+}
+
+// runWith is run, simulated (inside a synctest bubble, see simulate.go) or
+// not.
+func runWith(ctx context.Context, out, log io.Writer, args []string, simulated bool) error {
 	o, err := parse(args, log)
 	if err != nil {
 		return err
 	}
-	o.log = log
+	o.log, o.simulated = log, simulated
+	o.command = "go run ./examples/bench " + shellJoin(args)
+	if simulated {
+		o.command = simulateCommand(args)
+	}
 	if o.cpuProfile != "" {
 		f, err := os.Create(o.cpuProfile)
 		if err != nil {
@@ -172,7 +191,7 @@ func run(ctx context.Context, out, log io.Writer, args []string) error {
 		return rep.writeFiles(o)
 	}
 	rep := newReport(o)
-	rep.Commands = []string{"go run ./examples/bench " + commandLine(o)}
+	rep.Commands = []string{o.command}
 	for _, sz := range o.sizes {
 		fmt.Fprintf(log, "size %s: %d occurrences, %d units, %d learners, %d enrolled units, %d staff\n",
 			sz.Name, sz.Spec.Occurrences, sz.Spec.Units, sz.Spec.Learners, sz.Spec.EnrolledUnits, sz.Spec.Staff)

@@ -8,8 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -39,6 +39,7 @@ func TestBenchSmall(t *testing.T) {
 	var rep report
 	require.NoError(t, json.Unmarshal(raw, &rep))
 	require.Len(t, rep.Sizes, 1)
+	assert.Equal(t, []string{"go run ./examples/bench " + shellJoin(fast(dir))}, rep.Commands)
 	sz := rep.Sizes[0]
 	assert.Equal(t, "small", sz.Name)
 	assert.Equal(t, 100, sz.Counts.Enrolments)
@@ -74,16 +75,27 @@ func TestBenchSmall(t *testing.T) {
 	assert.Zero(t, noop.Planned)
 	assert.Equal(t, statusMet, targetStatus(rep, "no-op re-sync makes zero writes"))
 
+	// Ten times the learners in unrelated users: a no-op again, its
+	// target evaluated either way.
+	crowd := byName[scCrowded]
+	assert.Zero(t, crowd.Planned)
+	assert.Contains(t, crowd.Change, "1000 unrelated users")
+	assert.NotEqual(t, statusNotEval, targetStatus(rep, "no-op Canvas reads independent of unrelated users in the account (10× the provider's)"))
+
 	// The initial sync writes exactly what the mapping wants, once each.
 	initial := byName[scInitial]
-	assert.Equal(t, initial.Canvas.Bound.Writes, initial.Canvas.Measured.Writes)
+	assert.Equal(t, initial.Canvas.REST.Writes, initial.Canvas.Measured.Writes)
+	assert.Equal(t, pathImport, initial.Canvas.Bound.Path, "the cheapest documented path: an empty Canvas reads in 2 calls")
+	assert.Equal(t, int64(4), initial.Canvas.Bound.Calls())
 	assert.Equal(t, int64(initial.Planned), initial.Canvas.Measured.Writes)
 	assert.Zero(t, initial.VETtrak.Measured.Writes)
 
 	// The delta writes the changed objects on Canvas, nothing on VETtrak.
 	delta := byName[scDelta]
 	assert.Contains(t, delta.Change, "1 new learners enrolled, 1 enrolments withdrawn, 1 learners renamed")
-	assert.Positive(t, delta.Canvas.Bound.Writes)
+	assert.Positive(t, delta.Canvas.REST.Writes)
+	assert.Contains(t, delta.Change, "1 occurrence rescheduled")
+	assert.Zero(t, delta.Canvas.REST.byEndpoint()["PUT courses/{id}"], "the unit workflow's courses carry no dates")
 	assert.Zero(t, delta.VETtrak.Measured.Writes)
 
 	// Passback writes every newly graded unit's result and commencement.
@@ -101,7 +113,7 @@ func TestBenchSmall(t *testing.T) {
 	assert.Equal(t, int64(1), bulk.Canvas.Measured.Writes)
 
 	// Every target is listed, with a status.
-	require.Len(t, rep.Targets, 13)
+	require.Len(t, rep.Targets, 16)
 	for _, tg := range rep.Targets {
 		assert.Contains(t, []string{statusMet, statusNotMet, statusNotEval}, tg.Status, tg.Name)
 		assert.NotEmpty(t, tg.Detail, tg.Name)
@@ -131,6 +143,25 @@ func TestBenchSmall(t *testing.T) {
 	var again bytes.Buffer
 	require.NoError(t, run(t.Context(), &again, io.Discard, []string{"-from", filepath.Join(dir, "bench.json")}))
 	assert.Contains(t, again.String(), "== small:")
+}
+
+// In the course workflow a course carries its occurrence's dates: the
+// delta's rescheduled occurrence is one course update, in the bound and in
+// what the Syncer did.
+func TestDeltaReschedulesCourse(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, run(t.Context(), io.Discard, io.Discard, fast(dir, "-scenarios", "initial,noop,delta", "-workflow", string(mapping.WorkflowCourse))))
+	raw, err := os.ReadFile(filepath.Join(dir, "bench.json"))
+	require.NoError(t, err)
+	var rep report
+	require.NoError(t, json.Unmarshal(raw, &rep))
+	require.Len(t, rep.Sizes, 1)
+	sc, ok := find(rep.Sizes[0], scDelta)
+	require.True(t, ok)
+	assert.Contains(t, sc.Change, "1 occurrence rescheduled")
+	assert.Equal(t, int64(1), sc.Canvas.REST.byEndpoint()["PUT courses/{id}"])
+	assert.Equal(t, int64(1), sc.Canvas.Measured.ByOp["PUT courses/{id}"])
+	assert.Zero(t, sc.Failures, sc.FailureSamples)
 }
 
 func targetStatus(rep report, name string) string {
@@ -213,7 +244,16 @@ func TestParse(t *testing.T) {
 	assert.Equal(t, "large", o.sizes[0].Name)
 	assert.Equal(t, []string{scNoop}, o.scenarios)
 	assert.Equal(t, mapping.WorkflowCourse, o.workflow)
-	assert.True(t, strings.HasPrefix(commandLine(o), "-sizes large"))
+}
+
+// The command printed above the figures is the one that was run, every
+// flag quoted for a shell (the old one dropped -canvas-rate, -concurrency,
+// -workflow, -interval and the output files).
+func TestCommandCarriesEveryFlag(t *testing.T) {
+	args := []string{"-sizes", "small", "-canvas-rate", "-1", "-concurrency", "2", "-md", "a b.md", "-scenarios", "it's"}
+	assert.Equal(t, `-sizes small -canvas-rate -1 -concurrency 2 -md 'a b.md' -scenarios 'it'\''s'`, shellJoin(args))
+	assert.Equal(t, `go test ./examples/bench -run '^TestSimulated$' -count=1 -timeout 0 -args -simulate='-sizes small -latency 25ms'`,
+		simulateCommand([]string{"-sizes", "small", "-latency", "25ms"}))
 }
 
 func TestThrottleSeconds(t *testing.T) {
@@ -265,6 +305,41 @@ func TestCanvasWriteBound(t *testing.T) {
 	var first bound
 	canvasWriteBound(&first, nil, before)
 	assert.Equal(t, int64(1+1+3+3), first.Writes)
+
+	// A course whose dates moved (at day precision) is one update; a
+	// time of day that changed is none.
+	day := func(d int, h int) *time.Time { t := time.Date(2026, 3, d, h, 0, 0, 0, time.UTC); return &t }
+	was := &mapping.Desired{State: lms.State{Courses: []lms.Course{{SISID: "c1", Start: day(2, 9)}, {SISID: "c2", Start: day(2, 9)}}}}
+	now := &mapping.Desired{State: lms.State{Courses: []lms.Course{{SISID: "c1", Start: day(9, 9)}, {SISID: "c2", Start: day(2, 17)}}}}
+	var moved bound
+	canvasWriteBound(&moved, was, now)
+	assert.Equal(t, map[string]int64{"PUT courses/{id}": 1}, moved.byEndpoint())
+}
+
+// The bound is the cheapest documented path: REST while it takes fewer
+// calls than an import (2) or a report and an import (5), else those.
+func TestCheapestPath(t *testing.T) {
+	rest := func(reads, writes int64) bound {
+		var b bound
+		b.add("read", "GET a", reads, false)
+		b.add("write", "POST a", writes, true)
+		return b
+	}
+	for _, tc := range []struct {
+		reads, writes, calls int64
+		path                 string
+	}{
+		{1, 1, 2, pathREST},
+		{13, 0, 3, pathReport},
+		{2, 0, 2, pathREST},
+		{2, 400, 4, pathImport},
+		{40, 400, 5, pathReport},
+	} {
+		b := cheapest(rest(tc.reads, tc.writes))
+		assert.Equal(t, tc.path, b.Path, "%+v", tc)
+		assert.Equal(t, tc.calls, b.Calls(), "%+v", tc)
+		assert.Equal(t, tc.reads+tc.writes, b.Paths[pathREST])
+	}
 }
 
 func without(m map[string]int64, key string) map[string]int64 {
@@ -276,7 +351,7 @@ func TestCompare(t *testing.T) {
 	var b bound
 	b.add("list", "GET a", 2, false)
 	b.add("make", "POST a", 3, true)
-	s := compare(calls{Calls: 6, Reads: 3, Writes: 3, ByOp: map[string]int64{"GET a": 2, "POST a": 3, "GET b": 1}}, b)
+	s := compare(calls{Calls: 6, Reads: 3, Writes: 3, ByOp: map[string]int64{"GET a": 2, "POST a": 3, "GET b": 1}}, b, b)
 	require.Len(t, s.Excess, 3)
 	assert.Equal(t, excess{Endpoint: "GET b", Measured: 1, Excess: 1}, s.Excess[0], "excess first")
 	assert.Equal(t, int64(5), s.Bound.Calls())

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -38,6 +39,8 @@ type settings struct {
 	IntervalH    float64  `json:"interval_hours"`
 	PageSize     int      `json:"page_size"`
 	Scenarios    []string `json:"scenarios"`
+	// Simulated: seconds are on the virtual clock (simulate.go).
+	Simulated bool `json:"simulated,omitempty"`
 }
 
 // target is one of the issue's targets and whether this run met it.
@@ -56,13 +59,15 @@ const (
 
 func newReport(o *options) *report {
 	r := &report{
-		Generated: time.Now().UTC().Format(time.RFC3339),
+		Generated: realNow().UTC().Format(time.RFC3339), // the machine's clock, also in a bubble
 		Machine:   fmt.Sprintf("%s %s/%s, %d CPUs", runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU()),
 		Settings: settings{Workflow: string(o.workflow), LatencyMS: float64(o.latency) / float64(time.Millisecond),
-			Throttle: o.throttle, Concurrency: o.concurrency, IntervalH: o.interval.Hours(), PageSize: pageSize, Scenarios: o.scenarios},
+			Throttle: o.throttle, Concurrency: o.concurrency, IntervalH: o.interval.Hours(), PageSize: pageSize, Scenarios: o.scenarios,
+			Simulated: o.simulated},
 		Formulas: boundFormulas(),
 		Notes: map[string]string{
-			"baselines": "computed by counting with the SDK clients' per-endpoint costs (one request per call, lists of up to 100 per call), not run; see baselines.go",
+			"baselines": "computed by counting with the SDK clients' per-endpoint costs (one request per call, lists of up to 100 per call), not run; see baselines.go. The per-record push is the leanest honest one: per event, one user lookup per enrolment, sections and teacher enrolments included, nothing on a no-op",
+			"simulated": "a simulated run (TestSimulated) runs in a testing/synctest bubble: the fakes' latency, Canvas's bucket, the canvas client's pacing and the Syncer share one virtual clock; seconds are simulated (waits exact, computation zero), real_seconds the real time",
 			"heap":      "the fakes run in this process: base_heap is the live heap before a scenario (the generated dataset, the fake Canvas's records, the Syncer's store), peak_heap the highest heap sampled during it (runtime/metrics, every 10ms); peak - base is what the run needed on top, dataset_heap_bytes what the VETtrak dataset alone holds",
 			"cpu":       "process user+system CPU time (getrusage) over the scenario, fakes included: the SDK's own CPU is at most this",
 			"throttle":  "throttle_seconds = max(0, Canvas calls × cost - high water) / outflow: the bucket starts empty, so the first high-water units pass at once and the rest at the leak rate",
@@ -98,7 +103,7 @@ func (r *report) writeFiles(o *options) error {
 	}
 	if o.mdFile != "" {
 		var b strings.Builder
-		r.writeMarkdown(&b)
+		r.writeMarkdown(&b, filepath.Base(o.svgFile))
 		if err := os.WriteFile(o.mdFile, []byte(b.String()), 0o644); err != nil {
 			return err
 		}
@@ -113,26 +118,33 @@ func (r *report) writeText(out io.Writer) {
 	if s.Throttle {
 		throttle = fmt.Sprintf("Canvas throttle on (high water %g, outflow %g/s, %g up front, cost %g a request)", s.HighWater, s.Outflow, s.UpFront, s.ThrottleCost)
 	}
-	fmt.Fprintf(out, "vtsync benchmark: workflow %s, latency %gms on both fakes, %s, Syncer concurrency %d, page size %d, runs %gh apart\n",
-		s.Workflow, s.LatencyMS, throttle, s.Concurrency, s.PageSize, s.IntervalH)
+	clock := "time s is wall time"
+	if s.Simulated {
+		clock = "time s is SIMULATED (one virtual clock for latency, throttle and pacing; computation counts as zero), real s the real time"
+	}
+	fmt.Fprintf(out, "vtsync benchmark: workflow %s, latency %gms on both fakes, %s, Syncer concurrency %d, page size %d, runs %gh apart; %s\n",
+		s.Workflow, s.LatencyMS, throttle, s.Concurrency, s.PageSize, s.IntervalH, clock)
 	for _, sz := range r.Sizes {
 		c := sz.Counts
 		fmt.Fprintf(out, "\n== %s: %d occurrences, %d units, %d clients, %d enrolments, %d enrolled units (dataset heap %s)\n",
 			sz.Name, c.Occurrences, c.Units, c.Clients, c.Enrolments, c.EnrolledUnits, mib(sz.DatasetHeap))
 		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "scenario\tVETtrak r/w\tbound\tCanvas r/w\tbound\tcalls/bound\tKiB in/out\twall s\tthrottle s\tCPU s\tbase heap\tpeak heap\t")
+		fmt.Fprintln(tw, "scenario\tVETtrak r/w\tbound\tCanvas r/w\tbound\tcalls/bound\tKiB in/out\ttime s\treal s\tthrottle s\tCPU s\tbase heap\tpeak heap\t")
 		for _, sc := range sz.Scenarios {
 			v, k := sc.VETtrak, sc.Canvas
-			fmt.Fprintf(tw, "%s\t%d/%d\t%d/%d\t%d/%d\t%d/%d\t%s\t%d/%d\t%.1f\t%.1f\t%.2f\t%s\t%s\t\n", sc.Name,
+			fmt.Fprintf(tw, "%s\t%d/%d\t%d/%d\t%d/%d\t%d/%d\t%s\t%d/%d\t%.1f\t%.1f\t%.1f\t%.2f\t%s\t%s\t\n", sc.Name,
 				v.Measured.Reads, v.Measured.Writes, v.Bound.Reads, v.Bound.Writes,
 				k.Measured.Reads, k.Measured.Writes, k.Bound.Reads, k.Bound.Writes,
 				ratio(sc.Calls(), sc.Bound()),
 				(v.Measured.BytesIn+k.Measured.BytesIn)/1024, (v.Measured.BytesOut+k.Measured.BytesOut)/1024,
-				sc.Seconds, sc.ThrottleSeconds, sc.CPUSeconds, mib(sc.BaseHeap), mib(sc.PeakHeap))
+				sc.Seconds, sc.RealSeconds, sc.ThrottleSeconds, sc.CPUSeconds, mib(sc.BaseHeap), mib(sc.PeakHeap))
 		}
 		tw.Flush()
 		for _, sc := range sz.Scenarios {
-			fmt.Fprintf(out, "  %s: %s; planned %d", sc.Name, sc.Change, sc.Planned)
+			fmt.Fprintf(out, "  %s: %s; planned %d; Canvas bound by %s", sc.Name, sc.Change, sc.Planned, sc.Canvas.Bound.Path)
+			if p := sc.Canvas.Bound.Paths; len(p) > 1 {
+				fmt.Fprintf(out, " (REST %d, REST reads + SIS import %d, provisioning report + SIS import %d)", p[pathREST], p[pathImport], p[pathReport])
+			}
 			if sc.ResultsWritten+sc.CommentsWritten > 0 || sc.Name == scResults {
 				fmt.Fprintf(out, ", %d results and %d comments written, %d conflicts", sc.ResultsWritten, sc.CommentsWritten, sc.Conflicts)
 			}
@@ -148,7 +160,7 @@ func (r *report) writeText(out io.Writer) {
 			}
 			fmt.Fprintln(out)
 		}
-		fmt.Fprintln(out, "  calls per endpoint beside the lower bound (excess = measured - bound):")
+		fmt.Fprintln(out, "  calls per endpoint beside the REST path's bound (initial-bulk: the import path's; excess = measured - bound):")
 		tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 		for _, sc := range sz.Scenarios {
 			for _, sd := range []struct {
@@ -185,10 +197,14 @@ func (r *report) writeText(out io.Writer) {
 	}
 }
 
-func (r *report) writeMarkdown(b *strings.Builder) {
+// writeMarkdown writes the report as markdown, the chart linked as svg
+// (none when "" or ".").
+func (r *report) writeMarkdown(b *strings.Builder, svg string) {
 	fmt.Fprintf(b, "# vtsync benchmark: last run\n\n")
 	fmt.Fprintf(b, "Generated %s on %s by\n\n```sh\n%s\n```\n\n", r.Generated, r.Machine, strings.Join(r.Commands, "\n"))
-	fmt.Fprintf(b, "![calls and time against size](%s)\n\n", "bench.svg")
+	if svg != "" && svg != "." {
+		fmt.Fprintf(b, "![calls and time against size](%s)\n\n", svg)
+	}
 	b.WriteString("## Targets\n\n| target | status | detail |\n|---|---|---|\n")
 	for _, t := range r.Targets {
 		fmt.Fprintf(b, "| %s | **%s** | %s |\n", t.Name, t.Status, strings.ReplaceAll(t.Detail, "|", "/"))
@@ -203,23 +219,6 @@ func (r *report) writeMarkdown(b *strings.Builder) {
 	for _, k := range sortedKeys(r.Notes) {
 		fmt.Fprintf(b, "- **%s**: %s\n", k, r.Notes[k])
 	}
-}
-
-func commandLine(o *options) string {
-	var names []string
-	for _, s := range o.sizes {
-		names = append(names, s.Name)
-	}
-	parts := []string{"-sizes " + strings.Join(names, ","), "-latency " + o.latency.String()}
-	if !o.throttle {
-		parts = append(parts, "-throttle=false")
-	} else if o.throttleCost != 1 {
-		parts = append(parts, fmt.Sprintf("-throttle-cost %g", o.throttleCost))
-	}
-	if len(o.scenarios) != len(scenarioNames()) {
-		parts = append(parts, "-scenarios "+strings.Join(o.scenarios, ","))
-	}
-	return strings.Join(parts, " ")
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -19,22 +19,34 @@ const (
 	scNoop    = "noop"
 	scDelta   = "delta"
 	scResults = "results"
+	// scCrowded is the no-op again after the account gained ten times the
+	// provider's learners in users of its own (another provider, staff):
+	// issue 16's "Canvas reads independent of unrelated users".
+	scCrowded = "noop-crowded"
 )
+
+// crowdFactor is how many unrelated users per provider learner
+// noop-crowded adds to the Canvas account.
+const crowdFactor = 10
 
 // scenarioNames lists every scenario: the chain of four, then the
 // optional bulk first load (on its own fresh world).
-func scenarioNames() []string { return []string{scInitial, scNoop, scDelta, scResults, scBulk} }
+func scenarioNames() []string {
+	return []string{scInitial, scNoop, scDelta, scCrowded, scResults, scBulk}
+}
 
 // chain is the scenarios that run in order on one world.
-func chain() []string { return []string{scInitial, scNoop, scDelta, scResults} }
+func chain() []string { return []string{scInitial, scNoop, scDelta, scCrowded, scResults} }
 
 // prepared is what a scenario's set-up (not measured) hands to the
 // measured run: the lower bound on each side and what changed.
 type prepared struct {
-	vettrak, canvas bound
-	change          string
-	snap            mapping.Snapshot
-	desired         *mapping.Desired
+	// canvas is the cheapest documented path's bound, canvasREST the REST
+	// path's (what the SDK's REST Apply is held to, endpoint by endpoint).
+	vettrak, canvas, canvasREST bound
+	change                      string
+	snap                        mapping.Snapshot
+	desired                     *mapping.Desired
 	// graded counts the enrolled units graded for passback.
 	graded int
 }
@@ -51,12 +63,13 @@ func scenariosByName() map[string]scenario {
 	return map[string]scenario{
 		scInitial: {scInitial, prepareInitial, run},
 		scNoop:    {scNoop, prepareNoop, run},
+		scCrowded: {scCrowded, prepareCrowded, run},
 		scDelta:   {scDelta, prepareDelta, run},
 		scResults: {scResults, prepareResults, func(ctx context.Context, w *world) (*vtsync.Report, error) {
 			return w.sync.ReportResults(ctx)
 		}},
 		scBulk: {scBulk, prepareBulk, func(ctx context.Context, w *world) (*vtsync.Report, error) {
-			rep, out, err := runBulk(ctx, w)
+			rep, out, err := w.bulkPath(ctx, w)
 			w.bulk = out
 			return rep, err
 		}},
@@ -70,9 +83,10 @@ func prepareInitial(_ context.Context, w *world) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &prepared{snap: snap, desired: want, vettrak: vettrakStructureBound(snap, false, len(snap.Enrolments)),
+	p := &prepared{snap: snap, desired: want, vettrak: vettrakStructureBound(snap, false, len(snap.Enrolments), len(snap.Clients)),
 		canvas: canvasReadBound(w.cv, want), change: "empty Canvas"}
 	canvasWriteBound(&p.canvas, nil, want)
+	p.settle()
 	w.desired = want
 	return p, nil
 }
@@ -84,10 +98,12 @@ func prepareBulk(_ context.Context, w *world) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &prepared{snap: snap, desired: want, vettrak: vettrakStructureBound(snap, false, len(snap.Enrolments)),
+	p := &prepared{snap: snap, desired: want, vettrak: vettrakStructureBound(snap, false, len(snap.Enrolments), len(snap.Clients)),
 		canvas: canvasReadBound(w.cv, want), change: "empty Canvas, creates sent as one SIS import"}
-	p.canvas.add("SIS import upload", "POST accounts/{id}/sis_imports", 1, true)
-	p.canvas.add("SIS import progress", "GET accounts/{id}/sis_imports/{id}", 1, false)
+	canvasWriteBound(&p.canvas, nil, want)
+	p.settle()
+	// Its calls are compared endpoint by endpoint with the import path's.
+	p.canvasREST = viaImport(p.canvasREST)
 	w.desired = want
 	return p, nil
 }
@@ -100,15 +116,35 @@ func prepareNoop(_ context.Context, w *world) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &prepared{snap: snap, desired: want, vettrak: vettrakStructureBound(snap, true, 0),
+	p := &prepared{snap: snap, desired: want, vettrak: vettrakStructureBound(snap, true, 0, 0),
 		canvas: canvasReadBound(w.cv, want), change: "nothing"}
 	canvasWriteBound(&p.canvas, w.desired, want)
+	p.settle()
 	w.desired = want
 	return p, nil
 }
 
+// prepareCrowded adds crowdFactor unrelated users per provider learner
+// to the Canvas account (straight into the fake), then expects a no-op.
+func prepareCrowded(ctx context.Context, w *world) (*prepared, error) {
+	for i := range crowdFactor * w.size.Spec.Learners {
+		id := fmt.Sprintf("other-%07d", i+1)
+		if w.cv.SeedUser(canvastest.User{Name: "Other " + id, SISUserID: id, LoginID: id}) == 0 {
+			return nil, fmt.Errorf("seed unrelated user %s", id)
+		}
+	}
+	p, err := prepareNoop(ctx, w)
+	if err != nil {
+		return nil, err
+	}
+	p.change = fmt.Sprintf("nothing, after %d unrelated users joined the Canvas account", crowdFactor*w.size.Spec.Learners)
+	return p, nil
+}
+
 // prepareDelta changes 1% of the enrolments in VETtrak, in three equal
-// parts: new learners enrolled, enrolments withdrawn, learners renamed.
+// parts: new learners enrolled, enrolments withdrawn, learners renamed;
+// and moves one occurrence's dates a week later (issue 12: the diff
+// compares course dates).
 func prepareDelta(_ context.Context, w *world) (*prepared, error) {
 	w.clock.Advance(w.interval)
 	enrols := activeEnrolments(w)
@@ -143,17 +179,27 @@ func prepareDelta(_ context.Context, w *world) (*prepared, error) {
 			return nil, fmt.Errorf("rename %s: %w", e.ClientCode, err)
 		}
 	}
+	moved := occs[len(occs)/2]
+	o, ok := w.data.Occurrence(moved)
+	if !ok {
+		return nil, fmt.Errorf("occurrence %d vanished", moved)
+	}
+	if err := w.data.RescheduleOccurrence(moved, o.StartDate.AddDate(0, 0, 7), o.EndDate.AddDate(0, 0, 7)); err != nil {
+		return nil, fmt.Errorf("reschedule: %w", err)
+	}
 	snap := snapshotOf(w.data, w.cfg.Scope)
 	want, err := desiredOf(w.cfg.Mapping, snap)
 	if err != nil {
 		return nil, err
 	}
 	// The new enrolments and the withdrawn ones changed; a rename changes
-	// the client, not the enrolment.
-	p := &prepared{snap: snap, desired: want, vettrak: vettrakStructureBound(snap, true, nNew+nWithdraw),
+	// the client (whose details are read again), not the enrolment; the
+	// new dates come with the occurrences' one search.
+	p := &prepared{snap: snap, desired: want, vettrak: vettrakStructureBound(snap, true, nNew+nWithdraw, nNew+nRename),
 		canvas: canvasReadBound(w.cv, want),
-		change: fmt.Sprintf("%d new learners enrolled, %d enrolments withdrawn, %d learners renamed", nNew, nWithdraw, nRename)}
+		change: fmt.Sprintf("%d new learners enrolled, %d enrolments withdrawn, %d learners renamed, 1 occurrence rescheduled (a week later)", nNew, nWithdraw, nRename)}
 	canvasWriteBound(&p.canvas, w.desired, want)
+	p.settle()
 	w.desired = want
 	w.known = enrolmentIDs(snap)
 	return p, nil
@@ -246,8 +292,17 @@ func prepareResults(_ context.Context, w *world) (*prepared, error) {
 	if w.cfg.Results.Commencement != mapping.CommencementOff {
 		comments = graded
 	}
+	pb := canvasPassbackBound(w.cv, want)
 	p := &prepared{snap: snap, desired: want, graded: graded,
-		vettrak: vettrakPassbackBound(snap, len(writeEnrols), graded, comments), canvas: canvasPassbackBound(w.cv, want),
+		vettrak: vettrakPassbackBound(snap, len(writeEnrols), graded, comments), canvas: pb, canvasREST: pb,
 		change: fmt.Sprintf("%d of %d enrolled units newly graded as passed in Canvas", graded, total)}
 	return p, nil
+}
+
+// settle keeps the REST bound built so far and makes the cheapest path's
+// the scenario's bound.
+func (p *prepared) settle() {
+	p.canvasREST = p.canvas
+	p.canvasREST.Path = pathREST
+	p.canvas = cheapest(p.canvas)
 }

@@ -32,6 +32,8 @@ func scenarioColour(name string) string {
 		return "#9467bd"
 	case scBulk:
 		return "#8c564b"
+	case scCrowded:
+		return "#17becf"
 	}
 	return "#444444"
 }

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"runtime"
 	"time"
 
@@ -85,6 +87,13 @@ type world struct {
 	known map[int64]bool
 	// bulk is what the last SIS import did.
 	bulk *bulkOutcome
+	// bulkPath runs the initial-bulk scenario's writes. It is the
+	// benchmark's own SIS import (runBulk) until the SDK's bulk apply
+	// lands (issue 16, In the SDK); then newWorld picks the SDK's path when
+	// w.lms offers the capability (a Syncer Run with its bulk threshold
+	// at 0), and the scenario, its bound (the import path) and its
+	// targets stay as they are.
+	bulkPath func(ctx context.Context, w *world) (*vtsync.Report, *bulkOutcome, error)
 }
 
 // newWorld generates the size's dataset and starts both fakes with the
@@ -96,11 +105,11 @@ func newWorld(o *options, sz size) (*world, error) {
 	if err != nil {
 		return nil, fmt.Errorf("generate %s: %w", sz.Name, err)
 	}
-	w := &world{size: sz, data: data, clock: vettraktest.NewClock(start()), interval: o.interval}
+	w := &world{size: sz, data: data, clock: vettraktest.NewClock(start()), interval: o.interval, bulkPath: runBulk}
 	w.datasetHeap = max(0, liveHeap()-before)
 
-	w.vt = vettraktest.NewServer(vettraktest.WithDataset(data), vettraktest.WithLatency(o.latency),
-		vettraktest.WithClock(w.clock.Now))
+	vtOpts := []vettraktest.Option{vettraktest.WithDataset(data), vettraktest.WithLatency(o.latency),
+		vettraktest.WithClock(w.clock.Now)}
 	cvOpts := []canvastest.Option{canvastest.WithLatency(o.latency), canvastest.WithClock(w.clock.Now)}
 	if o.throttle {
 		t := canvastest.CanvasThrottle()
@@ -108,22 +117,35 @@ func newWorld(o *options, sz size) (*world, error) {
 		w.throttle = &t
 		cvOpts = append(cvOpts, canvastest.WithThrottle(t))
 	}
-	w.cv = canvastest.NewServer(cvOpts...)
-
-	// The SDK's defaults on both clients: what an operator gets.
-	w.api, err = vettrak.New(w.vt.URL(), w.vt.Credentials(), vettrak.WithClock(w.clock.Now))
+	// The SDK's defaults on both clients: what an operator gets. A
+	// simulated run swaps only the network layer (simulate.go).
+	apiOpts := []vettrak.Option{vettrak.WithClock(w.clock.Now)}
+	var ccOpts []canvas.Option
+	vtURL, cvURL := "", ""
+	if o.simulated {
+		var vh http.Handler
+		w.vt, vh = vettraktest.Handler(vtOpts...)
+		w.cv = canvastest.New(cvOpts...)
+		vtURL, cvURL = simVETtrakURL+vettraktest.Path, simCanvasURL
+		apiOpts = append(apiOpts, vettrak.WithHTTPClient(&http.Client{Transport: inProcess{vh}}))
+		ccOpts = append(ccOpts, canvas.WithTransport(inProcess{w.cv.Handler()}))
+	} else {
+		w.vt = vettraktest.NewServer(vtOpts...)
+		w.cv = canvastest.NewServer(cvOpts...)
+		vtURL, cvURL = w.vt.URL(), w.cv.URL()
+	}
+	w.api, err = vettrak.New(vtURL, w.vt.Credentials(), apiOpts...)
 	if err != nil {
 		w.close()
 		return nil, fmt.Errorf("vettrak client: %w", err)
 	}
-	var ccOpts []canvas.Option
 	switch {
 	case o.canvasRate < 0:
 		ccOpts = append(ccOpts, canvas.WithRateLimit(rate.Inf, 0))
 	case o.canvasRate > 0:
 		ccOpts = append(ccOpts, canvas.WithRateLimit(rate.Limit(o.canvasRate), max(1, int(o.canvasRate/2))))
 	}
-	w.cc, err = canvas.New(w.cv.URL(), w.cv.AdminToken(), ccOpts...)
+	w.cc, err = canvas.New(cvURL, w.cv.AdminToken(), ccOpts...)
 	if err != nil {
 		w.close()
 		return nil, fmt.Errorf("canvas client: %w", err)

@@ -455,6 +455,25 @@ func (d *Dataset) SetUploaded(occurrenceID int64, uploaded bool) error {
 	return nil
 }
 
+// RescheduleOccurrence moves an occurrence's dates, as staff do in
+// VETtrak's own screens. It is a data mutation for tests and benchmarks,
+// not a VT_API behaviour: the API documents no operation that changes an
+// occurrence's dates (reference §7), so the fake serves the new dates from
+// then on and nothing else changes. end must not be before start.
+func (d *Dataset) RescheduleOccurrence(occurrenceID int64, start, end time.Time) error {
+	if end.Before(start) {
+		return fmt.Errorf("vettraktest: occurrence %d: end %s before start %s", occurrenceID, end.Format(time.DateOnly), start.Format(time.DateOnly))
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	o := d.occurrences[occurrenceID]
+	if o == nil {
+		return fmt.Errorf("vettraktest: occurrence %d not in the dataset", occurrenceID)
+	}
+	o.StartDate, o.EndDate = start, end
+	return nil
+}
+
 // Occurrence returns an occurrence with its units and staff.
 func (d *Dataset) Occurrence(id int64) (vettrak.Occurrence, bool) {
 	d.mu.RLock()

@@ -61,11 +61,15 @@ type Server struct {
 	okEmpty bool
 	hs      *httptest.Server
 
-	mu          sync.Mutex
+	// mu guards the fields below but calls, counts and last; readers hold
+	// it shared. The dataset has its own RWMutex and the call log logMu,
+	// so no lock is held across a request.
+	mu          sync.RWMutex
 	tokens      map[string]*tokenState
 	rng         *rand.Rand
 	unlicensed  map[string]bool
 	faults      []*faultRule
+	logMu       sync.Mutex // guards calls, counts and last
 	calls       []Call
 	counts      map[string]int
 	url         string
@@ -241,15 +245,15 @@ type Call struct {
 
 // Calls returns the call log.
 func (s *Server) Calls() []Call {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
 	return slices.Clone(s.calls)
 }
 
 // CallCount returns how many requests named op arrived ("" counts all).
 func (s *Server) CallCount(op string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
 	if op == "" {
 		return len(s.calls)
 	}
@@ -258,14 +262,14 @@ func (s *Server) CallCount(op string) int {
 
 // ResetCalls clears the call log.
 func (s *Server) ResetCalls() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
 	s.calls, s.counts = nil, map[string]int{}
 }
 
 func (s *Server) logCall(c Call) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
 	const maxLog = 100000
 	if len(s.calls) < maxLog {
 		s.calls = append(s.calls, c)
@@ -345,9 +349,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	call.HTTPStatus, call.Status = 200, res.status
 	s.logCall(call)
 	out := s.variant.toServerNames(envelope(req.op, res.body))
-	s.mu.Lock()
+	s.logMu.Lock()
 	s.last[req.op] = Exchange{Request: body, Response: out}
-	s.mu.Unlock()
+	s.logMu.Unlock()
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(out)
@@ -357,8 +361,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 // (not faults) and its answer, as bytes: tests validate both against the
 // WSDL's schema and keep golden copies of the requests.
 func (s *Server) LastExchange(op string) (Exchange, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
 	e, ok := s.last[op]
 	return e, ok
 }
@@ -455,8 +459,8 @@ func (s *Server) authorise(token string) (*User, int, string) {
 }
 
 func (s *Server) licensed(op string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	return !s.unlicensed[op]
 }
 
@@ -472,8 +476,8 @@ func (s *Server) expireToken(token string) {
 // IssuedTokens returns the tokens currently known to the server (tests use
 // it to check that no token leaks into logs or errors).
 func (s *Server) IssuedTokens() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	out := make([]string, 0, len(s.tokens))
 	for t := range s.tokens {
 		out = append(out, t)

@@ -347,3 +347,41 @@ func BenchmarkGenerate(b *testing.B) {
 		}
 	}
 }
+
+// RescheduleOccurrence moves an occurrence's dates and the API serves the
+// new ones; bad input is an error naming the occurrence and changes
+// nothing.
+func TestRescheduleOccurrence(t *testing.T) {
+	srv := vettraktest.NewTestServer(t)
+	api, err := vettrak.New(srv.URL(), srv.Credentials())
+	require.NoError(t, err)
+	ds := srv.Data()
+	before, ok := ds.Occurrence(vettraktest.WalkthroughTerm2)
+	require.True(t, ok)
+	start, end := before.StartDate.AddDate(0, 0, 14), before.EndDate.AddDate(0, 0, 21)
+
+	tests := []struct {
+		name       string
+		id         int64
+		start, end time.Time
+		wantErr    string
+		wantStart  time.Time
+	}{
+		{"unknown occurrence", 999, start, end, "occurrence 999", before.StartDate},
+		{"end before start", vettraktest.WalkthroughTerm2, end, start, "before start", before.StartDate},
+		{"moved two weeks", vettraktest.WalkthroughTerm2, start, end, "", start},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := ds.RescheduleOccurrence(tt.id, tt.start, tt.end)
+			if tt.wantErr != "" {
+				require.ErrorContains(t, err, tt.wantErr)
+			} else {
+				require.NoError(t, err)
+			}
+			got, err := api.OccurrenceDetails(t.Context(), vettraktest.WalkthroughTerm2)
+			require.NoError(t, err)
+			assert.True(t, got.StartDate.Equal(tt.wantStart), "start %s, want %s", got.StartDate, tt.wantStart)
+		})
+	}
+}
