@@ -6,7 +6,9 @@
 // gowsdl v0.5.0 writes only vtsoap.go (the server stub file appeared in later,
 // untagged versions), so there is nothing extra to delete. Its Start method
 // fills one map from two goroutines; should a run ever die with "concurrent
-// map writes", run go generate again.
+// map writes", run go generate again. The second step (exportfields)
+// exports the one field gowsdl leaves unexported (ArrayOfInt's "int").
 package vtsoap
 
 //go:generate go tool gowsdl -p vtsoap -d .. -o vtsoap.go ../../wsdl/VT_API.wsdl
+//go:generate go run ./exportfields vtsoap.go

@@ -418,7 +418,7 @@ type ArrayOfString struct {
 }
 
 type ArrayOfInt struct {
-	int []int32 `xml:"int,omitempty" json:"int,omitempty"`
+	Aint []int32 `xml:"int,omitempty" json:"int,omitempty"`
 }
 
 type TEnro struct {
