@@ -2,6 +2,7 @@ package canvas_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -264,17 +265,22 @@ func TestSISImportFollowsCanvasSource(t *testing.T) {
 		c, srv := newFake(t, canvastest.WithSISImportPolls(0))
 		z, err := canvas.ZipCSV(map[string][]byte{
 			"courses.csv":           []byte("course_id,short_name,long_name,status\nC1,C1,Course,published\n"),
-			"users.csv":             []byte("user_id,login_id,full_name,status\nS1,s1,One,active\n"),
+			"users.csv":             []byte("user_id,login_id,full_name,status\nS1,s1,One,active\nS2,s2,Two,active\n"),
+			"enrollments.csv":       []byte("course_id,user_id,role,status\nC1,S1,student,active\n"),
 			"group_categories.csv":  []byte("group_category_id,course_id,category_name,status\nGC1,C1,Occurrences,active\n"),
 			"groups.csv":            []byte("group_id,group_category_id,name,status\nG1,GC1,Term 1,available\nG2,GC1,Term 2,available\n"),
-			"group_memberships.csv": []byte("group_id,user_id,status\nG1,S1,accepted\nG2,S1,accepted\n"),
+			"group_memberships.csv": []byte("group_id,user_id,status\nG1,S1,accepted\nG2,S1,accepted\nG1,S2,accepted\n"),
 		})
 		require.NoError(t, err)
 		imp, err := c.SISImports.Create(t.Context(), canvas.Self, z, canvas.SISImportOptions{})
 		require.NoError(t, err)
 		done, err := c.SISImports.Wait(t.Context(), canvas.Self, imp.ID, time.Millisecond)
 		require.NoError(t, err)
-		assert.Equal(t, canvas.SISImportImported, done.WorkflowState, "%+v", done.ProcessingWarnings)
+		// S2 has no enrollment in C1: whether the importer refuses that
+		// is UNCONFIRMED, and the fake is strict.
+		assert.Equal(t, canvas.SISImportImportedWithMessages, done.WorkflowState, "%+v", done.ProcessingWarnings)
+		require.Len(t, done.ProcessingWarnings, 1, "%+v", done.ProcessingWarnings)
+		assert.Contains(t, fmt.Sprint(done.ProcessingWarnings[0]), "User S2 has no enrollment")
 		course, ok := srv.CourseBySISID("C1")
 		require.True(t, ok)
 		assert.Equal(t, "available", course.WorkflowState)

@@ -780,8 +780,13 @@ func (s *Server) importRow(imp *sisImport, f *csvFile, row csvRow) bool {
 // group_memberships.csv (doc/api/sis_csv.md). Only course groups are
 // imported (account-level rows are refused with a warning: the fake has
 // no account groups). A membership saved here is exclusive in its
-// category as any other (group_membership.rb); whether the importer also
-// requires an enrollment is UNCONFIRMED, so the fake does not.
+// category as any other (group_membership.rb). Whether the importer also
+// requires an enrollment in the group's course, as the REST policy does
+// (group.rb#can_join?), is UNCONFIRMED; the fake is strict and refuses
+// such a row with a warning, so a sync that relies on the importer
+// admitting unenrolled users fails here rather than in production. Rows
+// are processed in Canvas's order, so enrollments of the same import
+// count.
 func (s *Server) importGroupRow(imp *sisImport, kind, status string, v map[string]string, bad func(string, ...any) bool) bool {
 	switch kind {
 	case "group_categories":
@@ -856,6 +861,9 @@ func (s *Server) importGroupRow(imp *sisImport, kind, status string, v map[strin
 			if o.GroupID == g.ID && o.UserID == u.ID {
 				m = o
 			}
+		}
+		if status == "accepted" && !s.canJoin(g, u.ID) {
+			return bad("User %s has no enrollment in the course of group %s (UNCONFIRMED for imports; the fake is strict)", uid, gid)
 		}
 		if m == nil {
 			if status == "deleted" {
