@@ -39,7 +39,7 @@ func ist101() mapping.Snapshot {
 			{EnrolmentID: 101, UnitCode: "IST101"}, {EnrolmentID: 102, UnitCode: "IST101"},
 			{EnrolmentID: 201, UnitCode: "IST101"}, {EnrolmentID: 202, UnitCode: "IST101"},
 		},
-		Clients: []record.Client{
+		Clients: []record.Person{
 			{Code: "C1", GivenName: "John", Surname: "Smith", Email: "john@example.edu"},
 			{Code: "C2", GivenName: "Julie", Surname: "Jones", Email: "julie@example.edu"},
 			{Code: "C3", GivenName: "Bob", Surname: "Brown", Email: "bob@example.edu"},

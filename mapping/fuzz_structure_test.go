@@ -29,7 +29,7 @@ func FuzzStructure(f *testing.F) {
 				{ID: id + 1, OccurrenceID: id, ClientCode: name, Surname: client, StatusType: 9},
 			},
 			EnrolledUnits: []record.EnrolledUnit{{EnrolmentID: id, UnitCode: unit, ResultName: status, Comment: title}},
-			Clients:       []record.Client{{Code: client, GivenName: name, Email: email, Username: name}, {Code: name, Email: email}},
+			Clients:       []record.Person{{Code: client, GivenName: name, Email: email, Username: name}, {Code: name, Email: email}},
 			Staff:         []record.StaffLink{{StaffCode: name, StaffType: "Assessor", EnrolmentID: id, ClientCode: client}},
 			Deleted:       []record.DeletedRecord{{Table: name, ID: client}, {Table: "ENROLMENT", ID: status}},
 		}

@@ -37,7 +37,7 @@ func genSnapshot(p genParams) Snapshot {
 		s.Programmes = append(s.Programmes, record.Programme{ID: int64(i), Code: fmt.Sprintf("PROG%02d", i), Name: fmt.Sprintf("Programme %d", i)})
 	}
 	for i := 1; i <= p.Staff; i++ {
-		s.Clients = append(s.Clients, record.Client{Code: fmt.Sprintf("S%04d", i), GivenName: "Staff", Surname: fmt.Sprint(i), Email: fmt.Sprintf("staff%d@rto.example", i)})
+		s.Clients = append(s.Clients, record.Person{Code: fmt.Sprintf("S%04d", i), GivenName: "Staff", Surname: fmt.Sprint(i), Email: fmt.Sprintf("staff%d@rto.example", i)})
 	}
 	occs := (p.Learners + p.LearnersPerOcc - 1) / p.LearnersPerOcc
 	start := time.Date(2026, 1, 12, 0, 0, 0, 0, syd)
@@ -61,7 +61,7 @@ func genSnapshot(p genParams) Snapshot {
 	}
 	for i := 1; i <= p.Learners; i++ {
 		code := fmt.Sprintf("L%06d", i)
-		c := record.Client{Code: code, GivenName: "Learner", Surname: fmt.Sprint(i), Email: fmt.Sprintf("l%d@student.example", i)}
+		c := record.Person{Code: code, GivenName: "Learner", Surname: fmt.Sprint(i), Email: fmt.Sprintf("l%d@student.example", i)}
 		switch rng.IntN(100) {
 		case 0:
 			c.Email = ""
@@ -149,7 +149,7 @@ func shuffled(s Snapshot, seed uint64) Snapshot {
 	out := Snapshot{
 		Programmes: append([]record.Programme(nil), s.Programmes...), Occurrences: append([]record.Occurrence(nil), s.Occurrences...),
 		Enrolments: append([]record.Enrolment(nil), s.Enrolments...), EnrolledUnits: append([]record.EnrolledUnit(nil), s.EnrolledUnits...),
-		Clients: append([]record.Client(nil), s.Clients...), Staff: append([]record.StaffLink(nil), s.Staff...),
+		Clients: append([]record.Person(nil), s.Clients...), Staff: append([]record.StaffLink(nil), s.Staff...),
 		Deleted: append([]record.DeletedRecord(nil), s.Deleted...),
 	}
 	// Exact repeats, as a reader that paged twice would produce.

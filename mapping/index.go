@@ -25,7 +25,7 @@ type Snapshot struct {
 	// results. A learner with none here is placed by the occurrence's
 	// units; results are written only for enrolled units read here.
 	EnrolledUnits []record.EnrolledUnit `json:"enrolled_units,omitempty"`
-	Clients       []record.Client       `json:"clients,omitempty"` // learners and staff, by Code
+	Clients       []record.Person       `json:"clients,omitempty"` // learners and staff, by Code
 	// Staff holds links not already on Occurrence.Staff: per enrolment
 	// (EnrolmentID), per learner (ClientCode only) or per occurrence. A
 	// VETtrak staff link names no unit: it applies to every unit of its
@@ -59,7 +59,7 @@ type index struct {
 	occByID      map[int64]*occInfo
 	enrolByID    map[int64]record.Enrolment
 	enrolUnits   map[int64][]record.EnrolledUnit // by enrolment, sorted by normalised code
-	clients      map[string]record.Client        // by trimmed code
+	clients      map[string]record.Person        // by trimmed code
 	staffByEnrol map[int64][]record.StaffLink
 	staffByLearn map[string][]record.StaffLink
 	deletedEnrol map[int64]bool
@@ -140,7 +140,7 @@ func newIndex(cfg Config, snap Snapshot, d *diags) *index {
 		occByID:      map[int64]*occInfo{},
 		enrolByID:    map[int64]record.Enrolment{},
 		enrolUnits:   map[int64][]record.EnrolledUnit{},
-		clients:      map[string]record.Client{},
+		clients:      map[string]record.Person{},
 		staffByEnrol: map[int64][]record.StaffLink{},
 		staffByLearn: map[string][]record.StaffLink{},
 		deletedEnrol: map[int64]bool{},
@@ -263,7 +263,7 @@ func newIndex(cfg Config, snap Snapshot, d *diags) *index {
 		ix.noteUnitName(n, u.UnitName)
 	}
 
-	for _, c := range dedupe(snap.Clients, func(c record.Client) string { return strings.TrimSpace(c.Code) }, dup(RecordClient)) {
+	for _, c := range dedupe(snap.Clients, func(c record.Person) string { return strings.TrimSpace(c.Code) }, dup(RecordClient)) {
 		c.Code = strings.TrimSpace(c.Code)
 		if c.Code == "" {
 			d.add(SeverityWarning, CodeMissingField, clientRecord(""), "a client (%q %q) has no code; it is skipped", cleanText(c.GivenName), cleanText(c.Surname))

@@ -607,7 +607,7 @@ func TestResultsModuleBindings(t *testing.T) {
 		EnrolledUnits: []record.EnrolledUnit{
 			{EnrolmentID: 700, UnitCode: "BSBLDR501"}, {EnrolmentID: 700, UnitCode: "BSBOPS501"}, {EnrolmentID: 700, UnitCode: "BSBWHS411"},
 		},
-		Clients: []record.Client{{Code: "L1", GivenName: "Lee", Surname: "Learner", Email: "lee@example.edu"}},
+		Clients: []record.Person{{Code: "L1", GivenName: "Lee", Surname: "Learner", Email: "lee@example.edu"}},
 	}
 	cfg := DefaultConfig(WorkflowModule)
 	d, err := Structure(cfg, snap, nil)

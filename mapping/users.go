@@ -75,7 +75,7 @@ func (b *builder) buildUsers() ([]lms.User, map[string]bool) {
 	dropped := map[string]bool{}
 	type cand struct {
 		u      lms.User
-		client record.Client
+		client record.Person
 	}
 	var list []*cand
 	for _, code := range slices.Sorted(maps.Keys(b.people)) {
@@ -92,7 +92,7 @@ func (b *builder) buildUsers() ([]lms.User, map[string]bool) {
 			}
 		} else {
 			b.d.add(SeverityInfo, CodeNotInSnapshot, clientRecord(code), "no client record; the user is built from enrolment or staff fields")
-			c = record.Client{Code: code, GivenName: p.given, Surname: p.family, Email: p.email}
+			c = record.Person{Code: code, GivenName: p.given, Surname: p.family, Email: p.email}
 		}
 		given, family := cleanText(p.given), cleanText(p.family)
 		if given != strings.TrimSpace(p.given) || family != strings.TrimSpace(p.family) {
@@ -164,7 +164,7 @@ func (b *builder) buildUsers() ([]lms.User, map[string]bool) {
 	return users, dropped
 }
 
-func loginFrom(src LoginSource, c record.Client) string {
+func loginFrom(src LoginSource, c record.Person) string {
 	switch src {
 	case LoginEmail:
 		if e := strings.ToLower(strings.TrimSpace(c.Email)); validEmail(e) {

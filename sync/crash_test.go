@@ -96,12 +96,12 @@ func TestCrashAfterEveryWriteConverges(t *testing.T) {
 // crashSource cancels after a result write lands at VETtrak but before the
 // Syncer can record it: the worst moment for a ledger.
 type crashSource struct {
-	*vettrak.API
+	*vettrak.Client
 	cancel context.CancelFunc
 }
 
 func (c *crashSource) UpdateResult(ctx context.Context, r vettrak.ResultUpdate) error {
-	err := c.API.UpdateResult(ctx, r)
+	err := c.Client.UpdateResult(ctx, r)
 	c.cancel()
 	if err != nil {
 		return err
@@ -121,7 +121,7 @@ func TestCrashAfterResultWriteNeverWritesTwice(t *testing.T) {
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
-	s, err := vtsync.New(&crashSource{API: r.api, cancel: cancel}, r.lms, r.cfg, vtsync.WithStore(r.st), vtsync.WithClock(func() time.Time { return r.now }), vtsync.WithConcurrency(1))
+	s, err := vtsync.New(&crashSource{Client: r.api, cancel: cancel}, r.lms, r.cfg, vtsync.WithStore(r.st), vtsync.WithClock(func() time.Time { return r.now }), vtsync.WithConcurrency(1))
 	require.NoError(t, err)
 	_, err = s.ReportResults(ctx)
 	require.ErrorIs(t, err, context.Canceled)

@@ -20,7 +20,7 @@ import (
 // rig is a Syncer on the fake VETtrak and the in-memory LMS.
 type rig struct {
 	vt  *vettraktest.Server
-	api *vettrak.API
+	api *vettrak.Client
 	// src, when set, is the Source instead of api.
 	src vtsync.Source
 	lms *memlms.LMS

@@ -27,13 +27,13 @@ type hostileSource struct {
 	mu         gosync.Mutex
 	extraEnrol map[int64][]vettrak.Enrolment
 	extraOccs  []vettrak.Occurrence
-	clients    map[string]vettrak.Client
+	clients    map[string]vettrak.Person
 	// prepend puts the extra records before the real ones.
 	prepend bool
 }
 
 func newHostile(src vtsync.Source) *hostileSource {
-	return &hostileSource{Source: src, extraEnrol: map[int64][]vettrak.Enrolment{}, clients: map[string]vettrak.Client{}}
+	return &hostileSource{Source: src, extraEnrol: map[int64][]vettrak.Enrolment{}, clients: map[string]vettrak.Person{}}
 }
 
 // addLearner enrols a learner the fake does not know in an occurrence.
@@ -41,7 +41,7 @@ func (h *hostileSource) addLearner(occ, id int64, code, given, family string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.extraEnrol[occ] = append(h.extraEnrol[occ], vettrak.Enrolment{ID: id, OccurrenceID: occ, ClientCode: code, GivenName: given, Surname: family, Status: "Active"})
-	h.clients[code] = vettrak.Client{Code: code, GivenName: given, Surname: family, Email: fmt.Sprintf("l%d@example.org", id)}
+	h.clients[code] = vettrak.Person{Code: code, GivenName: given, Surname: family, Email: fmt.Sprintf("l%d@example.org", id)}
 }
 
 func (h *hostileSource) SearchOccurrences(ctx context.Context, q vettrak.OccurrenceQuery) ([]vettrak.Occurrence, error) {
@@ -64,7 +64,7 @@ func (h *hostileSource) EnrolmentsForOccurrence(ctx context.Context, id int64) (
 	return append(out, h.extraEnrol[id]...), err
 }
 
-func (h *hostileSource) ClientDetails(ctx context.Context, code string) (*vettrak.Client, error) {
+func (h *hostileSource) ClientDetails(ctx context.Context, code string) (*vettrak.Person, error) {
 	h.mu.Lock()
 	c, ok := h.clients[code]
 	h.mu.Unlock()

@@ -226,7 +226,7 @@ func (s *Syncer) readLMSNew(ctx context.Context, obs *observation) error {
 // The client cursor moves only when the cache reflects every change up to
 // it: changed clients that were not needed, or whose details failed, are
 // dropped from the cache, so a later run reads them afresh.
-func (s *Syncer) readClients(ctx context.Context, obs *observation) ([]vettrak.Client, error) {
+func (s *Syncer) readClients(ctx context.Context, obs *observation) ([]vettrak.Person, error) {
 	need := map[string]bool{}
 	for _, e := range obs.snap.Enrolments {
 		need[e.ClientCode] = true
@@ -238,7 +238,7 @@ func (s *Syncer) readClients(ctx context.Context, obs *observation) ([]vettrak.C
 	}
 	delete(need, "")
 
-	cache := map[string]vettrak.Client{}
+	cache := map[string]vettrak.Person{}
 	for e, err := range s.clientsDB.List(ctx, "") {
 		if err != nil {
 			return nil, fmt.Errorf("read client cache: %w", err)
@@ -278,10 +278,10 @@ func (s *Syncer) readClients(ctx context.Context, obs *observation) ([]vettrak.C
 		}
 	}
 	slices.Sort(toRead)
-	got, fails := fanOut(ctx, s.vettrakWorkers(), toRead, func(ctx context.Context, code string) (*vettrak.Client, error) {
+	got, fails := fanOut(ctx, s.vettrakWorkers(), toRead, func(ctx context.Context, code string) (*vettrak.Person, error) {
 		return s.src.ClientDetails(ctx, code)
 	})
-	read := map[string]vettrak.Client{}
+	read := map[string]vettrak.Person{}
 	unread := map[string]bool{}
 	for i, code := range toRead {
 		if fails[i] == nil && got[i] == nil {
@@ -321,7 +321,7 @@ func (s *Syncer) readClients(ctx context.Context, obs *observation) ([]vettrak.C
 	if len(unread) > 0 {
 		dropUnreadClients(&obs.snap, unread)
 	}
-	out := make([]vettrak.Client, 0, len(need))
+	out := make([]vettrak.Person, 0, len(need))
 	for _, code := range sortedKeys(need) {
 		if c, ok := cache[code]; ok && !unread[code] {
 			out = append(out, c)

@@ -48,7 +48,7 @@ func rewriteProxy(t *testing.T, target string, rewrite func(op string, resp *htt
 
 // proxiedAPI is a VETtrak client through rewriteProxy, without retries so
 // that every rewritten answer is seen once.
-func (r *rig) proxiedAPI(t *testing.T, rewrite func(op string, resp *http.Response, body []byte) []byte) *vettrak.API {
+func (r *rig) proxiedAPI(t *testing.T, rewrite func(op string, resp *http.Response, body []byte) []byte) *vettrak.Client {
 	t.Helper()
 	api, err := vettrak.New(rewriteProxy(t, r.vt.URL(), rewrite), r.vt.Credentials(), vettrak.WithRetry(vettrak.RetryPolicy{MaxRetries: -1}))
 	require.NoError(t, err)

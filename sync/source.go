@@ -16,8 +16,8 @@ type Source interface {
 	OccurrenceDetails(ctx context.Context, occurrenceID int64) (*vettrak.Occurrence, error)
 	EnrolmentsForOccurrence(ctx context.Context, occurrenceID int64) ([]vettrak.Enrolment, error)
 	UnitsForEnrolment(ctx context.Context, enrolmentID int64) ([]vettrak.EnrolledUnit, error)
-	ClientDetails(ctx context.Context, clientCode string) (*vettrak.Client, error)
-	AccessibleClients(ctx context.Context, staffCode string, since *time.Time) ([]vettrak.Client, error)
+	ClientDetails(ctx context.Context, clientCode string) (*vettrak.Person, error)
+	AccessibleClients(ctx context.Context, staffCode string, since *time.Time) ([]vettrak.Person, error)
 	ResultTypes(ctx context.Context) ([]vettrak.ResultType, error)
 	DeletedRecordsSince(ctx context.Context, table string, since time.Time) ([]vettrak.DeletedRecord, error)
 
@@ -29,4 +29,4 @@ type Source interface {
 	Check(ctx context.Context) (*vettrak.CheckReport, error)
 }
 
-var _ Source = (*vettrak.API)(nil)
+var _ Source = (*vettrak.Client)(nil)

@@ -41,7 +41,7 @@ type Syncer struct {
 	// Typed views of the store.
 	ledgerDB  state.Ledger[mapping.LedgerEntry]
 	pendingDB store.Typed[mapping.LedgerEntry]
-	clientsDB store.Typed[vettrak.Client]
+	clientsDB store.Typed[vettrak.Person]
 	cursors   state.Cursors
 	failures  *state.Failures
 
@@ -179,7 +179,7 @@ func New(src Source, dst lms.LMS, cfg Config, opts ...Option) (*Syncer, error) {
 	s.log = slog.New(redact.Handler(s.log.Handler(), s.secrets))
 	s.ledgerDB = state.NewLedger[mapping.LedgerEntry](s.store)
 	s.pendingDB = store.NewTyped[mapping.LedgerEntry](s.store, bucketPending)
-	s.clientsDB = store.NewTyped[vettrak.Client](s.store, bucketClients)
+	s.clientsDB = store.NewTyped[vettrak.Person](s.store, bucketClients)
 	s.cursors = state.NewCursors(s.store)
 	failures, err := state.NewFailures(s.store, state.WithNow(func() time.Time { return s.now() }))
 	if err != nil {

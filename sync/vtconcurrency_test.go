@@ -34,7 +34,7 @@ func (c *countingSource) EnrolmentsForOccurrence(ctx context.Context, id int64) 
 	return c.Source.EnrolmentsForOccurrence(ctx, id)
 }
 
-func (c *countingSource) ClientDetails(ctx context.Context, code string) (*vettrak.Client, error) {
+func (c *countingSource) ClientDetails(ctx context.Context, code string) (*vettrak.Person, error) {
 	defer c.enter()()
 	return c.Source.ClientDetails(ctx, code)
 }

@@ -80,7 +80,7 @@ func TestDeltas(t *testing.T) {
 		}, map[vtsync.OpKind]int{vtsync.OpCreateGroup: 1, vtsync.OpAddMember: 1}},
 		{"occurrence rescheduled", mapping.WorkflowCourse, func(t *testing.T, r *rig) {
 			// A week later: the course's dates move with it.
-			r.src = &rescheduled{API: r.api, id: vettraktest.WalkthroughTerm1, by: 7 * 24 * time.Hour}
+			r.src = &rescheduled{Client: r.api, id: vettraktest.WalkthroughTerm1, by: 7 * 24 * time.Hour}
 		}, map[vtsync.OpKind]int{vtsync.OpUpdateCourse: 1}},
 	}
 	for _, tt := range tests {
@@ -269,7 +269,7 @@ func TestTransientFaultsConverge(t *testing.T) {
 // rescheduled is VETtrak after occurrence id moved by a duration (the
 // fake has no call for it; a provider does it in VETtrak's UI).
 type rescheduled struct {
-	*vettrak.API
+	*vettrak.Client
 	id int64
 	by time.Duration
 }
@@ -281,7 +281,7 @@ func (r *rescheduled) move(o *vettrak.Occurrence) {
 }
 
 func (r *rescheduled) SearchOccurrences(ctx context.Context, q vettrak.OccurrenceQuery) ([]vettrak.Occurrence, error) {
-	occs, err := r.API.SearchOccurrences(ctx, q)
+	occs, err := r.Client.SearchOccurrences(ctx, q)
 	for i := range occs {
 		r.move(&occs[i])
 	}
@@ -289,7 +289,7 @@ func (r *rescheduled) SearchOccurrences(ctx context.Context, q vettrak.Occurrenc
 }
 
 func (r *rescheduled) OccurrenceDetails(ctx context.Context, id int64) (*vettrak.Occurrence, error) {
-	o, err := r.API.OccurrenceDetails(ctx, id)
+	o, err := r.Client.OccurrenceDetails(ctx, id)
 	if o != nil {
 		r.move(o)
 	}

@@ -40,9 +40,11 @@ func (c Credentials) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("username", c.Username), slog.String("password", redact.Mask))
 }
 
-// API is a client for one VETtrak VT_API endpoint. It is safe for
+// Client is a client for one VETtrak VT_API endpoint. It is safe for
 // concurrent use. Create it with New.
-type API struct {
+//
+// VETtrak also calls learners "clients"; their record is Person.
+type Client struct {
 	endpoint string
 	display  string // endpoint without credentials or secret query values
 	creds    Credentials
@@ -72,14 +74,14 @@ type session struct {
 	identifier string
 	tokenType  string
 	message    string
-	lastUsed   atomic.Int64 // unix nanoseconds on the API's clock
+	lastUsed   atomic.Int64 // unix nanoseconds on the client's clock
 }
 
 // New returns a client for the VT_API endpoint, e.g.
 // "https://sthservices.ozsoft.com.au/ABC_API/VT_API.asmx". A trailing
 // "?WSDL" is dropped. It does not contact the server: the first call logs
 // in (see Login).
-func New(endpoint string, creds Credentials, opts ...Option) (*API, error) {
+func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 	u, err := url.Parse(strings.TrimSpace(endpoint))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("vettrak: endpoint must be an http(s) URL of VT_API.asmx, got %q", httpx.SanitizeURL(u))
@@ -103,7 +105,7 @@ func New(endpoint string, creds Credentials, opts ...Option) (*API, error) {
 		}
 		cfg.loc = loc
 	}
-	a := &API{
+	a := &Client{
 		endpoint: u.String(),
 		display:  httpx.SanitizeURL(u),
 		creds:    creds,
@@ -152,19 +154,19 @@ func New(endpoint string, creds Credentials, opts ...Option) (*API, error) {
 }
 
 // Endpoint is the service URL without credentials.
-func (a *API) Endpoint() string { return a.display }
+func (a *Client) Endpoint() string { return a.display }
 
 // Location is the zone VETtrak's dateTimes are read and written in.
-func (a *API) Location() *time.Location { return a.cfg.loc }
+func (a *Client) Location() *time.Location { return a.cfg.loc }
 
 // Stats reports the calls that reached the network: per operation
 // (retries and logins included), reads versus writes, bytes.
-func (a *API) Stats() callstats.Snapshot { return a.meter.Snapshot() }
+func (a *Client) Stats() callstats.Snapshot { return a.meter.Snapshot() }
 
 // Login logs in now (ValidateClient, or ValidateUser with
 // WithValidateUser), replacing any cached token. Calling it is optional:
 // every operation logs in when it has no valid token.
-func (a *API) Login(ctx context.Context) error {
+func (a *Client) Login(ctx context.Context) error {
 	a.loginMu.Lock()
 	defer a.loginMu.Unlock()
 	_, err := a.loginLocked(ctx)
@@ -173,7 +175,7 @@ func (a *API) Login(ctx context.Context) error {
 
 // token returns a usable session, logging in when there is none or it has
 // been idle for nearly the server's timeout.
-func (a *API) token(ctx context.Context) (*session, error) {
+func (a *Client) token(ctx context.Context) (*session, error) {
 	s := a.sess.Load()
 	if s != nil && !a.idle(s) {
 		return s, nil
@@ -188,24 +190,24 @@ func (a *API) token(ctx context.Context) (*session, error) {
 
 // idle reports whether s has not been used for long enough that the server
 // has probably expired it; logging in first saves a failed round trip.
-func (a *API) idle(s *session) bool {
+func (a *Client) idle(s *session) bool {
 	last := time.Unix(0, s.lastUsed.Load())
 	return a.cfg.now().Sub(last) >= a.cfg.tokenIdle-time.Minute
 }
 
-func (a *API) touch(s *session) { s.lastUsed.Store(a.cfg.now().UnixNano()) }
+func (a *Client) touch(s *session) { s.lastUsed.Store(a.cfg.now().UnixNano()) }
 
 // expire drops s if it is still the cached session.
-func (a *API) expire(s *session) { a.sess.CompareAndSwap(s, nil) }
+func (a *Client) expire(s *session) { a.sess.CompareAndSwap(s, nil) }
 
-func (a *API) loginOp() string {
+func (a *Client) loginOp() string {
 	if a.cfg.validateUser {
 		return opValidateUser
 	}
 	return opValidateClient
 }
 
-func (a *API) loginLocked(ctx context.Context) (*session, error) {
+func (a *Client) loginLocked(ctx context.Context) (*session, error) {
 	op := a.loginOp()
 	ctx = a.callContext(ctx, op, false)
 	// The two logins' responses differ only in the result's name.
@@ -251,7 +253,7 @@ var errMissingResult = errors.New("the response has no result element")
 // a status other than 1, so list callers can treat "no records" as empty.
 // A write through an operation whose live contract differs from the
 // SDK's is refused (see CheckContract).
-func invoke[R any](ctx context.Context, a *API, op string, in args, auth func(*R) *vtsoap.TAuthenticate) (*R, []byte, error) {
+func invoke[R any](ctx context.Context, a *Client, op string, in args, auth func(*R) *vtsoap.TAuthenticate) (*R, []byte, error) {
 	spec := a.spec(op)
 	if spec.Write {
 		if err := a.writeAllowed(ctx, op); err != nil {
@@ -305,12 +307,12 @@ func tokenRejected(au *vtsoap.TAuthenticate) bool {
 	return au.Status == StatusFailed && strings.Contains(strings.ToLower(au.StatusMessage), "token")
 }
 
-func (a *API) statusErr(op string, au *vtsoap.TAuthenticate) error {
+func (a *Client) statusErr(op string, au *vtsoap.TAuthenticate) error {
 	return &StatusError{Op: op, Status: int(au.Status), Message: a.secrets.Excerpt(strings.TrimSpace(au.StatusMessage), 0)}
 }
 
 // wrapErr turns whatever the SOAP layer returned into one of our types.
-func (a *API) wrapErr(ctx context.Context, op string, err error) error {
+func (a *Client) wrapErr(ctx context.Context, op string, err error) error {
 	var (
 		fe *FaultError
 		he *HTTPError
@@ -338,3 +340,8 @@ type redactedError struct {
 
 func (r redactedError) Error() string { return r.s.String(r.err.Error()) }
 func (r redactedError) Unwrap() error { return r.err }
+
+// API is the former name of Client.
+//
+// Deprecated: use Client. The learner record formerly named Client is Person.
+type API = Client

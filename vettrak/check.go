@@ -130,7 +130,7 @@ func (r *CheckReport) String() string {
 //
 // That VETtrak checks the licence before looking up the record is an
 // assumption (not documented).
-func (a *API) Check(ctx context.Context) (*CheckReport, error) {
+func (a *Client) Check(ctx context.Context) (*CheckReport, error) {
 	rep := &CheckReport{Endpoint: a.display, Username: a.creds.Username, LoginOp: a.loginOp(), TimeZone: a.cfg.loc.String()}
 	start := a.cfg.now()
 	if err := a.Login(ctx); err != nil {

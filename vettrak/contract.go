@@ -127,7 +127,7 @@ type contractState struct {
 // differs. The server's WSDL is read once, before the first write, unless
 // every difference is allowed; if it cannot be read the write goes ahead
 // (nothing is known to be wrong) and the failure is logged.
-func (a *API) writeAllowed(ctx context.Context, op string) error {
+func (a *Client) writeAllowed(ctx context.Context, op string) error {
 	if a.cfg.allowAll || a.cfg.allowOps[op] {
 		return nil
 	}
@@ -168,7 +168,7 @@ func (a *API) writeAllowed(ctx context.Context, op string) error {
 // The result is remembered: writes through an operation with a blocking
 // difference are refused with a *ContractError from then on (see
 // WithContractDifferencesAllowed). It needs no login.
-func (a *API) CheckContract(ctx context.Context) (*ContractReport, error) {
+func (a *Client) CheckContract(ctx context.Context) (*ContractReport, error) {
 	rep, err := a.checkContract(ctx)
 	if err != nil {
 		return nil, err
@@ -179,7 +179,7 @@ func (a *API) CheckContract(ctx context.Context) (*ContractReport, error) {
 	return rep, nil
 }
 
-func (a *API) checkContract(ctx context.Context) (*ContractReport, error) {
+func (a *Client) checkContract(ctx context.Context) (*ContractReport, error) {
 	const op = "WSDL"
 	doc, err := a.fetchWSDL(ctx)
 	if err != nil {
@@ -194,7 +194,7 @@ func (a *API) checkContract(ctx context.Context) (*ContractReport, error) {
 	return rep, nil
 }
 
-func (a *API) fetchWSDL(ctx context.Context) ([]byte, error) {
+func (a *Client) fetchWSDL(ctx context.Context) ([]byte, error) {
 	ctx = httpx.WithIdempotent(httpx.WithWrite(ctx, false))
 	ctx = context.WithValue(ctx, callKey{}, &callInfo{op: "WSDL"})
 	u, err := url.Parse(a.endpoint)

@@ -63,13 +63,13 @@ func checkDateTime(s string) error {
 	return err
 }
 
-// timeOf converts a generated dateTime to a time in the API's zone; the
+// timeOf converts a generated dateTime to a time in the client's zone; the
 // zero time (absent, empty, or .NET's MinValue) reports false.
 //
 // gowsdl's ToGoTime reads zoneless values in time.Local (G8), which a DST
 // gap in the local zone can shift; re-marshalling gives back the exact
 // text, which we parse in the provider's zone.
-func (a *API) timeOf(x soap.XSDDateTime) (time.Time, bool) {
+func (a *Client) timeOf(x soap.XSDDateTime) (time.Time, bool) {
 	b, err := xml.Marshal(struct {
 		XMLName xml.Name         `xml:"x"`
 		V       soap.XSDDateTime `xml:"v"`
@@ -90,12 +90,12 @@ func (a *API) timeOf(x soap.XSDDateTime) (time.Time, bool) {
 	return t, true
 }
 
-func (a *API) timeOrZero(x soap.XSDDateTime) time.Time {
+func (a *Client) timeOrZero(x soap.XSDDateTime) time.Time {
 	t, _ := a.timeOf(x)
 	return t
 }
 
-func (a *API) timePtr(x *soap.XSDDateTime) *time.Time {
+func (a *Client) timePtr(x *soap.XSDDateTime) *time.Time {
 	if x == nil {
 		return nil
 	}
@@ -163,7 +163,7 @@ func moneyOf(body []byte, record string) map[int32]enroMoney {
 	}
 }
 
-func (a *API) occurrence(o *vtsoap.TOccu) Occurrence {
+func (a *Client) occurrence(o *vtsoap.TOccu) Occurrence {
 	out := Occurrence{
 		ProgrammeID:   int64(o.Prog_ID),
 		ProgrammeCode: o.Prog_Code,
@@ -190,7 +190,7 @@ func (a *API) occurrence(o *vtsoap.TOccu) Occurrence {
 	return out
 }
 
-func (a *API) enrolment(e *vtsoap.TClieEnro, occurrenceID int64, money map[int32]enroMoney) Enrolment {
+func (a *Client) enrolment(e *vtsoap.TClieEnro, occurrenceID int64, money map[int32]enroMoney) Enrolment {
 	out := Enrolment{
 		OccurrenceID: occurrenceID,
 		ClientCode:   e.Clie_Code,
@@ -237,7 +237,7 @@ func unitOf(u *vtsoap.TUnit) Unit {
 	return Unit{Code: strings.TrimSpace(u.Unit_Code), Name: u.Unit_Name, Type: UnitType(u.Unit_Type)}
 }
 
-func (a *API) enrolledUnit(u *vtsoap.TEnun) EnrolledUnit {
+func (a *Client) enrolledUnit(u *vtsoap.TEnun) EnrolledUnit {
 	out := EnrolledUnit{
 		EnrolmentID: int64(u.ID),
 		UnitCode:    strings.TrimSpace(u.Unit_Code),
@@ -256,12 +256,12 @@ func (a *API) enrolledUnit(u *vtsoap.TEnun) EnrolledUnit {
 	return out
 }
 
-func clientOf(c *vtsoap.TClie) Client {
-	return Client{Code: strings.TrimSpace(c.Clie_Code), GivenName: c.Clie_Given, Surname: c.Clie_Surname}
+func clientOf(c *vtsoap.TClie) Person {
+	return Person{Code: strings.TrimSpace(c.Clie_Code), GivenName: c.Clie_Given, Surname: c.Clie_Surname}
 }
 
-func (a *API) clientDetail(c *vtsoap.TClieDetail) Client {
-	return Client{
+func (a *Client) clientDetail(c *vtsoap.TClieDetail) Person {
+	return Person{
 		Code:      strings.TrimSpace(c.Clie_Code),
 		GivenName: c.Clie_Given,
 		Surname:   c.Clie_Surname,
@@ -286,7 +286,7 @@ func staffLinks(list []*vtsoap.TClieStaffLinks, arg string, forClient bool) []St
 		if cs == nil {
 			continue
 		}
-		var who Client
+		var who Person
 		if cs.Clie != nil {
 			who = clientOf(cs.Clie)
 		}

@@ -43,7 +43,7 @@ func ExampleNew() {
 }
 
 // Write a unit result back by result-type name, then read it.
-func ExampleAPI_UpdateResult() {
+func ExampleClient_UpdateResult() {
 	srv := vettraktest.NewServer()
 	defer srv.Close()
 	api, err := vettrak.New(srv.URL(), srv.Credentials())
@@ -91,7 +91,7 @@ func ExampleStatusError() {
 }
 
 // The "Test connection" button.
-func ExampleAPI_Check() {
+func ExampleClient_Check() {
 	srv := vettraktest.NewServer(vettraktest.WithUnlicensed("GetResultTypes"))
 	defer srv.Close()
 	api, err := vettrak.New(srv.URL(), srv.Credentials())

@@ -13,30 +13,30 @@ import (
 // element it expects (for the seed corpus).
 var fuzzCalls = []struct {
 	op   string
-	call func(context.Context, *vettrak.API) error
+	call func(context.Context, *vettrak.Client) error
 }{
-	{"GetLMSNewOccurrences", func(ctx context.Context, a *vettrak.API) error { _, err := a.LMSNewOccurrences(ctx); return err }},
-	{"GetOccurrenceExtendedDetails", func(ctx context.Context, a *vettrak.API) error { _, err := a.OccurrenceDetails(ctx, 1); return err }},
-	{"SearchWebOccurrences", func(ctx context.Context, a *vettrak.API) error {
+	{"GetLMSNewOccurrences", func(ctx context.Context, a *vettrak.Client) error { _, err := a.LMSNewOccurrences(ctx); return err }},
+	{"GetOccurrenceExtendedDetails", func(ctx context.Context, a *vettrak.Client) error { _, err := a.OccurrenceDetails(ctx, 1); return err }},
+	{"SearchWebOccurrences", func(ctx context.Context, a *vettrak.Client) error {
 		_, err := a.SearchOccurrences(ctx, vettrak.OccurrenceQuery{IncludeUnits: true, IncludeStaff: true})
 		return err
 	}},
-	{"GetEnrolmentsForOccurrence", func(ctx context.Context, a *vettrak.API) error {
+	{"GetEnrolmentsForOccurrence", func(ctx context.Context, a *vettrak.Client) error {
 		_, err := a.EnrolmentsForOccurrence(ctx, 1)
 		return err
 	}},
-	{"GetUnitsForEnrolment", func(ctx context.Context, a *vettrak.API) error { _, err := a.UnitsForEnrolment(ctx, 1); return err }},
-	{"GetClientDetails", func(ctx context.Context, a *vettrak.API) error { _, err := a.ClientDetails(ctx, "C1"); return err }},
-	{"GetStaffForClient", func(ctx context.Context, a *vettrak.API) error {
+	{"GetUnitsForEnrolment", func(ctx context.Context, a *vettrak.Client) error { _, err := a.UnitsForEnrolment(ctx, 1); return err }},
+	{"GetClientDetails", func(ctx context.Context, a *vettrak.Client) error { _, err := a.ClientDetails(ctx, "C1"); return err }},
+	{"GetStaffForClient", func(ctx context.Context, a *vettrak.Client) error {
 		_, err := a.StaffForClient(ctx, "C1", vettrak.StaffQuery{})
 		return err
 	}},
-	{"GetResultTypes", func(ctx context.Context, a *vettrak.API) error { _, err := a.ResultTypes(ctx); return err }},
-	{"GetDeletedRecordsSince", func(ctx context.Context, a *vettrak.API) error {
+	{"GetResultTypes", func(ctx context.Context, a *vettrak.Client) error { _, err := a.ResultTypes(ctx); return err }},
+	{"GetDeletedRecordsSince", func(ctx context.Context, a *vettrak.Client) error {
 		_, err := a.DeletedRecordsSince(ctx, "CLIENT", time.Unix(0, 0))
 		return err
 	}},
-	{"UpdateResult", func(ctx context.Context, a *vettrak.API) error {
+	{"UpdateResult", func(ctx context.Context, a *vettrak.Client) error {
 		now := time.Now()
 		return a.UpdateResult(ctx, vettrak.ResultUpdate{EnrolmentID: 1, UnitCode: "U1", ResultName: "Competent", Start: now, Finish: now})
 	}},

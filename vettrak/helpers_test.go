@@ -21,7 +21,7 @@ import (
 var fastRetry = vettrak.WithRetry(vettrak.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond})
 
 // pair starts a fake and a client for it.
-func pair(t *testing.T, srvOpts []vettraktest.Option, opts ...vettrak.Option) (*vettrak.API, *vettraktest.Server) {
+func pair(t *testing.T, srvOpts []vettraktest.Option, opts ...vettrak.Option) (*vettrak.Client, *vettraktest.Server) {
 	t.Helper()
 	srv := vettraktest.NewTestServer(t, srvOpts...)
 	api, err := vettrak.New(srv.URL(), srv.Credentials(), append([]vettrak.Option{fastRetry}, opts...)...)
@@ -103,7 +103,7 @@ func (c *canned) last(op string) *capturedRequest {
 	return nil
 }
 
-func cannedAPI(t testing.TB, answer func(op string, req []byte) (int, string), opts ...vettrak.Option) (*vettrak.API, *canned) {
+func cannedAPI(t testing.TB, answer func(op string, req []byte) (int, string), opts ...vettrak.Option) (*vettrak.Client, *canned) {
 	t.Helper()
 	c := &canned{answer: answer}
 	api, err := vettrak.New("https://vettrak.example/ABC_API/VT_API.asmx", vettrak.Credentials{Username: "u", Password: "hunter2-secret"},

@@ -43,7 +43,7 @@ func authOf[T any](res *T, get func(*T) *vtsoap.TAuthenticate) *vtsoap.TAuthenti
 // LMSNewOccurrences lists the occurrences VETtrak has not yet marked as
 // transferred to the LMS (GetLMSNewOccurrences). Mark them with
 // SetOccurrenceUploaded once imported. An empty list is not an error.
-func (a *API) LMSNewOccurrences(ctx context.Context) ([]Occurrence, error) {
+func (a *Client) LMSNewOccurrences(ctx context.Context) ([]Occurrence, error) {
 	r, _, err := invoke(ctx, a, opGetLMSNewOccurrences, args{},
 		func(r *vtsoap.GetLMSNewOccurrencesResponse) *vtsoap.TAuthenticate {
 			return authOf(r.GetLMSNewOccurrencesResult, func(x *vtsoap.TAuthOccuList) *vtsoap.TAuthenticate { return x.Auth })
@@ -54,7 +54,7 @@ func (a *API) LMSNewOccurrences(ctx context.Context) ([]Occurrence, error) {
 	return a.occurrences(r.GetLMSNewOccurrencesResult.OccuList), nil
 }
 
-func (a *API) occurrences(list *vtsoap.ArrayOfTOccu) []Occurrence {
+func (a *Client) occurrences(list *vtsoap.ArrayOfTOccu) []Occurrence {
 	out := []Occurrence{}
 	if list == nil {
 		return out
@@ -77,7 +77,7 @@ func (a *API) occurrences(list *vtsoap.ArrayOfTOccu) []Occurrence {
 // and its TStaffLinks) and TUnit. A staff link there that names an
 // enrolment (LinkType 2) keeps its EnrolmentID; any other gets the
 // occurrence's ID as OccurrenceID.
-func (a *API) OccurrenceDetails(ctx context.Context, occurrenceID int64) (*Occurrence, error) {
+func (a *Client) OccurrenceDetails(ctx context.Context, occurrenceID int64) (*Occurrence, error) {
 	id, err := id32(opGetOccurrenceExtendedDetails, "occurrenceID", occurrenceID)
 	if err != nil {
 		return nil, err
@@ -97,7 +97,7 @@ func (a *API) OccurrenceDetails(ctx context.Context, occurrenceID int64) (*Occur
 	return &o, nil
 }
 
-func (a *API) extended(ox *vtsoap.TOccuExtended, units, staff bool) Occurrence {
+func (a *Client) extended(ox *vtsoap.TOccuExtended, units, staff bool) Occurrence {
 	o := Occurrence{}
 	if ox.OccurrenceDetail != nil {
 		o = a.occurrence(ox.OccurrenceDetail)
@@ -149,7 +149,7 @@ type OccurrenceQuery struct {
 // SearchOccurrences lists occurrences by programme, dates and location
 // (SearchWebOccurrences), with units and staff when asked. An empty list
 // is not an error.
-func (a *API) SearchOccurrences(ctx context.Context, q OccurrenceQuery) ([]Occurrence, error) {
+func (a *Client) SearchOccurrences(ctx context.Context, q OccurrenceQuery) ([]Occurrence, error) {
 	const op = opSearchWebOccurrences
 	if !q.Start.IsZero() && !q.End.IsZero() && q.Start.After(q.End) {
 		return nil, &InputError{Op: op, Field: "Start", Reason: "after End"}
@@ -192,7 +192,7 @@ func (a *API) SearchOccurrences(ctx context.Context, q OccurrenceQuery) ([]Occur
 // SetOccurrenceUploaded sets VETtrak's LMS flag on an occurrence
 // (UpdateLMSOccurrenceStatus(sToken, iID, iStatus), DOC221: iStatus 1 = in
 // the LMS, 0 = not).
-func (a *API) SetOccurrenceUploaded(ctx context.Context, occurrenceID int64, uploaded bool) error {
+func (a *Client) SetOccurrenceUploaded(ctx context.Context, occurrenceID int64, uploaded bool) error {
 	id, err := id32(opUpdateLMSOccurrenceStatus, "occurrenceID", occurrenceID)
 	if err != nil {
 		return err
@@ -209,7 +209,7 @@ func (a *API) SetOccurrenceUploaded(ctx context.Context, occurrenceID int64, upl
 // LMSNewEnrolments lists an occurrence's enrolments not yet transferred to
 // the LMS (GetLMSNewEnrolmentsForOccurrence). An empty list is not an
 // error (VETtrak's "no records" included).
-func (a *API) LMSNewEnrolments(ctx context.Context, occurrenceID int64) ([]Enrolment, error) {
+func (a *Client) LMSNewEnrolments(ctx context.Context, occurrenceID int64) ([]Enrolment, error) {
 	id, err := id32(opGetLMSNewEnrolmentsForOccurrence, "occurrenceID", occurrenceID)
 	if err != nil {
 		return nil, err
@@ -227,7 +227,7 @@ func (a *API) LMSNewEnrolments(ctx context.Context, occurrenceID int64) ([]Enrol
 // EnrolmentsForOccurrence lists all of an occurrence's enrolments
 // (GetEnrolmentsForOccurrence; parameter names unconfirmed, see the WSDL).
 // An empty list is not an error.
-func (a *API) EnrolmentsForOccurrence(ctx context.Context, occurrenceID int64) ([]Enrolment, error) {
+func (a *Client) EnrolmentsForOccurrence(ctx context.Context, occurrenceID int64) ([]Enrolment, error) {
 	id, err := id32(opGetEnrolmentsForOccurrence, "occurrenceID", occurrenceID)
 	if err != nil {
 		return nil, err
@@ -242,7 +242,7 @@ func (a *API) EnrolmentsForOccurrence(ctx context.Context, occurrenceID int64) (
 	return a.enrolments(r.GetEnrolmentsForOccurrenceResult.ClieEnroList, occurrenceID, moneyOf(raw, "TClieEnro")), nil
 }
 
-func (a *API) enrolments(list *vtsoap.ArrayOfTClieEnro, occurrenceID int64, money map[int32]enroMoney) []Enrolment {
+func (a *Client) enrolments(list *vtsoap.ArrayOfTClieEnro, occurrenceID int64, money map[int32]enroMoney) []Enrolment {
 	out := []Enrolment{}
 	if list == nil {
 		return out
@@ -257,7 +257,7 @@ func (a *API) enrolments(list *vtsoap.ArrayOfTClieEnro, occurrenceID int64, mone
 
 // SetEnrolmentUploaded sets VETtrak's LMS flag on an enrolment
 // (UpdateLMSEnrolmentStatus(sToken, iID, iStatus), DOC221).
-func (a *API) SetEnrolmentUploaded(ctx context.Context, enrolmentID int64, uploaded bool) error {
+func (a *Client) SetEnrolmentUploaded(ctx context.Context, enrolmentID int64, uploaded bool) error {
 	id, err := id32(opUpdateLMSEnrolmentStatus, "enrolmentID", enrolmentID)
 	if err != nil {
 		return err
@@ -284,7 +284,7 @@ type EnrolmentUpdate struct {
 }
 
 // UpdateEnrolment changes an enrolment's status, dates or type.
-func (a *API) UpdateEnrolment(ctx context.Context, u EnrolmentUpdate) error {
+func (a *Client) UpdateEnrolment(ctx context.Context, u EnrolmentUpdate) error {
 	const op = opUpdateEnrolment
 	id, err := id32(op, "EnrolmentID", u.EnrolmentID)
 	if err != nil {
@@ -303,7 +303,7 @@ func (a *API) UpdateEnrolment(ctx context.Context, u EnrolmentUpdate) error {
 
 // UnitsForOccurrence lists an occurrence's units (GetUnitsForOccurrence;
 // parameters and fields unconfirmed). An empty list is not an error.
-func (a *API) UnitsForOccurrence(ctx context.Context, occurrenceID int64) ([]Unit, error) {
+func (a *Client) UnitsForOccurrence(ctx context.Context, occurrenceID int64) ([]Unit, error) {
 	id, err := id32(opGetUnitsForOccurrence, "occurrenceID", occurrenceID)
 	if err != nil {
 		return nil, err
@@ -329,7 +329,7 @@ func (a *API) UnitsForOccurrence(ctx context.Context, occurrenceID int64) ([]Uni
 // UnitsForEnrolment lists an enrolment's units with their current results
 // (GetUnitsForEnrolment; parameters and TEnun fields unconfirmed). An empty
 // list is not an error.
-func (a *API) UnitsForEnrolment(ctx context.Context, enrolmentID int64) ([]EnrolledUnit, error) {
+func (a *Client) UnitsForEnrolment(ctx context.Context, enrolmentID int64) ([]EnrolledUnit, error) {
 	id, err := id32(opGetUnitsForEnrolment, "enrolmentID", enrolmentID)
 	if err != nil {
 		return nil, err
@@ -359,7 +359,7 @@ func (a *API) UnitsForEnrolment(ctx context.Context, enrolmentID int64) ([]Enrol
 
 // ResultTypes lists the provider's result types (GetResultTypes; field
 // names unconfirmed). Results are written by name.
-func (a *API) ResultTypes(ctx context.Context) ([]ResultType, error) {
+func (a *Client) ResultTypes(ctx context.Context) ([]ResultType, error) {
 	r, _, err := invoke(ctx, a, opGetResultTypes, args{},
 		func(r *vtsoap.GetResultTypesResponse) *vtsoap.TAuthenticate {
 			return authOf(r.GetResultTypesResult, func(x *vtsoap.TAuthResultTypeList) *vtsoap.TAuthenticate { return x.Auth })
@@ -401,7 +401,7 @@ type ResultUpdate struct {
 // UpdateResultIncludingLinked). VETtrak moves the previous result to the
 // unit's history. Setting a value is safe to repeat, so transport failures
 // are retried.
-func (a *API) UpdateResult(ctx context.Context, r ResultUpdate) error {
+func (a *Client) UpdateResult(ctx context.Context, r ResultUpdate) error {
 	op := opUpdateResult
 	if r.IncludeLinked {
 		op = opUpdateResultIncludingLinked
@@ -458,7 +458,7 @@ func checkUnitCode(op, code string) error {
 
 // UpdateResultComment replaces an enrolled unit's comment; an empty
 // comment removes it.
-func (a *API) UpdateResultComment(ctx context.Context, enrolmentID int64, unitCode, comment string) error {
+func (a *Client) UpdateResultComment(ctx context.Context, enrolmentID int64, unitCode, comment string) error {
 	const op = opUpdateResultComment
 	id, err := id32(op, "enrolmentID", enrolmentID)
 	if err != nil {
@@ -477,7 +477,7 @@ func (a *API) UpdateResultComment(ctx context.Context, enrolmentID int64, unitCo
 
 // ClientDetails reads one client (GetClientDetails). A missing client is
 // ErrNoRecords.
-func (a *API) ClientDetails(ctx context.Context, clientCode string) (*Client, error) {
+func (a *Client) ClientDetails(ctx context.Context, clientCode string) (*Person, error) {
 	r, _, err := invoke(ctx, a, opGetClientDetails, args{"sClie_Code": clientCode},
 		func(r *vtsoap.GetClientDetailsResponse) *vtsoap.TAuthenticate {
 			return authOf(r.GetClientDetailsResult, func(x *vtsoap.TAuthClieDetail) *vtsoap.TAuthenticate { return x.Auth })
@@ -502,7 +502,7 @@ func (a *API) ClientDetails(ctx context.Context, clientCode string) (*Client, er
 // Only Code, GivenName and Surname are filled: TClie carries nothing else
 // (JMDR:AddClientAfterCheck), in particular no email. Use it to learn which
 // clients changed, and ClientDetails for their email.
-func (a *API) AccessibleClients(ctx context.Context, staffCode string, since *time.Time) ([]Client, error) {
+func (a *Client) AccessibleClients(ctx context.Context, staffCode string, since *time.Time) ([]Person, error) {
 	r, _, err := invoke(ctx, a, opGetAccessibleClients, args{"clientCode": staffCode, "sinceDate": since},
 		func(r *vtsoap.GetAccessibleClientsResponse) *vtsoap.TAuthenticate {
 			return authOf(r.GetAccessibleClientsResult, func(x *vtsoap.TAuthClieList) *vtsoap.TAuthenticate { return x.Auth })
@@ -510,7 +510,7 @@ func (a *API) AccessibleClients(ctx context.Context, staffCode string, since *ti
 	if err = noRecordsIsEmpty(err); err != nil || r == nil {
 		return nil, err
 	}
-	out := []Client{}
+	out := []Person{}
 	if l := r.GetAccessibleClientsResult.ClieList; l != nil {
 		for _, c := range l.TClie {
 			if c != nil {
@@ -538,18 +538,18 @@ type StaffQuery struct {
 
 // StaffForClient lists the staff (trainers, assessors, …) linked to a
 // client, one StaffLink per link. An empty list is not an error.
-func (a *API) StaffForClient(ctx context.Context, clientCode string, q StaffQuery) ([]StaffLink, error) {
+func (a *Client) StaffForClient(ctx context.Context, clientCode string, q StaffQuery) ([]StaffLink, error) {
 	return a.staff(ctx, opGetStaffForClient, clientCode, q)
 }
 
 // ClientsForStaff lists the clients linked to a staff member, one
 // StaffLink per link (StaffCode is staffCode; ClientCode the learner). An
 // empty list is not an error.
-func (a *API) ClientsForStaff(ctx context.Context, staffCode string, q StaffQuery) ([]StaffLink, error) {
+func (a *Client) ClientsForStaff(ctx context.Context, staffCode string, q StaffQuery) ([]StaffLink, error) {
 	return a.staff(ctx, opGetClientsForStaff, staffCode, q)
 }
 
-func (a *API) staff(ctx context.Context, op, code string, q StaffQuery) ([]StaffLink, error) {
+func (a *Client) staff(ctx context.Context, op, code string, q StaffQuery) ([]StaffLink, error) {
 	if !q.Start.IsZero() && !q.End.IsZero() && q.Start.After(q.End) {
 		return nil, &InputError{Op: op, Field: "Start", Reason: "after End"}
 	}
@@ -605,7 +605,7 @@ func DeletedTables() []string {
 // DeletedRecordsSince lists the IDs of a table's records deleted since a
 // time (GetDeletedRecordsSince). table is one of DeletedTables (case
 // insensitive). An empty list is not an error.
-func (a *API) DeletedRecordsSince(ctx context.Context, table string, since time.Time) ([]DeletedRecord, error) {
+func (a *Client) DeletedRecordsSince(ctx context.Context, table string, since time.Time) ([]DeletedRecord, error) {
 	const op = opGetDeletedRecordsSince
 	table = strings.ToUpper(strings.TrimSpace(table))
 	if tables := DeletedTables(); !slices.Contains(tables, table) {

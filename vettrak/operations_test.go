@@ -144,7 +144,7 @@ func TestEnrolmentOperations(t *testing.T) {
 	assert.Len(t, all, 2, "GetEnrolmentsForOccurrence lists uploaded ones too")
 
 	// A learner added while the server runs, with a non-ASCII name.
-	require.NoError(t, srv.Data().AddClient(vettrak.Client{Code: "10099", GivenName: "Zoë", Surname: "Nguyễn-O'Brien <&>"}))
+	require.NoError(t, srv.Data().AddClient(vettrak.Person{Code: "10099", GivenName: "Zoë", Surname: "Nguyễn-O'Brien <&>"}))
 	added, err := srv.Data().AddEnrolment(vettraktest.WalkthroughTerm1, "10099")
 	require.NoError(t, err)
 	en, err = api.LMSNewEnrolments(ctx, vettraktest.WalkthroughTerm1)
@@ -269,7 +269,7 @@ func TestClientAndStaffOperations(t *testing.T) {
 
 	c, err := api.ClientDetails(ctx, "10002")
 	require.NoError(t, err)
-	assert.Equal(t, vettrak.Client{Code: "10002", GivenName: "Julie", Surname: "Nguyen", Email: "julie.nguyen@example.edu.au"}, *c)
+	assert.Equal(t, vettrak.Person{Code: "10002", GivenName: "Julie", Surname: "Nguyen", Email: "julie.nguyen@example.edu.au"}, *c)
 
 	require.NoError(t, srv.Data().RenameClient("10002", "Júlie", "Nguyễn"))
 	c, err = api.ClientDetails(ctx, "10002")
@@ -284,13 +284,13 @@ func TestClientAndStaffOperations(t *testing.T) {
 	assert.Len(t, all, 6)
 	mine, err := api.AccessibleClients(ctx, "T001", nil)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"10001", "10002", "10003", "10004"}, codes(mine, func(c vettrak.Client) string { return c.Code }))
+	assert.Equal(t, []string{"10001", "10002", "10003", "10004"}, codes(mine, func(c vettrak.Person) string { return c.Code }))
 	clock.Advance(time.Hour)
 	since := clock.Now()
 	require.NoError(t, srv.Data().RenameClient("10004", "Barb", "Jones"))
 	changed, err := api.AccessibleClients(ctx, "", &since)
 	require.NoError(t, err)
-	assert.Equal(t, []vettrak.Client{{Code: "10004", GivenName: "Barb", Surname: "Jones"}}, changed, "TClie carries no email")
+	assert.Equal(t, []vettrak.Person{{Code: "10004", GivenName: "Barb", Surname: "Jones"}}, changed, "TClie carries no email")
 
 	staff, err := api.StaffForClient(ctx, "10001", vettrak.StaffQuery{})
 	require.NoError(t, err)

@@ -67,7 +67,7 @@ type OperationInfo struct {
 type opSpec struct {
 	OperationInfo
 	resp  reflect.Type // the generated response type
-	probe func(ctx context.Context, a *API, p probeArgs) error
+	probe func(ctx context.Context, a *Client, p probeArgs) error
 }
 
 // probeArgs are the harmless arguments of the connection test.
@@ -96,18 +96,18 @@ func buildTable() []*opSpec {
 	authReads := map[string][]string{"TAuthenticate": {"ID", "Token", "Status", "StatusMessage", "Identifier", "TokenType"}}
 
 	read := func(name, token, container string, reads map[string][]string, resp reflect.Type,
-		probe func(context.Context, *API, probeArgs) error) *opSpec {
+		probe func(context.Context, *Client, probeArgs) error) *opSpec {
 		return &opSpec{OperationInfo: OperationInfo{Name: name, TokenParam: token, Retry: true, Container: container,
 			Reads: reads, Probed: probe != nil}, resp: resp, probe: probe}
 	}
-	write := func(name, token string, resp reflect.Type, probe func(context.Context, *API, probeArgs) error) *opSpec {
+	write := func(name, token string, resp reflect.Type, probe func(context.Context, *Client, probeArgs) error) *opSpec {
 		s := read(name, token, "", authReads, resp, probe)
 		s.Write = true
 		return s
 	}
 	login := func(name string, resp reflect.Type) *opSpec { return read(name, "", "", authReads, resp, nil) }
-	probeResult := func(linked bool) func(context.Context, *API, probeArgs) error {
-		return func(ctx context.Context, a *API, p probeArgs) error {
+	probeResult := func(linked bool) func(context.Context, *Client, probeArgs) error {
+		return func(ctx context.Context, a *Client, p probeArgs) error {
 			return a.UpdateResult(ctx, ResultUpdate{EnrolmentID: 0, UnitCode: "CHECK", ResultName: "CHECK", Start: p.future, Finish: p.future, IncludeLinked: linked})
 		}
 	}
@@ -116,87 +116,93 @@ func buildTable() []*opSpec {
 		login(opValidateUser, rt[vtsoap.ValidateUserResponse]()),
 		read(opGetLMSNewOccurrences, "sToken", "OccuList/TOccu", map[string][]string{"TOccu": occuFields},
 			rt[vtsoap.GetLMSNewOccurrencesResponse](),
-			func(ctx context.Context, a *API, _ probeArgs) error { _, err := a.LMSNewOccurrences(ctx); return err }),
+			func(ctx context.Context, a *Client, _ probeArgs) error {
+				_, err := a.LMSNewOccurrences(ctx)
+				return err
+			}),
 		read(opGetLMSNewEnrolmentsForOccurrence, "sToken", "ClieEnroList/TClieEnro", map[string][]string{"TClieEnro": enroFields},
 			rt[vtsoap.GetLMSNewEnrolmentsForOccurrenceResponse](),
-			func(ctx context.Context, a *API, _ probeArgs) error { _, err := a.LMSNewEnrolments(ctx, 0); return err }),
+			func(ctx context.Context, a *Client, _ probeArgs) error {
+				_, err := a.LMSNewEnrolments(ctx, 0)
+				return err
+			}),
 		write(opUpdateLMSOccurrenceStatus, "sToken", rt[vtsoap.UpdateLMSOccurrenceStatusResponse](),
-			func(ctx context.Context, a *API, _ probeArgs) error { return a.SetOccurrenceUploaded(ctx, 0, false) }),
+			func(ctx context.Context, a *Client, _ probeArgs) error { return a.SetOccurrenceUploaded(ctx, 0, false) }),
 		write(opUpdateLMSEnrolmentStatus, "sToken", rt[vtsoap.UpdateLMSEnrolmentStatusResponse](),
-			func(ctx context.Context, a *API, _ probeArgs) error { return a.SetEnrolmentUploaded(ctx, 0, false) }),
+			func(ctx context.Context, a *Client, _ probeArgs) error { return a.SetEnrolmentUploaded(ctx, 0, false) }),
 		read(opGetOccurrenceExtendedDetails, "token", "OccuExtended", extendedReads,
 			rt[vtsoap.GetOccurrenceExtendedDetailsResponse](),
-			func(ctx context.Context, a *API, _ probeArgs) error {
+			func(ctx context.Context, a *Client, _ probeArgs) error {
 				_, err := a.OccurrenceDetails(ctx, 0)
 				return err
 			}),
 		read(opSearchWebOccurrences, "token", "OccuExtendedList/TOccuExtended", extendedReads,
 			rt[vtsoap.SearchWebOccurrencesResponse](),
-			func(ctx context.Context, a *API, p probeArgs) error {
+			func(ctx context.Context, a *Client, p probeArgs) error {
 				_, err := a.SearchOccurrences(ctx, OccurrenceQuery{Start: p.future, End: p.future})
 				return err
 			}),
 		read(opGetEnrolmentsForOccurrence, "sToken", "ClieEnroList/TClieEnro", map[string][]string{"TClieEnro": enroFields},
 			rt[vtsoap.GetEnrolmentsForOccurrenceResponse](),
-			func(ctx context.Context, a *API, _ probeArgs) error {
+			func(ctx context.Context, a *Client, _ probeArgs) error {
 				_, err := a.EnrolmentsForOccurrence(ctx, 0)
 				return err
 			}),
 		read(opGetUnitsForOccurrence, "sToken", "UnitList/TUnit", map[string][]string{"TUnit": unitFields},
 			rt[vtsoap.GetUnitsForOccurrenceResponse](),
-			func(ctx context.Context, a *API, _ probeArgs) error {
+			func(ctx context.Context, a *Client, _ probeArgs) error {
 				_, err := a.UnitsForOccurrence(ctx, 0)
 				return err
 			}),
 		read(opGetUnitsForEnrolment, "sToken", "EnunList/TEnun",
 			map[string][]string{"TEnun": {"ID", "Unit_Code", "Unit_Name", "Result_Name", "AvetmissOutcome", "StartDate", "FinishDate", "Percentage", "Comment"}},
 			rt[vtsoap.GetUnitsForEnrolmentResponse](),
-			func(ctx context.Context, a *API, _ probeArgs) error {
+			func(ctx context.Context, a *Client, _ probeArgs) error {
 				_, err := a.UnitsForEnrolment(ctx, 0)
 				return err
 			}),
 		read(opGetClientDetails, "sToken", "ClieDetail",
 			map[string][]string{"TClieDetail": {"Clie_Surname", "Clie_Given", "Clie_Code", "Clie_Other", "Clie_Username", "Clie_DOB", "Clie_Email", "Clie_MobilePhone", "Gender", "USI"}},
 			rt[vtsoap.GetClientDetailsResponse](),
-			func(ctx context.Context, a *API, p probeArgs) error {
+			func(ctx context.Context, a *Client, p probeArgs) error {
 				_, err := a.ClientDetails(ctx, p.identifier)
 				return err
 			}),
 		read(opGetAccessibleClients, "token", "ClieList/TClie", map[string][]string{"TClie": clieFields},
 			rt[vtsoap.GetAccessibleClientsResponse](),
-			func(ctx context.Context, a *API, p probeArgs) error {
+			func(ctx context.Context, a *Client, p probeArgs) error {
 				_, err := a.AccessibleClients(ctx, p.identifier, &p.future)
 				return err
 			}),
 		read(opGetStaffForClient, "token", "ClieStaffLinksList/TClieStaffLinks", staffReads,
 			rt[vtsoap.GetStaffForClientResponse](),
-			func(ctx context.Context, a *API, p probeArgs) error {
+			func(ctx context.Context, a *Client, p probeArgs) error {
 				_, err := a.StaffForClient(ctx, p.identifier, StaffQuery{Start: p.future, End: p.future})
 				return err
 			}),
 		read(opGetClientsForStaff, "token", "ClieStaffLinksList/TClieStaffLinks", staffReads,
 			rt[vtsoap.GetClientsForStaffResponse](),
-			func(ctx context.Context, a *API, p probeArgs) error {
+			func(ctx context.Context, a *Client, p probeArgs) error {
 				_, err := a.ClientsForStaff(ctx, p.identifier, StaffQuery{Start: p.future, End: p.future})
 				return err
 			}),
 		read(opGetResultTypes, "sToken", "ResultTypeList/TResultType",
 			map[string][]string{"TResultType": {"Name", "AvetmissOutcome", "Active"}},
 			rt[vtsoap.GetResultTypesResponse](),
-			func(ctx context.Context, a *API, _ probeArgs) error { _, err := a.ResultTypes(ctx); return err }),
+			func(ctx context.Context, a *Client, _ probeArgs) error { _, err := a.ResultTypes(ctx); return err }),
 		write(opUpdateResult, "sToken", rt[vtsoap.UpdateResultResponse](), probeResult(false)),
 		write(opUpdateResultIncludingLinked, "token", rt[vtsoap.UpdateResultIncludingLinkedResponse](), probeResult(true)),
 		write(opUpdateResultComment, "token", rt[vtsoap.UpdateResultCommentResponse](),
-			func(ctx context.Context, a *API, _ probeArgs) error {
+			func(ctx context.Context, a *Client, _ probeArgs) error {
 				return a.UpdateResultComment(ctx, 0, "CHECK", "")
 			}),
 		write(opUpdateEnrolment, "token", rt[vtsoap.UpdateEnrolmentResponse](),
-			func(ctx context.Context, a *API, _ probeArgs) error {
+			func(ctx context.Context, a *Client, _ probeArgs) error {
 				return a.UpdateEnrolment(ctx, EnrolmentUpdate{EnrolmentID: 0})
 			}),
 		read(opGetDeletedRecordsSince, "token", "TextList/string", nil,
 			rt[vtsoap.GetDeletedRecordsSinceResponse](),
-			func(ctx context.Context, a *API, p probeArgs) error {
+			func(ctx context.Context, a *Client, p probeArgs) error {
 				_, err := a.DeletedRecordsSince(ctx, "ENROLMENT", p.future)
 				return err
 			}),
@@ -211,7 +217,7 @@ func tableIndex() map[string]*opSpec {
 	return m
 }
 
-func (a *API) spec(op string) *opSpec { return a.ops[op] }
+func (a *Client) spec(op string) *opSpec { return a.ops[op] }
 
 // OperationTable returns the operations the SDK calls, in WSDL order.
 func OperationTable() []OperationInfo {

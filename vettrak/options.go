@@ -12,7 +12,7 @@ import (
 	"github.com/vtsync/vtsync/internal/httpx"
 )
 
-// Option configures an API. Options validate their input; New returns the
+// Option configures a Client. Options validate their input; New returns the
 // first error.
 type Option func(*config) error
 
@@ -102,7 +102,7 @@ func WithRateLimit(r rate.Limit, burst int) Option {
 }
 
 // WithLimiter shares an existing limiter (e.g. one per VETtrak server
-// across several API values).
+// across several Client values).
 func WithLimiter(l *rate.Limiter) Option {
 	return func(o *config) error {
 		if l == nil {

@@ -12,7 +12,7 @@ type (
 	Occurrence    = record.Occurrence
 	Enrolment     = record.Enrolment
 	EnrolledUnit  = record.EnrolledUnit
-	Client        = record.Client
+	Person        = record.Person
 	LinkType      = record.LinkType
 	StaffLink     = record.StaffLink
 	ResultType    = record.ResultType

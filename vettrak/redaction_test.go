@@ -78,7 +78,7 @@ func TestSecretsNeverLeakInAnyEncoding(t *testing.T) {
 	tests := []struct {
 		name string
 		srv  hostile
-		call func(*vettrak.API) error
+		call func(*vettrak.Client) error
 	}{
 		{"login fault echoing the password XML-escaped the .NET way and with entities",
 			func(string, string) (int, string, error) {
@@ -182,9 +182,9 @@ func TestServerTextIsCapped(t *testing.T) {
 	}
 }
 
-func login(api *vettrak.API) error { return api.Login(context.Background()) }
+func login(api *vettrak.Client) error { return api.Login(context.Background()) }
 
-func resultTypes(api *vettrak.API) error {
+func resultTypes(api *vettrak.Client) error {
 	_, err := api.ResultTypes(context.Background())
 	return err
 }

@@ -29,7 +29,7 @@ type args map[string]any
 // null as xsi:nil="true" when it is nillable, otherwise its type's default
 // (ASMX's own value for a missing element), so nothing depends on ASMX's
 // silent defaulting.
-func (a *API) encodeRequest(op *opSpec, token string, in args) ([]byte, error) {
+func (a *Client) encodeRequest(op *opSpec, token string, in args) ([]byte, error) {
 	decl, ok := embedded().Operations[op.Name]
 	if !ok {
 		return nil, fmt.Errorf("operation %s is not in the embedded WSDL", op.Name)
@@ -64,7 +64,7 @@ func (a *API) encodeRequest(op *opSpec, token string, in args) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func (a *API) encodeParam(b *bytes.Buffer, op string, p wsdl.Element, v any) error {
+func (a *Client) encodeParam(b *bytes.Buffer, op string, p wsdl.Element, v any) error {
 	name := a.cfg.wire.toServer(op, p.Name)
 	text := func(s string) {
 		b.WriteString("<" + name + ">")
@@ -153,7 +153,7 @@ func writeList[T any](b *bytes.Buffer, name, item string, vs []T, text func(T) s
 // roundTrip posts one envelope and decodes the response element into out.
 // It returns the (normalised) response body for second readings such as
 // exact money.
-func (a *API) roundTrip(ctx context.Context, op string, body []byte, out any) ([]byte, error) {
+func (a *Client) roundTrip(ctx context.Context, op string, body []byte, out any) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.endpoint, bytes.NewReader(body))
 	if err != nil {
 		return nil, err

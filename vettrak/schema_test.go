@@ -100,71 +100,77 @@ func bodyChild(envelope []byte) ([]byte, error) {
 
 // calls exercise every operation with fixed arguments, so the requests
 // are the same on every run.
-func everyCall(syd *time.Location) map[string]func(t *testing.T, api *vettrak.API) {
+func everyCall(syd *time.Location) map[string]func(t *testing.T, api *vettrak.Client) {
 	day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 0, 0, 0, 0, syd) }
 	pid := vettraktest.WalkthroughProgrammeID
 	zero := 0
 	must := func(t *testing.T, err error) { t.Helper(); require.NoError(t, err) }
-	return map[string]func(*testing.T, *vettrak.API){
-		"ValidateClient":       func(t *testing.T, api *vettrak.API) { must(t, api.Login(t.Context())) },
-		"GetLMSNewOccurrences": func(t *testing.T, api *vettrak.API) { _, err := api.LMSNewOccurrences(t.Context()); must(t, err) },
-		"GetLMSNewEnrolmentsForOccurrence": func(t *testing.T, api *vettrak.API) {
+	return map[string]func(*testing.T, *vettrak.Client){
+		"ValidateClient":       func(t *testing.T, api *vettrak.Client) { must(t, api.Login(t.Context())) },
+		"GetLMSNewOccurrences": func(t *testing.T, api *vettrak.Client) { _, err := api.LMSNewOccurrences(t.Context()); must(t, err) },
+		"GetLMSNewEnrolmentsForOccurrence": func(t *testing.T, api *vettrak.Client) {
 			_, err := api.LMSNewEnrolments(t.Context(), vettraktest.WalkthroughTerm1)
 			must(t, err)
 		},
-		"UpdateLMSOccurrenceStatus": func(t *testing.T, api *vettrak.API) {
+		"UpdateLMSOccurrenceStatus": func(t *testing.T, api *vettrak.Client) {
 			must(t, api.SetOccurrenceUploaded(t.Context(), vettraktest.WalkthroughTerm1, true))
 		},
-		"UpdateLMSEnrolmentStatus": func(t *testing.T, api *vettrak.API) { must(t, api.SetEnrolmentUploaded(t.Context(), 3001, false)) },
-		"GetOccurrenceExtendedDetails": func(t *testing.T, api *vettrak.API) {
+		"UpdateLMSEnrolmentStatus": func(t *testing.T, api *vettrak.Client) { must(t, api.SetEnrolmentUploaded(t.Context(), 3001, false)) },
+		"GetOccurrenceExtendedDetails": func(t *testing.T, api *vettrak.Client) {
 			_, err := api.OccurrenceDetails(t.Context(), vettraktest.WalkthroughTerm2)
 			must(t, err)
 		},
-		"SearchWebOccurrences": func(t *testing.T, api *vettrak.API) {
+		"SearchWebOccurrences": func(t *testing.T, api *vettrak.Client) {
 			_, err := api.SearchOccurrences(t.Context(), vettrak.OccurrenceQuery{ProgrammeID: &pid, Start: day(1, 1), End: day(12, 31),
 				LocationCode: "SYD", IncludeUnits: true, IncludeStaff: true})
 			must(t, err)
 		},
-		"GetEnrolmentsForOccurrence": func(t *testing.T, api *vettrak.API) {
+		"GetEnrolmentsForOccurrence": func(t *testing.T, api *vettrak.Client) {
 			_, err := api.EnrolmentsForOccurrence(t.Context(), vettraktest.WalkthroughTerm1)
 			must(t, err)
 		},
-		"GetUnitsForOccurrence": func(t *testing.T, api *vettrak.API) {
+		"GetUnitsForOccurrence": func(t *testing.T, api *vettrak.Client) {
 			_, err := api.UnitsForOccurrence(t.Context(), vettraktest.WalkthroughTerm1)
 			must(t, err)
 		},
-		"GetUnitsForEnrolment": func(t *testing.T, api *vettrak.API) { _, err := api.UnitsForEnrolment(t.Context(), 3001); must(t, err) },
-		"GetClientDetails":     func(t *testing.T, api *vettrak.API) { _, err := api.ClientDetails(t.Context(), "10001"); must(t, err) },
-		"GetAccessibleClients": func(t *testing.T, api *vettrak.API) {
+		"GetUnitsForEnrolment": func(t *testing.T, api *vettrak.Client) {
+			_, err := api.UnitsForEnrolment(t.Context(), 3001)
+			must(t, err)
+		},
+		"GetClientDetails": func(t *testing.T, api *vettrak.Client) {
+			_, err := api.ClientDetails(t.Context(), "10001")
+			must(t, err)
+		},
+		"GetAccessibleClients": func(t *testing.T, api *vettrak.Client) {
 			since := day(1, 1)
 			_, err := api.AccessibleClients(t.Context(), "T001", &since)
 			must(t, err)
 		},
-		"GetStaffForClient": func(t *testing.T, api *vettrak.API) {
+		"GetStaffForClient": func(t *testing.T, api *vettrak.Client) {
 			_, err := api.StaffForClient(t.Context(), "10001", vettrak.StaffQuery{IncludeEnrolments: true, StatusTypes: []int{0, 1}})
 			must(t, err)
 		},
-		"GetClientsForStaff": func(t *testing.T, api *vettrak.API) {
+		"GetClientsForStaff": func(t *testing.T, api *vettrak.Client) {
 			_, err := api.ClientsForStaff(t.Context(), "T001", vettrak.StaffQuery{Start: day(1, 1), End: day(12, 31), StaffType: "Trainer"})
 			must(t, err)
 		},
-		"GetResultTypes": func(t *testing.T, api *vettrak.API) { _, err := api.ResultTypes(t.Context()); must(t, err) },
-		"UpdateResult": func(t *testing.T, api *vettrak.API) {
+		"GetResultTypes": func(t *testing.T, api *vettrak.Client) { _, err := api.ResultTypes(t.Context()); must(t, err) },
+		"UpdateResult": func(t *testing.T, api *vettrak.Client) {
 			must(t, api.UpdateResult(t.Context(), vettrak.ResultUpdate{EnrolmentID: 3001, UnitCode: "IST101", ResultName: "Competent",
 				Start: day(2, 2), Finish: day(3, 20), Percentage: &zero}))
 		},
-		"UpdateResultIncludingLinked": func(t *testing.T, api *vettrak.API) {
+		"UpdateResultIncludingLinked": func(t *testing.T, api *vettrak.Client) {
 			must(t, api.UpdateResult(t.Context(), vettrak.ResultUpdate{EnrolmentID: 3002, UnitCode: "IST101", ResultName: "Continuing",
 				Start: day(2, 2), Finish: day(3, 20), IncludeLinked: true}))
 		},
-		"UpdateResultComment": func(t *testing.T, api *vettrak.API) {
+		"UpdateResultComment": func(t *testing.T, api *vettrak.Client) {
 			must(t, api.UpdateResultComment(t.Context(), 3001, "IST101", ""))
 		},
-		"UpdateEnrolment": func(t *testing.T, api *vettrak.API) {
+		"UpdateEnrolment": func(t *testing.T, api *vettrak.Client) {
 			doe := day(3, 1)
 			must(t, api.UpdateEnrolment(t.Context(), vettrak.EnrolmentUpdate{EnrolmentID: 3003, Status: "Completed", DateOfEffect: &doe}))
 		},
-		"GetDeletedRecordsSince": func(t *testing.T, api *vettrak.API) {
+		"GetDeletedRecordsSince": func(t *testing.T, api *vettrak.Client) {
 			_, err := api.DeletedRecordsSince(t.Context(), "ENROLMENT", day(1, 1))
 			must(t, err)
 		},

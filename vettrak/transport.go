@@ -39,7 +39,7 @@ func callFrom(ctx context.Context) *callInfo {
 }
 
 // callContext marks ctx for the meter and the doer.
-func (a *API) callContext(ctx context.Context, op string, write bool) context.Context {
+func (a *Client) callContext(ctx context.Context, op string, write bool) context.Context {
 	ctx = httpx.WithWrite(ctx, write)
 	var n *node
 	if s := a.spec(op); s != nil {
@@ -72,7 +72,7 @@ func opFromRequest(req *http.Request) string {
 //   - nulls: elements marked xsi:nil are removed and the server's wire
 //     names mapped back to the SDK's (normalise) before anything reads them.
 type doer struct {
-	api  *API
+	api  *Client
 	next *http.Client
 }
 
@@ -126,7 +126,7 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 
 // failure reads an error response: a SOAP fault when the body holds one,
 // otherwise an HTTP error.
-func (a *API) failure(op string, resp *http.Response, body []byte) error {
+func (a *Client) failure(op string, resp *http.Response, body []byte) error {
 	if f, ok := parseFault(body); ok {
 		f.Op = op
 		f.StatusCode = resp.StatusCode
@@ -142,7 +142,7 @@ func (a *API) failure(op string, resp *http.Response, body []byte) error {
 // maxHTTPErrorBody is how much of a non-fault error body an HTTPError keeps.
 const maxHTTPErrorBody = 512
 
-func (a *API) httpError(op string, code int, status string, body []byte) *HTTPError {
+func (a *Client) httpError(op string, code int, status string, body []byte) *HTTPError {
 	// Mask, then cut: cutting first could leave the start of a secret.
 	text := a.secrets.Excerpt(strings.TrimSpace(string(body)), maxHTTPErrorBody)
 	return &HTTPError{Op: op, StatusCode: code, Status: a.secrets.Excerpt(status, 0), Body: text}
@@ -308,7 +308,7 @@ const (
 	kindDateTime
 )
 
-func (a *API) schemaFor(t reflect.Type) *node {
+func (a *Client) schemaFor(t reflect.Type) *node {
 	if n, ok := a.schemas.Load(t); ok {
 		return n.(*node)
 	}

@@ -87,7 +87,7 @@ func (w wireNames) toServer(op, name string) string {
 //     (ASMX declares it on the envelope; a proxy may drop that);
 //   - elements named with the server's wire names for op are renamed to
 //     the SDK's.
-func (a *API) normalise(body []byte, op string) ([]byte, error) {
+func (a *Client) normalise(body []byte, op string) ([]byte, error) {
 	renames := a.cfg.wire.fromWire[op]
 	if len(renames) == 0 && !bytes.Contains(body, []byte(":nil")) {
 		return body, nil

@@ -147,7 +147,7 @@ func snapshotOf(d *vettraktest.Dataset, sc vtsync.Scope) mapping.Snapshot {
 			snap.Clients = append(snap.Clients, c)
 		}
 	}
-	slices.SortFunc(snap.Clients, func(a, b vettrak.Client) int { return strings.Compare(a.Code, b.Code) })
+	slices.SortFunc(snap.Clients, func(a, b vettrak.Person) int { return strings.Compare(a.Code, b.Code) })
 	return snap
 }
 

@@ -154,7 +154,7 @@ func prepareDelta(_ context.Context, w *world) (*prepared, error) {
 	occs := w.data.Occurrences()
 	for i := range nNew {
 		code := fmt.Sprintf("N%07d", i+1)
-		if err := w.data.AddClient(vettrak.Client{Code: code, GivenName: "Newly", Surname: fmt.Sprintf("Enrolled %d", i+1),
+		if err := w.data.AddClient(vettrak.Person{Code: code, GivenName: "Newly", Surname: fmt.Sprintf("Enrolled %d", i+1),
 			Email: fmt.Sprintf("new%d@example.edu.au", i+1)}); err != nil {
 			return nil, fmt.Errorf("add client %s: %w", code, err)
 		}

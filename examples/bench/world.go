@@ -70,7 +70,7 @@ type world struct {
 	data  *vettraktest.Dataset
 	vt    *vettraktest.Server
 	cv    *canvastest.Server
-	api   *vettrak.API
+	api   *vettrak.Client
 	cc    *canvas.Client
 	lms   *canvaslms.LMS
 	cfg   vtsync.Config

@@ -55,7 +55,7 @@ func dataset() (*vettraktest.Dataset, int64, error) {
 	d.AddUnit(vettrak.Unit{Code: probability, Name: "Introduction to Probability"})
 	d.AddUnit(vettrak.Unit{Code: regression, Name: "Linear Regression"})
 	skillSet := d.AddProgramme(vettrak.Programme{Code: "ISTSS", Name: "Statistics Skill Set"})
-	for _, c := range []vettrak.Client{
+	for _, c := range []vettrak.Person{
 		{Code: "10005", GivenName: "Carla", Surname: "Diaz", Email: "carla.diaz@example.edu.au"},
 		{Code: "10006", GivenName: "Dev", Surname: "Sharma", Email: "dev.sharma@example.edu.au"},
 		{Code: "10007", GivenName: "Erin", Surname: "Cole", Email: "erin.cole@example.edu.au"},

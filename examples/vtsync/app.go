@@ -33,7 +33,7 @@ type app struct {
 	secrets *redact.Secrets
 	log     *slog.Logger
 	cfg     *loadedConfig
-	src     *vettrak.API
+	src     *vettrak.Client
 	dst     lms.LMS
 	store   store.Store
 	closers []func() error

@@ -25,7 +25,7 @@ import (
 // a second run find nothing to do?
 type syncRig struct {
 	vt     *vettraktest.Server
-	api    *vettrak.API
+	api    *vettrak.Client
 	srv    *canvastest.Server
 	target *canvaslms.LMS
 	cfg    vtsync.Config
@@ -107,7 +107,7 @@ func TestLearnerInTwoOccurrencesConverges(t *testing.T) {
 // run updates no user (issue 18 item 4).
 func TestSingleNameLearnerSettles(t *testing.T) {
 	data := vettraktest.SeedWalkthrough()
-	require.NoError(t, data.AddClient(vettrak.Client{Code: "10009", Surname: "Madonna", Email: "madonna@example.edu.au"}))
+	require.NoError(t, data.AddClient(vettrak.Person{Code: "10009", Surname: "Madonna", Email: "madonna@example.edu.au"}))
 	_, err := data.AddEnrolment(vettraktest.WalkthroughTerm1, "10009")
 	require.NoError(t, err)
 	r := newSyncRig(t, mapping.WorkflowUnit, data)

@@ -139,8 +139,10 @@ type EnrolledUnit struct {
 	Comment    string `json:"comment,omitempty"`
 }
 
-// Client is a VETtrak client: a learner, or a staff member (staff are clients).
-type Client struct {
+// Person is a VETtrak client (TClie): a learner, or a staff member (staff are
+// clients too). It is named Person so that vettrak.Client can be the SOAP
+// client, as canvas.Client and moodle.Client are.
+type Person struct {
 	Code      string     `json:"code"`
 	GivenName string     `json:"given_name"`
 	Surname   string     `json:"surname"`

@@ -45,7 +45,7 @@ type occurrence struct {
 }
 
 type client struct {
-	vettrak.Client
+	vettrak.Person
 	added, modified time.Time
 	enrolments      []int64
 }
@@ -237,7 +237,7 @@ func (d *Dataset) AddOccurrence(o vettrak.Occurrence, unitCodes ...string) (vett
 }
 
 // AddClient adds a learner or staff member (staff are clients).
-func (d *Dataset) AddClient(c vettrak.Client) error {
+func (d *Dataset) AddClient(c vettrak.Person) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if c.Code == "" || len(c.Code) > 10 {
@@ -247,7 +247,7 @@ func (d *Dataset) AddClient(c vettrak.Client) error {
 		return fmt.Errorf("vettraktest: client %q exists", c.Code)
 	}
 	now := d.now()
-	d.clients[c.Code] = &client{Client: c, added: now, modified: now}
+	d.clients[c.Code] = &client{Person: c, added: now, modified: now}
 	d.clientOrder = append(d.clientOrder, c.Code)
 	return nil
 }
@@ -539,14 +539,14 @@ func (d *Dataset) EnrolmentsOf(occurrenceID int64) []vettrak.Enrolment {
 }
 
 // Client returns a client.
-func (d *Dataset) Client(code string) (vettrak.Client, bool) {
+func (d *Dataset) Client(code string) (vettrak.Person, bool) {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
 	c := d.clients[code]
 	if c == nil {
-		return vettrak.Client{}, false
+		return vettrak.Person{}, false
 	}
-	return c.Client, true
+	return c.Person, true
 }
 
 // Results returns an enrolment's units with their current results, as

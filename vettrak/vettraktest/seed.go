@@ -45,7 +45,7 @@ func SeedWalkthrough() *Dataset {
 			[][3]string{{"10003", "Bob", "Brown"}, {"10004", "Barbara", "Jones"}}, 3003},
 	}
 	for _, s := range [][4]string{{WalkthroughTrainer, "Tina", "Taylor", "Trainer"}, {WalkthroughAssessor, "Alan", "Adams", "Assessor"}} {
-		must(d.AddClient(vettrak.Client{Code: s[0], GivenName: s[1], Surname: s[2], Email: email(s[1], s[2])}))
+		must(d.AddClient(vettrak.Person{Code: s[0], GivenName: s[1], Surname: s[2], Email: email(s[1], s[2])}))
 	}
 	for _, t := range terms {
 		_, err := d.AddOccurrence(vettrak.Occurrence{
@@ -59,7 +59,7 @@ func SeedWalkthrough() *Dataset {
 		d.nextID = t.enrolmentID - 1
 		d.mu.Unlock()
 		for _, l := range t.learners {
-			must(d.AddClient(vettrak.Client{Code: l[0], GivenName: l[1], Surname: l[2], Email: email(l[1], l[2])}))
+			must(d.AddClient(vettrak.Person{Code: l[0], GivenName: l[1], Surname: l[2], Email: email(l[1], l[2])}))
 			_, err := d.AddEnrolment(t.id, l[0])
 			must(err)
 		}
@@ -156,7 +156,7 @@ func Generate(spec GenSpec) (*Dataset, error) {
 	for i := range spec.Staff {
 		code := fmt.Sprintf("S%05d", i+1)
 		g, s := givenNames[rng.IntN(len(givenNames))], surnames[rng.IntN(len(surnames))]
-		d.clients[code] = &client{Client: vettrak.Client{Code: code, GivenName: g, Surname: s, Email: fmt.Sprintf("staff%d@example.edu.au", i+1)}, added: now, modified: now}
+		d.clients[code] = &client{Person: vettrak.Person{Code: code, GivenName: g, Surname: s, Email: fmt.Sprintf("staff%d@example.edu.au", i+1)}, added: now, modified: now}
 		d.clientOrder = append(d.clientOrder, code)
 	}
 	base := time.Date(2026, 1, 5, 0, 0, 0, 0, syd)
@@ -186,7 +186,7 @@ func Generate(spec GenSpec) (*Dataset, error) {
 	for i := range spec.Learners {
 		code := fmt.Sprintf("L%07d", i+1)
 		g, s := givenNames[rng.IntN(len(givenNames))], surnames[rng.IntN(len(surnames))]
-		d.clients[code] = &client{Client: vettrak.Client{Code: code, GivenName: g, Surname: s, Email: fmt.Sprintf("learner%d@example.edu.au", i+1)}, added: now, modified: now}
+		d.clients[code] = &client{Person: vettrak.Person{Code: code, GivenName: g, Surname: s, Email: fmt.Sprintf("learner%d@example.edu.au", i+1)}, added: now, modified: now}
 		d.clientOrder = append(d.clientOrder, code)
 		n := perEnrolment
 		if i < extra {

@@ -230,7 +230,7 @@ func TestDatasetMutatorsWhileServing(t *testing.T) {
 	for i := range 20 {
 		wg.Go(func() {
 			code := "N" + strings.Repeat("x", i%5) + string(rune('A'+i))
-			assert.NoError(t, ds.AddClient(vettrak.Client{Code: code, GivenName: "New", Surname: "Learner"}))
+			assert.NoError(t, ds.AddClient(vettrak.Person{Code: code, GivenName: "New", Surname: "Learner"}))
 			_, err := ds.AddEnrolment(vettraktest.WalkthroughTerm2, code)
 			assert.NoError(t, err)
 		})
@@ -251,8 +251,8 @@ func TestDatasetErrors(t *testing.T) {
 	assert.Error(t, err)
 	_, err = ds.AddEnrolment(vettraktest.WalkthroughTerm1, "NOBODY")
 	assert.Error(t, err)
-	assert.Error(t, ds.AddClient(vettrak.Client{Code: "10001"}), "duplicate")
-	assert.Error(t, ds.AddClient(vettrak.Client{Code: "ELEVENCHARS"}))
+	assert.Error(t, ds.AddClient(vettrak.Person{Code: "10001"}), "duplicate")
+	assert.Error(t, ds.AddClient(vettrak.Person{Code: "ELEVENCHARS"}))
 	assert.Error(t, ds.Withdraw(999, ""))
 	assert.Error(t, ds.Withdraw(3001, "Vanished"))
 	assert.Error(t, ds.RenameClient("NOBODY", "a", "b"))

@@ -12,7 +12,7 @@ import (
 // another VETtrak version or install might, and answer accordingly: the
 // served document, the strict parameter check, the names the fake reads
 // and the names it writes all follow the variant. Tests use it to show
-// what (*vettrak.API).CheckContract reports and that vettrak.WithWireNames
+// what (*vettrak.Client).CheckContract reports and that vettrak.WithWireNames
 // makes a renamed server work.
 type WSDLVariant struct {
 	// RenameParams: operation -> the SDK's parameter name -> the server's.

@@ -57,7 +57,7 @@ func (b *Builder) Person(code, given, surname, email string) {
 	if email == "" {
 		email = asciiLower(given) + "." + asciiLower(surname) + "@example.edu.au"
 	}
-	b.fail(b.d.AddClient(vettrak.Client{Code: code, GivenName: given, Surname: surname, Email: email}))
+	b.fail(b.d.AddClient(vettrak.Person{Code: code, GivenName: given, Surname: surname, Email: email}))
 }
 
 // asciiLower keeps the ASCII letters of s, lower-cased, for made-up

@@ -14,7 +14,7 @@ import (
 // VETtrak is a fake VT_API on a local port and a client logged in to it.
 type VETtrak struct {
 	Server *vettraktest.Server
-	API    *vettrak.API
+	API    *vettrak.Client
 }
 
 // StartVETtrak serves data from a fake VT_API on a local port and returns a
