@@ -53,8 +53,8 @@ type Submission struct {
 	GradedAt    *time.Time `json:"graded_at,omitempty"`
 }
 
-// Progress is a learner's completion of a course's requirements (modules).
-type Progress struct {
+// CourseProgress is a learner's completion of a course's requirements (modules).
+type CourseProgress struct {
 	UserSISID             string     `json:"user_sis_id"`
 	RequirementsTotal     int        `json:"requirements_total"`
 	RequirementsCompleted int        `json:"requirements_completed"`
@@ -62,7 +62,7 @@ type Progress struct {
 }
 
 // Complete reports whether every requirement is done (and there is at least one).
-func (p Progress) Complete() bool {
+func (p CourseProgress) Complete() bool {
 	return p.RequirementsTotal > 0 && p.RequirementsCompleted >= p.RequirementsTotal
 }
 
@@ -77,9 +77,9 @@ type Activity struct {
 
 // Evidence is everything a course says about its learners' achievement.
 type Evidence struct {
-	CourseSISID string       `json:"course_sis_id"`
-	Assessments []Assessment `json:"assessments"`
-	Submissions []Submission `json:"submissions"`
-	Progress    []Progress   `json:"progress"`
-	Activity    []Activity   `json:"activity"`
+	CourseSISID string           `json:"course_sis_id"`
+	Assessments []Assessment     `json:"assessments"`
+	Submissions []Submission     `json:"submissions"`
+	Progress    []CourseProgress `json:"progress"`
+	Activity    []Activity       `json:"activity"`
 }

@@ -51,7 +51,7 @@ func pick[T any](xs []T, at func(T) *time.Time) T {
 // courseEvidence is one course's evidence indexed by user.
 type courseEvidence struct {
 	subs     map[string]map[string]*lms.Submission // user → assessment → submission
-	progress map[string]*lms.Progress
+	progress map[string]*lms.CourseProgress
 	activity map[string]*lms.Activity
 	users    []string
 }
@@ -68,7 +68,7 @@ func (r *resulter) notFuture(t *time.Time, rec Record) *time.Time {
 }
 
 func (r *resulter) indexEvidence(ev lms.Evidence) courseEvidence {
-	ce := courseEvidence{subs: map[string]map[string]*lms.Submission{}, progress: map[string]*lms.Progress{}, activity: map[string]*lms.Activity{}}
+	ce := courseEvidence{subs: map[string]map[string]*lms.Submission{}, progress: map[string]*lms.CourseProgress{}, activity: map[string]*lms.Activity{}}
 	users := map[string]bool{}
 	subs := map[[2]string][]lms.Submission{}
 	for _, s := range ev.Submissions {
@@ -84,12 +84,12 @@ func (r *resulter) indexEvidence(ev lms.Evidence) courseEvidence {
 		ce.subs[k[0]][k[1]] = &s
 		users[k[0]] = true
 	}
-	progress := map[string][]lms.Progress{}
+	progress := map[string][]lms.CourseProgress{}
 	for _, p := range ev.Progress {
 		progress[p.UserSISID] = append(progress[p.UserSISID], p)
 	}
 	for u, list := range progress {
-		p := pick(list, func(p lms.Progress) *time.Time { return p.CompletedAt })
+		p := pick(list, func(p lms.CourseProgress) *time.Time { return p.CompletedAt })
 		p.CompletedAt = r.notFuture(p.CompletedAt, courseRecord(ev.CourseSISID))
 		ce.progress[u] = &p
 		users[u] = true

@@ -135,7 +135,7 @@ func genEvidence(seed uint64, d *Desired, now time.Time) []lms.Evidence {
 			}
 		}
 		if level == 3 {
-			ev.Progress = append(ev.Progress, lms.Progress{UserSISID: p.UserSISID, RequirementsTotal: 4, RequirementsCompleted: 4, CompletedAt: ptr(first.AddDate(0, 0, 9))})
+			ev.Progress = append(ev.Progress, lms.CourseProgress{UserSISID: p.UserSISID, RequirementsTotal: 4, RequirementsCompleted: 4, CompletedAt: ptr(first.AddDate(0, 0, 9))})
 		}
 	}
 	return out
@@ -184,7 +184,7 @@ func shuffledEvidence(in []lms.Evidence, seed uint64) []lms.Evidence {
 	for i, e := range in {
 		e.Assessments = append([]lms.Assessment(nil), e.Assessments...)
 		e.Submissions = append([]lms.Submission(nil), e.Submissions...)
-		e.Progress = append([]lms.Progress(nil), e.Progress...)
+		e.Progress = append([]lms.CourseProgress(nil), e.Progress...)
 		e.Activity = append([]lms.Activity(nil), e.Activity...)
 		rng.Shuffle(len(e.Assessments), func(a, b int) { e.Assessments[a], e.Assessments[b] = e.Assessments[b], e.Assessments[a] })
 		rng.Shuffle(len(e.Submissions), func(a, b int) { e.Submissions[a], e.Submissions[b] = e.Submissions[b], e.Submissions[a] })

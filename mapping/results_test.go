@@ -307,7 +307,7 @@ func TestResultsStartAfterTodayIsConflict(t *testing.T) {
 	c.rc.Rules.Rules = []Rule{{ID: "done", Version: 2, When: WhenCourseComplete, ResultName: "Competent", Outcome: "20"}}
 	c.in.Snapshot.Enrolments[2].StartDate = date(2026, 4, 27) // Bob, Term 2
 	ev := &c.in.Evidence[0]
-	ev.Progress = append(ev.Progress, lms.Progress{UserSISID: "vt-u-C3", RequirementsTotal: 3, RequirementsCompleted: 3, CompletedAt: at(3, 10, 9)})
+	ev.Progress = append(ev.Progress, lms.CourseProgress{UserSISID: "vt-u-C3", RequirementsTotal: 3, RequirementsCompleted: 3, CompletedAt: at(3, 10, 9)})
 	p := c.run(t)
 	require.Len(t, p.Conflicts, 1)
 	assert.Equal(t, ConflictAVETMISS, p.Conflicts[0].Kind)
@@ -421,7 +421,7 @@ func TestResultsCourseCompleteAndFailed(t *testing.T) {
 	c := newResultCase(t)
 	c.rc.Rules = DefaultRules(WorkflowOccurrenceGroups)
 	ev := &c.in.Evidence[0]
-	ev.Progress = []lms.Progress{
+	ev.Progress = []lms.CourseProgress{
 		{UserSISID: "vt-u-C2", RequirementsTotal: 4, RequirementsCompleted: 4, CompletedAt: at(3, 18, 15)},
 		{UserSISID: "vt-u-C1", RequirementsTotal: 4, RequirementsCompleted: 3},
 	}

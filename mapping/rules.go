@@ -199,7 +199,7 @@ type UnitEvidence struct {
 	EnrolmentID   int64                `json:"enrolment_id"`
 	UnitCode      string               `json:"unit_code"`
 	Assessments   []AssessmentEvidence `json:"assessments"`
-	Progress      *lms.Progress        `json:"progress,omitempty"`
+	Progress      *lms.CourseProgress  `json:"progress,omitempty"`
 	FinalScore    *float64             `json:"final_score,omitempty"`
 	FirstActivity *time.Time           `json:"first_activity,omitempty"`
 	LastActivity  *time.Time           `json:"last_activity,omitempty"`

@@ -255,7 +255,7 @@ func progressRig(t *testing.T) *rig {
 	for _, given := range []string{"John", "Julie"} {
 		require.NoError(t, r.lms.SetActivity(course, lms.Activity{UserSISID: userByGiven(t, st, given), FirstActivity: &first, LastActivity: &done}))
 	}
-	require.NoError(t, r.lms.SetProgress(course, lms.Progress{UserSISID: userByGiven(t, st, "Julie"), RequirementsTotal: 1, RequirementsCompleted: 1, CompletedAt: &done}))
+	require.NoError(t, r.lms.SetProgress(course, lms.CourseProgress{UserSISID: userByGiven(t, st, "Julie"), RequirementsTotal: 1, RequirementsCompleted: 1, CompletedAt: &done}))
 	r.tick(time.Hour)
 	return r
 }

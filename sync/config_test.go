@@ -40,7 +40,7 @@ func TestResultsUseTheVETtrakClientsZone(t *testing.T) {
 	john := userByGiven(t, st, "John")
 	first := time.Date(2026, 2, 3, 10, 0, 0, 0, perth)
 	done := time.Date(2026, 3, 20, 14, 0, 0, 0, perth)
-	require.NoError(t, r.lms.SetProgress(course, lms.Progress{UserSISID: john, RequirementsTotal: 4, RequirementsCompleted: 4, CompletedAt: &done}))
+	require.NoError(t, r.lms.SetProgress(course, lms.CourseProgress{UserSISID: john, RequirementsTotal: 4, RequirementsCompleted: 4, CompletedAt: &done}))
 	require.NoError(t, r.lms.SetActivity(course, lms.Activity{UserSISID: john, FirstActivity: &first, LastActivity: &done}))
 
 	rep, err := r.syncer(t).ReportResults(context.Background())

@@ -117,7 +117,7 @@ func TestCrashAfterResultWriteNeverWritesTwice(t *testing.T) {
 	st := r.lms.Dump()
 	done := time.Date(2026, 3, 20, 14, 0, 0, 0, time.UTC)
 	for _, given := range []string{"John", "Julie"} {
-		require.NoError(t, r.lms.SetProgress(st.Courses[0].SISID, lms.Progress{UserSISID: userByGiven(t, st, given), RequirementsTotal: 1, RequirementsCompleted: 1, CompletedAt: &done}))
+		require.NoError(t, r.lms.SetProgress(st.Courses[0].SISID, lms.CourseProgress{UserSISID: userByGiven(t, st, given), RequirementsTotal: 1, RequirementsCompleted: 1, CompletedAt: &done}))
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())

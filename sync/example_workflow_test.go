@@ -115,7 +115,7 @@ func ExampleSyncer_ReportResults() {
 		}
 	}
 	course := mapping.DefaultSISScheme().UnitCourse("IST101")
-	if err := target.SetProgress(course, lms.Progress{UserSISID: bob, RequirementsTotal: 1, RequirementsCompleted: 1, CompletedAt: &done}); err != nil {
+	if err := target.SetProgress(course, lms.CourseProgress{UserSISID: bob, RequirementsTotal: 1, RequirementsCompleted: 1, CompletedAt: &done}); err != nil {
 		panic(err)
 	}
 	rep, err := s.ReportResults(ctx)

@@ -84,7 +84,7 @@ func TestLandedWriteIsSettledOnAFreshRead(t *testing.T) {
 			assert.Zero(t, rep.ResultsWritten, "nothing is written twice")
 
 			done := time.Date(2026, 3, 20, 14, 0, 0, 0, time.UTC)
-			require.NoError(t, r.lms.SetProgress(course, lms.Progress{UserSISID: john, RequirementsTotal: 2, RequirementsCompleted: 2, CompletedAt: &done}))
+			require.NoError(t, r.lms.SetProgress(course, lms.CourseProgress{UserSISID: john, RequirementsTotal: 2, RequirementsCompleted: 2, CompletedAt: &done}))
 			r.tick(time.Hour)
 			rep, err = r.syncer(t).ReportResults(context.Background())
 			require.NoError(t, err)

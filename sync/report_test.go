@@ -89,7 +89,7 @@ func TestLedgerSurvivesRestart(t *testing.T) {
 	r.run(t)
 	st := r.lms.Dump()
 	done := time.Date(2026, 6, 20, 14, 0, 0, 0, time.UTC) // inside Term 2
-	require.NoError(t, r.lms.SetProgress(st.Courses[0].SISID, lms.Progress{UserSISID: userByGiven(t, st, "Bob"), RequirementsTotal: 1, RequirementsCompleted: 1, CompletedAt: &done}))
+	require.NoError(t, r.lms.SetProgress(st.Courses[0].SISID, lms.CourseProgress{UserSISID: userByGiven(t, st, "Bob"), RequirementsTotal: 1, RequirementsCompleted: 1, CompletedAt: &done}))
 	rep, err := r.syncer(t).ReportResults(context.Background())
 	require.NoError(t, err)
 	require.Equal(t, 1, rep.ResultsWritten)

@@ -26,7 +26,7 @@ type Source interface {
 	SetOccurrenceUploaded(ctx context.Context, occurrenceID int64, uploaded bool) error
 	SetEnrolmentUploaded(ctx context.Context, enrolmentID int64, uploaded bool) error
 
-	Check(ctx context.Context) (*vettrak.CheckReport, error)
+	Check(ctx context.Context) (*vettrak.ConnectionReport, error)
 }
 
 var _ Source = (*vettrak.Client)(nil)

@@ -124,7 +124,7 @@ func TestResultsFlowBackOnce(t *testing.T) {
 	john := userByGiven(t, st, "John")
 	done := time.Date(2026, 3, 20, 14, 0, 0, 0, time.UTC)
 	first := time.Date(2026, 2, 3, 10, 0, 0, 0, time.UTC)
-	require.NoError(t, r.lms.SetProgress(course, lms.Progress{UserSISID: john, RequirementsTotal: 4, RequirementsCompleted: 4, CompletedAt: &done}))
+	require.NoError(t, r.lms.SetProgress(course, lms.CourseProgress{UserSISID: john, RequirementsTotal: 4, RequirementsCompleted: 4, CompletedAt: &done}))
 	require.NoError(t, r.lms.SetActivity(course, lms.Activity{UserSISID: john, FirstActivity: &first, LastActivity: &done}))
 
 	r.vt.ResetCalls()
@@ -156,7 +156,7 @@ func TestManualResultIsAConflict(t *testing.T) {
 	r.run(t)
 	st := r.lms.Dump()
 	done := time.Date(2026, 3, 20, 14, 0, 0, 0, time.UTC)
-	require.NoError(t, r.lms.SetProgress(st.Courses[0].SISID, lms.Progress{UserSISID: userByGiven(t, st, "Julie"), RequirementsTotal: 2, RequirementsCompleted: 2, CompletedAt: &done}))
+	require.NoError(t, r.lms.SetProgress(st.Courses[0].SISID, lms.CourseProgress{UserSISID: userByGiven(t, st, "Julie"), RequirementsTotal: 2, RequirementsCompleted: 2, CompletedAt: &done}))
 	require.NoError(t, r.vt.Data().SetResult(3002, vettraktest.WalkthroughUnit, "Withdrawn", time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)))
 
 	// The plan is made from the enrolled units cached on the first run, which

@@ -8,9 +8,9 @@ import (
 	"time"
 )
 
-// CheckReport is the result of Check: can vtsync reach VETtrak, who is it
+// ConnectionReport is the result of Check: can vtsync reach VETtrak, who is it
 // logged in as, and which operations does the provider's licence allow.
-type CheckReport struct {
+type ConnectionReport struct {
 	Endpoint   string
 	Username   string
 	LoginOp    string // ValidateClient or ValidateUser
@@ -35,7 +35,7 @@ type OperationCheck struct {
 }
 
 // UserKind names TokenType for people.
-func (r *CheckReport) UserKind() string {
+func (r *ConnectionReport) UserKind() string {
 	switch r.TokenType {
 	case "01":
 		return "employer user"
@@ -49,7 +49,7 @@ func (r *CheckReport) UserKind() string {
 
 // OK reports whether the login worked and every probed operation is
 // allowed.
-func (r *CheckReport) OK() bool {
+func (r *ConnectionReport) OK() bool {
 	if !r.LoggedIn {
 		return false
 	}
@@ -62,7 +62,7 @@ func (r *CheckReport) OK() bool {
 }
 
 // Missing lists the probed operations the licence does not allow.
-func (r *CheckReport) Missing() []string {
+func (r *ConnectionReport) Missing() []string {
 	var out []string
 	for _, o := range r.Operations {
 		if o.Checked && !o.Allowed {
@@ -73,7 +73,7 @@ func (r *CheckReport) Missing() []string {
 }
 
 // String is the report in words a support person can act on.
-func (r *CheckReport) String() string {
+func (r *ConnectionReport) String() string {
 	var b strings.Builder
 	if !r.LoggedIn {
 		fmt.Fprintf(&b, "Could not log in to VETtrak at %s as %q.\n", r.Endpoint, r.Username)
@@ -130,8 +130,8 @@ func (r *CheckReport) String() string {
 //
 // That VETtrak checks the licence before looking up the record is an
 // assumption (not documented).
-func (a *Client) Check(ctx context.Context) (*CheckReport, error) {
-	rep := &CheckReport{Endpoint: a.display, Username: a.creds.Username, LoginOp: a.loginOp(), TimeZone: a.cfg.loc.String()}
+func (a *Client) Check(ctx context.Context) (*ConnectionReport, error) {
+	rep := &ConnectionReport{Endpoint: a.display, Username: a.creds.Username, LoginOp: a.loginOp(), TimeZone: a.cfg.loc.String()}
 	start := a.cfg.now()
 	if err := a.Login(ctx); err != nil {
 		rep.LoginError = a.secrets.String(err.Error())

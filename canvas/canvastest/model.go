@@ -174,8 +174,8 @@ type Submission struct {
 	Missing       bool
 }
 
-// Progress is a student's completion of a course's module requirements.
-type Progress struct {
+// CourseProgress is a student's completion of a course's module requirements.
+type CourseProgress struct {
 	CourseID    int64
 	UserID      int64
 	Completed   int

@@ -311,7 +311,7 @@ func (s *Server) SetProgress(courseID, userID int64, completed int, completedAt 
 	if completed < c.ModuleRequirements {
 		completedAt = nil
 	}
-	s.progress[[2]int64{courseID, userID}] = &Progress{CourseID: courseID, UserID: userID, Completed: completed, CompletedAt: completedAt}
+	s.progress[[2]int64{courseID, userID}] = &CourseProgress{CourseID: courseID, UserID: userID, Completed: completed, CompletedAt: completedAt}
 	return true
 }
 

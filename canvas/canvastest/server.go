@@ -52,7 +52,7 @@ type Server struct {
 	memberships map[int64]*Membership
 	assignments map[int64]*Assignment
 	submissions map[int64]*Submission
-	progress    map[[2]int64]*Progress
+	progress    map[[2]int64]*CourseProgress
 	imports     map[int64]*sisImport
 	diffSets    map[string]map[string]map[string]string // identifier → file → row key → row text
 
@@ -222,7 +222,7 @@ func New(opts ...Option) *Server {
 		memberships: map[int64]*Membership{},
 		assignments: map[int64]*Assignment{},
 		submissions: map[int64]*Submission{},
-		progress:    map[[2]int64]*Progress{},
+		progress:    map[[2]int64]*CourseProgress{},
 		imports:     map[int64]*sisImport{},
 		diffSets:    map[string]map[string]map[string]string{},
 		buckets:     map[string]*bucket{},

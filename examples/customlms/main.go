@@ -173,7 +173,7 @@ func learnersWork(ctx context.Context, p *demo.Printer, platform *sqllms.LMS) er
 		{"Bob Brown", "10003", 1, at(time.April, 28), at(time.May, 4)},
 	} {
 		user := scheme.User(x.client)
-		prog := lms.Progress{UserSISID: user, RequirementsTotal: 4, RequirementsCompleted: x.done}
+		prog := lms.CourseProgress{UserSISID: user, RequirementsTotal: 4, RequirementsCompleted: x.done}
 		if x.done == 4 {
 			prog.CompletedAt = x.last
 		}

@@ -157,7 +157,7 @@ func (l *LMS) ReadEvidence(ctx context.Context, courseSISID string) (*lms.Eviden
 		if sis == "" {
 			continue
 		}
-		ev.Progress = append(ev.Progress, lms.Progress{
+		ev.Progress = append(ev.Progress, lms.CourseProgress{
 			UserSISID:             sis,
 			RequirementsTotal:     p.Progress.RequirementCount,
 			RequirementsCompleted: p.Progress.RequirementCompletedCount,

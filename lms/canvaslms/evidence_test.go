@@ -53,7 +53,7 @@ func TestEvidenceRoundTrip(t *testing.T) {
 			{AssessmentID: "check", UserSISID: "U2", State: lms.SubmissionUnsubmitted, Missing: true},
 			{AssessmentID: "written", UserSISID: "U3", State: lms.SubmissionGraded, Grade: "3", Score: ptr(3.0), SubmittedAt: at(6), GradedAt: at(7)},
 		},
-		Progress: []lms.Progress{
+		Progress: []lms.CourseProgress{
 			{UserSISID: "U1", RequirementsTotal: 5, RequirementsCompleted: 5, CompletedAt: at(5)},
 			{UserSISID: "U2", RequirementsTotal: 5, RequirementsCompleted: 2},
 		},
@@ -74,7 +74,7 @@ func TestEvidenceRoundTrip(t *testing.T) {
 		{AssessmentID: id["check"], UserSISID: "U2", State: lms.SubmissionUnsubmitted, Missing: true},
 		{AssessmentID: id["written"], UserSISID: "U3", State: lms.SubmissionGraded, Grade: "3", Score: ptr(3.0), SubmittedAt: at(6), GradedAt: at(7)},
 	}, got.Submissions, "placeholders, unpublished work and learners without SIS IDs are left out")
-	assert.Equal(t, []lms.Progress{
+	assert.Equal(t, []lms.CourseProgress{
 		{UserSISID: "U1", RequirementsTotal: 5, RequirementsCompleted: 5, CompletedAt: at(5)},
 		{UserSISID: "U2", RequirementsTotal: 5, RequirementsCompleted: 2},
 		{UserSISID: "U3", RequirementsTotal: 5},

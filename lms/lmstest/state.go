@@ -107,7 +107,7 @@ func (s *suite) evidenceRoundTrip() {
 			{AssessmentID: "quiz", UserSISID: u1.SISID, State: lms.SubmissionGraded, Grade: "complete", SubmittedAt: at(3), GradedAt: at(3)},
 			{AssessmentID: "written", UserSISID: u2.SISID, State: lms.SubmissionSubmitted, Late: true, SubmittedAt: at(4)},
 		},
-		Progress: []lms.Progress{
+		Progress: []lms.CourseProgress{
 			{UserSISID: u1.SISID, RequirementsTotal: 5, RequirementsCompleted: 5, CompletedAt: at(5)},
 			{UserSISID: u2.SISID, RequirementsTotal: 5, RequirementsCompleted: 2},
 		},
@@ -173,7 +173,7 @@ func (s *suite) evidenceRoundTrip() {
 
 	require.Len(s.t, got.Progress, len(want.Progress))
 	for _, p := range got.Progress {
-		var w lms.Progress
+		var w lms.CourseProgress
 		for _, x := range want.Progress {
 			if x.UserSISID == p.UserSISID {
 				w = x

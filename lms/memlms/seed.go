@@ -15,14 +15,14 @@ import (
 type evidence struct {
 	assessments []lms.Assessment // in the order added
 	submissions map[string]lms.Submission
-	progress    map[string]lms.Progress
+	progress    map[string]lms.CourseProgress
 	activity    map[string]lms.Activity
 }
 
 func newEvidence() *evidence {
 	return &evidence{
 		submissions: map[string]lms.Submission{},
-		progress:    map[string]lms.Progress{},
+		progress:    map[string]lms.CourseProgress{},
 		activity:    map[string]lms.Activity{},
 	}
 }
@@ -108,13 +108,13 @@ func (m *LMS) setSubmissionLocked(s lms.Submission) error {
 
 // SetProgress records a learner's module progress in an existing course,
 // replacing any earlier record. The user must exist.
-func (m *LMS) SetProgress(courseSISID string, p lms.Progress) error {
+func (m *LMS) SetProgress(courseSISID string, p lms.CourseProgress) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.setProgressLocked(courseSISID, p)
 }
 
-func (m *LMS) setProgressLocked(courseSISID string, p lms.Progress) error {
+func (m *LMS) setProgressLocked(courseSISID string, p lms.CourseProgress) error {
 	c, err := m.learnerInCourseLocked("SetProgress", "progress", courseSISID, p.UserSISID)
 	if err != nil {
 		return err
@@ -267,7 +267,7 @@ func (m *LMS) evidenceLocked(c *course) *lms.Evidence {
 		CourseSISID: c.c.SISID,
 		Assessments: []lms.Assessment{},
 		Submissions: []lms.Submission{},
-		Progress:    []lms.Progress{},
+		Progress:    []lms.CourseProgress{},
 		Activity:    []lms.Activity{},
 	}
 	ev := m.evidence[c.c.ID]
@@ -291,7 +291,7 @@ func (m *LMS) evidenceLocked(c *course) *lms.Evidence {
 		p.CompletedAt = copyTime(p.CompletedAt)
 		out.Progress = append(out.Progress, p)
 	}
-	slices.SortFunc(out.Progress, func(a, b lms.Progress) int { return cmp.Compare(a.UserSISID, b.UserSISID) })
+	slices.SortFunc(out.Progress, func(a, b lms.CourseProgress) int { return cmp.Compare(a.UserSISID, b.UserSISID) })
 	for _, a := range ev.activity {
 		out.Activity = append(out.Activity, copyActivity(a))
 	}

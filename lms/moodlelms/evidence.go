@@ -89,7 +89,7 @@ func (l *LMS) ReadEvidence(ctx context.Context, courseSISID string) (*lms.Eviden
 		return nil, err
 	}
 	ev := &lms.Evidence{CourseSISID: courseSISID, Assessments: []lms.Assessment{}, Submissions: []lms.Submission{},
-		Progress: []lms.Progress{}, Activity: []lms.Activity{}}
+		Progress: []lms.CourseProgress{}, Activity: []lms.Activity{}}
 	report, err := l.c.Grades.GetGradeItems(ctx, c.ID, 0)
 	if err != nil {
 		return nil, wrap(op, "course", courseSISID, err)
@@ -213,7 +213,7 @@ func (l *LMS) progressAndActivity(ctx context.Context, c moodle.Course, ev *lms.
 			case err != nil:
 				return err
 			default:
-				p := lms.Progress{UserSISID: u.IDNumber, RequirementsTotal: len(st.Completions)}
+				p := lms.CourseProgress{UserSISID: u.IDNumber, RequirementsTotal: len(st.Completions)}
 				var last int64
 				for _, cr := range st.Completions {
 					if cr.Complete {

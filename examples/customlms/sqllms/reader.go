@@ -228,7 +228,7 @@ func (l *LMS) ReadEvidence(ctx context.Context, courseSISID string) (*lms.Eviden
 		return nil, errorf(op, "course", courseSISID, lms.ErrNotFound, "")
 	}
 	ev := &lms.Evidence{CourseSISID: courseSISID, Assessments: []lms.Assessment{}, Submissions: []lms.Submission{},
-		Progress: []lms.Progress{}, Activity: []lms.Activity{}}
+		Progress: []lms.CourseProgress{}, Activity: []lms.Activity{}}
 	if err := l.readEvidence(ctx, course, ev); err != nil {
 		return nil, dbError(op, "course", courseSISID, err)
 	}
@@ -290,7 +290,7 @@ func (l *LMS) readEvidence(ctx context.Context, course int64, ev *lms.Evidence) 
 		return err
 	}
 	for rows.Next() {
-		var p lms.Progress
+		var p lms.CourseProgress
 		var done sql.NullString
 		if err := rows.Scan(&p.UserSISID, &p.RequirementsTotal, &p.RequirementsCompleted, &done); err != nil {
 			rows.Close()

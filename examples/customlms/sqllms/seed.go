@@ -94,7 +94,7 @@ func (l *LMS) SetSubmission(ctx context.Context, s lms.Submission) error {
 }
 
 // SetProgress records a learner's module progress in a course.
-func (l *LMS) SetProgress(ctx context.Context, courseSISID string, p lms.Progress) error {
+func (l *LMS) SetProgress(ctx context.Context, courseSISID string, p lms.CourseProgress) error {
 	return l.perLearner(ctx, "SetProgress", "progress", courseSISID, p.UserSISID,
 		`INSERT OR REPLACE INTO progress (course_id, user_id, total, completed, completed_at) VALUES (?, ?, ?, ?, ?)`,
 		p.RequirementsTotal, p.RequirementsCompleted, timeText(p.CompletedAt))

@@ -158,7 +158,7 @@ func TestErrors(t *testing.T) {
 	_, err = l.AddAssessment(ctx, lms.Assessment{CourseSISID: "missing", Title: "Quiz"})
 	assert.ErrorIs(t, err, lms.ErrNotFound)
 	assert.ErrorIs(t, l.SetSubmission(ctx, lms.Submission{AssessmentID: "not-a-number", UserSISID: "u"}), lms.ErrNotFound)
-	assert.ErrorIs(t, l.SetProgress(ctx, "missing", lms.Progress{UserSISID: "u"}), lms.ErrNotFound)
+	assert.ErrorIs(t, l.SetProgress(ctx, "missing", lms.CourseProgress{UserSISID: "u"}), lms.ErrNotFound)
 }
 
 // A database that was closed fails every call with an error, not a panic.

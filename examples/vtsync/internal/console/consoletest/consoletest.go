@@ -79,7 +79,7 @@ func (w *World) CompleteOverHandEnteredResult(t testing.TB) {
 	}
 	require.NotEmpty(t, julie, "run once first")
 	done := time.Date(2026, 3, 20, 14, 0, 0, 0, time.UTC)
-	require.NoError(t, w.LMS.SetProgress(st.Courses[0].SISID, lms.Progress{UserSISID: julie, RequirementsTotal: 2, RequirementsCompleted: 2, CompletedAt: &done}))
+	require.NoError(t, w.LMS.SetProgress(st.Courses[0].SISID, lms.CourseProgress{UserSISID: julie, RequirementsTotal: 2, RequirementsCompleted: 2, CompletedAt: &done}))
 	require.NoError(t, w.VT.Data().SetResult(3002, vettraktest.WalkthroughUnit, "Withdrawn", time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)))
 }
 
