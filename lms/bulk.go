@@ -89,7 +89,7 @@ type BulkWriter interface {
 
 // ErrBulkRefused marks a write a bulk apply did not confirm: the LMS
 // reported a problem with its row, or did not report it applied.
-var ErrBulkRefused = errors.New("bulk write not confirmed")
+var ErrBulkRefused = errors.New("lms: bulk write not confirmed")
 
 // BulkRowError is the LMS's message about one write of a bulk apply. It
 // matches ErrBulkRefused.
