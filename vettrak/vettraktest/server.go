@@ -79,7 +79,7 @@ type Server struct {
 	doc         string         // the served WSDL, with the address placeholder
 	contract    *wsdl.Contract // what the served WSDL declares
 	ops         map[string]vettrak.OperationInfo
-	handlers    map[string]handler
+	handlers    map[string]operation
 	last        map[string]Exchange // the last exchange per operation
 }
 
@@ -321,8 +321,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeFault(w, "soap:Client", "Server did not recognize the value of HTTP Header SOAPAction: "+action+".")
 		return
 	}
-	h, decl := s.handlers[req.op], s.contract.Operations[req.op]
-	if h == nil || decl == nil || s.variant.removed(req.op) {
+	op, known := s.handlers[req.op]
+	decl := s.contract.Operations[req.op]
+	if !known || decl == nil || s.variant.removed(req.op) {
 		call.HTTPStatus = 500
 		s.logCall(call)
 		s.writeFault(w, "soap:Client", "Server did not recognize the value of HTTP Header SOAPAction: "+namespace+"/"+req.op+".")
@@ -345,7 +346,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.latency > 0 && !sleep(r.Context(), s.latency) {
 		return
 	}
-	res := h(s, req)
+	res := s.dispatch(op, req)
 	call.HTTPStatus, call.Status = 200, res.status
 	s.logCall(call)
 	out := s.variant.toServerNames(envelope(req.op, res.body))
