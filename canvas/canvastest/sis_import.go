@@ -29,12 +29,7 @@ type sisImport struct {
 	updated  time.Time
 }
 
-func (s *Server) createSISImport(x *rctx) {
-	a := s.findAccount(x.params[0])
-	if a == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) createSISImport(x *rctx, a *Account) {
 	if a.ID != RootAccountID {
 		x.json(http.StatusBadRequest, map[string]any{"errors": []string{"SIS imports can only be executed on root accounts"}})
 		return
@@ -215,15 +210,9 @@ func (s *Server) listSISImports(x *rctx) {
 	}
 	all := sorted(s.imports, func(v *sisImport) int64 { return v.ID }, nil)
 	slices.Reverse(all)
-	page, ok := paginate(x, all, func(v *sisImport) int64 { return v.ID }, numberedNoLast)
-	if !ok {
-		return
+	if out, ok := renderPage(x, all, func(v *sisImport) int64 { return v.ID }, numberedNoLast, x.renderImport); ok {
+		x.json(http.StatusOK, map[string]any{"sis_imports": out})
 	}
-	out := make([]any, 0, len(page))
-	for _, v := range page {
-		out = append(out, x.renderImport(v))
-	}
-	x.json(http.StatusOK, map[string]any{"sis_imports": out})
 }
 
 func (s *Server) listSISImportErrors(x *rctx) {
@@ -236,17 +225,14 @@ func (s *Server) listSISImportErrors(x *rctx) {
 	for i := range idx {
 		idx[i] = int64(i)
 	}
-	page, ok := paginate(x, idx, func(i int64) int64 { return i }, numberedNoLast)
-	if !ok {
-		return
-	}
-	out := make([]any, 0, len(page))
-	for _, i := range page {
+	out, ok := renderPage(x, idx, func(i int64) int64 { return i }, numberedNoLast, func(i int64) map[string]any {
 		e := imp.Errors[i]
-		out = append(out, map[string]any{"sis_import_id": x.id(imp.ID), "file": e.File, "message": e.Message,
-			"row_info": nil, "row": e.Row})
+		return map[string]any{"sis_import_id": x.id(imp.ID), "file": e.File, "message": e.Message,
+			"row_info": nil, "row": e.Row}
+	})
+	if ok {
+		x.json(http.StatusOK, map[string]any{"sis_import_errors": out})
 	}
-	x.json(http.StatusOK, map[string]any{"sis_import_errors": out})
 }
 
 func (s *Server) abortSISImport(x *rctx) {
