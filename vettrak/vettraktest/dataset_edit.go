@@ -14,28 +14,26 @@ import (
 // Changing a dataset as VETtrak's own screens would while a Server runs:
 // what a test does between sync runs.
 
-// editOccurrence runs edit on an occurrence under the write lock; an
-// unknown ID is an error naming it.
-func (d *Dataset) editOccurrence(id int64, edit func(*occurrence) error) error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	o := d.occurrences[id]
-	if o == nil {
-		return fmt.Errorf("vettraktest: occurrence %d not in the dataset", id)
-	}
-	return edit(o)
+// editOccurrence runs fn on an occurrence under the write lock.
+func (d *Dataset) editOccurrence(id int64, fn func(*occurrence) error) error {
+	return edit(d, d.occurrences, "occurrence", id, fn)
 }
 
-// editEnrolment runs edit on an enrolment under the write lock; an
-// unknown ID is an error naming it.
-func (d *Dataset) editEnrolment(id int64, edit func(*enrolment) error) error {
+// editEnrolment runs fn on an enrolment under the write lock.
+func (d *Dataset) editEnrolment(id int64, fn func(*enrolment) error) error {
+	return edit(d, d.enrolments, "enrolment", id, fn)
+}
+
+// edit finds record id of table under the write lock and runs fn on it;
+// an unknown ID is an error naming the record (what and id).
+func edit[V any](d *Dataset, table map[int64]*V, what string, id int64, fn func(*V) error) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	e := d.enrolments[id]
-	if e == nil {
-		return fmt.Errorf("vettraktest: enrolment %d not in the dataset", id)
+	v := table[id]
+	if v == nil {
+		return fmt.Errorf("vettraktest: %s %d not in the dataset", what, id)
 	}
-	return edit(e)
+	return fn(v)
 }
 
 // EditEnrolment changes an enrolment's record as a user would in VETtrak
