@@ -10,32 +10,14 @@ import (
 
 func (s *Server) listAccounts(x *rctx) {
 	all := sorted(s.accounts, func(a *Account) int64 { return a.ID }, nil)
-	page, ok := paginate(x, all, func(a *Account) int64 { return a.ID }, numbered)
-	if !ok {
-		return
-	}
-	out := make([]any, 0, len(page))
-	for _, a := range page {
-		out = append(out, x.renderAccount(a))
-	}
-	x.listJSON(out)
+	writePage(x, all, func(a *Account) int64 { return a.ID }, numbered, x.renderAccount)
 }
 
-func (s *Server) getAccount(x *rctx) {
-	a := s.findAccount(x.params[0])
-	if a == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) getAccount(x *rctx, a *Account) {
 	x.json(http.StatusOK, x.renderAccount(a))
 }
 
-func (s *Server) listSubAccounts(x *rctx) {
-	a := s.findAccount(x.params[0])
-	if a == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) listSubAccounts(x *rctx, a *Account) {
 	rec, _ := x.boolParam("recursive")
 	subs := sorted(s.accounts, func(v *Account) int64 { return v.ID }, func(v *Account) bool {
 		if v.ID == a.ID {
@@ -46,15 +28,7 @@ func (s *Server) listSubAccounts(x *rctx) {
 		}
 		return v.ParentID == a.ID
 	})
-	page, ok := paginate(x, subs, func(v *Account) int64 { return v.ID }, numbered)
-	if !ok {
-		return
-	}
-	out := make([]any, 0, len(page))
-	for _, v := range page {
-		out = append(out, x.renderAccount(v))
-	}
-	x.listJSON(out)
+	writePage(x, subs, func(v *Account) int64 { return v.ID }, numbered, x.renderAccount)
 }
 
 // parseTime reads an ISO-8601 parameter; "" clears (nil, true).
@@ -148,12 +122,7 @@ func (s *Server) sisCourseTaken(sisID string, except int64) *Course {
 
 func sisInUse(id string) string { return fmt.Sprintf("SIS ID %q is already in use", id) }
 
-func (s *Server) createCourse(x *rctx) {
-	a := s.findAccount(x.params[0])
-	if a == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) createCourse(x *rctx, a *Account) {
 	c := &Course{AccountID: a.ID, Name: "Unnamed Course", WorkflowState: "unpublished", CreatedAt: s.now()}
 	if x.has("course[account_id]") {
 		sub := s.findAccount(x.param("course[account_id]"))
@@ -202,12 +171,7 @@ func (s *Server) createCourse(x *rctx) {
 	x.json(http.StatusOK, x.renderCourse(c))
 }
 
-func (s *Server) getCourse(x *rctx) {
-	c := s.findCourse(x.params[0], false)
-	if c == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) getCourse(x *rctx, c *Course) {
 	x.json(http.StatusOK, x.renderCourse(c))
 }
 
@@ -253,12 +217,7 @@ func (s *Server) updateCourse(x *rctx) {
 	x.json(http.StatusOK, x.renderCourse(c))
 }
 
-func (s *Server) deleteCourse(x *rctx) {
-	c := s.findCourse(x.params[0], false)
-	if c == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) deleteCourse(x *rctx, c *Course) {
 	switch ev := x.param("event"); ev {
 	case "delete":
 		c.WorkflowState = "deleted"
@@ -271,12 +230,7 @@ func (s *Server) deleteCourse(x *rctx) {
 	}
 }
 
-func (s *Server) listAccountCourses(x *rctx) {
-	a := s.findAccount(x.params[0])
-	if a == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) listAccountCourses(x *rctx, a *Account) {
 	states := map[string]bool{}
 	for _, st := range x.list("state") {
 		switch st {
@@ -320,13 +274,5 @@ func (s *Server) listAccountCourses(x *rctx) {
 		}
 		return termID == 0 || termOr(c.TermID) == termID
 	})
-	page, ok := paginate(x, all, func(c *Course) int64 { return c.ID }, numbered)
-	if !ok {
-		return
-	}
-	out := make([]any, 0, len(page))
-	for _, c := range page {
-		out = append(out, x.renderCourse(c))
-	}
-	x.listJSON(out)
+	writePage(x, all, func(c *Course) int64 { return c.ID }, numbered, x.renderCourse)
 }

@@ -9,21 +9,11 @@ import (
 
 func validEnrollmentType(t string) bool { return roleID(t) != 0 }
 
-func (s *Server) enrollCourse(x *rctx) {
-	c := s.findCourse(x.params[0], false)
-	if c == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) enrollCourse(x *rctx, c *Course) {
 	s.enroll(x, c, nil)
 }
 
-func (s *Server) enrollSection(x *rctx) {
-	sec := s.findSection(x.params[0])
-	if sec == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) enrollSection(x *rctx, sec *Section) {
 	s.enroll(x, s.courses[sec.CourseID], sec)
 }
 
@@ -217,15 +207,7 @@ func (s *Server) listEnrollments(x *rctx, scope func(*Enrollment) bool, defaults
 	all := sorted(s.enrollments, func(e *Enrollment) int64 { return e.ID }, func(e *Enrollment) bool {
 		return scope(e) && filter(e)
 	})
-	page, ok := paginate(x, all, func(e *Enrollment) int64 { return e.ID }, bookmarked)
-	if !ok {
-		return
-	}
-	out := make([]any, 0, len(page))
-	for _, e := range page {
-		out = append(out, x.renderEnrollment(e))
-	}
-	x.listJSON(out)
+	writePage(x, all, func(e *Enrollment) int64 { return e.ID }, bookmarked, x.renderEnrollment)
 }
 
 // adminDefaultStates is what an admin sees when listing a course or
@@ -235,30 +217,15 @@ func adminDefaultStates() []string {
 	return []string{"active", "invited", "creation_pending", "inactive"}
 }
 
-func (s *Server) listCourseEnrollments(x *rctx) {
-	c := s.findCourse(x.params[0], false)
-	if c == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) listCourseEnrollments(x *rctx, c *Course) {
 	s.listEnrollments(x, func(e *Enrollment) bool { return e.CourseID == c.ID }, adminDefaultStates())
 }
 
-func (s *Server) listSectionEnrollments(x *rctx) {
-	sec := s.findSection(x.params[0])
-	if sec == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) listSectionEnrollments(x *rctx, sec *Section) {
 	s.listEnrollments(x, func(e *Enrollment) bool { return e.SectionID == sec.ID }, adminDefaultStates())
 }
 
-func (s *Server) listUserEnrollments(x *rctx) {
-	u := s.findUser(x.params[0])
-	if u == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) listUserEnrollments(x *rctx, u *User) {
 	s.listEnrollments(x, func(e *Enrollment) bool {
 		c := s.courses[e.CourseID]
 		return e.UserID == u.ID && c != nil && c.WorkflowState != "deleted"

@@ -24,12 +24,7 @@ func (x *rctx) renderAssignment(a *Assignment) map[string]any {
 	}
 }
 
-func (s *Server) listAssignments(x *rctx) {
-	c := s.findCourse(x.params[0], false)
-	if c == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) listAssignments(x *rctx, c *Course) {
 	want := map[int64]bool{}
 	for _, v := range x.list("assignment_ids") {
 		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
@@ -46,15 +41,7 @@ func (s *Server) listAssignments(x *rctx) {
 	} else {
 		slices.SortStableFunc(all, func(a, b *Assignment) int { return a.Position - b.Position })
 	}
-	page, ok := paginate(x, all, func(a *Assignment) int64 { return a.ID }, numbered)
-	if !ok {
-		return
-	}
-	out := make([]any, 0, len(page))
-	for _, a := range page {
-		out = append(out, x.renderAssignment(a))
-	}
-	x.listJSON(out)
+	writePage(x, all, func(a *Assignment) int64 { return a.ID }, numbered, x.renderAssignment)
 }
 
 func (s *Server) getAssignment(x *rctx) {
@@ -138,21 +125,11 @@ func (s *Server) submissionFor(a *Assignment, userID int64) *Submission {
 	return sub
 }
 
-func (s *Server) listStudentSubmissions(x *rctx) {
-	c := s.findCourse(x.params[0], false)
-	if c == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) listStudentSubmissions(x *rctx, c *Course) {
 	s.studentSubmissions(x, c, 0)
 }
 
-func (s *Server) listSectionStudentSubmissions(x *rctx) {
-	sec := s.findSection(x.params[0])
-	if sec == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) listSectionStudentSubmissions(x *rctx, sec *Section) {
 	s.studentSubmissions(x, s.courses[sec.CourseID], sec.ID)
 }
 
@@ -292,15 +269,7 @@ func (s *Server) studentSubmissions(x *rctx, c *Course, sectionID int64) {
 		}
 	}
 	slices.SortFunc(subs, func(a, b *Submission) int { return cmp.Compare(a.ID, b.ID) })
-	page, ok := paginate(x, subs, func(sub *Submission) int64 { return sub.ID }, bookmarked)
-	if !ok {
-		return
-	}
-	out := make([]any, 0, len(page))
-	for _, sub := range page {
-		out = append(out, x.renderSubmission(byID[sub.AssignmentID], sub))
-	}
-	x.listJSON(out)
+	writePage(x, subs, func(sub *Submission) int64 { return sub.ID }, bookmarked, func(sub *Submission) map[string]any { return x.renderSubmission(byID[sub.AssignmentID], sub) })
 }
 
 func (s *Server) listAssignmentSubmissions(x *rctx) {
@@ -319,15 +288,7 @@ func (s *Server) listAssignmentSubmissions(x *rctx) {
 		}
 	}
 	slices.SortFunc(subs, func(a, b *Submission) int { return cmp.Compare(a.ID, b.ID) })
-	page, ok := paginate(x, subs, func(sub *Submission) int64 { return sub.ID }, numbered)
-	if !ok {
-		return
-	}
-	out := make([]any, 0, len(page))
-	for _, sub := range page {
-		out = append(out, x.renderSubmission(a, sub))
-	}
-	x.listJSON(out)
+	writePage(x, subs, func(sub *Submission) int64 { return sub.ID }, numbered, func(sub *Submission) map[string]any { return x.renderSubmission(a, sub) })
 }
 
 const noProgress = "no progress available because this course is not module based (has modules and module completion requirements) or the user is not enrolled as a student in this course"
@@ -375,12 +336,7 @@ func (s *Server) userProgress(x *rctx) {
 // bulkUserProgress lists every student's progress. Unconfirmed shape (see
 // canvas.CoursesService.BulkUserProgress); the fake answers 400 like
 // userProgress when the course has no module requirements.
-func (s *Server) bulkUserProgress(x *rctx) {
-	c := s.findCourse(x.params[0], false)
-	if c == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) bulkUserProgress(x *rctx, c *Course) {
 	if c.ModuleRequirements == 0 {
 		x.json(http.StatusBadRequest, map[string]any{"error": map[string]any{"message": noProgress}})
 		return
@@ -391,16 +347,10 @@ func (s *Server) bulkUserProgress(x *rctx) {
 			students = append(students, e.UserID)
 		}
 	}
-	page, ok := paginate(x, students, func(u int64) int64 { return u }, numberedNoLast)
-	if !ok {
-		return
-	}
-	out := make([]any, 0, len(page))
-	for _, uid := range page {
+	writePage(x, students, func(u int64) int64 { return u }, numberedNoLast, func(uid int64) map[string]any {
 		u := s.users[uid]
-		out = append(out, map[string]any{"id": x.id(uid), "display_name": u.Name, "avatar_image_url": nil,
+		return map[string]any{"id": x.id(uid), "display_name": u.Name, "avatar_image_url": nil,
 			"html_url": "/courses/" + itoa(c.ID) + "/users/" + itoa(uid), "pronouns": nil,
-			"progress": x.renderProgress(c, uid)})
-	}
-	x.listJSON(out)
+			"progress": x.renderProgress(c, uid)}
+	})
 }

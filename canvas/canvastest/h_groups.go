@@ -41,22 +41,9 @@ func (x *rctx) renderMembership(m *Membership) map[string]any {
 		"workflow_state": m.WorkflowState, "moderator": false, "just_created": false, "sis_import_id": nil}
 }
 
-func (s *Server) listCategories(x *rctx) {
-	c := s.findCourse(x.params[0], false)
-	if c == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) listCategories(x *rctx, c *Course) {
 	all := sorted(s.categories, func(v *GroupCategory) int64 { return v.ID }, func(v *GroupCategory) bool { return v.CourseID == c.ID })
-	page, ok := paginate(x, all, func(v *GroupCategory) int64 { return v.ID }, numbered)
-	if !ok {
-		return
-	}
-	out := make([]any, 0, len(page))
-	for _, v := range page {
-		out = append(out, x.renderCategory(v))
-	}
-	x.listJSON(out)
+	writePage(x, all, func(v *GroupCategory) int64 { return v.ID }, numbered, x.renderCategory)
 }
 
 // categoryFields applies name, self_signup, auto_leader, group_limit and
@@ -115,12 +102,7 @@ func (s *Server) categoryFields(x *rctx, g *GroupCategory) bool {
 	return true
 }
 
-func (s *Server) createCategory(x *rctx) {
-	c := s.findCourse(x.params[0], false)
-	if c == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) createCategory(x *rctx, c *Course) {
 	g := &GroupCategory{CourseID: c.ID}
 	if !s.categoryFields(x, g) {
 		return
@@ -130,21 +112,11 @@ func (s *Server) createCategory(x *rctx) {
 	x.json(http.StatusOK, x.renderCategory(g))
 }
 
-func (s *Server) getCategory(x *rctx) {
-	g := s.findCategory(x.params[0])
-	if g == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) getCategory(x *rctx, g *GroupCategory) {
 	x.json(http.StatusOK, x.renderCategory(g))
 }
 
-func (s *Server) updateCategory(x *rctx) {
-	g := s.findCategory(x.params[0])
-	if g == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) updateCategory(x *rctx, g *GroupCategory) {
 	upd := *g
 	if !s.categoryFields(x, &upd) {
 		return
@@ -153,12 +125,7 @@ func (s *Server) updateCategory(x *rctx) {
 	x.json(http.StatusOK, x.renderCategory(g))
 }
 
-func (s *Server) deleteCategory(x *rctx) {
-	g := s.findCategory(x.params[0])
-	if g == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) deleteCategory(x *rctx, g *GroupCategory) {
 	for _, gr := range s.groups {
 		if gr.CategoryID == g.ID {
 			gr.WorkflowState = "deleted"
@@ -172,32 +139,14 @@ func (s *Server) listGroups(x *rctx, keep func(*Group) bool) {
 	all := sorted(s.groups, func(v *Group) int64 { return v.ID }, func(v *Group) bool {
 		return v.WorkflowState != "deleted" && keep(v)
 	})
-	page, ok := paginate(x, all, func(v *Group) int64 { return v.ID }, numbered)
-	if !ok {
-		return
-	}
-	out := make([]any, 0, len(page))
-	for _, v := range page {
-		out = append(out, x.renderGroup(v))
-	}
-	x.listJSON(out)
+	writePage(x, all, func(v *Group) int64 { return v.ID }, numbered, x.renderGroup)
 }
 
-func (s *Server) listCategoryGroups(x *rctx) {
-	g := s.findCategory(x.params[0])
-	if g == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) listCategoryGroups(x *rctx, g *GroupCategory) {
 	s.listGroups(x, func(v *Group) bool { return v.CategoryID == g.ID })
 }
 
-func (s *Server) listCourseGroups(x *rctx) {
-	c := s.findCourse(x.params[0], false)
-	if c == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) listCourseGroups(x *rctx, c *Course) {
 	s.listGroups(x, func(v *Group) bool { return v.CourseID == c.ID })
 }
 
@@ -243,12 +192,7 @@ func (s *Server) groupFields(x *rctx, g *Group) bool {
 	return true
 }
 
-func (s *Server) createGroup(x *rctx) {
-	cat := s.findCategory(x.params[0])
-	if cat == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) createGroup(x *rctx, cat *GroupCategory) {
 	g := &Group{CategoryID: cat.ID, CourseID: cat.CourseID, JoinLevel: "invitation_only", WorkflowState: "available"}
 	if !s.groupFields(x, g) {
 		return
@@ -258,21 +202,11 @@ func (s *Server) createGroup(x *rctx) {
 	x.json(http.StatusOK, x.renderGroup(g))
 }
 
-func (s *Server) getGroup(x *rctx) {
-	g := s.findGroup(x.params[0])
-	if g == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) getGroup(x *rctx, g *Group) {
 	x.json(http.StatusOK, x.renderGroup(g))
 }
 
-func (s *Server) updateGroup(x *rctx) {
-	g := s.findGroup(x.params[0])
-	if g == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) updateGroup(x *rctx, g *Group) {
 	upd := *g
 	if !s.groupFields(x, &upd) {
 		return
@@ -281,22 +215,12 @@ func (s *Server) updateGroup(x *rctx) {
 	x.json(http.StatusOK, x.renderGroup(g))
 }
 
-func (s *Server) deleteGroup(x *rctx) {
-	g := s.findGroup(x.params[0])
-	if g == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) deleteGroup(x *rctx, g *Group) {
 	g.WorkflowState = "deleted"
 	x.json(http.StatusOK, x.renderGroup(g))
 }
 
-func (s *Server) listMemberships(x *rctx) {
-	g := s.findGroup(x.params[0])
-	if g == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) listMemberships(x *rctx, g *Group) {
 	// group_memberships_controller.rb#index: every membership but deleted
 	// ones (accepted, invited, requested), unless filter_states[] narrows.
 	states := x.list("filter_states")
@@ -306,25 +230,12 @@ func (s *Server) listMemberships(x *rctx) {
 		}
 		return len(states) == 0 || slices.Contains(states, v.WorkflowState)
 	})
-	page, ok := paginate(x, all, func(v *Membership) int64 { return v.ID }, numbered)
-	if !ok {
-		return
-	}
-	out := make([]any, 0, len(page))
-	for _, v := range page {
-		out = append(out, x.renderMembership(v))
-	}
-	x.listJSON(out)
+	writePage(x, all, func(v *Membership) int64 { return v.ID }, numbered, x.renderMembership)
 }
 
 // addMembership returns the existing membership when there is one, as
 // Canvas does.
-func (s *Server) addMembership(x *rctx) {
-	g := s.findGroup(x.params[0])
-	if g == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) addMembership(x *rctx, g *Group) {
 	u := s.findUser(x.param("user_id"))
 	if u == nil || u.ID == s.adminUser {
 		x.notFound()

@@ -5,24 +5,11 @@ import (
 	"time"
 )
 
-func (s *Server) listSections(x *rctx) {
-	c := s.findCourse(x.params[0], false)
-	if c == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) listSections(x *rctx, c *Course) {
 	all := sorted(s.sections, func(v *Section) int64 { return v.ID }, func(v *Section) bool {
 		return v.CourseID == c.ID && v.WorkflowState != "deleted"
 	})
-	page, ok := paginate(x, all, func(v *Section) int64 { return v.ID }, numbered)
-	if !ok {
-		return
-	}
-	out := make([]any, 0, len(page))
-	for _, v := range page {
-		out = append(out, x.renderSection(v))
-	}
-	x.listJSON(out)
+	writePage(x, all, func(v *Section) int64 { return v.ID }, numbered, x.renderSection)
 }
 
 func (s *Server) sisSectionTaken(sisID string, except int64) *Section {
@@ -55,12 +42,7 @@ func (s *Server) sectionFields(x *rctx, sec *Section) bool {
 	return true
 }
 
-func (s *Server) createSection(x *rctx) {
-	c := s.findCourse(x.params[0], false)
-	if c == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) createSection(x *rctx, c *Course) {
 	sec := &Section{CourseID: c.ID, Name: c.Name, WorkflowState: "active"}
 	if !s.sectionFields(x, sec) {
 		return
@@ -92,12 +74,7 @@ func (s *Server) createSection(x *rctx) {
 	x.json(http.StatusOK, x.renderSection(sec))
 }
 
-func (s *Server) getSection(x *rctx) {
-	sec := s.findSection(x.params[0])
-	if sec == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) getSection(x *rctx, sec *Section) {
 	x.json(http.StatusOK, x.renderSection(sec))
 }
 
@@ -111,12 +88,7 @@ func (s *Server) getCourseSection(x *rctx) {
 	x.json(http.StatusOK, x.renderSection(sec))
 }
 
-func (s *Server) updateSection(x *rctx) {
-	sec := s.findSection(x.params[0])
-	if sec == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) updateSection(x *rctx, sec *Section) {
 	sisChange := x.has("course_section[sis_section_id]") || x.has("course_section[integration_id]")
 	if sisChange && !x.manageSIS() {
 		x.message(http.StatusUnauthorized, "You must have manage_sis permission to update sis attributes")
@@ -141,12 +113,7 @@ func (s *Server) updateSection(x *rctx) {
 	x.json(http.StatusOK, x.renderSection(sec))
 }
 
-func (s *Server) deleteSection(x *rctx) {
-	sec := s.findSection(x.params[0])
-	if sec == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) deleteSection(x *rctx, sec *Section) {
 	sec.WorkflowState = "deleted"
 	x.json(http.StatusOK, x.renderSection(sec))
 }

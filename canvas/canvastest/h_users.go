@@ -132,12 +132,7 @@ func (s *Server) createUser(x *rctx) {
 	x.json(http.StatusOK, x.renderUser(u, true))
 }
 
-func (s *Server) getUser(x *rctx) {
-	u := s.findUser(x.params[0])
-	if u == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) getUser(x *rctx, u *User) {
 	x.json(http.StatusOK, x.renderUser(u, true))
 }
 
@@ -179,12 +174,7 @@ func (s *Server) updateUser(x *rctx) {
 	x.json(http.StatusOK, x.renderUser(u, true))
 }
 
-func (s *Server) listAccountUsers(x *rctx) {
-	a := s.findAccount(x.params[0])
-	if a == nil {
-		x.notFound()
-		return
-	}
+func (s *Server) listAccountUsers(x *rctx, a *Account) {
 	term := strings.ToLower(x.param("search_term"))
 	if term != "" && len([]rune(term)) < 2 {
 		x.errorsMessage(http.StatusBadRequest, "search_term of 2 or more characters is required")
@@ -204,15 +194,7 @@ func (s *Server) listAccountUsers(x *rctx) {
 		return strings.Contains(hay, term)
 	})
 	// Canvas lists account users without counting them: no rel="last".
-	page, ok := paginate(x, all, func(u *User) int64 { return u.ID }, numberedNoLast)
-	if !ok {
-		return
-	}
-	out := make([]any, 0, len(page))
-	for _, u := range page {
-		out = append(out, x.renderUser(u, false))
-	}
-	x.listJSON(out)
+	writePage(x, all, func(u *User) int64 { return u.ID }, numberedNoLast, func(u *User) map[string]any { return x.renderUser(u, false) })
 }
 
 func (x *rctx) renderLogin(u *User) map[string]any {
@@ -230,15 +212,7 @@ func (s *Server) listLogins(x *rctx) {
 		x.notFound()
 		return
 	}
-	page, ok := paginate(x, []*User{u}, func(u *User) int64 { return u.LoginRecordID }, numbered)
-	if !ok {
-		return
-	}
-	out := make([]any, 0, len(page))
-	for _, v := range page {
-		out = append(out, x.renderLogin(v))
-	}
-	x.listJSON(out)
+	writePage(x, []*User{u}, func(u *User) int64 { return u.LoginRecordID }, numbered, x.renderLogin)
 }
 
 func (s *Server) updateLogin(x *rctx) {

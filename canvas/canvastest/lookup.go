@@ -115,6 +115,9 @@ func (s *Server) findCourse(p string, withDeleted bool) *Course {
 	return found
 }
 
+// findLiveCourse is findCourse without deleted courses.
+func (s *Server) findLiveCourse(p string) *Course { return s.findCourse(p, false) }
+
 func (s *Server) findSection(p string) *Section {
 	r, ok := parseRef(p)
 	if !ok {

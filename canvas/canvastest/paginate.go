@@ -172,3 +172,26 @@ func decodeBookmark(v string) (int64, error) {
 
 // ok200 writes a JSON list page.
 func (x *rctx) listJSON(v any) { x.json(http.StatusOK, v) }
+
+// renderPage is paginate and the rendering of each item of the page, the
+// steps every listing shares; it answers 404 itself for a bad bookmark and
+// returns ok=false.
+func renderPage[T, R any](x *rctx, items []T, key func(T) int64, kind pageKind, render func(T) R) (out []R, ok bool) {
+	page, ok := paginate(x, items, key, kind)
+	if !ok {
+		return nil, false
+	}
+	out = make([]R, 0, len(page))
+	for _, v := range page {
+		out = append(out, render(v))
+	}
+	return out, true
+}
+
+// writePage answers a listing: one page of items, each rendered by
+// render, as a JSON array with the Link header.
+func writePage[T, R any](x *rctx, items []T, key func(T) int64, kind pageKind, render func(T) R) {
+	if out, ok := renderPage(x, items, key, kind, render); ok {
+		x.listJSON(out)
+	}
+}

@@ -35,56 +35,56 @@ var writingGETs = map[string]bool{
 func (s *Server) routes() []route {
 	rs := []route{
 		{method: "GET", pattern: "accounts", h: s.listAccounts},
-		{method: "GET", pattern: "accounts/{id}", h: s.getAccount},
-		{method: "GET", pattern: "accounts/{id}/sub_accounts", h: s.listSubAccounts},
-		{method: "GET", pattern: "accounts/{id}/courses", h: s.listAccountCourses},
-		{method: "POST", pattern: "accounts/{id}/courses", h: s.createCourse},
-		{method: "GET", pattern: "courses/{id}", h: s.getCourse},
+		{method: "GET", pattern: "accounts/{id}", h: withRecord(s.findAccount, s.getAccount)},
+		{method: "GET", pattern: "accounts/{id}/sub_accounts", h: withRecord(s.findAccount, s.listSubAccounts)},
+		{method: "GET", pattern: "accounts/{id}/courses", h: withRecord(s.findAccount, s.listAccountCourses)},
+		{method: "POST", pattern: "accounts/{id}/courses", h: withRecord(s.findAccount, s.createCourse)},
+		{method: "GET", pattern: "courses/{id}", h: withRecord(s.findLiveCourse, s.getCourse)},
 		{method: "PUT", pattern: "courses/{id}", h: s.updateCourse},
-		{method: "DELETE", pattern: "courses/{id}", h: s.deleteCourse},
-		{method: "GET", pattern: "courses/{id}/sections", h: s.listSections},
-		{method: "POST", pattern: "courses/{id}/sections", h: s.createSection},
+		{method: "DELETE", pattern: "courses/{id}", h: withRecord(s.findLiveCourse, s.deleteCourse)},
+		{method: "GET", pattern: "courses/{id}/sections", h: withRecord(s.findLiveCourse, s.listSections)},
+		{method: "POST", pattern: "courses/{id}/sections", h: withRecord(s.findLiveCourse, s.createSection)},
 		{method: "GET", pattern: "courses/{id}/sections/{id}", h: s.getCourseSection},
-		{method: "GET", pattern: "sections/{id}", h: s.getSection},
-		{method: "PUT", pattern: "sections/{id}", h: s.updateSection},
-		{method: "DELETE", pattern: "sections/{id}", h: s.deleteSection},
+		{method: "GET", pattern: "sections/{id}", h: withRecord(s.findSection, s.getSection)},
+		{method: "PUT", pattern: "sections/{id}", h: withRecord(s.findSection, s.updateSection)},
+		{method: "DELETE", pattern: "sections/{id}", h: withRecord(s.findSection, s.deleteSection)},
 		{method: "POST", pattern: "accounts/{id}/users", h: s.createUser},
-		{method: "GET", pattern: "accounts/{id}/users", h: s.listAccountUsers},
-		{method: "GET", pattern: "users/{id}", h: s.getUser},
+		{method: "GET", pattern: "accounts/{id}/users", h: withRecord(s.findAccount, s.listAccountUsers)},
+		{method: "GET", pattern: "users/{id}", h: withRecord(s.findUser, s.getUser)},
 		{method: "PUT", pattern: "users/{id}", h: s.updateUser},
 		{method: "GET", pattern: "users/{id}/logins", h: s.listLogins},
 		{method: "PUT", pattern: "accounts/{id}/logins/{id}", h: s.updateLogin},
-		{method: "GET", pattern: "courses/{id}/enrollments", h: s.listCourseEnrollments},
-		{method: "POST", pattern: "courses/{id}/enrollments", h: s.enrollCourse},
-		{method: "GET", pattern: "sections/{id}/enrollments", h: s.listSectionEnrollments},
-		{method: "POST", pattern: "sections/{id}/enrollments", h: s.enrollSection},
-		{method: "GET", pattern: "users/{id}/enrollments", h: s.listUserEnrollments},
+		{method: "GET", pattern: "courses/{id}/enrollments", h: withRecord(s.findLiveCourse, s.listCourseEnrollments)},
+		{method: "POST", pattern: "courses/{id}/enrollments", h: withRecord(s.findLiveCourse, s.enrollCourse)},
+		{method: "GET", pattern: "sections/{id}/enrollments", h: withRecord(s.findSection, s.listSectionEnrollments)},
+		{method: "POST", pattern: "sections/{id}/enrollments", h: withRecord(s.findSection, s.enrollSection)},
+		{method: "GET", pattern: "users/{id}/enrollments", h: withRecord(s.findUser, s.listUserEnrollments)},
 		{method: "GET", pattern: "accounts/{id}/enrollments/{id}", h: s.getEnrollment},
 		{method: "DELETE", pattern: "courses/{id}/enrollments/{id}", h: s.endEnrollment},
 		{method: "PUT", pattern: "courses/{id}/enrollments/{id}/reactivate", h: s.reactivateEnrollment},
-		{method: "GET", pattern: "courses/{id}/group_categories", h: s.listCategories},
-		{method: "POST", pattern: "courses/{id}/group_categories", h: s.createCategory},
-		{method: "GET", pattern: "group_categories/{id}", h: s.getCategory},
-		{method: "PUT", pattern: "group_categories/{id}", h: s.updateCategory},
-		{method: "DELETE", pattern: "group_categories/{id}", h: s.deleteCategory},
-		{method: "GET", pattern: "group_categories/{id}/groups", h: s.listCategoryGroups},
-		{method: "POST", pattern: "group_categories/{id}/groups", h: s.createGroup},
-		{method: "GET", pattern: "courses/{id}/groups", h: s.listCourseGroups},
-		{method: "GET", pattern: "groups/{id}", h: s.getGroup},
-		{method: "PUT", pattern: "groups/{id}", h: s.updateGroup},
-		{method: "DELETE", pattern: "groups/{id}", h: s.deleteGroup},
-		{method: "GET", pattern: "groups/{id}/memberships", h: s.listMemberships},
-		{method: "POST", pattern: "groups/{id}/memberships", h: s.addMembership},
+		{method: "GET", pattern: "courses/{id}/group_categories", h: withRecord(s.findLiveCourse, s.listCategories)},
+		{method: "POST", pattern: "courses/{id}/group_categories", h: withRecord(s.findLiveCourse, s.createCategory)},
+		{method: "GET", pattern: "group_categories/{id}", h: withRecord(s.findCategory, s.getCategory)},
+		{method: "PUT", pattern: "group_categories/{id}", h: withRecord(s.findCategory, s.updateCategory)},
+		{method: "DELETE", pattern: "group_categories/{id}", h: withRecord(s.findCategory, s.deleteCategory)},
+		{method: "GET", pattern: "group_categories/{id}/groups", h: withRecord(s.findCategory, s.listCategoryGroups)},
+		{method: "POST", pattern: "group_categories/{id}/groups", h: withRecord(s.findCategory, s.createGroup)},
+		{method: "GET", pattern: "courses/{id}/groups", h: withRecord(s.findLiveCourse, s.listCourseGroups)},
+		{method: "GET", pattern: "groups/{id}", h: withRecord(s.findGroup, s.getGroup)},
+		{method: "PUT", pattern: "groups/{id}", h: withRecord(s.findGroup, s.updateGroup)},
+		{method: "DELETE", pattern: "groups/{id}", h: withRecord(s.findGroup, s.deleteGroup)},
+		{method: "GET", pattern: "groups/{id}/memberships", h: withRecord(s.findGroup, s.listMemberships)},
+		{method: "POST", pattern: "groups/{id}/memberships", h: withRecord(s.findGroup, s.addMembership)},
 		{method: "DELETE", pattern: "groups/{id}/memberships/{id}", h: s.removeMembership},
 		{method: "DELETE", pattern: "groups/{id}/users/{id}", h: s.removeMemberUser},
-		{method: "GET", pattern: "courses/{id}/assignments", h: s.listAssignments},
+		{method: "GET", pattern: "courses/{id}/assignments", h: withRecord(s.findLiveCourse, s.listAssignments)},
 		{method: "GET", pattern: "courses/{id}/assignments/{id}", h: s.getAssignment},
 		{method: "GET", pattern: "courses/{id}/assignments/{id}/submissions", h: s.listAssignmentSubmissions},
-		{method: "GET", pattern: "courses/{id}/students/submissions", h: s.listStudentSubmissions},
-		{method: "GET", pattern: "sections/{id}/students/submissions", h: s.listSectionStudentSubmissions},
+		{method: "GET", pattern: "courses/{id}/students/submissions", h: withRecord(s.findLiveCourse, s.listStudentSubmissions)},
+		{method: "GET", pattern: "sections/{id}/students/submissions", h: withRecord(s.findSection, s.listSectionStudentSubmissions)},
 		{method: "GET", pattern: "courses/{id}/users/{id}/progress", h: s.userProgress},
-		{method: "GET", pattern: "courses/{id}/bulk_user_progress", h: s.bulkUserProgress},
-		{method: "POST", pattern: "accounts/{id}/sis_imports", h: s.createSISImport},
+		{method: "GET", pattern: "courses/{id}/bulk_user_progress", h: withRecord(s.findLiveCourse, s.bulkUserProgress)},
+		{method: "POST", pattern: "accounts/{id}/sis_imports", h: withRecord(s.findAccount, s.createSISImport)},
 		{method: "GET", pattern: "accounts/{id}/sis_imports", h: s.listSISImports},
 		{method: "GET", pattern: "accounts/{id}/sis_imports/{id}", h: s.getSISImport},
 		{method: "GET", pattern: "accounts/{id}/sis_imports/{id}/errors", h: s.listSISImportErrors},
@@ -94,6 +94,20 @@ func (s *Server) routes() []route {
 		rs[i].segs = strings.Split(rs[i].pattern, "/")
 	}
 	return rs
+}
+
+// withRecord is the preamble of every route on one record: it finds the
+// record the path's first ID names (with find) and answers Canvas's 404
+// when there is none, else runs h with it.
+func withRecord[T any](find func(string) *T, h func(*rctx, *T)) func(*rctx) {
+	return func(x *rctx) {
+		v := find(x.params[0])
+		if v == nil {
+			x.notFound()
+			return
+		}
+		h(x, v)
+	}
 }
 
 // route finds the route for an escaped path. Each segment is unescaped on

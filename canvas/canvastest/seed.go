@@ -347,7 +347,11 @@ func (s *Server) SetGrades(enrollmentID int64, current, final *float64) bool {
 
 // Read-back helpers return copies ordered by ID, deleted records included.
 
-func copies[T any](m map[int64]*T, id func(*T) int64, keep func(*T) bool) []T {
+// snapshot returns copies of the records of table m that keep accepts
+// (nil: all), ordered by ID, under the server's lock.
+func snapshot[T any](s *Server, m map[int64]*T, id func(*T) int64, keep func(*T) bool) []T {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	ps := sorted(m, id, keep)
 	out := make([]T, len(ps))
 	for i, p := range ps {
@@ -358,84 +362,64 @@ func copies[T any](m map[int64]*T, id func(*T) int64, keep func(*T) bool) []T {
 
 // Accounts returns every account.
 func (s *Server) Accounts() []Account {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return copies(s.accounts, func(v *Account) int64 { return v.ID }, nil)
+	return snapshot(s, s.accounts, func(v *Account) int64 { return v.ID }, nil)
 }
 
 // Courses returns every course.
 func (s *Server) Courses() []Course {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return copies(s.courses, func(v *Course) int64 { return v.ID }, nil)
+	return snapshot(s, s.courses, func(v *Course) int64 { return v.ID }, nil)
 }
 
 // Sections returns the sections of a course (0: all).
 func (s *Server) Sections(courseID int64) []Section {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return copies(s.sections, func(v *Section) int64 { return v.ID }, func(v *Section) bool {
+	return snapshot(s, s.sections, func(v *Section) int64 { return v.ID }, func(v *Section) bool {
 		return courseID == 0 || v.CourseID == courseID
 	})
 }
 
 // Users returns every user (the admin behind AdminToken is not one).
 func (s *Server) Users() []User {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return copies(s.users, func(v *User) int64 { return v.ID }, nil)
+	return snapshot(s, s.users, func(v *User) int64 { return v.ID }, nil)
 }
 
 // Enrollments returns the enrollments of a course (0: all).
 func (s *Server) Enrollments(courseID int64) []Enrollment {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return copies(s.enrollments, func(v *Enrollment) int64 { return v.ID }, func(v *Enrollment) bool {
+	return snapshot(s, s.enrollments, func(v *Enrollment) int64 { return v.ID }, func(v *Enrollment) bool {
 		return courseID == 0 || v.CourseID == courseID
 	})
 }
 
 // GroupCategories returns the group categories of a course (0: all).
 func (s *Server) GroupCategories(courseID int64) []GroupCategory {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return copies(s.categories, func(v *GroupCategory) int64 { return v.ID }, func(v *GroupCategory) bool {
+	return snapshot(s, s.categories, func(v *GroupCategory) int64 { return v.ID }, func(v *GroupCategory) bool {
 		return courseID == 0 || v.CourseID == courseID
 	})
 }
 
 // Groups returns the groups of a course (0: all).
 func (s *Server) Groups(courseID int64) []Group {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return copies(s.groups, func(v *Group) int64 { return v.ID }, func(v *Group) bool {
+	return snapshot(s, s.groups, func(v *Group) int64 { return v.ID }, func(v *Group) bool {
 		return courseID == 0 || v.CourseID == courseID
 	})
 }
 
 // Memberships returns the memberships of a group (0: all).
 func (s *Server) Memberships(groupID int64) []Membership {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return copies(s.memberships, func(v *Membership) int64 { return v.ID }, func(v *Membership) bool {
+	return snapshot(s, s.memberships, func(v *Membership) int64 { return v.ID }, func(v *Membership) bool {
 		return groupID == 0 || v.GroupID == groupID
 	})
 }
 
 // Assignments returns the assignments of a course (0: all).
 func (s *Server) Assignments(courseID int64) []Assignment {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return copies(s.assignments, func(v *Assignment) int64 { return v.ID }, func(v *Assignment) bool {
+	return snapshot(s, s.assignments, func(v *Assignment) int64 { return v.ID }, func(v *Assignment) bool {
 		return courseID == 0 || v.CourseID == courseID
 	})
 }
 
 // Submissions returns the stored submissions of an assignment (0: all).
 func (s *Server) Submissions(assignmentID int64) []Submission {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return copies(s.submissions, func(v *Submission) int64 { return v.ID }, func(v *Submission) bool {
+	return snapshot(s, s.submissions, func(v *Submission) int64 { return v.ID }, func(v *Submission) bool {
 		return assignmentID == 0 || v.AssignmentID == assignmentID
 	})
 }

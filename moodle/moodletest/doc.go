@@ -6,7 +6,40 @@
 // It is an oracle of Moodle 4.5, not a mirror of our client: every
 // behaviour follows Moodle's own source as collected in the project's
 // reference/moodle_api.md, and each handler's comment names the PHP
-// function it stands for. Among them:
+// function it stands for.
+//
+// # Main types
+//
+//   - Server is a fake Moodle site. NewServer starts it on a loopback port
+//     (Close it when done); New returns it as an http.Handler to serve
+//     yourself. URL is the site's base URL and AdminToken a token of the
+//     site administrator to give moodle.New; AddToken adds tokens bound to
+//     a service (Token.Functions) or expired.
+//   - Option configures a Server: WithDebugging (debuginfo in
+//     exceptions), WithLetterGrades and WithoutRange (the user report's
+//     columns), WithProtocolDisabled (web services off).
+//   - The records (Course, User, Group, Grouping, GradeItem, Grade,
+//     Assignment, Submission, Criterion, Letter, Role) are plain structs:
+//     seed them with SeedCourse, SeedUser, AddActivity, Submit, SetGrade,
+//     SetCompletionCriteria, CompleteCriterion, …; run Moodle's cron with
+//     AggregateCompletions; read them back with Course, CourseByIDNumber,
+//     UserByIDNumber and Enrolment.
+//   - Fault and InjectFault make requests fail (HTTP statuses,
+//     exceptions, dropped connections, truncated JSON, latency, answers
+//     lost after the write); Calls and CallLog count calls per function.
+//
+// All methods are safe for concurrent use.
+//
+// # Use in a test
+//
+//	fake := moodletest.NewServer()
+//	defer fake.Close()
+//	course := fake.SeedCourse(moodletest.Course{FullName: "Term 1", ShortName: "T1", IDNumber: "2001"})
+//	client, err := moodle.New(fake.URL(), fake.AdminToken())
+//	// ... run the code under test with client ...
+//	state, enrolled := fake.Enrolment(userID, course)
+//
+// # What the fake reproduces
 //
 //   - the order of checks of webservice_base_server::run(): token
 //     (invalidtoken), function (invalidrecord for an unknown one,
@@ -35,14 +68,12 @@
 //     cannotviewreport rather than answering "incomplete", and "completed"
 //     lagging until AggregateCompletions (Moodle's cron) runs.
 //
+// # UNCONFIRMED and simplified
+//
 // Where the source leaves a detail open the fake is strict (it refuses what
 // it cannot vouch for) and the comment says UNCONFIRMED. It simplifies what
 // a sync does not use: every token is the site administrator's, the
 // course total aggregates as "mean of grades" (Moodle's default, Natural,
 // is not implemented) unless overridden, and format_string() only escapes
 // & < > when moodlewssettingraw is not 1.
-//
-// Like canvastest it counts calls per function (Calls, CallLog) and injects
-// faults (InjectFault: HTTP statuses, exceptions, dropped connections,
-// truncated JSON, latency, answers lost after the write).
 package moodletest

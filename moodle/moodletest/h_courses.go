@@ -277,43 +277,47 @@ func (s *Server) updateCourses(_ *Token, p map[string]any) (any, *apiError) {
 			}
 			c.CategoryID = num(it, "categoryid")
 		}
-		if has(it, "fullname") {
-			c.FullName = str(it, "fullname")
+		for k, dst := range map[string]*string{"fullname": &c.FullName, "shortname": &c.ShortName,
+			"idnumber": &c.IDNumber, "summary": &c.Summary} {
+			if has(it, k) {
+				*dst = str(it, k)
+			}
 		}
-		if has(it, "shortname") {
-			c.ShortName = str(it, "shortname")
-		}
-		if has(it, "idnumber") {
-			c.IDNumber = str(it, "idnumber")
-		}
-		if has(it, "summary") {
-			c.Summary = str(it, "summary")
-		}
-		if has(it, "startdate") {
-			c.StartDate = num(it, "startdate")
-		}
-		if has(it, "enddate") {
-			c.EndDate = num(it, "enddate")
-		}
-		if has(it, "visible") {
-			c.Visible = num(it, "visible")
-		}
-		if has(it, "enablecompletion") {
-			c.EnableCompletion = num(it, "enablecompletion")
+		for k, dst := range map[string]*int64{"startdate": &c.StartDate, "enddate": &c.EndDate,
+			"visible": &c.Visible, "enablecompletion": &c.EnableCompletion} {
+			if has(it, k) {
+				*dst = num(it, k)
+			}
 		}
 		c.TimeModified = s.now()
 	}
 	return map[string]any{"warnings": warnings}, nil
 }
 
-func (s *Server) courseBy(pred func(*Course) bool) *Course {
-	for _, id := range sortedKeys(s.courses) {
-		if c := s.courses[id]; pred(c) {
-			return c
+func (s *Server) courseBy(pred func(*Course) bool) *Course { return firstBy(s.courses, pred) }
+
+// sortedKeys lists a table's ids in order, as Moodle's "ORDER BY id".
+func sortedKeys[V any](m map[int64]V) []int64 { return slices.Sorted(maps.Keys(m)) }
+
+// firstBy is the first record of a table, in id order, that pred accepts
+// (a get_record with a condition); nil when none does.
+func firstBy[V any](m map[int64]*V, pred func(*V) bool) *V {
+	for _, id := range sortedKeys(m) {
+		if v := m[id]; pred(v) {
+			return v
 		}
 	}
 	return nil
 }
 
-// sortedKeys lists a table's ids in order, as Moodle's "ORDER BY id".
-func sortedKeys[V any](m map[int64]V) []int64 { return slices.Sorted(maps.Keys(m)) }
+// allBy lists the records of a table, in id order, that pred accepts (a
+// get_records with a condition, ORDER BY id).
+func allBy[V any](m map[int64]*V, pred func(*V) bool) []*V {
+	var out []*V
+	for _, id := range sortedKeys(m) {
+		if v := m[id]; pred(v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}

@@ -50,10 +50,7 @@ func (s *Server) enrolUsers(_ *Token, p map[string]any) (any, *apiError) {
 			status = 1
 		}
 		s.enrolments[k] = &enrolment{status: status, timeStart: num(it, "timestart"), timeEnd: num(it, "timeend")}
-		if s.roleAssign[k] == nil {
-			s.roleAssign[k] = map[int64]bool{}
-		}
-		s.roleAssign[k][num(it, "roleid")] = true
+		s.assignRole(k, num(it, "roleid"))
 	}
 	return nil, nil
 }
@@ -248,17 +245,21 @@ func (s *Server) roleTargets(items []map[string]any) *apiError {
 	return nil
 }
 
+// assignRole gives a user a role in a course context (role_assign()).
+func (s *Server) assignRole(k ucKey, role int64) {
+	if s.roleAssign[k] == nil {
+		s.roleAssign[k] = map[int64]bool{}
+	}
+	s.roleAssign[k][role] = true
+}
+
 func (s *Server) assignRoles(_ *Token, p map[string]any) (any, *apiError) {
 	items := list(p, "assignments")
 	if err := s.roleTargets(items); err != nil {
 		return nil, err
 	}
 	for _, it := range items {
-		k := ucKey{num(it, "userid"), num(it, "instanceid")}
-		if s.roleAssign[k] == nil {
-			s.roleAssign[k] = map[int64]bool{}
-		}
-		s.roleAssign[k][num(it, "roleid")] = true
+		s.assignRole(ucKey{num(it, "userid"), num(it, "instanceid")}, num(it, "roleid"))
 	}
 	return nil, nil
 }

@@ -26,6 +26,19 @@ func createGroupingFields() spec {
 		f("descriptionformat", def(val(pInt), "1")), f("idnumber", opt(val(pRaw))), f("customfields", shortnameValueList()))
 }
 
+// insert commits a batch the handler has checked in full (one
+// transaction): each record gets the next id and is stored in table; the
+// answer lists them rendered, in order.
+func insert[V any](s *Server, table map[int64]*V, made []*V, id func(*V) *int64, render func(*V) map[string]any) []any {
+	out := []any{}
+	for _, v := range made {
+		*id(v) = s.nextID()
+		table[*id(v)] = v
+		out = append(out, render(v))
+	}
+	return out
+}
+
 func renderGroup(g *Group) map[string]any {
 	return map[string]any{"id": g.ID, "courseid": g.CourseID, "name": formatted(g.Name), "description": g.Description,
 		"descriptionformat": 1, "enrolmentkey": "", "idnumber": g.IDNumber, "visibility": g.Visibility,
@@ -73,13 +86,7 @@ func (s *Server) createGroups(_ *Token, p map[string]any) (any, *apiError) {
 		made = append(made, &Group{CourseID: course, Name: str(it, "name"), Description: str(it, "description"),
 			IDNumber: idnum, Visibility: num(it, "visibility"), Members: map[int64]bool{}})
 	}
-	out := []any{}
-	for _, g := range made {
-		g.ID = s.nextID()
-		s.groups[g.ID] = g
-		out = append(out, renderGroup(g))
-	}
-	return out, nil
+	return insert(s, s.groups, made, func(g *Group) *int64 { return &g.ID }, renderGroup), nil
 }
 
 // updateGroups follows core_group_external::update_groups: one
@@ -238,23 +245,11 @@ func (s *Server) createGroupings(_ *Token, p map[string]any) (any, *apiError) {
 		made = append(made, &Grouping{CourseID: course, Name: str(it, "name"), Description: str(it, "description"),
 			IDNumber: idnum, Groups: map[int64]bool{}})
 	}
-	out := []any{}
-	for _, g := range made {
-		g.ID = s.nextID()
-		s.groupings[g.ID] = g
-		out = append(out, renderGrouping(g))
-	}
-	return out, nil
+	return insert(s, s.groupings, made, func(g *Grouping) *int64 { return &g.ID }, renderGrouping), nil
 }
 
 func (s *Server) groupingList(course int64) []*Grouping {
-	var out []*Grouping
-	for _, id := range sortedKeys(s.groupings) {
-		if g := s.groupings[id]; g.CourseID == course {
-			out = append(out, g)
-		}
-	}
-	return out
+	return allBy(s.groupings, func(g *Grouping) bool { return g.CourseID == course })
 }
 
 func (s *Server) getCourseGroupings(_ *Token, p map[string]any) (any, *apiError) {

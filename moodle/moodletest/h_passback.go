@@ -75,13 +75,7 @@ func (s *Server) gradedUsers(course int64) []int64 {
 }
 
 func (s *Server) courseItems(course int64) []*GradeItem {
-	var out []*GradeItem
-	for _, id := range sortedKeys(s.gradeItems) {
-		if it := s.gradeItems[id]; it.course == course {
-			out = append(out, it)
-		}
-	}
-	return out
+	return allBy(s.gradeItems, func(it *GradeItem) bool { return it.course == course })
 }
 
 // courseTotal is the course total: an override if a teacher set one, else

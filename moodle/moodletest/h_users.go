@@ -227,11 +227,4 @@ func (s *Server) updateUsers(_ *Token, p map[string]any) (any, *apiError) {
 	return map[string]any{"warnings": warnings}, nil
 }
 
-func (s *Server) userBy(pred func(*User) bool) *User {
-	for _, id := range sortedKeys(s.users) {
-		if u := s.users[id]; pred(u) {
-			return u
-		}
-	}
-	return nil
-}
+func (s *Server) userBy(pred func(*User) bool) *User { return firstBy(s.users, pred) }

@@ -13,12 +13,12 @@ func ExampleNewServer() {
 	fake := vettraktest.NewServer(vettraktest.WithDataset(vettraktest.SeedWalkthrough()))
 	defer fake.Close()
 
-	api, err := vettrak.New(fake.URL(), fake.Credentials())
+	client, err := vettrak.New(fake.URL(), fake.Credentials())
 	if err != nil {
 		panic(err)
 	}
 	ctx := context.Background()
-	enrols, err := api.EnrolmentsForOccurrence(ctx, vettraktest.WalkthroughTerm1)
+	enrols, err := client.EnrolmentsForOccurrence(ctx, vettraktest.WalkthroughTerm1)
 	if err != nil {
 		panic(err)
 	}

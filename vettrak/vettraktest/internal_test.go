@@ -2,6 +2,7 @@ package vettraktest
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -16,7 +17,7 @@ func TestEveryTableOperationHasAHandlerAndItsToken(t *testing.T) {
 	var ops []string
 	for _, info := range vettrak.OperationTable() {
 		ops = append(ops, info.Name)
-		assert.NotNil(t, s.handlers[info.Name], info.Name)
+		assert.Contains(t, s.handlers, info.Name)
 		decl := contract.Operations[info.Name]
 		if assert.NotNil(t, decl, "%s is in the WSDL", info.Name) && info.TokenParam != "" {
 			_, ok := decl.Param(info.TokenParam)
@@ -45,5 +46,29 @@ func TestTokensCarryXMLSpecialCharacters(t *testing.T) {
 			assert.Contains(t, tok, c)
 		}
 		assert.Len(t, tok, 20)
+	}
+}
+
+// The handler table's kind decides the answer's shape and the lock: an
+// operation whose WSDL result is a bare TAuthenticate is a login
+// (Validate…) or an update; every other one answers <Auth> beside its
+// body, as a query.
+func TestOperationKindsFollowTheWSDLResultTypes(t *testing.T) {
+	contract := wsdl.Embedded()
+	for name, op := range handlers() {
+		t.Run(name, func(t *testing.T) {
+			decl := contract.Operations[name]
+			if !assert.NotNil(t, decl) || !assert.NotNil(t, decl.Result) {
+				return
+			}
+			switch {
+			case decl.Result.Type != "TAuthenticate":
+				assert.Equal(t, query, op.kind)
+			case strings.HasPrefix(name, "Validate"):
+				assert.Equal(t, login, op.kind)
+			default:
+				assert.Equal(t, update, op.kind)
+			}
+		})
 	}
 }

@@ -1,24 +1,3 @@
-// Package vettraktest is an in-process fake of VETtrak's VT_API SOAP
-// service, for tests and examples: it serves the embedded WSDL, answers
-// every operation in it from an in-memory Dataset the way the reference
-// documents (SOAP 1.1 envelopes, omitted nulls, in-band status codes, the
-// bad-credential answer, 60-minute sliding token expiry on an injectable
-// clock, per-operation licence switches), and can inject faults and count
-// calls.
-//
-// Every response is written in the order and with the nulls the WSDL's
-// schema declares (xsi:nil for a null nullable value), and the tests check
-// requests and responses against that schema with xmllint. By default the
-// fake is strict: a request with an element the operation does not
-// declare, or without a required one, gets a SOAP fault naming the
-// element, so a wrong parameter name fails a test instead of passing
-// silently. WithLenient reproduces what the real ASMX does instead
-// (unknown elements ignored, defaults applied). WithWSDLVariant serves a
-// contract that differs from the SDK's, for the contract check.
-//
-// Where VETtrak's behaviour is not documented (list containers, TEnun
-// fields, what an empty list answers) the fake follows the WSDL's guesses;
-// see the WSDL's documentation elements (UNCONFIRMED).
 package vettraktest
 
 import (
@@ -79,7 +58,7 @@ type Server struct {
 	doc         string         // the served WSDL, with the address placeholder
 	contract    *wsdl.Contract // what the served WSDL declares
 	ops         map[string]vettrak.OperationInfo
-	handlers    map[string]handler
+	handlers    map[string]operation
 	last        map[string]Exchange // the last exchange per operation
 }
 
@@ -321,8 +300,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeFault(w, "soap:Client", "Server did not recognize the value of HTTP Header SOAPAction: "+action+".")
 		return
 	}
-	h, decl := s.handlers[req.op], s.contract.Operations[req.op]
-	if h == nil || decl == nil || s.variant.removed(req.op) {
+	op, known := s.handlers[req.op]
+	decl := s.contract.Operations[req.op]
+	if !known || decl == nil || s.variant.removed(req.op) {
 		call.HTTPStatus = 500
 		s.logCall(call)
 		s.writeFault(w, "soap:Client", "Server did not recognize the value of HTTP Header SOAPAction: "+namespace+"/"+req.op+".")
@@ -345,7 +325,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.latency > 0 && !sleep(r.Context(), s.latency) {
 		return
 	}
-	res := h(s, req)
+	res := s.dispatch(op, req)
 	call.HTTPStatus, call.Status = 200, res.status
 	s.logCall(call)
 	out := s.variant.toServerNames(envelope(req.op, res.body))

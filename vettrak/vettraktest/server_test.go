@@ -85,9 +85,9 @@ func TestHandlerMountedElsewhere(t *testing.T) {
 	resp.Body.Close()
 	assert.Contains(t, string(b), `location="`+hs.URL+vettraktest.Path+`"`)
 
-	api, err := vettrak.New(hs.URL+vettraktest.Path, vettraktest.DefaultCredentials())
+	client, err := vettrak.New(hs.URL+vettraktest.Path, vettraktest.DefaultCredentials())
 	require.NoError(t, err)
-	types, err := api.ResultTypes(t.Context())
+	types, err := client.ResultTypes(t.Context())
 	require.NoError(t, err)
 	assert.NotEmpty(t, types)
 }
@@ -223,7 +223,7 @@ func TestLatencyOption(t *testing.T) {
 
 func TestDatasetMutatorsWhileServing(t *testing.T) {
 	srv := vettraktest.NewTestServer(t)
-	api, err := vettrak.New(srv.URL(), srv.Credentials())
+	client, err := vettrak.New(srv.URL(), srv.Credentials())
 	require.NoError(t, err)
 	ds := srv.Data()
 	var wg sync.WaitGroup
@@ -235,12 +235,12 @@ func TestDatasetMutatorsWhileServing(t *testing.T) {
 			assert.NoError(t, err)
 		})
 		wg.Go(func() {
-			_, err := api.EnrolmentsForOccurrence(t.Context(), vettraktest.WalkthroughTerm2)
+			_, err := client.EnrolmentsForOccurrence(t.Context(), vettraktest.WalkthroughTerm2)
 			assert.NoError(t, err)
 		})
 	}
 	wg.Wait()
-	en, err := api.EnrolmentsForOccurrence(t.Context(), vettraktest.WalkthroughTerm2)
+	en, err := client.EnrolmentsForOccurrence(t.Context(), vettraktest.WalkthroughTerm2)
 	require.NoError(t, err)
 	assert.Len(t, en, 22)
 }
@@ -321,20 +321,20 @@ func TestGeneratedDatasetServes(t *testing.T) {
 	ds, err := vettraktest.Generate(vettraktest.GenSpec{Seed: 7, Occurrences: 20, Units: 10, Learners: 200, EnrolledUnits: 500, Staff: 5})
 	require.NoError(t, err)
 	srv := vettraktest.NewTestServer(t, vettraktest.WithDataset(ds))
-	api, err := vettrak.New(srv.URL(), srv.Credentials())
+	client, err := vettrak.New(srv.URL(), srv.Credentials())
 	require.NoError(t, err)
 	ctx := t.Context()
-	occ, err := api.LMSNewOccurrences(ctx)
+	occ, err := client.LMSNewOccurrences(ctx)
 	require.NoError(t, err)
 	assert.Len(t, occ, 20)
 	total := 0
 	for _, o := range occ {
-		en, err := api.LMSNewEnrolments(ctx, o.ID)
+		en, err := client.LMSNewEnrolments(ctx, o.ID)
 		require.NoError(t, err)
 		total += len(en)
 	}
 	assert.Equal(t, 200, total)
-	units, err := api.UnitsForEnrolment(ctx, 1000001)
+	units, err := client.UnitsForEnrolment(ctx, 1000001)
 	require.NoError(t, err)
 	assert.NotEmpty(t, units)
 }
@@ -353,7 +353,7 @@ func BenchmarkGenerate(b *testing.B) {
 // nothing.
 func TestRescheduleOccurrence(t *testing.T) {
 	srv := vettraktest.NewTestServer(t)
-	api, err := vettrak.New(srv.URL(), srv.Credentials())
+	client, err := vettrak.New(srv.URL(), srv.Credentials())
 	require.NoError(t, err)
 	ds := srv.Data()
 	before, ok := ds.Occurrence(vettraktest.WalkthroughTerm2)
@@ -379,7 +379,7 @@ func TestRescheduleOccurrence(t *testing.T) {
 			} else {
 				require.NoError(t, err)
 			}
-			got, err := api.OccurrenceDetails(t.Context(), vettraktest.WalkthroughTerm2)
+			got, err := client.OccurrenceDetails(t.Context(), vettraktest.WalkthroughTerm2)
 			require.NoError(t, err)
 			assert.True(t, got.StartDate.Equal(tt.wantStart), "start %s, want %s", got.StartDate, tt.wantStart)
 		})
