@@ -21,11 +21,11 @@ type HoldError struct {
 
 // Hold is one limit a plan exceeded.
 type Hold struct {
-	Kind  string  `json:"kind"` // "remove" or "update"
-	Count int     `json:"count"`
-	Base  int     `json:"base"`
-	Share float64 `json:"share"`
-	Limit float64 `json:"limit"`
+	Kind  HoldKind `json:"kind"`
+	Count int      `json:"count"`
+	Base  int      `json:"base"`
+	Share float64  `json:"share"`
+	Limit float64  `json:"limit"`
 }
 
 func (h Hold) String() string {
@@ -62,6 +62,12 @@ var ErrStale = errors.New("vtsync: changed since the plan was made")
 // because one it depends on failed (a learner's enrolment when the learner
 // could not be created), or because its item is waiting out a retry backoff.
 var ErrSkipped = errors.New("skipped")
+
+// ErrInvalidOp is the cause of an operation of a plan that Apply cannot
+// run: a kind it does not know, or without the payload its kind sends (a
+// plan edited by hand, or written by a newer version). Only that
+// operation fails.
+var ErrInvalidOp = errors.New("vtsync: invalid operation")
 
 // PanicError is a panic inside a Source or LMS implementation, recovered
 // and reported as that item's failure.
