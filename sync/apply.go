@@ -293,7 +293,7 @@ func markOccurrence(ctx context.Context, a *applier, op Op) error {
 }
 
 // errExisted marks a create whose object turned out to exist already.
-var errExisted = errors.New("already exists")
+var errExisted = errors.New("vtsync: already exists")
 
 // existed turns a create's conflict into errExisted when the object with
 // that SIS ID is really there (a plan applied twice, or a run after a crash

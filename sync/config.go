@@ -266,7 +266,7 @@ func (c *Config) normalise(src Source) error {
 		errs = append(errs, err)
 	}
 	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+		return configError(err)
 	}
 	return nil
 }

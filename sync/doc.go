@@ -31,6 +31,13 @@
 // went missing from a read, and a plan that would remove or change more than
 // a configured share of enrolments stops with a *HoldError unless allowed.
 //
+// Errors match with errors.Is and errors.As: the sentinels (ErrInvalidConfig,
+// ErrHold, ErrStale, ErrChangedInVETtrak, ErrNeedsPerson, ErrSkipped,
+// ErrInvalidOp, ErrLeased) and the typed *HoldError, *OpError and
+// *PanicError keep the cause they wrap, so a client's own sentinels (such as
+// lms.ErrConflict or mapping.ErrInvalidConfig) match through them. Their
+// messages start with "vtsync: ", the name the package is imported under.
+//
 // One provider runs one Syncer at a time, on one store: Run, ReportResults
 // and Apply hold a lease in the store, and a second instance there is
 // refused with ErrLeased (see lease.go for what instances on different

@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -65,6 +66,9 @@ func (s *Syncer) plan(ctx context.Context, withResults, structure bool) (*Plan, 
 		return nil, fmt.Errorf("list LMS courses: %w", err)
 	}
 	desired, err := mapping.Structure(s.cfg.Mapping, obs.snap, courses)
+	if errors.Is(err, mapping.ErrInvalidConfig) {
+		return nil, configError(err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("mapping: %w", err)
 	}

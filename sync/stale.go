@@ -95,7 +95,7 @@ func find[T any](items []T, keyOf func(T) string, k string) *T {
 
 // errAlreadyDone marks an op of a saved plan whose change is already in
 // the LMS.
-var errAlreadyDone = errors.New("already done")
+var errAlreadyDone = errors.New("vtsync: already done")
 
 // recheck is the LMS as it is when a saved plan is applied.
 type recheck struct {

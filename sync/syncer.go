@@ -56,7 +56,7 @@ type Syncer struct {
 type Option func(*Syncer) error
 
 func optionErr(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrInvalidConfig, fmt.Sprintf(format, args...))
+	return configError(fmt.Errorf(format, args...))
 }
 
 // WithStore sets the state store (result ledger, retry state, cursors). The
@@ -157,7 +157,7 @@ func WithDryRun() Option { return func(s *Syncer) error { s.dryRun = true; retur
 // among them a Config.TimeZone that disagrees with the Source's zone.
 func New(src Source, dst lms.LMS, cfg Config, opts ...Option) (*Syncer, error) {
 	if src == nil || dst == nil {
-		return nil, fmt.Errorf("%w: source and target are required", ErrInvalidConfig)
+		return nil, configError(errors.New("source and target are required"))
 	}
 	if err := cfg.normalise(src); err != nil {
 		return nil, err
@@ -183,7 +183,7 @@ func New(src Source, dst lms.LMS, cfg Config, opts ...Option) (*Syncer, error) {
 	s.cursors = state.NewCursors(s.store)
 	failures, err := state.NewFailures(s.store, state.WithNow(func() time.Time { return s.now() }))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+		return nil, configError(err)
 	}
 	s.failures = failures
 	return s, nil
