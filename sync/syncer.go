@@ -17,10 +17,14 @@ import (
 	"github.com/vtsync/vtsync/vettrak"
 )
 
-// Syncer keeps one provider's VETtrak and one LMS in step. All its state is
-// in its Config and its Store, so many Syncers can run side by side in one
-// process. Its methods are safe for concurrent use, but runs of one Syncer
-// are serialised: a second Run waits for the first.
+// Syncer keeps one provider's VETtrak and one LMS in step. Build it with
+// New; Run does one whole sync, Plan and Apply split a sync in two for
+// review, ReportResults does result passback alone, and Check tests both
+// connections.
+//
+// All its state is in its Config and its Store, so many Syncers can run side
+// by side in one process. Its methods are safe for concurrent use, but runs
+// of one Syncer are serialised: a second Run waits for the first.
 type Syncer struct {
 	src     Source
 	dst     lms.LMS
@@ -267,7 +271,7 @@ func readFailure(key, what string, err error) Failure {
 
 // Check is the connection test for both sides: it logs in to VETtrak,
 // compares VETtrak's live WSDL with the contract the SDK is built against
-// (when the Source offers CheckContract, as *vettrak.API does), and reads
+// (when the Source offers CheckContract, as *vettrak.Client does), and reads
 // the LMS's course list, and says in words what is wrong.
 func (s *Syncer) Check(ctx context.Context) (*CheckReport, error) {
 	rep := &CheckReport{ContractOK: true}
