@@ -211,57 +211,18 @@ func (a *applier) run(ctx context.Context, op Op) error {
 
 // The calls that apply each kind (the apply column of opKinds).
 
-func createCourse(ctx context.Context, a *applier, op Op) error {
-	_, err := a.s.dst.CreateCourse(ctx, *op.Course)
-	return err
+// lmsWrite applies an op by the LMS write call, sent the op's payload.
+func lmsWrite[T any](call func(lms.LMS, context.Context, T) error, payload func(*Op) *T) func(context.Context, *applier, Op) error {
+	return func(ctx context.Context, a *applier, op Op) error { return call(a.s.dst, ctx, *payload(&op)) }
 }
 
-func updateCourse(ctx context.Context, a *applier, op Op) error {
-	return a.s.dst.UpdateCourse(ctx, *op.Course)
-}
-
-func createSection(ctx context.Context, a *applier, op Op) error {
-	_, err := a.s.dst.CreateSection(ctx, *op.Section)
-	return err
-}
-
-func updateSection(ctx context.Context, a *applier, op Op) error {
-	return a.s.dst.UpdateSection(ctx, *op.Section)
-}
-
-func createGroup(ctx context.Context, a *applier, op Op) error {
-	_, err := a.s.dst.CreateGroup(ctx, *op.Group)
-	return err
-}
-
-func updateGroup(ctx context.Context, a *applier, op Op) error {
-	return a.s.dst.UpdateGroup(ctx, *op.Group)
-}
-
-func createUser(ctx context.Context, a *applier, op Op) error {
-	_, err := a.s.dst.CreateUser(ctx, *op.User)
-	return err
-}
-
-func updateUser(ctx context.Context, a *applier, op Op) error {
-	return a.s.dst.UpdateUser(ctx, *op.User)
-}
-
-func enrol(ctx context.Context, a *applier, op Op) error {
-	_, err := a.s.dst.Enrol(ctx, *op.Enrolment)
-	return err
-}
-
-func unenrol(ctx context.Context, a *applier, op Op) error {
-	return a.s.dst.Unenrol(ctx, *op.Enrolment)
-}
-
-func addMember(ctx context.Context, a *applier, op Op) error {
-	return a.s.dst.AddMember(ctx, *op.Membership)
-}
-
-func removeMember(ctx context.Context, a *applier, op Op) error {
-	return a.s.dst.RemoveMember(ctx, *op.Membership)
+// created is an LMS create call without the object it returns: the plan
+// finds objects by SIS ID, never by the LMS's own ID.
+func created[T any](create func(lms.LMS, context.Context, T) (T, error)) func(lms.LMS, context.Context, T) error {
+	return func(l lms.LMS, ctx context.Context, v T) error {
+		_, err := create(l, ctx, v)
+		return err
+	}
 }
 
 func writeResult(ctx context.Context, a *applier, op Op) error {

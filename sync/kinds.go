@@ -3,6 +3,9 @@ package sync
 import (
 	"context"
 	"fmt"
+
+	"github.com/vtsync/vtsync/lms"
+	"github.com/vtsync/vtsync/mapping"
 )
 
 // One table per kind. Everything the Syncer knows about a kind of
@@ -115,41 +118,57 @@ type kindSpec struct {
 // opKinds is the table, in Apply's order.
 var opKinds = []kindSpec{
 	{kind: OpCreateCourse, phase: 0, object: ObjectCourse, effect: effectCreate, reread: rereadCourse, existing: true,
-		payload: hasCourse, apply: createCourse, deps: noScopes, marks: courseScope, state: courseState},
+		payload: has(courseOf), apply: lmsWrite(created(lms.LMS.CreateCourse), courseOf),
+		deps: noScopes, marks: courseScope, state: courseState},
 	{kind: OpUpdateCourse, phase: 0, object: ObjectCourse, effect: effectUpdate, reread: rereadCourse,
-		payload: hasCourse, apply: updateCourse, deps: noScopes, marks: courseScope, state: courseState},
+		payload: has(courseOf), apply: lmsWrite(lms.LMS.UpdateCourse, courseOf),
+		deps: noScopes, marks: courseScope, state: courseState},
 
 	{kind: OpCreateSection, phase: 1, object: ObjectSection, effect: effectCreate, reread: rereadCourse, existing: true,
-		payload: hasSection, apply: createSection, deps: inCourse, marks: sectionScope, state: sectionState},
+		payload: has(sectionOf), apply: lmsWrite(created(lms.LMS.CreateSection), sectionOf),
+		deps: inCourse, marks: sectionScope, state: sectionState},
 	{kind: OpUpdateSection, phase: 1, object: ObjectSection, effect: effectUpdate, reread: rereadCourse,
-		payload: hasSection, apply: updateSection, deps: inCourse, marks: sectionScope, state: sectionState},
+		payload: has(sectionOf), apply: lmsWrite(lms.LMS.UpdateSection, sectionOf),
+		deps: inCourse, marks: sectionScope, state: sectionState},
 	{kind: OpCreateGroup, phase: 1, object: ObjectGroup, effect: effectCreate, reread: rereadGroups, existing: true,
-		payload: hasGroup, apply: createGroup, deps: inCourse, marks: groupScope, state: groupState},
+		payload: has(groupOf), apply: lmsWrite(created(lms.LMS.CreateGroup), groupOf),
+		deps: inCourse, marks: groupScope, state: groupState},
 	{kind: OpUpdateGroup, phase: 1, object: ObjectGroup, effect: effectUpdate, reread: rereadGroups,
-		payload: hasGroup, apply: updateGroup, deps: inCourse, marks: groupScope, state: groupState},
+		payload: has(groupOf), apply: lmsWrite(lms.LMS.UpdateGroup, groupOf),
+		deps: inCourse, marks: groupScope, state: groupState},
 	{kind: OpCreateUser, phase: 1, object: ObjectUser, effect: effectCreate, reread: rereadUser, existing: true,
-		payload: hasUser, apply: createUser, deps: noScopes, marks: userScope, state: userState},
+		payload: has(userOf), apply: lmsWrite(created(lms.LMS.CreateUser), userOf),
+		deps: noScopes, marks: userScope, state: userState},
 	{kind: OpUpdateUser, phase: 1, object: ObjectUser, effect: effectUpdate, hold: HoldUpdate, reread: rereadUser,
-		payload: hasUser, apply: updateUser, deps: noScopes, marks: userScope, state: userState},
+		payload: has(userOf), apply: lmsWrite(lms.LMS.UpdateUser, userOf),
+		deps: noScopes, marks: userScope, state: userState},
 
 	{kind: OpEnrol, phase: 2, object: ObjectEnrolment, effect: effectCreate, reread: rereadCourse,
-		payload: hasEnrolment, apply: enrol, deps: enrolmentDeps, marks: enrolledUser, state: enrolmentState},
+		payload: has(enrolmentOf), apply: lmsWrite(created(lms.LMS.Enrol), enrolmentOf),
+		deps: enrolmentDeps, marks: enrolledUser, state: enrolmentState},
 	{kind: OpAddMember, phase: 3, object: ObjectMembership, effect: effectCreate, reread: rereadGroups,
-		payload: hasMembership, apply: addMember, deps: membershipDeps, marks: memberUser, state: membershipState},
+		payload: has(membershipOf), apply: lmsWrite(lms.LMS.AddMember, membershipOf),
+		deps: membershipDeps, marks: memberUser, state: membershipState},
 
 	{kind: OpUnenrol, phase: 4, object: ObjectEnrolment, effect: effectRemove, hold: HoldRemove, reread: rereadCourse,
-		payload: hasEnrolment, apply: unenrol, deps: enrolmentDeps, marks: enrolledUser, state: unenrolmentState},
+		payload: has(enrolmentOf), apply: lmsWrite(lms.LMS.Unenrol, enrolmentOf),
+		deps: enrolmentDeps, marks: enrolledUser, state: unenrolmentState},
 	{kind: OpRemoveMember, phase: 4, object: ObjectMembership, effect: effectRemove, hold: HoldRemove, reread: rereadGroups,
-		payload: hasMembership, apply: removeMember, deps: membershipDeps, marks: memberUser, state: removalState},
+		payload: has(membershipOf), apply: lmsWrite(lms.LMS.RemoveMember, membershipOf),
+		deps: membershipDeps, marks: memberUser, state: removalState},
 
 	{kind: OpWriteResult, phase: 5, effect: effectResult, vettrak: true,
-		payload: hasResult, apply: writeResult, deps: noScopes, marks: noScopes},
+		payload: has(resultOf), apply: writeResult,
+		deps: noScopes, marks: noScopes},
 	{kind: OpWriteComment, phase: 5, effect: effectComment, vettrak: true,
-		payload: hasComment, apply: writeComment, deps: noScopes, marks: noScopes},
+		payload: has(commentOf), apply: writeComment,
+		deps: noScopes, marks: noScopes},
 	{kind: OpMarkEnrolment, phase: 6, effect: effectMark, vettrak: true,
-		payload: hasEnrolmentID, apply: markEnrolment, deps: usersPlaced, marks: noScopes},
+		payload: hasEnrolmentID, apply: markEnrolment,
+		deps: usersPlaced, marks: noScopes},
 	{kind: OpMarkOccurrence, phase: 7, effect: effectMark, vettrak: true,
-		payload: hasOccurrenceID, apply: markOccurrence, deps: usersPlaced, marks: noScopes},
+		payload: hasOccurrenceID, apply: markOccurrence,
+		deps: usersPlaced, marks: noScopes},
 }
 
 // kindIndex finds a kind's row in opKinds.
@@ -246,18 +265,23 @@ func (r *Report) count(k *kindSpec) {
 	}
 }
 
-// Payload checks.
+// Payloads: each kind sends one of the op's payload fields.
 
-func hasCourse(op *Op) bool       { return op.Course != nil }
-func hasSection(op *Op) bool      { return op.Section != nil }
-func hasGroup(op *Op) bool        { return op.Group != nil }
-func hasUser(op *Op) bool         { return op.User != nil }
-func hasEnrolment(op *Op) bool    { return op.Enrolment != nil }
-func hasMembership(op *Op) bool   { return op.Membership != nil }
-func hasResult(op *Op) bool       { return op.Result != nil }
-func hasComment(op *Op) bool      { return op.Comment != nil }
-func hasEnrolmentID(op *Op) bool  { return op.EnrolmentID != 0 }
-func hasOccurrenceID(op *Op) bool { return op.OccurrenceID != 0 }
+func courseOf(op *Op) *lms.Course            { return op.Course }
+func sectionOf(op *Op) *lms.Section          { return op.Section }
+func groupOf(op *Op) *lms.Group              { return op.Group }
+func userOf(op *Op) *lms.User                { return op.User }
+func enrolmentOf(op *Op) *lms.Enrolment      { return op.Enrolment }
+func membershipOf(op *Op) *lms.Membership    { return op.Membership }
+func resultOf(op *Op) *mapping.ResultWrite   { return op.Result }
+func commentOf(op *Op) *mapping.CommentWrite { return op.Comment }
+func hasEnrolmentID(op *Op) bool             { return op.EnrolmentID != 0 }
+func hasOccurrenceID(op *Op) bool            { return op.OccurrenceID != 0 }
+
+// has is the payload check of a kind that sends the payload get returns.
+func has[T any](get func(*Op) *T) func(*Op) bool {
+	return func(op *Op) bool { return get(op) != nil }
+}
 
 // Scopes: what an op needs (deps) and what its failure stops (marks).
 

@@ -194,28 +194,29 @@ func userState(rc *recheck, op Op) (now, after string) {
 }
 
 func enrolmentState(rc *recheck, op Op) (now, after string) {
-	return enrolmentFP(find(rc.st.Enrolments, lms.Enrolment.Key, op.Enrolment.Key())), enrolmentFP(op.Enrolment)
+	return placementState(find(rc.st.Enrolments, lms.Enrolment.Key, op.Enrolment.Key()), op.Enrolment, enrolmentFP, false)
 }
 
-// unenrolmentState: an enrolment removed outright is as unenrolled as it
-// gets.
 func unenrolmentState(rc *recheck, op Op) (now, after string) {
-	if find(rc.st.Enrolments, lms.Enrolment.Key, op.Enrolment.Key()) == nil {
-		return absent, absent
-	}
-	return enrolmentState(rc, op)
+	return placementState(find(rc.st.Enrolments, lms.Enrolment.Key, op.Enrolment.Key()), op.Enrolment, enrolmentFP, true)
 }
 
 func membershipState(rc *recheck, op Op) (now, after string) {
-	return membershipFP(find(rc.st.Memberships, lms.Membership.Key, op.Membership.Key())), membershipFP(op.Membership)
+	return placementState(find(rc.st.Memberships, lms.Membership.Key, op.Membership.Key()), op.Membership, membershipFP, false)
 }
 
-// removalState: a membership gone outright is as removed as it gets.
 func removalState(rc *recheck, op Op) (now, after string) {
-	if find(rc.st.Memberships, lms.Membership.Key, op.Membership.Key()) == nil {
+	return placementState(find(rc.st.Memberships, lms.Membership.Key, op.Membership.Key()), op.Membership, membershipFP, true)
+}
+
+// placementState fingerprints an enrolment or membership as found (nil:
+// not there) and as the op leaves it. For a removal, one gone outright is
+// as removed as it gets.
+func placementState[T any](found, want *T, fp func(*T) string, removal bool) (now, after string) {
+	if removal && found == nil {
 		return absent, absent
 	}
-	return membershipState(rc, op)
+	return fp(found), fp(want)
 }
 
 // check decides whether op (of kind k) of a saved plan still applies: nil
