@@ -12,7 +12,12 @@ import (
 	"github.com/vtsync/vtsync/mapping"
 )
 
-// OpKind names what an operation does.
+// OpKind names what an operation does. Each kind creates, updates or
+// removes one ObjectKind in the LMS, or writes to VETtrak: the create and
+// enrol kinds count in Report.Created, the update kinds in Report.Updated,
+// unenrol and remove_member in Report.Removed (and against
+// Safety.MaxRemoveShare), update_user against Safety.MaxUpdateShare, and the
+// VETtrak writes in Report.ResultsWritten, CommentsWritten and Marked.
 type OpKind string
 
 // Operation kinds, in the order Apply runs them: containers before what goes

@@ -23,8 +23,9 @@ type Report struct {
 	PhaseSeconds map[Phase]float64 `json:"phase_seconds,omitempty"`
 	Workflow     mapping.Workflow  `json:"workflow"`
 	Planned      int               `json:"planned"`
-	// Created, Updated, Removed and Unchanged count LMS objects per kind
-	// (course, section, group, user, enrolment, membership).
+	// Created, Updated, Removed and Unchanged count LMS objects per
+	// ObjectKind (course, section, group, user, enrolment, membership);
+	// each operation kind moves one counter (see OpKind).
 	Created   map[ObjectKind]int `json:"created"`
 	Updated   map[ObjectKind]int `json:"updated"`
 	Removed   map[ObjectKind]int `json:"removed"`
