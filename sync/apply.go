@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	gosync "sync"
 	"time"
 
@@ -80,17 +79,27 @@ func (s *Syncer) apply(ctx context.Context, start time.Time, p *Plan, recheck bo
 	}
 	// Safety holds were checked above: nothing, bulk or not, is sent
 	// before.
-	bw, inBulk := s.bulkSplit(p.Ops)
+	// An op with no row or no payload (a hand-edited plan) fails on its
+	// own, before anything is sent.
+	ops := make([]Op, 0, len(p.Ops))
+	for _, op := range p.Ops {
+		if _, err := checkOp(&op); err != nil {
+			a.settle(ctx, op, err)
+			continue
+		}
+		ops = append(ops, op)
+	}
+	bw, inBulk := s.bulkSplit(ops)
 	byKind := map[OpKind][]Op{}
 	var bulk []Op
-	for i, op := range p.Ops {
+	for i, op := range ops {
 		if inBulk[i] {
 			bulk = append(bulk, op)
 			continue
 		}
 		byKind[op.Kind] = append(byKind[op.Kind], op)
 	}
-	done, total := 0, len(p.Ops)
+	done, total := len(p.Ops)-len(ops), len(p.Ops)
 	for pi, phase := range phases {
 		if pi == bulkPhase && len(bulk) > 0 && ctx.Err() == nil {
 			a.runBulk(ctx, bw, bulk, done, total)
@@ -179,140 +188,89 @@ func (a *applier) isFailed(keys ...string) string {
 	return ""
 }
 
-// deps lists what an op needs to have succeeded.
-func deps(op Op) []string {
-	switch op.Kind {
-	case OpCreateSection, OpUpdateSection, OpCreateGroup, OpUpdateGroup:
-		return []string{op.Scope}
-	case OpEnrol, OpUnenrol:
-		e := op.Enrolment
-		return []string{e.CourseSISID, "section:" + e.SectionSISID, "user:" + e.UserSISID}
-	case OpAddMember, OpRemoveMember:
-		return []string{op.Scope, "group:" + op.Membership.GroupSISID, "user:" + op.Membership.UserSISID}
-	case OpMarkEnrolment, OpMarkOccurrence:
-		out := make([]string, len(op.Users))
-		for i, u := range op.Users {
-			out[i] = "user:" + u
-		}
-		return out
-	}
-	return nil
-}
-
-// marks lists the scopes an op's failure poisons.
-func marks(op Op) []string {
-	switch op.Kind {
-	case OpCreateCourse, OpUpdateCourse:
-		return []string{op.Course.SISID}
-	case OpCreateSection, OpUpdateSection:
-		return []string{"section:" + op.Section.SISID}
-	case OpCreateGroup, OpUpdateGroup:
-		return []string{"group:" + op.Group.SISID}
-	case OpCreateUser, OpUpdateUser:
-		return []string{"user:" + op.User.SISID}
-	case OpEnrol, OpUnenrol:
-		return []string{"user:" + op.Enrolment.UserSISID}
-	case OpAddMember, OpRemoveMember:
-		return []string{"user:" + op.Membership.UserSISID}
-	}
-	return nil
-}
-
+// run applies one op: skipped when something it needs failed, refused
+// when a saved plan's object moved (stale.go), otherwise sent by its
+// kind's row.
 func (a *applier) run(ctx context.Context, op Op) error {
-	if k := a.isFailed(deps(op)...); k != "" {
-		return fmt.Errorf("%w: %s failed", ErrSkipped, k)
-	}
-	if err := a.recheck.check(op); err != nil {
+	k, err := checkOp(&op)
+	if err != nil {
 		return err
 	}
-	s := a.s
-	dst := s.dst
-	switch op.Kind {
-	case OpCreateCourse:
-		_, err := dst.CreateCourse(ctx, *op.Course)
-		return a.existed(ctx, op, err)
-	case OpUpdateCourse:
-		return dst.UpdateCourse(ctx, *op.Course)
-	case OpCreateSection:
-		_, err := dst.CreateSection(ctx, *op.Section)
-		return a.existed(ctx, op, err)
-	case OpUpdateSection:
-		return dst.UpdateSection(ctx, *op.Section)
-	case OpCreateGroup:
-		_, err := dst.CreateGroup(ctx, *op.Group)
-		return a.existed(ctx, op, err)
-	case OpUpdateGroup:
-		return dst.UpdateGroup(ctx, *op.Group)
-	case OpCreateUser:
-		_, err := dst.CreateUser(ctx, *op.User)
-		return a.existed(ctx, op, err)
-	case OpUpdateUser:
-		return dst.UpdateUser(ctx, *op.User)
-	case OpEnrol:
-		_, err := dst.Enrol(ctx, *op.Enrolment)
+	if dep := a.isFailed(k.deps(op)...); dep != "" {
+		return fmt.Errorf("%w: %s failed", ErrSkipped, dep)
+	}
+	if err := a.recheck.check(k, op); err != nil {
 		return err
-	case OpUnenrol:
-		return dst.Unenrol(ctx, *op.Enrolment)
-	case OpAddMember:
-		return dst.AddMember(ctx, *op.Membership)
-	case OpRemoveMember:
-		return dst.RemoveMember(ctx, *op.Membership)
-	case OpWriteResult:
-		return s.writeResult(ctx, op.Result, &a.reads)
-	case OpWriteComment:
-		c := op.Comment
-		if !a.fresh[c.EnrolmentID] {
-			// UpdateResultComment replaces the comment: never from a stale copy.
-			if err := s.verifyCurrent(ctx, &a.reads, c.EnrolmentID, c.UnitCode, func(u vettrak.EnrolledUnit) bool {
-				return sameText(u.Comment, c.Previous)
-			}); err != nil {
-				return err
-			}
-		}
-		if err := s.src.UpdateResultComment(ctx, c.EnrolmentID, c.UnitCode, c.Comment); err != nil {
+	}
+	err = k.apply(ctx, a, op)
+	if k.existing {
+		return a.existed(ctx, k, op, err)
+	}
+	return err
+}
+
+// The calls that apply each kind (the apply column of opKinds).
+
+// lmsWrite applies an op by the LMS write call, sent the op's payload.
+func lmsWrite[T any](call func(lms.LMS, context.Context, T) error, payload func(*Op) *T) func(context.Context, *applier, Op) error {
+	return func(ctx context.Context, a *applier, op Op) error { return call(a.s.dst, ctx, *payload(&op)) }
+}
+
+// created is an LMS create call without the object it returns: the plan
+// finds objects by SIS ID, never by the LMS's own ID.
+func created[T any](create func(lms.LMS, context.Context, T) (T, error)) func(lms.LMS, context.Context, T) error {
+	return func(l lms.LMS, ctx context.Context, v T) error {
+		_, err := create(l, ctx, v)
+		return err
+	}
+}
+
+func writeResult(ctx context.Context, a *applier, op Op) error {
+	return a.s.writeResult(ctx, op.Result, &a.reads)
+}
+
+func writeComment(ctx context.Context, a *applier, op Op) error {
+	s, c := a.s, op.Comment
+	if !a.fresh[c.EnrolmentID] {
+		// UpdateResultComment replaces the comment: never from a stale copy.
+		if err := s.verifyCurrent(ctx, &a.reads, c.EnrolmentID, c.UnitCode, func(u vettrak.EnrolledUnit) bool {
+			return sameText(u.Comment, c.Previous)
+		}); err != nil {
 			return err
 		}
-		return s.forgetUnits(ctx, c.EnrolmentID)
-	case OpMarkEnrolment:
-		return s.src.SetEnrolmentUploaded(ctx, op.EnrolmentID, true)
-	case OpMarkOccurrence:
-		return s.src.SetOccurrenceUploaded(ctx, op.OccurrenceID, true)
 	}
-	return fmt.Errorf("unknown operation kind %q", op.Kind)
+	if err := s.src.UpdateResultComment(ctx, c.EnrolmentID, c.UnitCode, c.Comment); err != nil {
+		return err
+	}
+	return s.forgetUnits(ctx, c.EnrolmentID)
+}
+
+func markEnrolment(ctx context.Context, a *applier, op Op) error {
+	return a.s.src.SetEnrolmentUploaded(ctx, op.EnrolmentID, true)
+}
+
+func markOccurrence(ctx context.Context, a *applier, op Op) error {
+	return a.s.src.SetOccurrenceUploaded(ctx, op.OccurrenceID, true)
 }
 
 // errExisted marks a create whose object turned out to exist already.
-var errExisted = errors.New("already exists")
+var errExisted = errors.New("vtsync: already exists")
 
 // existed turns a create's conflict into errExisted when the object with
 // that SIS ID is really there (a plan applied twice, or a run after a crash
 // between the write and its answer), so its dependents go ahead. A conflict
 // with something else (a login another user holds, a SIS ID kept by a
 // deleted user) stays a failure.
-func (a *applier) existed(ctx context.Context, op Op, err error) error {
+func (a *applier) existed(ctx context.Context, k *kindSpec, op Op, err error) error {
 	if !errors.Is(err, lms.ErrConflict) {
 		return err
 	}
-	dst := a.s.dst
-	switch op.Kind {
-	case OpCreateUser:
-		users, rerr := dst.ReadUsers(ctx, []string{op.User.SISID})
-		if rerr == nil && len(users) == 1 {
-			return errExisted
-		}
-	case OpCreateCourse, OpCreateSection, OpCreateGroup:
-		st, rerr := a.s.readState(ctx, []string{op.Scope}, op.Group == nil)
-		if rerr != nil {
-			return err
-		}
-		switch {
-		case op.Course != nil && len(st.Courses) == 1:
-			return errExisted
-		case op.Section != nil && slices.ContainsFunc(st.Sections, func(x lms.Section) bool { return x.SISID == op.Section.SISID }):
-			return errExisted
-		case op.Group != nil && slices.ContainsFunc(st.Groups, func(x lms.Group) bool { return x.SISID == op.Group.SISID }):
-			return errExisted
-		}
+	rc, rerr := a.s.reread(ctx, rereadsOf(k, op))
+	if rerr != nil {
+		return err
+	}
+	if now, _ := k.state(rc, op); now != absent {
+		return errExisted
 	}
 	return err
 }
@@ -334,8 +292,11 @@ func (a *applier) settle(ctx context.Context, op Op, err error) {
 		_ = s.failures.Clear(ctx, op.Key)
 		return
 	}
+	k, kerr := checkOp(&op)
 	if err == nil {
-		a.count(op)
+		if kerr == nil {
+			a.rep.count(k)
+		}
 		if op.User != nil {
 			s.confirmUsers(ctx, []lms.User{*op.User}, nil)
 		}
@@ -347,11 +308,13 @@ func (a *applier) settle(ctx context.Context, op Op, err error) {
 		}
 		return
 	}
-	a.mu.Lock()
-	for _, m := range marks(op) {
-		a.failed[m] = true
+	if kerr == nil {
+		a.mu.Lock()
+		for _, m := range k.marks(op) {
+			a.failed[m] = true
+		}
+		a.mu.Unlock()
 	}
-	a.mu.Unlock()
 	f := Failure{Key: op.Key, Kind: string(op.Kind), Error: s.secrets.String(err.Error()), err: &OpError{Op: op, Err: err}}
 	if errors.Is(err, ErrSkipped) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		rep.Skipped = append(rep.Skipped, f)
@@ -392,40 +355,4 @@ func (a *applier) settle(ctx context.Context, op Op, err error) {
 	}
 	s.log.WarnContext(ctx, "operation failed", "op", op.Kind, "key", op.Key, "attempts", f.Attempts, "err", f.Error)
 	rep.Failures = append(rep.Failures, f)
-}
-
-func (a *applier) count(op Op) {
-	r := a.rep
-	switch op.Kind {
-	case OpCreateCourse:
-		r.Created["course"]++
-	case OpUpdateCourse:
-		r.Updated["course"]++
-	case OpCreateSection:
-		r.Created["section"]++
-	case OpUpdateSection:
-		r.Updated["section"]++
-	case OpCreateGroup:
-		r.Created["group"]++
-	case OpUpdateGroup:
-		r.Updated["group"]++
-	case OpCreateUser:
-		r.Created["user"]++
-	case OpUpdateUser:
-		r.Updated["user"]++
-	case OpEnrol:
-		r.Created["enrolment"]++
-	case OpUnenrol:
-		r.Removed["enrolment"]++
-	case OpAddMember:
-		r.Created["membership"]++
-	case OpRemoveMember:
-		r.Removed["membership"]++
-	case OpWriteResult:
-		r.ResultsWritten++
-	case OpWriteComment:
-		r.CommentsWritten++
-	case OpMarkEnrolment, OpMarkOccurrence:
-		r.Marked++
-	}
 }

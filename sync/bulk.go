@@ -35,7 +35,8 @@ func (s *Syncer) bulkSplit(ops []Op) (lms.BulkWriter, map[int]bool) {
 	return bw, in
 }
 
-// bulkWriteOf is op as an lms.BulkWrite; false for VETtrak writes.
+// bulkWriteOf is op as an lms.BulkWrite (whose kinds are named as the
+// Syncer's); false for VETtrak writes.
 func bulkWriteOf(op Op) (lms.BulkWrite, bool) {
 	if op.Kind.IsVETtrakWrite() {
 		return lms.BulkWrite{}, false
@@ -55,11 +56,12 @@ func (a *applier) runBulk(ctx context.Context, bw lms.BulkWriter, ops []Op, done
 	send := make([]Op, 0, len(ops))
 	writes := make([]lms.BulkWrite, 0, len(ops))
 	for _, op := range ops {
-		if k := a.isFailed(deps(op)...); k != "" {
-			a.settle(ctx, op, fmt.Errorf("%w: %s failed", ErrSkipped, k))
+		k, _ := checkOp(&op) // Apply settled the ops without a row
+		if dep := a.isFailed(k.deps(op)...); dep != "" {
+			a.settle(ctx, op, fmt.Errorf("%w: %s failed", ErrSkipped, dep))
 			continue
 		}
-		if err := a.recheck.check(op); err != nil {
+		if err := a.recheck.check(k, op); err != nil {
 			a.settle(ctx, op, err)
 			continue
 		}

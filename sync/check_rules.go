@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -50,7 +51,7 @@ func (s *Syncer) checkRules(ctx context.Context, rep *CheckReport) error {
 	rep.Rules = strings.Join(lines, "\n")
 	if mapping.HasErrors(ds) {
 		rep.RulesOK = false
-		return fmt.Errorf("%w: result rules do not match VETtrak (see the check report)", ErrInvalidConfig)
+		return configError(errors.New("result rules do not match VETtrak (see the check report)"))
 	}
 	return nil
 }

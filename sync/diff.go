@@ -10,7 +10,7 @@ import (
 // diffResult is the structural part of a plan.
 type diffResult struct {
 	ops       []Op
-	unchanged map[string]int
+	unchanged map[ObjectKind]int
 }
 
 // diff compares the desired LMS state with the observed one and returns the
@@ -23,7 +23,7 @@ type diffResult struct {
 //
 // all is every course the LMS listed; it finds courses to adopt by ID.
 func diff(want, have *lms.State, haveUsers []lms.User, all []lms.Course, loc *time.Location) diffResult {
-	d := diffResult{unchanged: map[string]int{}}
+	d := diffResult{unchanged: map[ObjectKind]int{}}
 
 	courses := index(have.Courses, func(c lms.Course) string { return c.SISID })
 	byID := index(all, func(c lms.Course) string { return c.ID })
@@ -54,7 +54,7 @@ func diff(want, have *lms.State, haveUsers []lms.User, all []lms.Course, loc *ti
 			d.ops = append(d.ops, Op{Kind: OpUpdateCourse, Key: key(OpUpdateCourse, c.SISID), Scope: c.SISID,
 				Reason: reasonf("course %q changed: %s", c.SISID, ch), Course: &op, Observed: courseFP(&got, loc)})
 		} else {
-			d.unchanged["course"]++
+			d.unchanged[ObjectCourse]++
 		}
 	}
 
@@ -73,7 +73,7 @@ func diff(want, have *lms.State, haveUsers []lms.User, all []lms.Course, loc *ti
 			d.ops = append(d.ops, Op{Kind: OpUpdateSection, Key: key(OpUpdateSection, s.SISID), Scope: s.CourseSISID,
 				Reason: reasonf("section %q changed: %s", s.SISID, ch), Section: &op, Observed: sectionFP(&got)})
 		} else {
-			d.unchanged["section"]++
+			d.unchanged[ObjectSection]++
 		}
 	}
 
@@ -92,7 +92,7 @@ func diff(want, have *lms.State, haveUsers []lms.User, all []lms.Course, loc *ti
 			d.ops = append(d.ops, Op{Kind: OpUpdateGroup, Key: key(OpUpdateGroup, g.SISID), Scope: g.CourseSISID,
 				Reason: reasonf("group %q changed: %s", g.SISID, ch), Group: &op, Observed: groupFP(&got)})
 		} else {
-			d.unchanged["group"]++
+			d.unchanged[ObjectGroup]++
 		}
 	}
 
@@ -117,7 +117,7 @@ func diff(want, have *lms.State, haveUsers []lms.User, all []lms.Course, loc *ti
 			d.ops = append(d.ops, Op{Kind: OpUpdateUser, Key: key(OpUpdateUser, u.SISID), Scope: "user:" + u.SISID,
 				Reason: reasonf("user %q changed: %s", u.SISID, ch), User: &op, Observed: userFP(&got)})
 		} else {
-			d.unchanged["user"]++
+			d.unchanged[ObjectUser]++
 		}
 	}
 
@@ -144,7 +144,7 @@ func diff(want, have *lms.State, haveUsers []lms.User, all []lms.Course, loc *ti
 			d.ops = append(d.ops, Op{Kind: OpUnenrol, Key: key(OpUnenrol, e.Key()), Scope: e.CourseSISID,
 				Reason: reasonf("%s %q in %q: VETtrak says withdrawn → %s", e.Role, e.UserSISID, sectionOrCourse(e), e.Status), Enrolment: &op, Observed: seen})
 		default:
-			d.unchanged["enrolment"]++
+			d.unchanged[ObjectEnrolment]++
 		}
 	}
 
@@ -171,7 +171,7 @@ func diff(want, have *lms.State, haveUsers []lms.User, all []lms.Course, loc *ti
 			d.ops = append(d.ops, Op{Kind: OpRemoveMember, Key: key(OpRemoveMember, m.Key()), Scope: scope,
 				Reason: reasonf("%q withdrawn in VETtrak: leave group %q", m.UserSISID, m.GroupSISID), Membership: &op, Observed: seen})
 		default:
-			d.unchanged["membership"]++
+			d.unchanged[ObjectMembership]++
 		}
 	}
 	return d

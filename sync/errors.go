@@ -6,8 +6,15 @@ import (
 	"strings"
 )
 
-// ErrInvalidConfig is matched by configuration errors from New.
+// ErrInvalidConfig is matched by configuration errors: from New (a Config
+// or Option it cannot use), and from Check when the result rules do not
+// match VETtrak. An error caused by an invalid mapping.Config matches
+// mapping.ErrInvalidConfig too, and a *mapping.ConfigError names the field.
 var ErrInvalidConfig = errors.New("vtsync: invalid config")
+
+// configError marks err as a configuration problem. It keeps err's own
+// chain, so a mapping config error matches both packages' sentinels.
+func configError(err error) error { return fmt.Errorf("%w: %w", ErrInvalidConfig, err) }
 
 // ErrHold is matched by every *HoldError.
 var ErrHold = errors.New("vtsync: plan held")
@@ -21,11 +28,11 @@ type HoldError struct {
 
 // Hold is one limit a plan exceeded.
 type Hold struct {
-	Kind  string  `json:"kind"` // "remove" or "update"
-	Count int     `json:"count"`
-	Base  int     `json:"base"`
-	Share float64 `json:"share"`
-	Limit float64 `json:"limit"`
+	Kind  HoldKind `json:"kind"`
+	Count int      `json:"count"`
+	Base  int      `json:"base"`
+	Share float64  `json:"share"`
+	Limit float64  `json:"limit"`
 }
 
 func (h Hold) String() string {
@@ -61,7 +68,13 @@ var ErrStale = errors.New("vtsync: changed since the plan was made")
 // ErrSkipped is the cause recorded for an operation that was not attempted
 // because one it depends on failed (a learner's enrolment when the learner
 // could not be created), or because its item is waiting out a retry backoff.
-var ErrSkipped = errors.New("skipped")
+var ErrSkipped = errors.New("vtsync: skipped")
+
+// ErrInvalidOp is the cause of an operation of a plan that Apply cannot
+// run: a kind it does not know, or without the payload its kind sends (a
+// plan edited by hand, or written by a newer version). Only that
+// operation fails.
+var ErrInvalidOp = errors.New("vtsync: invalid operation")
 
 // PanicError is a panic inside a Source or LMS implementation, recovered
 // and reported as that item's failure.
@@ -69,4 +82,4 @@ type PanicError struct {
 	Value any
 }
 
-func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
+func (e *PanicError) Error() string { return fmt.Sprintf("vtsync: panic: %v", e.Value) }

@@ -12,12 +12,18 @@ import (
 	"github.com/vtsync/vtsync/mapping"
 )
 
-// OpKind names what an operation does.
+// OpKind names what an operation does. Each kind creates, updates or
+// removes one ObjectKind in the LMS, or writes to VETtrak: the create and
+// enrol kinds count in Report.Created, the update kinds in Report.Updated,
+// unenrol and remove_member in Report.Removed (and against
+// Safety.MaxRemoveShare), update_user against Safety.MaxUpdateShare, and the
+// VETtrak writes in Report.ResultsWritten, CommentsWritten and Marked.
 type OpKind string
 
 // Operation kinds, in the order Apply runs them: containers before what goes
 // in them, people before their enrolments, removals after additions, and
-// VETtrak writes last.
+// VETtrak writes last. What each does is in its row of the kind table
+// (kinds.go).
 const (
 	OpCreateCourse   OpKind = "create_course"
 	OpUpdateCourse   OpKind = "update_course"
@@ -36,29 +42,6 @@ const (
 	OpMarkEnrolment  OpKind = "mark_enrolment"
 	OpMarkOccurrence OpKind = "mark_occurrence"
 )
-
-// phases groups kinds that may run concurrently; each phase waits for the
-// one before.
-var phases = [][]OpKind{
-	{OpCreateCourse, OpUpdateCourse},
-	{OpCreateSection, OpUpdateSection, OpCreateGroup, OpUpdateGroup, OpCreateUser, OpUpdateUser},
-	{OpEnrol},
-	{OpAddMember},
-	{OpUnenrol, OpRemoveMember},
-	{OpWriteResult, OpWriteComment},
-	{OpMarkEnrolment},
-	{OpMarkOccurrence},
-}
-
-// IsVETtrakWrite reports whether the operation writes to VETtrak rather
-// than the LMS.
-func (k OpKind) IsVETtrakWrite() bool {
-	switch k {
-	case OpWriteResult, OpWriteComment, OpMarkEnrolment, OpMarkOccurrence:
-		return true
-	}
-	return false
-}
 
 // Op is one change a plan makes. Exactly one payload field is set, matching
 // Kind. Key is stable across runs for the same change, so it serves as an
@@ -102,7 +85,7 @@ type Plan struct {
 	// unless allowed.
 	Holds []Hold `json:"holds,omitempty"`
 	// Unchanged counts, per object kind, what already matched.
-	Unchanged map[string]int `json:"unchanged"`
+	Unchanged map[ObjectKind]int `json:"unchanged"`
 	// Deferred lists op keys left out because their item is waiting out a
 	// retry backoff from an earlier failure.
 	Deferred []string `json:"deferred,omitempty"`
@@ -146,18 +129,11 @@ func (p *Plan) Empty() bool { return len(p.Ops) == 0 }
 // JSON renders the plan indented.
 func (p *Plan) JSON() ([]byte, error) { return json.MarshalIndent(p, "", "  ") }
 
-// sortOps orders ops by phase, then kind, then key, so plans are stable.
+// sortOps orders ops by kind, in Apply's order, then key, so plans are
+// stable.
 func sortOps(ops []Op) {
-	rank := map[OpKind]int{}
-	i := 0
-	for _, ph := range phases {
-		for _, k := range ph {
-			rank[k] = i
-			i++
-		}
-	}
 	slices.SortFunc(ops, func(a, b Op) int {
-		return cmp.Or(cmp.Compare(rank[a.Kind], rank[b.Kind]), cmp.Compare(a.Key, b.Key))
+		return cmp.Or(cmp.Compare(a.Kind.rank(), b.Kind.rank()), cmp.Compare(a.Key, b.Key))
 	})
 }
 

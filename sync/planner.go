@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -37,7 +38,7 @@ func (s *Syncer) Plan(ctx context.Context) (*Plan, error) {
 // state is not read nor diffed: only evidence and results are planned.
 func (s *Syncer) plan(ctx context.Context, withResults, structure bool) (*Plan, error) {
 	begin := s.now()
-	p := &Plan{CreatedAt: begin, Workflow: s.cfg.Mapping.Workflow, Unchanged: map[string]int{}, Observed: map[string]int{}}
+	p := &Plan{CreatedAt: begin, Workflow: s.cfg.Mapping.Workflow, Unchanged: map[ObjectKind]int{}, Observed: map[string]int{}}
 	p.stats = map[string]callstats.Snapshot{}
 	p.phases = map[Phase]time.Duration{}
 	if st, ok := statsOf(s.src); ok {
@@ -65,6 +66,9 @@ func (s *Syncer) plan(ctx context.Context, withResults, structure bool) (*Plan, 
 		return nil, fmt.Errorf("list LMS courses: %w", err)
 	}
 	desired, err := mapping.Structure(s.cfg.Mapping, obs.snap, courses)
+	if errors.Is(err, mapping.ErrInvalidConfig) {
+		return nil, configError(err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("mapping: %w", err)
 	}
@@ -179,25 +183,18 @@ func (s *Syncer) holds(ops []Op, have *lms.State, desired *mapping.Desired) []Ho
 			active++
 		}
 	}
-	var removes, updates int
-	for _, op := range ops {
-		switch op.Kind {
-		case OpUnenrol, OpRemoveMember:
-			removes++
-		case OpUpdateUser:
-			updates++
-		}
-	}
+	n := holdCounts(ops)
+	removes, updates := n[HoldRemove], n[HoldUpdate]
 	var out []Hold
 	lim := s.limits
 	if active >= lim.minBase && removes > 0 {
 		if share := shareOf(removes, active); share > lim.maxRemove {
-			out = append(out, Hold{Kind: "remove", Count: removes, Base: active, Share: share, Limit: lim.maxRemove})
+			out = append(out, Hold{Kind: HoldRemove, Count: removes, Base: active, Share: share, Limit: lim.maxRemove})
 		}
 	}
 	if users := len(have.Users); users >= lim.minBase && updates > 0 {
 		if share := shareOf(updates, users); share > lim.maxUpdate {
-			out = append(out, Hold{Kind: "update", Count: updates, Base: users, Share: share, Limit: lim.maxUpdate})
+			out = append(out, Hold{Kind: HoldUpdate, Count: updates, Base: users, Share: share, Limit: lim.maxUpdate})
 		}
 	}
 	return out

@@ -23,12 +23,13 @@ type Report struct {
 	PhaseSeconds map[Phase]float64 `json:"phase_seconds,omitempty"`
 	Workflow     mapping.Workflow  `json:"workflow"`
 	Planned      int               `json:"planned"`
-	// Created, Updated, Removed and Unchanged count LMS objects per kind
-	// (course, section, group, user, enrolment, membership).
-	Created   map[string]int `json:"created"`
-	Updated   map[string]int `json:"updated"`
-	Removed   map[string]int `json:"removed"`
-	Unchanged map[string]int `json:"unchanged"`
+	// Created, Updated, Removed and Unchanged count LMS objects per
+	// ObjectKind (course, section, group, user, enrolment, membership);
+	// each operation kind moves one counter (see OpKind).
+	Created   map[ObjectKind]int `json:"created"`
+	Updated   map[ObjectKind]int `json:"updated"`
+	Removed   map[ObjectKind]int `json:"removed"`
+	Unchanged map[ObjectKind]int `json:"unchanged"`
 	// ResultsWritten and CommentsWritten count VETtrak writes; Marked the
 	// occurrences and enrolments flagged as transferred.
 	ResultsWritten  int `json:"results_written"`
@@ -88,7 +89,7 @@ func (r *Report) JSON() ([]byte, error) { return json.MarshalIndent(r, "", "  ")
 // Changes is the number of LMS objects created, updated or removed.
 func (r *Report) Changes() int {
 	n := 0
-	for _, m := range []map[string]int{r.Created, r.Updated, r.Removed} {
+	for _, m := range []map[ObjectKind]int{r.Created, r.Updated, r.Removed} {
 		for _, v := range m {
 			n += v
 		}
@@ -109,7 +110,7 @@ func statsOf(v any) (callstats.Snapshot, bool) {
 func (s *Syncer) newReport(start time.Time, p *Plan) *Report {
 	r := &Report{
 		StartedAt: start, Workflow: s.cfg.Mapping.Workflow,
-		Created: map[string]int{}, Updated: map[string]int{}, Removed: map[string]int{}, Unchanged: map[string]int{},
+		Created: map[ObjectKind]int{}, Updated: map[ObjectKind]int{}, Removed: map[ObjectKind]int{}, Unchanged: map[ObjectKind]int{},
 		PhaseSeconds: map[Phase]float64{},
 	}
 	if p != nil {

@@ -33,7 +33,7 @@ func (s *Syncer) ReportResults(ctx context.Context) (*Report, error) {
 	// Keep only the VETtrak result writes: structure is Run's business.
 	kept := p.Ops[:0]
 	for _, op := range p.Ops {
-		if op.Kind == OpWriteResult || op.Kind == OpWriteComment {
+		if op.Kind.isPassback() {
 			kept = append(kept, op)
 		}
 	}

@@ -95,7 +95,7 @@ func find[T any](items []T, keyOf func(T) string, k string) *T {
 
 // errAlreadyDone marks an op of a saved plan whose change is already in
 // the LMS.
-var errAlreadyDone = errors.New("already done")
+var errAlreadyDone = errors.New("vtsync: already done")
 
 // recheck is the LMS as it is when a saved plan is applied.
 type recheck struct {
@@ -104,36 +104,61 @@ type recheck struct {
 	loc   *time.Location
 }
 
+// rereads is what to read again: courses (with their groups or not) and
+// users.
+type rereads struct {
+	courses []string
+	groups  bool
+	users   []string
+}
+
+// add adds what op of kind k needs read again.
+func (r *rereads) add(k *kindSpec, op Op) {
+	switch k.reread {
+	case rereadNone:
+		return
+	case rereadUser:
+		r.users = append(r.users, op.User.SISID)
+		return
+	case rereadGroups:
+		r.groups = true
+	}
+	if !slices.Contains(r.courses, op.Scope) {
+		r.courses = append(r.courses, op.Scope)
+	}
+}
+
+func rereadsOf(k *kindSpec, op Op) rereads {
+	var r rereads
+	r.add(k, op)
+	return r
+}
+
 // recheckState reads, in bulk, every LMS object the plan's checked ops
 // change, the way the plan read them.
 func (s *Syncer) recheckState(ctx context.Context, p *Plan) (*recheck, error) {
-	var courses, users []string
-	groups := false
+	var r rereads
 	for _, op := range p.Ops {
-		if op.Observed == "" {
-			continue
-		}
-		switch op.Kind {
-		case OpCreateUser, OpUpdateUser:
-			users = append(users, op.User.SISID)
-			continue
-		case OpCreateGroup, OpUpdateGroup, OpAddMember, OpRemoveMember:
-			groups = true
-		}
-		if !slices.Contains(courses, op.Scope) {
-			courses = append(courses, op.Scope)
+		if k, err := checkOp(&op); err == nil && op.Observed != "" {
+			r.add(k, op)
 		}
 	}
+	return s.reread(ctx, r)
+}
+
+// reread reads what r names: the courses' state in one read, and the
+// users not in it by SIS ID.
+func (s *Syncer) reread(ctx context.Context, r rereads) (*recheck, error) {
 	rc := &recheck{st: &lms.State{}, loc: s.loc}
-	if len(courses) > 0 {
-		st, err := s.readState(ctx, courses, !groups)
+	if len(r.courses) > 0 {
+		st, err := s.readState(ctx, r.courses, !r.groups)
 		if err != nil {
 			return nil, err
 		}
 		rc.st = st
 	}
 	var unknown []string
-	for _, u := range users {
+	for _, u := range r.users {
 		if find(rc.st.Users, func(x lms.User) string { return x.SISID }, u) == nil {
 			unknown = append(unknown, u)
 		}
@@ -149,44 +174,58 @@ func (s *Syncer) recheckState(ctx context.Context, p *Plan) (*recheck, error) {
 	return rc, nil
 }
 
-// current returns the fingerprint of op's object now and the one it has
-// once op is applied.
-func (rc *recheck) current(op Op) (now, after string) {
-	st := rc.st
-	switch op.Kind {
-	case OpCreateCourse, OpUpdateCourse:
-		return courseFP(find(st.Courses, func(c lms.Course) string { return c.SISID }, op.Course.SISID), rc.loc), courseFP(op.Course, rc.loc)
-	case OpCreateSection, OpUpdateSection:
-		return sectionFP(find(st.Sections, func(x lms.Section) string { return x.SISID }, op.Section.SISID)), sectionFP(op.Section)
-	case OpCreateGroup, OpUpdateGroup:
-		return groupFP(find(st.Groups, func(x lms.Group) string { return x.SISID }, op.Group.SISID)), groupFP(op.Group)
-	case OpCreateUser, OpUpdateUser:
-		return userFP(find(rc.users, func(x lms.User) string { return x.SISID }, op.User.SISID)), userFP(op.User)
-	case OpEnrol, OpUnenrol:
-		now := find(st.Enrolments, lms.Enrolment.Key, op.Enrolment.Key())
-		after := *op.Enrolment
-		if op.Kind == OpUnenrol && now == nil {
-			// An enrolment removed outright is as unenrolled as it gets.
-			return absent, absent
-		}
-		return enrolmentFP(now), enrolmentFP(&after)
-	case OpAddMember, OpRemoveMember:
-		now := find(st.Memberships, lms.Membership.Key, op.Membership.Key())
-		if op.Kind == OpRemoveMember && now == nil {
-			return absent, absent
-		}
-		return membershipFP(now), membershipFP(op.Membership)
-	}
-	return "", ""
+// The fingerprints of each kind's object as re-read and as the op leaves
+// it (the state column of opKinds).
+
+func courseState(rc *recheck, op Op) (now, after string) {
+	return courseFP(find(rc.st.Courses, func(c lms.Course) string { return c.SISID }, op.Course.SISID), rc.loc), courseFP(op.Course, rc.loc)
 }
 
-// check decides whether op of a saved plan still applies: nil to go
-// ahead, errAlreadyDone, or an ErrStale failure naming what moved.
-func (rc *recheck) check(op Op) error {
-	if rc == nil || op.Observed == "" {
+func sectionState(rc *recheck, op Op) (now, after string) {
+	return sectionFP(find(rc.st.Sections, func(x lms.Section) string { return x.SISID }, op.Section.SISID)), sectionFP(op.Section)
+}
+
+func groupState(rc *recheck, op Op) (now, after string) {
+	return groupFP(find(rc.st.Groups, func(x lms.Group) string { return x.SISID }, op.Group.SISID)), groupFP(op.Group)
+}
+
+func userState(rc *recheck, op Op) (now, after string) {
+	return userFP(find(rc.users, func(x lms.User) string { return x.SISID }, op.User.SISID)), userFP(op.User)
+}
+
+func enrolmentState(rc *recheck, op Op) (now, after string) {
+	return placementState(find(rc.st.Enrolments, lms.Enrolment.Key, op.Enrolment.Key()), op.Enrolment, enrolmentFP, false)
+}
+
+func unenrolmentState(rc *recheck, op Op) (now, after string) {
+	return placementState(find(rc.st.Enrolments, lms.Enrolment.Key, op.Enrolment.Key()), op.Enrolment, enrolmentFP, true)
+}
+
+func membershipState(rc *recheck, op Op) (now, after string) {
+	return placementState(find(rc.st.Memberships, lms.Membership.Key, op.Membership.Key()), op.Membership, membershipFP, false)
+}
+
+func removalState(rc *recheck, op Op) (now, after string) {
+	return placementState(find(rc.st.Memberships, lms.Membership.Key, op.Membership.Key()), op.Membership, membershipFP, true)
+}
+
+// placementState fingerprints an enrolment or membership as found (nil:
+// not there) and as the op leaves it. For a removal, one gone outright is
+// as removed as it gets.
+func placementState[T any](found, want *T, fp func(*T) string, removal bool) (now, after string) {
+	if removal && found == nil {
+		return absent, absent
+	}
+	return fp(found), fp(want)
+}
+
+// check decides whether op (of kind k) of a saved plan still applies: nil
+// to go ahead, errAlreadyDone, or an ErrStale failure naming what moved.
+func (rc *recheck) check(k *kindSpec, op Op) error {
+	if rc == nil || op.Observed == "" || k.state == nil {
 		return nil
 	}
-	now, after := rc.current(op)
+	now, after := k.state(rc, op)
 	switch now {
 	case op.Observed:
 		return nil

@@ -17,10 +17,14 @@ import (
 	"github.com/vtsync/vtsync/vettrak"
 )
 
-// Syncer keeps one provider's VETtrak and one LMS in step. All its state is
-// in its Config and its Store, so many Syncers can run side by side in one
-// process. Its methods are safe for concurrent use, but runs of one Syncer
-// are serialised: a second Run waits for the first.
+// Syncer keeps one provider's VETtrak and one LMS in step. Build it with
+// New; Run does one whole sync, Plan and Apply split a sync in two for
+// review, ReportResults does result passback alone, and Check tests both
+// connections.
+//
+// All its state is in its Config and its Store, so many Syncers can run side
+// by side in one process. Its methods are safe for concurrent use, but runs
+// of one Syncer are serialised: a second Run waits for the first.
 type Syncer struct {
 	src     Source
 	dst     lms.LMS
@@ -56,7 +60,7 @@ type Syncer struct {
 type Option func(*Syncer) error
 
 func optionErr(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrInvalidConfig, fmt.Sprintf(format, args...))
+	return configError(fmt.Errorf(format, args...))
 }
 
 // WithStore sets the state store (result ledger, retry state, cursors). The
@@ -157,7 +161,7 @@ func WithDryRun() Option { return func(s *Syncer) error { s.dryRun = true; retur
 // among them a Config.TimeZone that disagrees with the Source's zone.
 func New(src Source, dst lms.LMS, cfg Config, opts ...Option) (*Syncer, error) {
 	if src == nil || dst == nil {
-		return nil, fmt.Errorf("%w: source and target are required", ErrInvalidConfig)
+		return nil, configError(errors.New("source and target are required"))
 	}
 	if err := cfg.normalise(src); err != nil {
 		return nil, err
@@ -183,7 +187,7 @@ func New(src Source, dst lms.LMS, cfg Config, opts ...Option) (*Syncer, error) {
 	s.cursors = state.NewCursors(s.store)
 	failures, err := state.NewFailures(s.store, state.WithNow(func() time.Time { return s.now() }))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+		return nil, configError(err)
 	}
 	s.failures = failures
 	return s, nil
@@ -267,7 +271,7 @@ func readFailure(key, what string, err error) Failure {
 
 // Check is the connection test for both sides: it logs in to VETtrak,
 // compares VETtrak's live WSDL with the contract the SDK is built against
-// (when the Source offers CheckContract, as *vettrak.API does), and reads
+// (when the Source offers CheckContract, as *vettrak.Client does), and reads
 // the LMS's course list, and says in words what is wrong.
 func (s *Syncer) Check(ctx context.Context) (*CheckReport, error) {
 	rep := &CheckReport{ContractOK: true}

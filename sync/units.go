@@ -148,7 +148,7 @@ func stampEnrolment(units []vettrak.EnrolledUnit, id int64) []vettrak.EnrolledUn
 // not sent because VETtrak's current value is no longer the one the plan
 // was made from (someone changed it since). The next run re-reads and
 // decides again; nothing is overwritten.
-var ErrChangedInVETtrak = errors.New("changed in VETtrak since it was read")
+var ErrChangedInVETtrak = errors.New("vtsync: changed in VETtrak since it was read")
 
 // verifyCurrent checks, before a write planned from a cached copy, that the
 // unit's result or comment is still what the plan saw, on a fresh read of

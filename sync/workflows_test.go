@@ -208,7 +208,7 @@ func TestMassRemovalIsHeld(t *testing.T) {
 	var hold *vtsync.HoldError
 	require.ErrorAs(t, err, &hold)
 	assert.ErrorIs(t, err, vtsync.ErrHold)
-	assert.Equal(t, "remove", hold.Holds[0].Kind)
+	assert.Equal(t, vtsync.HoldRemove, hold.Holds[0].Kind)
 	assert.Zero(t, r.lms.Calls().ByMethod["Unenrol"], "nothing removed while held")
 
 	r.cfg.Safety.Allow = true

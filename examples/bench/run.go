@@ -234,11 +234,11 @@ func measure(ctx context.Context, o *options, w *world, sc scenario) (*measured,
 	return &measured{scenarioResult: r, prep: p}, nil
 }
 
-func nonZero(m map[string]int) map[string]int {
+func nonZero[K ~string](m map[K]int) map[string]int {
 	out := map[string]int{}
 	for k, v := range m {
 		if v != 0 {
-			out[k] = v
+			out[string(k)] = v
 		}
 	}
 	if len(out) == 0 {

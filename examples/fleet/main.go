@@ -194,7 +194,7 @@ func printRuns(w io.Writer, runs []pgstore.Run) error {
 }
 
 // counts prints a per-kind count map as "12 (3 course, 9 user)".
-func counts(m map[string]int) string {
+func counts[K ~string](m map[K]int) string {
 	total := 0
 	kinds := make([]string, 0, len(m))
 	for k, n := range m {

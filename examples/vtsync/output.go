@@ -51,16 +51,16 @@ type outcome struct {
 // planSummary is a plan in counts, for reports; the full plan is
 // `vtsync plan --format json` or --out.
 type planSummary struct {
-	CreatedAt   time.Time             `json:"created_at"`
-	Workflow    mapping.Workflow      `json:"workflow"`
-	Operations  int                   `json:"operations"`
-	Counts      map[vtsync.OpKind]int `json:"counts"`
-	Unchanged   map[string]int        `json:"unchanged,omitempty"`
-	Observed    map[string]int        `json:"observed,omitempty"`
-	Holds       []vtsync.Hold         `json:"holds,omitempty"`
-	Conflicts   int                   `json:"conflicts"`
-	Deferred    int                   `json:"deferred"`
-	Diagnostics map[string]int        `json:"diagnostics,omitempty"`
+	CreatedAt   time.Time                 `json:"created_at"`
+	Workflow    mapping.Workflow          `json:"workflow"`
+	Operations  int                       `json:"operations"`
+	Counts      map[vtsync.OpKind]int     `json:"counts"`
+	Unchanged   map[vtsync.ObjectKind]int `json:"unchanged,omitempty"`
+	Observed    map[string]int            `json:"observed,omitempty"`
+	Holds       []vtsync.Hold             `json:"holds,omitempty"`
+	Conflicts   int                       `json:"conflicts"`
+	Deferred    int                       `json:"deferred"`
+	Diagnostics map[string]int            `json:"diagnostics,omitempty"`
 }
 
 func summarise(p *vtsync.Plan) *planSummary {

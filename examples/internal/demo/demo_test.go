@@ -72,7 +72,7 @@ func TestConfigPatterns(t *testing.T) {
 func TestReportLines(t *testing.T) {
 	var out bytes.Buffer
 	p := NewPrinter(&out)
-	p.Report(&vtsync.Report{Created: map[string]int{"course": 1, "user": 2}, Removed: map[string]int{"enrolment": 1},
+	p.Report(&vtsync.Report{Created: map[vtsync.ObjectKind]int{"course": 1, "user": 2}, Removed: map[vtsync.ObjectKind]int{"enrolment": 1},
 		Failures: []vtsync.Failure{{Key: "create_course:x", Error: "boom"}}})
 	got := out.String()
 	assert.Contains(t, got, "LMS: created 1 course, 2 users; removed 1 enrolment.")

@@ -132,7 +132,7 @@ func (p *Printer) Report(rep *vtsync.Report) {
 	var parts []string
 	for _, verb := range []struct {
 		name string
-		m    map[string]int
+		m    map[vtsync.ObjectKind]int
 	}{{"created", rep.Created}, {"updated", rep.Updated}, {"removed", rep.Removed}} {
 		if s := objectsText(verb.m); s != "" {
 			parts = append(parts, verb.name+" "+s)
@@ -233,11 +233,11 @@ func countsText(m map[vtsync.OpKind]int) string {
 	return strings.Join(parts, ", ")
 }
 
-func objectsText(m map[string]int) string {
+func objectsText(m map[vtsync.ObjectKind]int) string {
 	var parts []string
-	for _, k := range []string{"course", "section", "group", "user", "enrolment", "membership"} {
+	for _, k := range []vtsync.ObjectKind{vtsync.ObjectCourse, vtsync.ObjectSection, vtsync.ObjectGroup, vtsync.ObjectUser, vtsync.ObjectEnrolment, vtsync.ObjectMembership} {
 		if n := m[k]; n > 0 {
-			parts = append(parts, plural(n, k))
+			parts = append(parts, plural(n, string(k)))
 		}
 	}
 	return strings.Join(parts, ", ")
