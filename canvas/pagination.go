@@ -142,8 +142,10 @@ func list[T any](c *Client, ctx context.Context, k call, wrap string) iter.Seq2[
 		}
 		lim := &listLimit{items: maxItems, pages: maxItems/minPageSize + 2}
 		room := maxLinkHeader - pageParamRoom - len(c.resolve(k.path, nil).String()) - 1
+		// Every error the listing yields names its operation.
+		yieldOp := func(v T, err error) bool { return yield(v, c.opErr(k, err)) }
 		for _, part := range splitQuery(q, k.split, room, k.splitMax) {
-			if !listPages(c, ctx, k, c.resolve(k.path, part), wrap, lim, yield) {
+			if !listPages(c, ctx, k, c.resolve(k.path, part), wrap, lim, yieldOp) {
 				return
 			}
 		}
@@ -306,7 +308,7 @@ func unwrapList[T any](raw json.RawMessage, key string, items *[]T, k call, u *u
 func (c *Client) nextURL(cur *url.URL, link string) (*url.URL, error) {
 	ref, err := url.Parse(link)
 	if err != nil {
-		return nil, fmt.Errorf("canvas: bad rel=next link: %w", err)
+		return nil, fmt.Errorf("bad rel=next link: %w", httpx.UnwrapURLError(err))
 	}
 	nu := cur.ResolveReference(ref)
 	if nu.Scheme != c.base.Scheme || !strings.EqualFold(canonicalHost(nu), canonicalHost(c.base)) {

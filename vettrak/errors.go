@@ -64,7 +64,7 @@ func (e *StatusError) Error() string {
 	if msg == "" {
 		msg = statusName(e.Status, e.Op)
 	}
-	return "vettrak " + e.Op + ": status " + strconv.Itoa(e.Status) + ": " + msg
+	return "status " + strconv.Itoa(e.Status) + ": " + msg
 }
 
 // Is matches the sentinel for the status.
@@ -129,7 +129,7 @@ type FaultError struct {
 }
 
 func (e *FaultError) Error() string {
-	return fmt.Sprintf("vettrak %s: SOAP fault %s: %s", e.Op, e.Code, e.String)
+	return fmt.Sprintf("SOAP fault %s: %s", e.Code, e.String)
 }
 
 // HTTPError is an HTTP failure without a SOAP fault in the body (proxy
@@ -144,7 +144,7 @@ type HTTPError struct {
 }
 
 func (e *HTTPError) Error() string {
-	s := fmt.Sprintf("vettrak %s: HTTP %d", e.Op, e.StatusCode)
+	s := fmt.Sprintf("HTTP %d", e.StatusCode)
 	if e.Body != "" {
 		s += ": " + e.Body
 	}
@@ -161,7 +161,7 @@ type DecodeError struct {
 }
 
 func (e *DecodeError) Error() string {
-	s := "vettrak " + e.Op + ": cannot read response"
+	s := "cannot read response"
 	if e.Record != "" {
 		s += " at " + e.Record
 	}
@@ -173,15 +173,9 @@ func (e *DecodeError) Error() string {
 
 func (e *DecodeError) Unwrap() error { return e.Err }
 
-// OperationError wraps any other failure of an operation: transport errors,
-// cancellation, a body over the size cap, a failed login on the way.
-type OperationError struct {
-	Op  string
-	Err error
-}
-
-func (e *OperationError) Error() string { return "vettrak " + e.Op + ": " + e.Err.Error() }
-func (e *OperationError) Unwrap() error { return e.Err }
+// opErr wraps err in op's *OperationError (nil stays nil; an error that
+// already names an operation is returned as is).
+func opErr(op string, err error) error { return httpx.OpError("vettrak", op, err) }
 
 // InputError reports an argument the client refuses to send (e.g. a result
 // whose start is after its finish), before any network call.
@@ -192,5 +186,5 @@ type InputError struct {
 }
 
 func (e *InputError) Error() string {
-	return "vettrak " + e.Op + ": invalid " + e.Field + ": " + e.Reason
+	return "invalid " + e.Field + ": " + e.Reason
 }

@@ -26,7 +26,7 @@ func noRecordsIsEmpty(err error) error {
 
 func id32(op, field string, id int64) (int32, error) {
 	if id < math.MinInt32 || id > math.MaxInt32 {
-		return 0, &InputError{Op: op, Field: field, Reason: fmt.Sprintf("%d does not fit VETtrak's 32-bit IDs", id)}
+		return 0, opErr(op, &InputError{Op: op, Field: field, Reason: fmt.Sprintf("%d does not fit VETtrak's 32-bit IDs", id)})
 	}
 	return int32(id), nil
 }
@@ -91,7 +91,7 @@ func (a *Client) OccurrenceDetails(ctx context.Context, occurrenceID int64) (*Oc
 	}
 	ox := r.GetOccurrenceExtendedDetailsResult.OccuExtended
 	if ox == nil || ox.OccurrenceDetail == nil || ox.OccurrenceDetail.TEnro == nil {
-		return nil, &DecodeError{Op: opGetOccurrenceExtendedDetails, Record: "OccuExtended/OccurrenceDetail", Err: errMissingResult}
+		return nil, opErr(opGetOccurrenceExtendedDetails, &DecodeError{Op: opGetOccurrenceExtendedDetails, Record: "OccuExtended/OccurrenceDetail", Err: errMissingResult})
 	}
 	o := a.extended(ox, true, true)
 	return &o, nil
@@ -152,7 +152,7 @@ type OccurrenceQuery struct {
 func (a *Client) SearchOccurrences(ctx context.Context, q OccurrenceQuery) ([]Occurrence, error) {
 	const op = opSearchWebOccurrences
 	if !q.Start.IsZero() && !q.End.IsZero() && q.Start.After(q.End) {
-		return nil, &InputError{Op: op, Field: "Start", Reason: "after End"}
+		return nil, opErr(op, &InputError{Op: op, Field: "Start", Reason: "after End"})
 	}
 	in := args{"startDate": q.Start, "endDate": q.End, "overlapDates": q.Overlap,
 		"locationCode": q.LocationCode, "includeFull": ptr(!q.ExcludeFull), "programmeId": (*int32)(nil)}
@@ -291,7 +291,7 @@ func (a *Client) UpdateEnrolment(ctx context.Context, u EnrolmentUpdate) error {
 		return err
 	}
 	if u.Start != nil && u.Finish != nil && u.Start.After(*u.Finish) {
-		return &InputError{Op: op, Field: "Start", Reason: "after Finish"}
+		return opErr(op, &InputError{Op: op, Field: "Start", Reason: "after Finish"})
 	}
 	_, _, err = invoke(ctx, a, op, args{"enrolmentId": id, "enrolmentStatus": u.Status,
 		"dateOfEffect": u.DateOfEffect, "startDate": u.Start, "finishDate": u.Finish, "enrolmentType": u.EnrolmentType},
@@ -414,18 +414,18 @@ func (a *Client) UpdateResult(ctx context.Context, r ResultUpdate) error {
 		return err
 	}
 	if strings.TrimSpace(r.ResultName) == "" {
-		return &InputError{Op: op, Field: "ResultName", Reason: "empty"}
+		return opErr(op, &InputError{Op: op, Field: "ResultName", Reason: "empty"})
 	}
 	if r.Start.IsZero() || r.Finish.IsZero() {
-		return &InputError{Op: op, Field: "Start/Finish", Reason: "both dates are required"}
+		return opErr(op, &InputError{Op: op, Field: "Start/Finish", Reason: "both dates are required"})
 	}
 	if r.Start.After(r.Finish) {
-		return &InputError{Op: op, Field: "Start", Reason: "after Finish"}
+		return opErr(op, &InputError{Op: op, Field: "Start", Reason: "after Finish"})
 	}
 	pct := int32(-1)
 	if r.Percentage != nil {
 		if *r.Percentage < 0 || *r.Percentage > 100 {
-			return &InputError{Op: op, Field: "Percentage", Reason: fmt.Sprintf("%d is not within 0..100", *r.Percentage)}
+			return opErr(op, &InputError{Op: op, Field: "Percentage", Reason: fmt.Sprintf("%d is not within 0..100", *r.Percentage)})
 		}
 		pct = int32(*r.Percentage)
 	}
@@ -449,9 +449,9 @@ func (a *Client) UpdateResult(ctx context.Context, r ResultUpdate) error {
 func checkUnitCode(op, code string) error {
 	switch {
 	case strings.TrimSpace(code) == "":
-		return &InputError{Op: op, Field: "UnitCode", Reason: "empty"}
+		return opErr(op, &InputError{Op: op, Field: "UnitCode", Reason: "empty"})
 	case len(code) > 12:
-		return &InputError{Op: op, Field: "UnitCode", Reason: "longer than VETtrak's 12 characters"}
+		return opErr(op, &InputError{Op: op, Field: "UnitCode", Reason: "longer than VETtrak's 12 characters"})
 	}
 	return nil
 }
@@ -489,7 +489,7 @@ func (a *Client) ClientDetails(ctx context.Context, clientCode string) (*Person,
 	// GetClientByCode documents empty fields for an unknown code; treat a
 	// detail without a code the same way.
 	if d == nil || strings.TrimSpace(d.Clie_Code) == "" {
-		return nil, &StatusError{Op: opGetClientDetails, Status: StatusNoRecords, Message: "no client with code " + clientCode}
+		return nil, opErr(opGetClientDetails, &StatusError{Op: opGetClientDetails, Status: StatusNoRecords, Message: "no client with code " + clientCode})
 	}
 	c := a.clientDetail(d)
 	return &c, nil
@@ -551,7 +551,7 @@ func (a *Client) ClientsForStaff(ctx context.Context, staffCode string, q StaffQ
 
 func (a *Client) staff(ctx context.Context, op, code string, q StaffQuery) ([]StaffLink, error) {
 	if !q.Start.IsZero() && !q.End.IsZero() && q.Start.After(q.End) {
-		return nil, &InputError{Op: op, Field: "Start", Reason: "after End"}
+		return nil, opErr(op, &InputError{Op: op, Field: "Start", Reason: "after End"})
 	}
 	codeParam := "clientCode"
 	if op == opGetClientsForStaff {
@@ -609,10 +609,10 @@ func (a *Client) DeletedRecordsSince(ctx context.Context, table string, since ti
 	const op = opGetDeletedRecordsSince
 	table = strings.ToUpper(strings.TrimSpace(table))
 	if tables := DeletedTables(); !slices.Contains(tables, table) {
-		return nil, &InputError{Op: op, Field: "table", Reason: fmt.Sprintf("%q is not one of %s", table, strings.Join(tables, ", "))}
+		return nil, opErr(op, &InputError{Op: op, Field: "table", Reason: fmt.Sprintf("%q is not one of %s", table, strings.Join(tables, ", "))})
 	}
 	if since.IsZero() {
-		return nil, &InputError{Op: op, Field: "since", Reason: "zero time"}
+		return nil, opErr(op, &InputError{Op: op, Field: "since", Reason: "zero time"})
 	}
 	r, _, err := invoke(ctx, a, op, args{"tableName": table, "sinceDate": since},
 		func(r *vtsoap.GetDeletedRecordsSinceResponse) *vtsoap.TAuthenticate {
