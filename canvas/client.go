@@ -291,6 +291,12 @@ func (c *Client) errorFrom(req *http.Request, resp *http.Response) error {
 	return e
 }
 
+// refuse is the error of a call the client will not send as asked,
+// named like the call it would have been.
+func refuse(op string, err error) error {
+	return &OperationError{Service: "canvas", Operation: op, Err: err}
+}
+
 // snippetLen is how much of an undecodable body a DecodeError keeps.
 const snippetLen = 200
 

@@ -165,7 +165,7 @@ func listPages[T any](c *Client, ctx context.Context, k call, u *url.URL, wrap s
 	empty := 0
 	for {
 		if lim.pages--; lim.pages < 0 {
-			yield(zero, fmt.Errorf("%w: %s: more pages than %d items can fill", ErrListingTooLong, k.path.tmpl, k.maxItemsOr(c)))
+			yield(zero, fmt.Errorf("%w: more pages than %d items can fill", ErrListingTooLong, k.maxItemsOr(c)))
 			return false
 		}
 		seen[u.String()] = true
@@ -185,7 +185,7 @@ func listPages[T any](c *Client, ctx context.Context, k call, u *url.URL, wrap s
 		}
 		for _, it := range items {
 			if lim.items--; lim.items < 0 {
-				yield(zero, fmt.Errorf("%w: %s: more than %d items", ErrListingTooLong, k.path.tmpl, k.maxItemsOr(c)))
+				yield(zero, fmt.Errorf("%w: more than %d items", ErrListingTooLong, k.maxItemsOr(c)))
 				return false
 			}
 			if !yield(it, nil) {
@@ -195,14 +195,14 @@ func listPages[T any](c *Client, ctx context.Context, k call, u *url.URL, wrap s
 		next := ParseLinkHeader(linkValues(h))["next"]
 		if next == "" {
 			if perPage > 0 && len(items) >= perPage && len(u.String())+pageParamRoom > maxLinkHeader {
-				yield(zero, fmt.Errorf("%w: %s (%d-byte URL)", ErrLinkDropped, k.path.tmpl, len(u.String())))
+				yield(zero, fmt.Errorf("%w (%d-byte URL)", ErrLinkDropped, len(u.String())))
 				return false
 			}
 			return true
 		}
 		if len(items) == 0 {
 			if empty++; empty >= maxEmptyPages {
-				yield(zero, fmt.Errorf("%w: %s: %d empty pages in a row that name a next page", ErrListingTooLong, k.path.tmpl, empty))
+				yield(zero, fmt.Errorf("%w: %d empty pages in a row that name a next page", ErrListingTooLong, empty))
 				return false
 			}
 		} else {

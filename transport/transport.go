@@ -3,6 +3,7 @@ package transport
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -52,10 +53,13 @@ type OperationError struct {
 	Err       error
 }
 
+// Error reads "service: operation: cause". A cause that starts with the
+// service's own prefix (a sentinel such as "canvas: not found" wrapped
+// directly) is not prefixed twice.
 func (e *OperationError) Error() string {
 	s := e.Service + ": " + e.Operation
 	if e.Err != nil {
-		s += ": " + e.Err.Error()
+		s += ": " + strings.TrimPrefix(e.Err.Error(), e.Service+": ")
 	}
 	return s
 }
