@@ -9,8 +9,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/vtsync/vtsync/internal/httpx"
 	"github.com/vtsync/vtsync/internal/redact"
+	"github.com/vtsync/vtsync/transport"
 )
 
 // Sentinel errors. An *Error matches the ones that describe it with
@@ -41,7 +41,7 @@ var (
 	// follow: to another origin (scheme, host or port), which would hand
 	// over the request and maybe the token, or one that would send the
 	// request body again (307/308). The error names the masked Location.
-	ErrRedirect = httpx.ErrRedirect
+	ErrRedirect = transport.ErrRedirect
 )
 
 // maxErrorBody caps how much of an error body is read and parsed; what

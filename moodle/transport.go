@@ -20,3 +20,8 @@ type OperationError = transport.OperationError
 
 // ErrBodyTooLarge: a successful response body exceeded WithMaxBodySize.
 var ErrBodyTooLarge = transport.ErrBodyTooLarge
+
+// ErrRedirect: Moodle answered with a redirect the client refuses to
+// follow: to another origin, which would hand over the request and the
+// token in its body, or one that would send the body again (307/308).
+var ErrRedirect = transport.ErrRedirect

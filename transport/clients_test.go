@@ -359,3 +359,26 @@ func TestEveryFailureIsAnOperationErrorKeepingItsChain(t *testing.T) {
 		}
 	}
 }
+
+// Every sentinel a client exports names its package, so that it reads
+// right on its own (errors.Is targets are printed in logs and tests).
+func TestSentinelsCarryTheirPackagePrefix(t *testing.T) {
+	sentinels := map[string][]error{
+		"vettrak: ": {vettrak.ErrBadCredentials, vettrak.ErrTokenExpired, vettrak.ErrNoRecords, vettrak.ErrMissingRegistration,
+			vettrak.ErrDB, vettrak.ErrRejected, vettrak.ErrUnknownStatus, vettrak.ErrContract},
+		"canvas: ": {canvas.ErrNotFound, canvas.ErrUnauthorized, canvas.ErrForbidden, canvas.ErrThrottled, canvas.ErrInvalid,
+			canvas.ErrSISIDTaken, canvas.ErrLoginTaken, canvas.ErrServer, canvas.ErrRepeatedPage, canvas.ErrForeignNextLink,
+			canvas.ErrLinkDropped, canvas.ErrListingTooLong, canvas.ErrBadRequest},
+		"moodle: ": {moodle.ErrInvalidToken, moodle.ErrAccessDenied, moodle.ErrNotFound, moodle.ErrInvalidParameter,
+			moodle.ErrTaken, moodle.ErrServer, moodle.ErrThrottled},
+		// Shared by the three clients (vettrak.ErrRedirect is
+		// canvas.ErrRedirect): the operation error names the client.
+		"transport: ": {vettrak.ErrRedirect, canvas.ErrRedirect, moodle.ErrRedirect,
+			vettrak.ErrBodyTooLarge, canvas.ErrBodyTooLarge, moodle.ErrBodyTooLarge},
+	}
+	for prefix, errs := range sentinels {
+		for _, err := range errs {
+			assert.True(t, strings.HasPrefix(err.Error(), prefix), "%q lacks %q", err.Error(), prefix)
+		}
+	}
+}

@@ -94,7 +94,7 @@ func (r *ContractReport) String() string {
 }
 
 // ErrContract is matched (errors.Is) by a *ContractError.
-var ErrContract = errors.New("the server's contract differs from the SDK's")
+var ErrContract = errors.New("vettrak: the server's contract differs from the SDK's")
 
 // ContractError refuses a write through an operation whose live contract
 // differs from the SDK's: sending it could succeed and do the wrong thing

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/vtsync/vtsync/internal/httpx"
+	"github.com/vtsync/vtsync/transport"
 )
 
 // VETtrak answers most failures in-band: the call succeeds at the HTTP and
@@ -47,7 +48,7 @@ var (
 	// hand over the request and the password or token in its body, or one
 	// that would send the body again (307/308). The error names the masked
 	// Location.
-	ErrRedirect = httpx.ErrRedirect
+	ErrRedirect = transport.ErrRedirect
 )
 
 // StatusError is an in-band failure: the operation's TAuthenticate had a

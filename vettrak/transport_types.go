@@ -18,3 +18,7 @@ func NoRetries() RetryPolicy { return transport.NoRetries() }
 // *InputError, *ContractError, the sentinels, *net.OpError,
 // context.DeadlineExceeded).
 type OperationError = transport.OperationError
+
+// ErrBodyTooLarge: a response body exceeded WithMaxBodySize (inside a
+// *DecodeError).
+var ErrBodyTooLarge = transport.ErrBodyTooLarge
