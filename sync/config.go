@@ -26,7 +26,7 @@ type Config struct {
 	// TimeZone is the provider's IANA zone, e.g. "Australia/Perth": the
 	// zone VETtrak's zoneless dates are read in, result dates are written
 	// in, and course dates are compared in. Empty takes the Source's zone
-	// (ZonedSource, as *vettrak.API is: vettrak.WithTimeZone), else
+	// (ZonedSource, as *vettrak.Client is: vettrak.WithTimeZone), else
 	// Mapping.TimeZone, else vettrak.DefaultTimeZone. A name that disagrees
 	// with the Source's zone is an error at New: one provider has one zone.
 	TimeZone string `json:"time_zone,omitempty"`
@@ -171,7 +171,7 @@ func (sf Safety) limits() limits {
 }
 
 // ZonedSource is implemented by Sources that know the zone VETtrak's
-// zoneless dates are read in; *vettrak.API does (vettrak.WithTimeZone).
+// zoneless dates are read in; *vettrak.Client does (vettrak.WithTimeZone).
 // The Syncer writes results in that zone, so a date read as 3 February is
 // written back as 3 February.
 type ZonedSource interface {

@@ -7,7 +7,7 @@ import (
 	"github.com/vtsync/vtsync/vettrak"
 )
 
-// Source is what the Syncer needs from VETtrak. *vettrak.API implements it;
+// Source is what the Syncer needs from VETtrak. *vettrak.Client implements it;
 // tests and custom workflows may supply their own.
 type Source interface {
 	SearchOccurrences(ctx context.Context, q vettrak.OccurrenceQuery) ([]vettrak.Occurrence, error)

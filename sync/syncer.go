@@ -267,7 +267,7 @@ func readFailure(key, what string, err error) Failure {
 
 // Check is the connection test for both sides: it logs in to VETtrak,
 // compares VETtrak's live WSDL with the contract the SDK is built against
-// (when the Source offers CheckContract, as *vettrak.API does), and reads
+// (when the Source offers CheckContract, as *vettrak.Client does), and reads
 // the LMS's course list, and says in words what is wrong.
 func (s *Syncer) Check(ctx context.Context) (*CheckReport, error) {
 	rep := &CheckReport{ContractOK: true}
