@@ -77,6 +77,22 @@ type shared struct {
 	maxBody int64
 }
 
+// options turns sh into a client's options, after its own: the same
+// shared option functions exist, with the same signatures, in every client.
+func options[O any](sh shared, own []O, withHTTPClient func(*http.Client) O, withRetry func(transport.RetryPolicy) O, withMaxBodySize func(int64) O) []O {
+	opts := own
+	if sh.hc != nil {
+		opts = append(opts, withHTTPClient(sh.hc))
+	}
+	if sh.retry != nil {
+		opts = append(opts, withRetry(*sh.retry))
+	}
+	if sh.maxBody != 0 {
+		opts = append(opts, withMaxBodySize(sh.maxBody))
+	}
+	return opts
+}
+
 type client struct {
 	call  func(context.Context) error
 	stats func() callstats.Snapshot
@@ -118,16 +134,7 @@ func targets() []target {
 			login:        soapOK("ValidateClient", `<ID>7</ID><Token>tok-abc</Token><Status>1</Status><Identifier>07</Identifier><TokenType>03</TokenType>`),
 			defaultRetry: vettrak.DefaultRetry(),
 			build: func(sh shared) (client, error) {
-				var opts []vettrak.Option
-				if sh.hc != nil {
-					opts = append(opts, vettrak.WithHTTPClient(sh.hc))
-				}
-				if sh.retry != nil {
-					opts = append(opts, vettrak.WithRetry(*sh.retry))
-				}
-				if sh.maxBody != 0 {
-					opts = append(opts, vettrak.WithMaxBodySize(sh.maxBody))
-				}
+				opts := options(sh, nil, vettrak.WithHTTPClient, vettrak.WithRetry, vettrak.WithMaxBodySize)
 				c, err := vettrak.New("https://vettrak.example/ABC_API/VT_API.asmx", vettrak.Credentials{Username: "u", Password: vtPassword}, opts...)
 				if err != nil {
 					return client{}, err
@@ -146,16 +153,7 @@ func targets() []target {
 			name: "canvas", secret: canvasToken, op: "GET accounts/{id}",
 			defaultRetry: canvas.DefaultRetry(),
 			build: func(sh shared) (client, error) {
-				opts := []canvas.Option{canvas.WithPacing(canvas.Pacing{})}
-				if sh.hc != nil {
-					opts = append(opts, canvas.WithHTTPClient(sh.hc))
-				}
-				if sh.retry != nil {
-					opts = append(opts, canvas.WithRetry(*sh.retry))
-				}
-				if sh.maxBody != 0 {
-					opts = append(opts, canvas.WithMaxBodySize(sh.maxBody))
-				}
+				opts := options(sh, []canvas.Option{canvas.WithPacing(canvas.Pacing{})}, canvas.WithHTTPClient, canvas.WithRetry, canvas.WithMaxBodySize)
 				c, err := canvas.New("https://canvas.example", canvasToken, opts...)
 				if err != nil {
 					return client{}, err
@@ -181,16 +179,7 @@ func targets() []target {
 			name: "moodle", secret: moodleToken, op: "core_webservice_get_site_info",
 			defaultRetry: moodle.DefaultRetry(),
 			build: func(sh shared) (client, error) {
-				opts := []moodle.Option{moodle.WithRateLimit(rate.Inf, 0)}
-				if sh.hc != nil {
-					opts = append(opts, moodle.WithHTTPClient(sh.hc))
-				}
-				if sh.retry != nil {
-					opts = append(opts, moodle.WithRetry(*sh.retry))
-				}
-				if sh.maxBody != 0 {
-					opts = append(opts, moodle.WithMaxBodySize(sh.maxBody))
-				}
+				opts := options(sh, []moodle.Option{moodle.WithRateLimit(rate.Inf, 0)}, moodle.WithHTTPClient, moodle.WithRetry, moodle.WithMaxBodySize)
 				c, err := moodle.New("https://moodle.example", moodleToken, opts...)
 				if err != nil {
 					return client{}, err
