@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/time/rate"
 
+	"github.com/vtsync/vtsync/internal/redact/redacttest"
 	"github.com/vtsync/vtsync/moodle"
 	"github.com/vtsync/vtsync/moodle/moodletest"
 )
@@ -184,8 +185,11 @@ func TestTokenNeverLeaks(t *testing.T) {
 	var he *moodle.HTTPError
 	require.ErrorAs(t, err, &he)
 	assert.NotContains(t, he.Body, tok)
-	assert.NotContains(t, err.Error(), tok)
-	assert.NotContains(t, logs.String(), tok)
+	var oe *moodle.OperationError
+	require.ErrorAs(t, err, &oe, "the operation error is the path every error takes")
+	assert.Equal(t, "core_webservice_get_site_info", oe.Operation)
+	redacttest.AssertNoLeak(t, "err.Error()", err.Error(), tok)
+	redacttest.AssertNoLeak(t, "logs", logs.String(), tok)
 	assert.Equal(t, 2, srv.Calls()["core_webservice_get_site_info"], "a read is retried after a 503")
 }
 
