@@ -41,8 +41,9 @@ type script struct {
 	login string // body of a successful login; "" when the client has none
 	mu    sync.Mutex
 	steps []step
-	calls int // requests for the operation
-	total int // every request
+	calls int    // requests for the operation
+	total int    // every request
+	ua    string // the last User-Agent
 }
 
 func (s *script) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -51,6 +52,7 @@ func (s *script) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	s.mu.Lock()
 	s.total++
+	s.ua = req.Header.Get("User-Agent")
 	st := step{status: 200, body: s.login}
 	if s.login == "" || !strings.Contains(req.Header.Get("SOAPAction"), "ValidateClient") {
 		st = s.steps[min(s.calls, len(s.steps)-1)]
@@ -72,23 +74,46 @@ func (s *script) counts() (calls, total int) {
 
 // shared are the shared options a test sets, in client-neutral terms.
 type shared struct {
-	hc      *http.Client
-	retry   *transport.RetryPolicy
-	maxBody int64
+	hc        *http.Client
+	rt        http.RoundTripper
+	retry     *transport.RetryPolicy
+	maxBody   int64
+	limiter   *rate.Limiter
+	userAgent string
 }
 
-// options turns sh into a client's options, after its own: the same
-// shared option functions exist, with the same signatures, in every client.
-func options[O any](sh shared, own []O, withHTTPClient func(*http.Client) O, withRetry func(transport.RetryPolicy) O, withMaxBodySize func(int64) O) []O {
+// optionSet is a client's shared option functions: that each client's fit
+// one generic struct checks at compile time that they have the same names'
+// signatures.
+type optionSet[O any] struct {
+	httpClient func(*http.Client) O
+	transport  func(http.RoundTripper) O
+	retry      func(transport.RetryPolicy) O
+	maxBody    func(int64) O
+	limiter    func(*rate.Limiter) O
+	userAgent  func(string) O
+}
+
+// options turns sh into a client's options, after its own.
+func options[O any](sh shared, own []O, set optionSet[O]) []O {
 	opts := own
 	if sh.hc != nil {
-		opts = append(opts, withHTTPClient(sh.hc))
+		opts = append(opts, set.httpClient(sh.hc))
+	}
+	if sh.rt != nil {
+		opts = append(opts, set.transport(sh.rt))
 	}
 	if sh.retry != nil {
-		opts = append(opts, withRetry(*sh.retry))
+		opts = append(opts, set.retry(*sh.retry))
 	}
 	if sh.maxBody != 0 {
-		opts = append(opts, withMaxBodySize(sh.maxBody))
+		opts = append(opts, set.maxBody(sh.maxBody))
+	}
+	if sh.limiter != nil {
+		opts = append(opts, set.limiter(sh.limiter))
+	}
+	if sh.userAgent != "" {
+		opts = append(opts, set.userAgent(sh.userAgent))
 	}
 	return opts
 }
@@ -134,7 +159,7 @@ func targets() []target {
 			login:        soapOK("ValidateClient", `<ID>7</ID><Token>tok-abc</Token><Status>1</Status><Identifier>07</Identifier><TokenType>03</TokenType>`),
 			defaultRetry: vettrak.DefaultRetry(),
 			build: func(sh shared) (client, error) {
-				opts := options(sh, nil, vettrak.WithHTTPClient, vettrak.WithRetry, vettrak.WithMaxBodySize)
+				opts := options(sh, nil, optionSet[vettrak.Option]{vettrak.WithHTTPClient, vettrak.WithTransport, vettrak.WithRetry, vettrak.WithMaxBodySize, vettrak.WithLimiter, vettrak.WithUserAgent})
 				c, err := vettrak.New("https://vettrak.example/ABC_API/VT_API.asmx", vettrak.Credentials{Username: "u", Password: vtPassword}, opts...)
 				if err != nil {
 					return client{}, err
@@ -153,7 +178,7 @@ func targets() []target {
 			name: "canvas", secret: canvasToken, op: "GET accounts/{id}",
 			defaultRetry: canvas.DefaultRetry(),
 			build: func(sh shared) (client, error) {
-				opts := options(sh, []canvas.Option{canvas.WithPacing(canvas.Pacing{})}, canvas.WithHTTPClient, canvas.WithRetry, canvas.WithMaxBodySize)
+				opts := options(sh, []canvas.Option{canvas.WithPacing(canvas.Pacing{})}, optionSet[canvas.Option]{canvas.WithHTTPClient, canvas.WithTransport, canvas.WithRetry, canvas.WithMaxBodySize, canvas.WithLimiter, canvas.WithUserAgent})
 				c, err := canvas.New("https://canvas.example", canvasToken, opts...)
 				if err != nil {
 					return client{}, err
@@ -179,7 +204,7 @@ func targets() []target {
 			name: "moodle", secret: moodleToken, op: "core_webservice_get_site_info",
 			defaultRetry: moodle.DefaultRetry(),
 			build: func(sh shared) (client, error) {
-				opts := options(sh, []moodle.Option{moodle.WithRateLimit(rate.Inf, 0)}, moodle.WithHTTPClient, moodle.WithRetry, moodle.WithMaxBodySize)
+				opts := options(sh, []moodle.Option{moodle.WithRateLimit(rate.Inf, 0)}, optionSet[moodle.Option]{moodle.WithHTTPClient, moodle.WithTransport, moodle.WithRetry, moodle.WithMaxBodySize, moodle.WithLimiter, moodle.WithUserAgent})
 				c, err := moodle.New("https://moodle.example", moodleToken, opts...)
 				if err != nil {
 					return client{}, err
@@ -369,5 +394,21 @@ func TestSentinelsCarryTheirPackagePrefix(t *testing.T) {
 		for _, err := range errs {
 			assert.True(t, strings.HasPrefix(err.Error(), prefix), "%q lacks %q", err.Error(), prefix)
 		}
+	}
+}
+
+func TestTransportLimiterAndUserAgentMeanTheSameInEveryClient(t *testing.T) {
+	for _, tg := range targets() {
+		t.Run(tg.name, func(t *testing.T) {
+			s := &script{login: tg.login, steps: []step{{status: 429}, {status: 200, body: tg.ok}}}
+			lim := rate.NewLimiter(rate.Every(time.Hour), 10)
+			c, err := tg.build(shared{rt: s, retry: fast(2), limiter: lim, userAgent: "probe/1"})
+			require.NoError(t, err)
+			require.NoError(t, c.call(t.Context()))
+			_, total := s.counts()
+			assert.EqualValues(t, total, c.stats().Calls(), "WithTransport sits under the meter")
+			assert.InDelta(t, 10-total, lim.Tokens(), 0.5, "every attempt, the retry included, took a token of the shared limiter")
+			assert.Equal(t, "probe/1", s.ua)
+		})
 	}
 }

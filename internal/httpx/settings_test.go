@@ -1,6 +1,8 @@
 package httpx
 
 import (
+	"net/http"
+	"net/http/cookiejar"
 	"testing"
 	"time"
 
@@ -50,3 +52,37 @@ func TestSettingsRateLimit(t *testing.T) {
 		assert.Contains(t, err.Error(), "x: invalid rate limit")
 	}
 }
+
+func TestSettingsClientKeepsTheCallersClientUnderTheStack(t *testing.T) {
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	theirs := &http.Client{Timeout: 7 * time.Second, Jar: jar}
+	tests := []struct {
+		name     string
+		timeout  *time.Duration
+		wantCall time.Duration
+	}{
+		{"the caller's Timeout bounds a call", nil, 7 * time.Second},
+		{"WithTimeout wins over it", ptr(time.Minute), time.Minute},
+		{"WithTimeout(0) turns the bound off", ptr(time.Duration(0)), 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := Settings{Service: "x"}
+			require.NoError(t, s.SetHTTPClient(theirs))
+			if tt.timeout != nil {
+				require.NoError(t, s.SetTimeout(*tt.timeout))
+			}
+			c := s.Client(Config{}, nil)
+			assert.Equal(t, tt.wantCall, deadlineOf(c, "call"))
+			assert.Equal(t, DefaultAttemptTimeout, deadlineOf(c, "attempt"))
+			assert.Same(t, jar, c.Jar, "the caller's cookie jar is used")
+			assert.Zero(t, c.Timeout, "the call deadline replaces http.Client.Timeout")
+			assert.NotNil(t, c.CheckRedirect, "the redirect guard is on")
+			assert.Nil(t, theirs.CheckRedirect, "the caller's client is not modified")
+			assert.Equal(t, 7*time.Second, theirs.Timeout)
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
