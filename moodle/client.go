@@ -63,13 +63,8 @@ func New(baseURL, token string, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	cfg := defaultConfig()
-	for _, opt := range opts {
-		if opt == nil {
-			continue
-		}
-		if err := opt(&cfg); err != nil {
-			return nil, err
-		}
+	if err := httpx.Apply(&cfg, opts); err != nil {
+		return nil, err
 	}
 	secrets := &redact.Secrets{}
 	secrets.Add(token)

@@ -412,3 +412,12 @@ func TestTransportLimiterAndUserAgentMeanTheSameInEveryClient(t *testing.T) {
 		})
 	}
 }
+
+func TestANilOptionIsSkippedByEveryClient(t *testing.T) {
+	_, err := vettrak.New("https://vettrak.example/VT_API.asmx", vettrak.Credentials{Username: "u", Password: vtPassword}, nil)
+	assert.NoError(t, err, "vettrak used to panic on a nil option")
+	_, err = canvas.New("https://canvas.example", canvasToken, nil)
+	assert.NoError(t, err)
+	_, err = moodle.New("https://moodle.example", moodleToken, nil)
+	assert.NoError(t, err)
+}

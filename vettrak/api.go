@@ -92,10 +92,8 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 		return nil, errors.New("vettrak: username must not be empty")
 	}
 	cfg := defaultConfig()
-	for _, opt := range opts {
-		if err := opt(&cfg); err != nil {
-			return nil, err
-		}
+	if err := httpx.Apply(&cfg, opts); err != nil {
+		return nil, err
 	}
 	if cfg.loc == nil {
 		loc, err := time.LoadLocation(DefaultTimeZone)

@@ -202,3 +202,18 @@ func (s *Settings) Client(cfg Config, log *slog.Logger) *http.Client {
 	outer.Timeout = 0 // the call deadline above covers it, body included
 	return GuardRedirects(&outer, cfg.Redact)
 }
+
+// Apply runs a client's options on its config in order, skipping nil
+// ones (so a caller may build a list conditionally), and returns the
+// first error.
+func Apply[C any, O ~func(*C) error](cfg *C, opts []O) error {
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(cfg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
