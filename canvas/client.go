@@ -58,16 +58,11 @@ func New(baseURL, token string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := httpx.CheckToken("canvas", "access token", token); err != nil {
-		return nil, err
-	}
 	cfg := defaultConfig()
-	if err := httpx.Apply(&cfg, opts); err != nil {
+	secrets, err := httpx.Setup("canvas", "access token", token, &cfg, opts)
+	if err != nil {
 		return nil, err
 	}
-
-	secrets := &redact.Secrets{}
-	secrets.Add(token)
 	logger := cfg.Log(secrets)
 	c := &Client{
 		base: base, token: token, userAgent: cfg.UserAgent, perPage: cfg.perPage,

@@ -59,15 +59,11 @@ func New(baseURL, token string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := httpx.CheckToken("moodle", "web service token", token); err != nil {
-		return nil, err
-	}
 	cfg := defaultConfig()
-	if err := httpx.Apply(&cfg, opts); err != nil {
+	secrets, err := httpx.Setup("moodle", "web service token", token, &cfg, opts)
+	if err != nil {
 		return nil, err
 	}
-	secrets := &redact.Secrets{}
-	secrets.Add(token)
 	logger := cfg.Log(secrets)
 	c := &Client{
 		endpoint: endpoint, token: token, userAgent: cfg.UserAgent, maxBody: cfg.MaxBodySize,

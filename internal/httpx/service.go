@@ -97,3 +97,18 @@ func OpError(service, op string, err error) error {
 	}
 	return &transport.OperationError{Service: service, Operation: op, Err: err}
 }
+
+// Setup is the start of a REST client's New: it checks the token, applies
+// the options to cfg and returns the secret set that masks the token in
+// logs and errors.
+func Setup[C any, O ~func(*C) error](service, what, token string, cfg *C, opts []O) (*redact.Secrets, error) {
+	if err := CheckToken(service, what, token); err != nil {
+		return nil, err
+	}
+	if err := Apply(cfg, opts); err != nil {
+		return nil, err
+	}
+	secrets := &redact.Secrets{}
+	secrets.Add(token)
+	return secrets, nil
+}
