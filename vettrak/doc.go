@@ -5,9 +5,9 @@
 //	vt, err := vettrak.New("https://host/ABC_API/VT_API.asmx", vettrak.Credentials{Username: u, Password: p},
 //		vettrak.WithRetry(vettrak.RetryPolicy{MaxRetries: 2}), vettrak.WithRateLimit(5, 1))
 //	occurrences, err := vt.LMSNewOccurrences(ctx)
-//	var se *vettrak.StatusError
-//	if errors.As(err, &se) { … }      // VETtrak's in-band status
-//	var oe *vettrak.OperationError    // every error: "vettrak: GetLMSNewOccurrences: …"
+//	if errors.Is(err, vettrak.ErrMissingRegistration) { … } // VETtrak's in-band status
+//	var oe *vettrak.OperationError
+//	errors.As(err, &oe) // true for every error: "vettrak: GetLMSNewOccurrences: …"
 //
 // # The client
 //

@@ -52,7 +52,10 @@ var (
 )
 
 // StatusError is an in-band failure: the operation's TAuthenticate had a
-// Status other than 1. Message is VETtrak's StatusMessage with any secret
+// Status other than 1. Like the other typed errors below, it reaches the
+// caller inside the operation's *OperationError, whose message names the
+// client and operation; Op repeats the operation for callers that hold the
+// typed error alone. Message is VETtrak's StatusMessage with any secret
 // masked, capped at redact.MaxExcerpt (1 KiB) with a truncation marker.
 type StatusError struct {
 	Op      string
