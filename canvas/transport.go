@@ -15,7 +15,9 @@ func NoRetries() RetryPolicy { return transport.NoRetries() }
 // "canvas", Operation the method and endpoint template as Stats keys it
 // ("GET courses/{id}/sections"), and the cause, reachable with errors.Is
 // and errors.As (*Error, *DecodeError, the sentinels, *net.OpError,
-// context.DeadlineExceeded).
+// context.DeadlineExceeded). A call refused before anything is sent
+// because an object reference is missing names the endpoint template alone
+// ("courses/{id}").
 type OperationError = transport.OperationError
 
 // ErrBodyTooLarge: a successful response body exceeded WithMaxBodySize.

@@ -47,7 +47,9 @@ const maxErrorBody = 64 << 10
 // Exception is Moodle's error answer: HTTP 200 with
 // {"exception","errorcode","message","debuginfo"?}
 // (webservice/rest/locallib.php generate_error). It also stands for a
-// per-item warning turned into an error (Warning.Err).
+// per-item warning turned into an error (Warning.Err). It reaches the
+// caller inside the function's *OperationError, whose message names the
+// function; so do *HTTPError and *DecodeError.
 type Exception struct {
 	// Function is the web service function called.
 	Function string
