@@ -205,13 +205,23 @@ func TestMissingReferenceIsAnError(t *testing.T) {
 	c, err := canvas.New("https://x", "tok")
 	require.NoError(t, err)
 	_, err = c.Courses.Get(t.Context(), nil)
-	assert.Error(t, err)
+	assertRefused(t, err)
 	_, err = c.Courses.Get(t.Context(), canvas.SISCourse(""))
-	assert.Error(t, err)
+	assertRefused(t, err)
 	_, err = c.Users.Get(t.Context(), canvas.ID(0))
-	assert.Error(t, err)
+	assertRefused(t, err)
 	_, err = c.Enrollments.Enroll(t.Context(), canvas.ID(1), canvas.EnrollParams{})
-	assert.Error(t, err)
+	assertRefused(t, err)
 	_, err = canvas.Collect(c.Sections.List(t.Context(), nil))
-	assert.Error(t, err)
+	assertRefused(t, err)
+}
+
+// assertRefused checks a call refused before sending: an *OperationError
+// naming the endpoint.
+func assertRefused(t *testing.T, err error) {
+	t.Helper()
+	var oe *canvas.OperationError
+	if assert.ErrorAs(t, err, &oe) {
+		assert.Contains(t, oe.Operation, "{id}")
+	}
 }
