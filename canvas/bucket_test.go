@@ -56,7 +56,7 @@ func TestInFlightFollowsTheBucket(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			tr := &bucketTransport{remaining: tc.remaining, cost: tc.cost}
 			c, err := canvas.New("https://canvas.example.edu", "token", canvas.WithTransport(tr),
-				canvas.WithRetry(0, time.Millisecond, time.Millisecond))
+				canvas.WithRetry(canvas.NoRetries()))
 			require.NoError(t, err)
 			var wg sync.WaitGroup
 			for range 16 {
@@ -107,7 +107,7 @@ func TestSharedTokenNoThrottling(t *testing.T) {
 	pacing.Outflow = bucket.Outflow
 	var clients []*canvas.Client
 	for range 3 {
-		clients = append(clients, clientFor(t, srv, srv.AdminToken(), canvas.WithRetry(5, time.Millisecond, 20*time.Millisecond),
+		clients = append(clients, clientFor(t, srv, srv.AdminToken(), canvas.WithRetry(canvas.RetryPolicy{MaxRetries: 5, MinWait: time.Millisecond, MaxWait: 20 * time.Millisecond}),
 			canvas.WithMaxInFlight(canvas.DefaultMaxInFlight), canvas.WithPacing(pacing)))
 	}
 	var wg sync.WaitGroup

@@ -12,8 +12,6 @@ import (
 	"net/url"
 	"strings"
 
-	"golang.org/x/time/rate"
-
 	"github.com/vtsync/vtsync/callstats"
 	"github.com/vtsync/vtsync/internal/httpx"
 	"github.com/vtsync/vtsync/internal/redact"
@@ -60,66 +58,26 @@ func New(baseURL, token string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(token) == "" {
-		return nil, errors.New("canvas: empty access token")
-	}
-	if strings.ContainsAny(token, "\r\n") {
-		return nil, errors.New("canvas: access token contains a line break")
-	}
 	cfg := defaultConfig()
-	for _, opt := range opts {
-		if opt == nil {
-			continue
-		}
-		if err := opt(&cfg); err != nil {
-			return nil, err
-		}
+	secrets, err := httpx.Setup("canvas", "access token", token, &cfg, opts)
+	if err != nil {
+		return nil, err
 	}
-
-	secrets := &redact.Secrets{}
-	secrets.Add(token)
-	logger := slog.New(slog.DiscardHandler)
-	if cfg.logger != nil {
-		logger = slog.New(redact.Handler(cfg.logger.Handler(), secrets))
-	}
+	logger := cfg.Log(secrets)
 	c := &Client{
-		base: base, token: token, userAgent: cfg.userAgent, perPage: cfg.perPage,
-		maxBody: cfg.maxBody, maxListItems: cfg.maxListItems, log: logger, secrets: secrets,
-		meter: httpx.NewMeter(opKey),
+		base: base, token: token, userAgent: cfg.UserAgent, perPage: cfg.perPage,
+		maxBody: cfg.MaxBodySize, maxListItems: cfg.maxListItems, log: logger, secrets: secrets,
+		meter: httpx.NewMeter(httpx.OpOf),
 		pacer: &pacer{p: cfg.pacing, log: logger},
 	}
-	if cfg.httpClient != nil {
-		c.hc = httpx.GuardRedirects(cfg.httpClient, secrets.String)
-	} else {
-		// The in-flight cap is outside pacing: an attempt is paced once
-		// it holds a slot, on the quota left when it is really sent.
-		var wrap []func(http.RoundTripper) http.RoundTripper
-		if cfg.maxInFlight > 0 {
-			wrap = append(wrap, inFlight(cfg.maxInFlight))
-		}
-		wrap = append(wrap, c.pacer.wrap)
-		var lim *rate.Limiter
-		if cfg.limit != rate.Inf {
-			lim = rate.NewLimiter(cfg.limit, cfg.burst)
-		}
-		retryMax := cfg.retryMax
-		if retryMax == 0 {
-			retryMax = -1 // httpx reads 0 as "default"
-		}
-		c.hc = httpx.NewClient(httpx.Config{
-			Base:           cfg.transport,
-			Limiter:        lim,
-			RetryMax:       retryMax,
-			RetryWaitMin:   cfg.retryWaitMin,
-			RetryWaitMax:   cfg.retryWaitMax,
-			Timeout:        httpx.OptionTimeout(cfg.timeout),
-			AttemptTimeout: httpx.OptionTimeout(cfg.attempt),
-			Redact:         secrets.String,
-			Logger:         logger,
-			Wrap:           wrap,
-			Meter:          c.meter,
-		})
+	// The in-flight cap is outside pacing: an attempt is paced once it
+	// holds a slot, on the quota left when it is really sent.
+	var wrap []func(http.RoundTripper) http.RoundTripper
+	if cfg.maxInFlight > 0 {
+		wrap = append(wrap, inFlight(cfg.maxInFlight))
 	}
+	wrap = append(wrap, c.pacer.wrap)
+	c.hc = cfg.Client(httpx.Config{Redact: secrets.String, Wrap: wrap, Meter: c.meter}, logger)
 	c.common.client = c
 	c.Accounts = (*AccountsService)(&c.common)
 	c.Courses = (*CoursesService)(&c.common)
@@ -140,47 +98,23 @@ func (c *Client) BaseURL() string { return c.base.String() }
 // Stats returns the client's request counters: attempts that reached the
 // network (retries included) split into reads and writes, bytes each way,
 // failures, and a count per endpoint keyed like "GET courses/{id}/sections".
-// A client built WithHTTPClient counts nothing.
 func (c *Client) Stats() callstats.Snapshot { return c.meter.Snapshot() }
 
 // RateLimit returns what the client has learnt about its Canvas quota.
 func (c *Client) RateLimit() RateState { return c.pacer.state() }
 
 func normaliseBase(raw string) (*url.URL, error) {
-	u, err := url.Parse(strings.TrimSpace(raw))
+	u, err := httpx.ParseBase("canvas", raw)
 	if err != nil {
-		return nil, fmt.Errorf("canvas: bad base URL: %w", err)
+		return nil, err
 	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("canvas: base URL %q must be http or https", httpx.SanitizeURL(u))
-	}
-	if u.Host == "" {
-		return nil, errors.New("canvas: base URL has no host")
-	}
-	if u.User != nil {
-		return nil, errors.New("canvas: base URL must not carry credentials")
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, errors.New("canvas: base URL must not have a query or fragment")
-	}
-	p := strings.TrimRight(u.Path, "/")
+	p := u.Path
 	if !strings.HasSuffix(p, "/api/v1") {
 		p += "/api/v1"
 	}
 	// The default port is dropped: Canvas's links never carry it, and
 	// the next page must be recognised as the same origin.
 	return &url.URL{Scheme: u.Scheme, Host: canonicalHost(u), Path: p + "/"}, nil
-}
-
-type opKeyCtx struct{}
-
-// opKey names the endpoint a request belongs to for the meter: the path
-// template the service used, e.g. "GET courses/{id}/enrollments".
-func opKey(r *http.Request) string {
-	if op, ok := r.Context().Value(opKeyCtx{}).(string); ok {
-		return op
-	}
-	return r.Method + " " + r.URL.Path
 }
 
 // apiPath is a request path below the API root.
@@ -198,18 +132,18 @@ func path(tmpl string, refs ...any) (apiPath, error) {
 	for _, r := range refs {
 		i := strings.Index(rest, "{id}")
 		if i < 0 {
-			return apiPath{}, fmt.Errorf("canvas: internal: too many references for %q", tmpl)
+			return apiPath{}, &OperationError{Service: "canvas", Operation: tmpl, Err: errors.New("internal: too many references")}
 		}
 		s := refString(r)
 		if s == "" || s == "0" || strings.HasSuffix(s, ":") {
-			return apiPath{}, fmt.Errorf("canvas: %s: missing or empty object reference", tmpl)
+			return apiPath{}, &OperationError{Service: "canvas", Operation: tmpl, Err: errors.New("missing or empty object reference")}
 		}
 		b.WriteString(rest[:i])
 		b.WriteString(EscapeSegment(s))
 		rest = rest[i+len("{id}"):]
 	}
 	if strings.Contains(rest, "{id}") {
-		return apiPath{}, fmt.Errorf("canvas: internal: too few references for %q", tmpl)
+		return apiPath{}, &OperationError{Service: "canvas", Operation: tmpl, Err: errors.New("internal: too few references")}
 	}
 	b.WriteString(rest)
 	return apiPath{tmpl: tmpl, escaped: b.String()}, nil
@@ -256,13 +190,13 @@ func (c *Client) newRequest(ctx context.Context, k call, u *url.URL) (*http.Requ
 	case k.form != nil:
 		body, ctype = strings.NewReader(k.form.Encode()), "application/x-www-form-urlencoded"
 	}
-	ctx = context.WithValue(ctx, opKeyCtx{}, k.method+" "+k.path.tmpl)
+	ctx = httpx.WithOp(ctx, k.op())
 	if k.idem {
 		ctx = httpx.WithIdempotent(ctx)
 	}
 	req, err := http.NewRequestWithContext(ctx, k.method, u.String(), body)
 	if err != nil {
-		return nil, fmt.Errorf("canvas: %s %s: %w", k.method, httpx.SanitizeURL(u), err)
+		return nil, fmt.Errorf("%s: %w", httpx.SanitizeURL(u), err)
 	}
 	// NewRequest re-parses the string; keep the exact escaping we chose.
 	req.URL = u
@@ -282,18 +216,29 @@ func (c *Client) do(ctx context.Context, k call, out any) error {
 	return err
 }
 
+// doURL is do for one page's URL. Every error it returns is an
+// *OperationError naming k's operation.
 func (c *Client) doURL(ctx context.Context, k call, u *url.URL, out any) (http.Header, error) {
+	h, err := c.send(ctx, k, u, out)
+	return h, c.opErr(k, err)
+}
+
+// opErr wraps err in k's operation error.
+func (c *Client) opErr(k call, err error) error { return httpx.OpError("canvas", k.op(), err) }
+
+// op names k's operation as Stats keys it: "GET courses/{id}/sections".
+func (k call) op() string { return k.method + " " + k.path.tmpl }
+
+func (c *Client) send(ctx context.Context, k call, u *url.URL, out any) (http.Header, error) {
 	req, err := c.newRequest(ctx, k, u)
 	if err != nil {
 		return nil, err
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("canvas: %s %s: %w", k.method, httpx.SanitizeURL(u), ctx.Err())
-		}
-		// %w keeps httpx.ErrRedirect and timeouts matchable; the message is masked.
-		return nil, fmt.Errorf("canvas: %s %s: %w", k.method, httpx.SanitizeURL(u), c.secrets.Error(unwrapURLError(err)))
+		// The chain (net errors, timeouts, ErrRedirect) is kept; the
+		// message is masked.
+		return nil, httpx.RoundTripError(ctx, err, c.secrets)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -301,7 +246,7 @@ func (c *Client) doURL(ctx context.Context, k call, u *url.URL, out any) (http.H
 	}
 	body, err := httpx.ReadLimited(resp.Body, c.maxBody)
 	if err != nil {
-		return resp.Header, fmt.Errorf("canvas: %s %s: reading body: %w", k.method, httpx.SanitizeURL(u), c.secrets.Error(err))
+		return resp.Header, fmt.Errorf("reading body of %s: %w", httpx.SanitizeURL(u), httpx.RoundTripError(ctx, err, c.secrets))
 	}
 	if out == nil {
 		return resp.Header, nil
@@ -312,16 +257,6 @@ func (c *Client) doURL(ctx context.Context, k call, u *url.URL, out any) (http.H
 		return resp.Header, &DecodeError{Method: k.method, URL: httpx.SanitizeURL(u), Err: c.secrets.Error(err), Body: c.secrets.Excerpt(string(body), snippetLen)}
 	}
 	return resp.Header, nil
-}
-
-// unwrapURLError drops *url.Error's own copy of the URL (which we print
-// sanitised) while keeping the cause.
-func unwrapURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
 }
 
 func (c *Client) errorFrom(req *http.Request, resp *http.Response) error {
@@ -346,6 +281,12 @@ func (c *Client) errorFrom(req *http.Request, resp *http.Response) error {
 	return e
 }
 
+// refuse is the error of a call the client will not send as asked,
+// named like the call it would have been.
+func refuse(op string, err error) error {
+	return &OperationError{Service: "canvas", Operation: op, Err: err}
+}
+
 // snippetLen is how much of an undecodable body a DecodeError keeps.
 const snippetLen = 200
 
@@ -358,7 +299,7 @@ type DecodeError struct {
 }
 
 func (e *DecodeError) Error() string {
-	return fmt.Sprintf("canvas: %s %s: decoding response: %v (body starts %q)", e.Method, e.URL, e.Err, e.Body)
+	return fmt.Sprintf("%s %s: decoding response: %v (body starts %q)", e.Method, e.URL, e.Err, e.Body)
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }

@@ -7,11 +7,13 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/vtsync/vtsync/canvas"
+	"github.com/vtsync/vtsync/transport"
 )
 
 func TestNewNormalisesBaseURL(t *testing.T) {
@@ -46,7 +48,7 @@ func TestNewRejectsBadInput(t *testing.T) {
 		"newline token":   {url: "https://x", token: "a\nb"},
 		"per page":        {url: "https://x", token: "t", opts: []canvas.Option{canvas.WithPerPage(0)}},
 		"nil http client": {url: "https://x", token: "t", opts: []canvas.Option{canvas.WithHTTPClient(nil)}},
-		"retry":           {url: "https://x", token: "t", opts: []canvas.Option{canvas.WithRetry(-1, 0, 0)}},
+		"retry":           {url: "https://x", token: "t", opts: []canvas.Option{canvas.WithRetry(canvas.RetryPolicy{MinWait: -time.Millisecond})}},
 		"pacing":          {url: "https://x", token: "t", opts: []canvas.Option{canvas.WithPacing(canvas.Pacing{LowWater: 10})}},
 		"rate":            {url: "https://x", token: "t", opts: []canvas.Option{canvas.WithRateLimit(5, 0)}},
 	} {
@@ -189,24 +191,37 @@ func TestOversizedBodyIsAnError(t *testing.T) {
 		_, _ = w.Write([]byte(`[` + strings.Repeat(`{"id":1},`, 1000) + `{"id":1}]`))
 	}))
 	defer ts.Close()
-	c, err := canvas.New(ts.URL, "tok", append(fastOpts(), canvas.WithMaxBodySize(100))...)
+	c, err := canvas.New(ts.URL, "tok", append(fastOpts(), canvas.WithMaxBodySize(transport.MinBodySize))...)
 	require.NoError(t, err)
 	_, err = canvas.Collect(c.Accounts.List(t.Context()))
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "too large")
+	assert.ErrorIs(t, err, canvas.ErrBodyTooLarge)
+	var oe *canvas.OperationError
+	require.ErrorAs(t, err, &oe)
+	assert.Equal(t, "GET accounts", oe.Operation)
 }
 
 func TestMissingReferenceIsAnError(t *testing.T) {
 	c, err := canvas.New("https://x", "tok")
 	require.NoError(t, err)
 	_, err = c.Courses.Get(t.Context(), nil)
-	assert.Error(t, err)
+	assertRefused(t, err)
 	_, err = c.Courses.Get(t.Context(), canvas.SISCourse(""))
-	assert.Error(t, err)
+	assertRefused(t, err)
 	_, err = c.Users.Get(t.Context(), canvas.ID(0))
-	assert.Error(t, err)
+	assertRefused(t, err)
 	_, err = c.Enrollments.Enroll(t.Context(), canvas.ID(1), canvas.EnrollParams{})
-	assert.Error(t, err)
+	assertRefused(t, err)
 	_, err = canvas.Collect(c.Sections.List(t.Context(), nil))
-	assert.Error(t, err)
+	assertRefused(t, err)
+}
+
+// assertRefused checks a call refused before sending: an *OperationError
+// naming the endpoint.
+func assertRefused(t *testing.T, err error) {
+	t.Helper()
+	var oe *canvas.OperationError
+	if assert.ErrorAs(t, err, &oe) {
+		assert.Contains(t, oe.Operation, "{id}")
+	}
 }

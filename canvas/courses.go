@@ -171,7 +171,7 @@ func (s *CoursesService) end(ctx context.Context, course CourseRef, event string
 		return err
 	}
 	if !out[event] {
-		return fmt.Errorf("canvas: %s course %s: Canvas did not confirm", event, refString(course))
+		return refuse("DELETE courses/{id}", fmt.Errorf("%s course %s: Canvas did not confirm", event, refString(course)))
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package canvas_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -49,13 +50,13 @@ func TestCoursesLifecycle(t *testing.T) {
 
 	require.NoError(t, c.Courses.Delete(ctx, created.ID))
 	_, err = c.Courses.Get(ctx, created.ID)
-	assert.True(t, canvas.IsNotFound(err), "%v", err)
+	assert.True(t, errors.Is(err, canvas.ErrNotFound), "%v", err)
 	assert.Len(t, srv.Courses(), 1)
 	assert.Equal(t, "deleted", srv.Courses()[0].WorkflowState)
 
 	// The SIS ID of a deleted course stays reserved unless reactivation is asked for.
 	_, err = c.Courses.Create(ctx, canvas.Self, canvas.CourseParams{SISCourseID: canvas.Ptr("BSBLDR501-2026")})
-	assert.True(t, canvas.IsSISIDTaken(err), "%v", err)
+	assert.True(t, errors.Is(err, canvas.ErrSISIDTaken), "%v", err)
 	revived, err := c.Courses.Create(ctx, canvas.Self, canvas.CourseParams{SISCourseID: canvas.Ptr("BSBLDR501-2026"), EnableSISReactivation: true})
 	require.NoError(t, err)
 	assert.Equal(t, created.ID, revived.ID)
@@ -71,9 +72,9 @@ func TestCourseDuplicateSISIDError(t *testing.T) {
 	var ce *canvas.Error
 	require.ErrorAs(t, err, &ce)
 	assert.Equal(t, 400, ce.StatusCode)
-	assert.True(t, canvas.IsSISIDTaken(err))
+	assert.True(t, errors.Is(err, canvas.ErrSISIDTaken))
 	assert.ErrorIs(t, err, canvas.ErrInvalid)
-	assert.False(t, canvas.IsLoginTaken(err))
+	assert.False(t, errors.Is(err, canvas.ErrLoginTaken))
 	require.Len(t, ce.Fields, 1)
 	assert.Equal(t, "sis_source_id", ce.Fields[0].Path)
 	assert.Contains(t, err.Error(), `SIS ID "DUP" is already in use`)
@@ -109,7 +110,7 @@ func TestSISIDEscapingOnTheWire(t *testing.T) {
 
 	// The unescaped form would be a different path: Canvas would not find it.
 	_, err = c.Courses.Get(ctx, canvas.SISCourse("CS"))
-	assert.True(t, canvas.IsNotFound(err))
+	assert.True(t, errors.Is(err, canvas.ErrNotFound))
 }
 
 func TestSISFieldsNeedManageSIS(t *testing.T) {
@@ -131,11 +132,11 @@ func TestSISFieldsNeedManageSIS(t *testing.T) {
 	sec, err := plain.Sections.Create(ctx, course.ID, canvas.SectionParams{Name: canvas.Ptr("A")})
 	require.NoError(t, err)
 	_, err = plain.Sections.Update(ctx, sec.ID, canvas.SectionParams{SISSectionID: canvas.Ptr("A1")})
-	assert.True(t, canvas.IsForbidden(err), "%v", err)
-	assert.False(t, canvas.IsUnauthorized(err))
+	assert.True(t, errors.Is(err, canvas.ErrForbidden), "%v", err)
+	assert.False(t, errors.Is(err, canvas.ErrUnauthorized))
 
 	_, err = plain.GroupCategories.Create(ctx, course.ID, canvas.GroupCategoryParams{Name: "G", SISGroupCategoryID: "G1"})
-	assert.True(t, canvas.IsForbidden(err), "%v", err)
+	assert.True(t, errors.Is(err, canvas.ErrForbidden), "%v", err)
 }
 
 func TestListCoursesInAccountPages(t *testing.T) {

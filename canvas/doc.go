@@ -6,9 +6,32 @@
 //
 // A Client is built with New and groups its calls by resource:
 //
-//	c, err := canvas.New("https://school.instructure.com", token)
+//	c, err := canvas.New("https://school.instructure.com", token,
+//		canvas.WithRetry(canvas.RetryPolicy{MaxRetries: 3}))
 //	course, err := c.Courses.Get(ctx, canvas.SISCourse("IST101"))
+//	if errors.Is(err, canvas.ErrNotFound) { … }
 //	for e, err := range c.Enrollments.ListByCourse(ctx, course.ID, nil) { … }
+//
+// # Client, options and errors
+//
+// New takes the transport options every vtsync client shares
+// (WithHTTPClient, WithTransport, WithRetry with a RetryPolicy,
+// WithRateLimit, WithLimiter, WithMaxBodySize, WithTimeout,
+// WithAttemptTimeout, WithUserAgent, WithLogger; package transport gives
+// their zero and negative meanings and each client's defaults) and
+// Canvas's own (WithPerPage, WithPacing, WithMaxInFlight,
+// WithMaxListItems). A WithHTTPClient transport sits under the whole stack
+// below, so its calls are retried, paced and counted like any other.
+//
+// Every error a method returns is an *OperationError naming the endpoint
+// as Stats keys it ("canvas: GET courses/{id}: …") and wrapping the cause:
+// an *Error for a non-2xx answer, matching ErrNotFound, ErrUnauthorized,
+// ErrForbidden, ErrThrottled, ErrInvalid, ErrSISIDTaken, ErrLoginTaken or
+// ErrServer with errors.Is; a *DecodeError; or the transport's own
+// (*net.OpError, context.DeadlineExceeded, ErrRedirect, ErrBodyTooLarge).
+// The access token never appears in errors or logs. Endpoints the package
+// does not wrap go through Client.Do and List, with the same auth,
+// pacing, retries and errors.
 //
 // Objects are addressed by Canvas ID (ID) or by SIS ID (SISCourse,
 // SISSection, SISUser, SISLogin, SISGroup, SISGroupCategory, SISAccount,
@@ -25,17 +48,14 @@
 // filters are split into short queries so that does not happen. A base
 // URL's default port (:443, :80) is dropped, as in Canvas's own links.
 //
-// Every request goes through the shared transport in internal/httpx: retries
+// Every request goes through the shared transport stack: retries
 // with capped, jittered backoff (throttling always; transport errors and 5xx
 // only for idempotent calls), an optional client-side rate limit (none by
 // default), a hard cap on requests in flight, and pacing by Canvas's
 // X-Rate-Limit-Remaining and X-Request-Cost headers: requests in flight grow
 // while the token's bucket has room and shrink to one as it fills, the
 // reserve kept back growing with them (see Pacing), so long and
-// concurrent runs go as fast as Canvas allows and seldom hit its throttle. Failures are
-// *Error values that match the sentinel errors (ErrNotFound,
-// ErrUnauthorized, ErrForbidden, ErrThrottled, ErrSISIDTaken, ...) with
-// errors.Is. The access token never appears in errors or logs.
+// concurrent runs go as fast as Canvas allows and seldom hit its throttle.
 //
 // Stats().ByOp keys ("GET courses/{id}/enrollments") match the endpoint keys
 // of canvastest.Server.Calls, so tests can compare both sides.

@@ -119,7 +119,7 @@ type EnrollParams struct {
 func (p EnrollParams) form() (url.Values, error) {
 	u := refString(p.User)
 	if u == "" || u == "0" {
-		return nil, errors.New("canvas: enroll: a user is required")
+		return nil, errors.New("a user is required")
 	}
 	v := url.Values{}
 	v.Set("enrollment[user_id]", u)
@@ -158,7 +158,7 @@ func (s *EnrollmentsService) enroll(ctx context.Context, tmpl string, ref any, p
 	}
 	form, err := p.form()
 	if err != nil {
-		return nil, err
+		return nil, refuse("POST "+tmpl, err)
 	}
 	var e Enrollment
 	// Canvas upserts on (user, section, type, role), so a retry after a

@@ -1,6 +1,7 @@
 package canvas_test
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -93,14 +94,14 @@ func TestEnrollmentErrors(t *testing.T) {
 	assert.Contains(t, err.Error(), "concluded course")
 
 	_, err = c.Enrollments.Enroll(ctx, canvas.ID(open), canvas.EnrollParams{User: canvas.SISUser("ghost")})
-	assert.True(t, canvas.IsNotFound(err))
+	assert.True(t, errors.Is(err, canvas.ErrNotFound))
 
 	_, err = c.Enrollments.Enroll(ctx, canvas.ID(open), canvas.EnrollParams{User: canvas.SISUser("L"), Type: "WizardEnrollment"})
 	require.ErrorIs(t, err, canvas.ErrInvalid)
 	assert.Contains(t, err.Error(), "Invalid type")
 
 	_, err = c.Enrollments.End(ctx, canvas.ID(open), 999999, canvas.TaskDelete)
-	assert.True(t, canvas.IsNotFound(err))
+	assert.True(t, errors.Is(err, canvas.ErrNotFound))
 }
 
 // Enrollments are always bookmark-paginated; the iterator must follow the

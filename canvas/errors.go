@@ -9,8 +9,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/vtsync/vtsync/internal/httpx"
 	"github.com/vtsync/vtsync/internal/redact"
+	"github.com/vtsync/vtsync/transport"
 )
 
 // Sentinel errors. An *Error matches the ones that describe it with
@@ -41,14 +41,15 @@ var (
 	// follow: to another origin (scheme, host or port), which would hand
 	// over the request and maybe the token, or one that would send the
 	// request body again (307/308). The error names the masked Location.
-	ErrRedirect = httpx.ErrRedirect
+	ErrRedirect = transport.ErrRedirect
 )
 
 // maxErrorBody caps how much of an error body is read and parsed; what
 // an *Error keeps of it is capped again, at redact.MaxExcerpt per piece.
 const maxErrorBody = 64 << 10
 
-// Error is a non-2xx answer from Canvas.
+// Error is a non-2xx answer from Canvas. It reaches the caller inside an
+// *OperationError; errors.As finds it there.
 type Error struct {
 	StatusCode int
 	Method     string
@@ -82,7 +83,7 @@ type FieldError struct {
 
 func (e *Error) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "canvas: %s %s: %d %s", e.Method, e.URL, e.StatusCode, http.StatusText(e.StatusCode))
+	fmt.Fprintf(&b, "%s %s: %d %s", e.Method, e.URL, e.StatusCode, http.StatusText(e.StatusCode))
 	if msg := e.Message(); msg != "" {
 		b.WriteString(": ")
 		b.WriteString(msg)
@@ -151,27 +152,6 @@ func (e *Error) loginTaken() bool {
 	}
 	return false
 }
-
-// IsNotFound reports whether err is a Canvas 404.
-func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
-
-// IsUnauthorized reports whether the token is bad, expired or revoked.
-func IsUnauthorized(err error) bool { return errors.Is(err, ErrUnauthorized) }
-
-// IsForbidden reports whether the token lacks a permission.
-func IsForbidden(err error) bool { return errors.Is(err, ErrForbidden) }
-
-// IsThrottled reports whether Canvas throttled the request.
-func IsThrottled(err error) bool { return errors.Is(err, ErrThrottled) }
-
-// IsSISIDTaken reports whether a create failed because its SIS ID is
-// already used by another object in the root account (Canvas answers 400,
-// not 409). The usual recovery is to look the object up by that SIS ID.
-func IsSISIDTaken(err error) bool { return errors.Is(err, ErrSISIDTaken) }
-
-// IsLoginTaken reports whether a user create failed because the login ID
-// is already in use.
-func IsLoginTaken(err error) bool { return errors.Is(err, ErrLoginTaken) }
 
 // parseErrorBody extracts messages and field errors from every error body
 // shape Canvas is known to send (reference canvas_api.md §5):

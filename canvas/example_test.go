@@ -2,6 +2,7 @@ package canvas_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"time"
@@ -56,7 +57,7 @@ func Example() {
 
 // Upsert by SIS ID: look up, create when missing, and treat "SIS ID already
 // in use" (a concurrent create) as "look it up again".
-func ExampleIsSISIDTaken() {
+func Example_upsertBySISID() {
 	srv := canvastest.NewServer()
 	defer srv.Close()
 	srv.SeedCourse(canvastest.Course{Name: "Existing", SISCourseID: "IST101"})
@@ -64,7 +65,7 @@ func ExampleIsSISIDTaken() {
 	ctx := context.Background()
 
 	_, err := c.Courses.Create(ctx, canvas.Self, canvas.CourseParams{Name: canvas.Ptr("New"), SISCourseID: canvas.Ptr("IST101")})
-	if canvas.IsSISIDTaken(err) {
+	if errors.Is(err, canvas.ErrSISIDTaken) {
 		course, err := c.Courses.Get(ctx, canvas.SISCourse("IST101"))
 		if err != nil {
 			log.Fatal(err)
@@ -72,7 +73,7 @@ func ExampleIsSISIDTaken() {
 		fmt.Println("already there:", course.Name)
 	}
 	_, err = c.Courses.Get(ctx, canvas.SISCourse("NOPE"))
-	fmt.Println("not found:", canvas.IsNotFound(err))
+	fmt.Println("not found:", errors.Is(err, canvas.ErrNotFound))
 	// Output:
 	// already there: Existing
 	// not found: true
@@ -160,7 +161,7 @@ func ExampleClient_Stats() {
 	// Short waits keep the example fast; by default the client backs off
 	// for seconds and paces until the quota refills.
 	c, _ := canvas.New(srv.URL(), srv.AdminToken(),
-		canvas.WithRetry(3, time.Millisecond, 10*time.Millisecond), canvas.WithPacing(canvas.Pacing{}))
+		canvas.WithRetry(canvas.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond}), canvas.WithPacing(canvas.Pacing{}))
 
 	course, err := c.Courses.Get(context.Background(), canvas.SISCourse("X"))
 	if err != nil {
@@ -195,7 +196,7 @@ func ExampleClient_Do() {
 	}
 	fmt.Println(course.Name, course.SISID)
 	err = c.Do(ctx, canvas.Request{Method: "GET", Path: "courses/{id}", Refs: []any{canvas.SISCourse("no-such-course")}}, nil)
-	fmt.Println(canvas.IsNotFound(err))
+	fmt.Println(errors.Is(err, canvas.ErrNotFound))
 	// Output:
 	// Lead a team BSBLDR501/2026.1
 	// true

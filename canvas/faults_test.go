@@ -22,21 +22,21 @@ func TestAuthErrors(t *testing.T) {
 
 	bad := clientFor(t, srv, "not-a-token-xyz")
 	_, err := bad.Accounts.Get(ctx, canvas.Self)
-	assert.True(t, canvas.IsUnauthorized(err), "%v", err)
-	assert.False(t, canvas.IsForbidden(err))
+	assert.True(t, errors.Is(err, canvas.ErrUnauthorized), "%v", err)
+	assert.False(t, errors.Is(err, canvas.ErrForbidden))
 	assert.Contains(t, err.Error(), "Invalid access token.")
 	assert.NotContains(t, err.Error(), "not-a-token-xyz")
 
 	tok := srv.NewToken(true)
 	srv.ExpireToken(tok)
 	_, err = clientFor(t, srv, tok).Accounts.Get(ctx, canvas.Self)
-	assert.True(t, canvas.IsUnauthorized(err))
+	assert.True(t, errors.Is(err, canvas.ErrUnauthorized))
 	assert.Contains(t, err.Error(), "Expired access token.")
 
 	tok = srv.NewToken(true)
 	srv.RevokeToken(tok)
 	_, err = clientFor(t, srv, tok).Accounts.Get(ctx, canvas.Self)
-	assert.True(t, canvas.IsUnauthorized(err))
+	assert.True(t, errors.Is(err, canvas.ErrUnauthorized))
 	assert.Equal(t, 3, srv.Calls()["GET accounts/{id}"], "auth failures are not retried")
 }
 

@@ -1,6 +1,7 @@
 package canvas_test
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -56,7 +57,7 @@ func TestAssignments(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "Project (BSBLDR501)", a.Name)
 	_, err = c.Assignments.Get(t.Context(), canvas.ID(course), 1)
-	assert.True(t, canvas.IsNotFound(err))
+	assert.True(t, errors.Is(err, canvas.ErrNotFound))
 }
 
 func TestStudentSubmissionsForAllStudents(t *testing.T) {

@@ -252,7 +252,7 @@ func (s *GroupsService) AddMember(ctx context.Context, group GroupRef, user User
 	v := url.Values{}
 	setRef(v, "user_id", user)
 	if v.Get("user_id") == "" {
-		return nil, errMissingUser
+		return nil, refuse("POST groups/{id}/memberships", errMissingUser)
 	}
 	var out GroupMembership
 	if err := s.client.do(ctx, call{method: "POST", path: p, form: v, idem: true}, &out); err != nil {

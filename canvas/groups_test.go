@@ -1,6 +1,7 @@
 package canvas_test
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -38,7 +39,7 @@ func TestGroupsAndMemberships(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "OCC/2026.01", g.SISGroupID)
 	_, err = c.Groups.Create(ctx, cat.ID, canvas.GroupParams{Name: canvas.Ptr("Dup"), SISGroupID: canvas.Ptr("OCC/2026.01")})
-	assert.True(t, canvas.IsSISIDTaken(err), "%v", err)
+	assert.True(t, errors.Is(err, canvas.ErrSISIDTaken), "%v", err)
 
 	groups, err := canvas.Collect(c.Groups.ListByCourse(ctx, canvas.SISCourse("IST101")))
 	require.NoError(t, err)
@@ -72,7 +73,7 @@ func TestGroupsAndMemberships(t *testing.T) {
 	require.NoError(t, c.Groups.RemoveMember(ctx, g.ID, canvas.SISUser("A")))
 	require.NoError(t, c.Groups.RemoveMembership(ctx, g.ID, m2.ID))
 	err = c.Groups.RemoveMember(ctx, g.ID, canvas.SISUser("A"))
-	assert.True(t, canvas.IsNotFound(err), "removing an absent member is a 404")
+	assert.True(t, errors.Is(err, canvas.ErrNotFound), "removing an absent member is a 404")
 	ms, err = canvas.Collect(c.Groups.ListMemberships(ctx, g.ID))
 	require.NoError(t, err)
 	assert.Empty(t, ms)
@@ -80,7 +81,7 @@ func TestGroupsAndMemberships(t *testing.T) {
 
 	require.NoError(t, c.Groups.Delete(ctx, g.ID))
 	_, err = c.Groups.Get(ctx, g.ID)
-	assert.True(t, canvas.IsNotFound(err))
+	assert.True(t, errors.Is(err, canvas.ErrNotFound))
 	require.NoError(t, c.GroupCategories.Delete(ctx, cat.ID))
 	assert.Empty(t, srv.GroupCategories(course))
 }

@@ -16,7 +16,7 @@ import (
 func fastOpts() []canvas.Option {
 	return []canvas.Option{
 		canvas.WithRateLimit(rate.Inf, 0),
-		canvas.WithRetry(4, time.Millisecond, 5*time.Millisecond),
+		canvas.WithRetry(canvas.RetryPolicy{MaxRetries: 4, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond}),
 		canvas.WithPacing(canvas.Pacing{}),
 		canvas.WithMaxInFlight(0),
 	}

@@ -13,116 +13,124 @@ import (
 )
 
 // Option configures a Client. Options validate their input; New returns the
-// first error.
+// first error. The transport options (WithHTTPClient through WithLogger)
+// have the same names and meanings in the vettrak, canvas and moodle
+// packages; package transport documents them.
 type Option func(*config) error
 
 type config struct {
-	httpClient   *http.Client
-	transport    http.RoundTripper
-	logger       *slog.Logger
-	limit        rate.Limit
-	burst        int
-	retryMax     int
-	retryWaitMin time.Duration
-	retryWaitMax time.Duration
+	httpx.Settings
 	perPage      int
-	userAgent    string
-	timeout      time.Duration
-	attempt      time.Duration
 	maxInFlight  int
 	pacing       Pacing
-	maxBody      int64
 	maxListItems int
+}
+
+// Defaults (see package transport for the other clients' and why).
+const (
+	// DefaultMaxBodySize caps a successful response body.
+	DefaultMaxBodySize int64 = 64 << 20
+	// DefaultUserAgent is the User-Agent header unless WithUserAgent.
+	DefaultUserAgent = "vtsync-canvas/1"
+)
+
+// DefaultRetry is the retry policy a zero RetryPolicy field falls back to:
+// 5 retries between 500ms and 30s.
+func DefaultRetry() RetryPolicy {
+	return RetryPolicy{MaxRetries: 5, MinWait: 500 * time.Millisecond, MaxWait: 30 * time.Second}
 }
 
 func defaultConfig() config {
 	return config{
-		limit:        rate.Inf,
-		burst:        0,
-		retryMax:     5,
-		retryWaitMin: 500 * time.Millisecond,
-		retryWaitMax: 30 * time.Second,
+		// No fixed rate: the requests in flight follow the token's bucket
+		// (Pacing), so the time a sync takes is Canvas's to set, not a
+		// guess of ours (issue 16).
+		Settings: httpx.Settings{
+			Service:        "canvas",
+			DefaultRetry:   DefaultRetry(),
+			MaxBodySize:    DefaultMaxBodySize,
+			UserAgent:      DefaultUserAgent,
+			Timeout:        httpx.DefaultTimeout,
+			AttemptTimeout: httpx.DefaultAttemptTimeout,
+		},
 		perPage:      100,
-		userAgent:    "vtsync-canvas/1",
-		timeout:      httpx.DefaultTimeout,
-		attempt:      httpx.DefaultAttemptTimeout,
 		maxInFlight:  DefaultMaxInFlight,
 		pacing:       DefaultPacing(),
-		maxBody:      64 << 20,
 		maxListItems: DefaultMaxListItems,
 	}
 }
 
-// WithHTTPClient sends every request through hc as given. Use it only to
-// take full control: retries, rate limiting, pacing, the in-flight cap,
-// deadlines (WithTimeout, WithAttemptTimeout) and Stats are then the
-// caller's business. One thing is kept: a redirect to another origin, or
-// one that would send the body again, is refused before hc's own
-// CheckRedirect runs, so the token never leaves the Canvas origin (hc is
-// not modified). To keep everything and only swap the network layer (a
-// proxy, a test transport), use WithTransport.
+// WithHTTPClient sends requests through a copy of hc, whose Transport
+// becomes the base transport under the client's stack: retries, the rate
+// limit, pacing, the in-flight cap, deadlines, the redirect guard and
+// Stats all still apply. hc.Timeout bounds one call unless WithTimeout is
+// given; hc.CheckRedirect runs after the client's own guard, which keeps
+// the token on the Canvas origin. hc is not modified.
 func WithHTTPClient(hc *http.Client) Option {
-	return func(c *config) error {
-		if hc == nil {
-			return errors.New("canvas: http client must not be nil")
-		}
-		c.httpClient = hc
-		return nil
-	}
+	return func(c *config) error { return c.SetHTTPClient(hc) }
 }
 
-// WithTransport sets the innermost transport under the client's retry,
-// pacing and rate-limit layers.
+// WithTransport sets the base transport under the client's stack (it wins
+// over WithHTTPClient's Transport).
 func WithTransport(rt http.RoundTripper) Option {
-	return func(c *config) error {
-		if rt == nil {
-			return errors.New("canvas: transport must not be nil")
-		}
-		c.transport = rt
-		return nil
-	}
+	return func(c *config) error { return c.SetTransport(rt) }
+}
+
+// WithRetry sets the retry policy; a zero field keeps DefaultRetry's,
+// NoRetries() turns retries off. Throttled responses are retried within
+// the policy whatever the call; transport errors and 5xx only for calls
+// safe to repeat (reads, updates, deletes, and enrollment creation, which
+// Canvas upserts).
+func WithRetry(p RetryPolicy) Option {
+	return func(c *config) error { return c.SetRetry(p) }
+}
+
+// WithRateLimit caps the client-side request rate: every attempt, retries
+// included, takes a token. rate.Inf removes the limit (the default: the
+// requests in flight follow the token's bucket, see Pacing).
+func WithRateLimit(r rate.Limit, burst int) Option {
+	return func(c *config) error { return c.SetRateLimit(r, burst) }
+}
+
+// WithLimiter paces every attempt with l, which may be shared by several
+// clients of one Canvas instance.
+func WithLimiter(l *rate.Limiter) Option {
+	return func(c *config) error { return c.SetLimiter(l) }
+}
+
+// WithMaxBodySize caps the size of a successful response body (default
+// DefaultMaxBodySize, at least transport.MinBodySize); a larger body fails
+// with an error wrapping ErrBodyTooLarge rather than exhaust memory. Error
+// bodies are always capped at 64 KiB.
+func WithMaxBodySize(n int64) Option {
+	return func(c *config) error { return c.SetMaxBodySize(n) }
+}
+
+// WithTimeout bounds each call: every attempt, the backoff between them
+// and reading the response body. The default is 5 minutes; 0 turns it
+// off, leaving the context alone to bound calls; negative is an error.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) error { return c.SetTimeout(d) }
+}
+
+// WithAttemptTimeout bounds each attempt, from sending the request to the
+// last byte of the body, so a server that stalls is given up on (and an
+// idempotent call retried) well before the call's own deadline. The
+// default is 2 minutes, above the 60 s after which Canvas Cloud's load
+// balancer cuts a request that has not started answering; 0 turns it off.
+func WithAttemptTimeout(d time.Duration) Option {
+	return func(c *config) error { return c.SetAttemptTimeout(d) }
+}
+
+// WithUserAgent sets the User-Agent header (default DefaultUserAgent).
+func WithUserAgent(ua string) Option {
+	return func(c *config) error { return c.SetUserAgent(ua) }
 }
 
 // WithLogger sends the client's debug logs (retries, pacing waits) to l.
 // The access token is masked in every record. The default discards logs.
 func WithLogger(l *slog.Logger) Option {
-	return func(c *config) error {
-		if l == nil {
-			return errors.New("canvas: logger must not be nil")
-		}
-		c.logger = l
-		return nil
-	}
-}
-
-// WithRateLimit caps the client-side request rate (every attempt, retries
-// included, takes a token). rate.Inf disables the limit. The default is no
-// fixed rate: the requests in flight follow the token's bucket (Pacing),
-// so the time a sync takes is Canvas's to set, not a guess of ours.
-func WithRateLimit(r rate.Limit, burst int) Option {
-	return func(c *config) error {
-		if r < 0 || burst < 0 || (r != rate.Inf && burst == 0) {
-			return fmt.Errorf("canvas: bad rate limit %v/s burst %d", r, burst)
-		}
-		c.limit, c.burst = r, burst
-		return nil
-	}
-}
-
-// WithRetry sets how many times a failed attempt is retried (0 disables
-// retries) and the bounds of the jittered exponential backoff between
-// attempts. Throttled responses are always retried within this budget;
-// transport errors and 5xx only for idempotent calls (reads, updates,
-// deletes, and enrollment creation, which Canvas upserts). Default: 5
-// retries between 500ms and 30s.
-func WithRetry(maxRetries int, minWait, maxWait time.Duration) Option {
-	return func(c *config) error {
-		if maxRetries < 0 || minWait <= 0 || maxWait < minWait {
-			return fmt.Errorf("canvas: bad retry policy (%d, %v, %v)", maxRetries, minWait, maxWait)
-		}
-		c.retryMax, c.retryWaitMin, c.retryWaitMax = maxRetries, minWait, maxWait
-		return nil
-	}
+	return func(c *config) error { return c.SetLogger(l) }
 }
 
 // WithPerPage sets the per_page parameter of list calls (default 100).
@@ -134,46 +142,6 @@ func WithPerPage(n int) Option {
 			return fmt.Errorf("canvas: per page %d out of range 1..1000", n)
 		}
 		c.perPage = n
-		return nil
-	}
-}
-
-// WithUserAgent sets the User-Agent header.
-func WithUserAgent(ua string) Option {
-	return func(c *config) error {
-		if ua == "" {
-			return errors.New("canvas: empty user agent")
-		}
-		c.userAgent = ua
-		return nil
-	}
-}
-
-// WithTimeout bounds each call: every attempt, the backoff between them
-// and reading the response body. The default is httpx.DefaultTimeout
-// (5 minutes); 0 turns it off, leaving the context alone to bound calls.
-func WithTimeout(d time.Duration) Option {
-	return func(c *config) error {
-		if d < 0 {
-			return errors.New("canvas: negative timeout")
-		}
-		c.timeout = d
-		return nil
-	}
-}
-
-// WithAttemptTimeout bounds each attempt, from sending the request to the
-// last byte of the body, so a server that stalls is given up on (and an
-// idempotent call retried) well before the call's own deadline. The
-// default is httpx.DefaultAttemptTimeout (2 minutes, above the 60 s after
-// which Canvas Cloud's load balancer cuts a request that has not started
-// answering); 0 turns it off.
-func WithAttemptTimeout(d time.Duration) Option {
-	return func(c *config) error {
-		if d < 0 {
-			return errors.New("canvas: negative attempt timeout")
-		}
-		c.attempt = d
 		return nil
 	}
 }
@@ -208,19 +176,6 @@ func WithPacing(p Pacing) Option {
 			return errors.New("canvas: pacing needs an outflow rate")
 		}
 		c.pacing = p
-		return nil
-	}
-}
-
-// WithMaxBodySize caps the size of a successful response body (default
-// 64 MiB); larger bodies fail with an error rather than exhaust memory.
-// Error bodies are always capped at 64 KiB.
-func WithMaxBodySize(n int64) Option {
-	return func(c *config) error {
-		if n < 1 {
-			return errors.New("canvas: max body size must be positive")
-		}
-		c.maxBody = n
 		return nil
 	}
 }

@@ -142,8 +142,10 @@ func list[T any](c *Client, ctx context.Context, k call, wrap string) iter.Seq2[
 		}
 		lim := &listLimit{items: maxItems, pages: maxItems/minPageSize + 2}
 		room := maxLinkHeader - pageParamRoom - len(c.resolve(k.path, nil).String()) - 1
+		// Every error the listing yields names its operation.
+		yieldOp := func(v T, err error) bool { return yield(v, c.opErr(k, err)) }
 		for _, part := range splitQuery(q, k.split, room, k.splitMax) {
-			if !listPages(c, ctx, k, c.resolve(k.path, part), wrap, lim, yield) {
+			if !listPages(c, ctx, k, c.resolve(k.path, part), wrap, lim, yieldOp) {
 				return
 			}
 		}
@@ -163,7 +165,7 @@ func listPages[T any](c *Client, ctx context.Context, k call, u *url.URL, wrap s
 	empty := 0
 	for {
 		if lim.pages--; lim.pages < 0 {
-			yield(zero, fmt.Errorf("%w: %s: more pages than %d items can fill", ErrListingTooLong, k.path.tmpl, k.maxItemsOr(c)))
+			yield(zero, fmt.Errorf("%w: more pages than %d items can fill", ErrListingTooLong, k.maxItemsOr(c)))
 			return false
 		}
 		seen[u.String()] = true
@@ -183,7 +185,7 @@ func listPages[T any](c *Client, ctx context.Context, k call, u *url.URL, wrap s
 		}
 		for _, it := range items {
 			if lim.items--; lim.items < 0 {
-				yield(zero, fmt.Errorf("%w: %s: more than %d items", ErrListingTooLong, k.path.tmpl, k.maxItemsOr(c)))
+				yield(zero, fmt.Errorf("%w: more than %d items", ErrListingTooLong, k.maxItemsOr(c)))
 				return false
 			}
 			if !yield(it, nil) {
@@ -193,14 +195,14 @@ func listPages[T any](c *Client, ctx context.Context, k call, u *url.URL, wrap s
 		next := ParseLinkHeader(linkValues(h))["next"]
 		if next == "" {
 			if perPage > 0 && len(items) >= perPage && len(u.String())+pageParamRoom > maxLinkHeader {
-				yield(zero, fmt.Errorf("%w: %s (%d-byte URL)", ErrLinkDropped, k.path.tmpl, len(u.String())))
+				yield(zero, fmt.Errorf("%w (%d-byte URL)", ErrLinkDropped, len(u.String())))
 				return false
 			}
 			return true
 		}
 		if len(items) == 0 {
 			if empty++; empty >= maxEmptyPages {
-				yield(zero, fmt.Errorf("%w: %s: %d empty pages in a row that name a next page", ErrListingTooLong, k.path.tmpl, empty))
+				yield(zero, fmt.Errorf("%w: %d empty pages in a row that name a next page", ErrListingTooLong, empty))
 				return false
 			}
 		} else {
@@ -306,7 +308,7 @@ func unwrapList[T any](raw json.RawMessage, key string, items *[]T, k call, u *u
 func (c *Client) nextURL(cur *url.URL, link string) (*url.URL, error) {
 	ref, err := url.Parse(link)
 	if err != nil {
-		return nil, fmt.Errorf("canvas: bad rel=next link: %w", err)
+		return nil, fmt.Errorf("bad rel=next link: %w", httpx.UnwrapURLError(err))
 	}
 	nu := cur.ResolveReference(ref)
 	if nu.Scheme != c.base.Scheme || !strings.EqualFold(canonicalHost(nu), canonicalHost(c.base)) {

@@ -8,6 +8,8 @@ import (
 	"iter"
 	"net/url"
 	"strings"
+
+	"github.com/vtsync/vtsync/internal/httpx"
 )
 
 // Request is a call to an endpoint this package does not wrap (the escape
@@ -78,7 +80,7 @@ func (r Request) call() (call, error) {
 func (c *Client) Do(ctx context.Context, r Request, out any) error {
 	k, err := r.call()
 	if err != nil {
-		return err
+		return httpx.OpError("canvas", r.Method+" "+r.Path, err)
 	}
 	return c.do(ctx, k, out)
 }
@@ -91,12 +93,12 @@ func (c *Client) Do(ctx context.Context, r Request, out any) error {
 // "sis_imports"); "" for a bare array.
 func List[T any](ctx context.Context, c *Client, r Request, wrap string) iter.Seq2[T, error] {
 	if !strings.EqualFold(strings.TrimSpace(r.Method), "GET") && strings.TrimSpace(r.Method) != "" {
-		return errSeq[T](fmt.Errorf("%w: a listing is a GET, not %s", ErrBadRequest, r.Method))
+		return errSeq[T](httpx.OpError("canvas", r.Method+" "+r.Path, fmt.Errorf("%w: a listing is a GET, not %s", ErrBadRequest, r.Method)))
 	}
 	r.Method = "GET"
 	k, err := r.call()
 	if err != nil {
-		return errSeq[T](err)
+		return errSeq[T](httpx.OpError("canvas", "GET "+r.Path, err))
 	}
 	return list[T](c, ctx, k, wrap)
 }

@@ -1,6 +1,7 @@
 package canvas_test
 
 import (
+	"errors"
 	"net/url"
 	"testing"
 
@@ -40,7 +41,7 @@ func TestRawRequest(t *testing.T) {
 	// Errors are the client's own types.
 	err = c.Do(ctx, canvas.Request{Method: "GET", Path: "courses/{id}", Refs: []any{canvas.SISCourse("nope")}}, nil)
 	require.Error(t, err)
-	assert.True(t, canvas.IsNotFound(err), "%v", err)
+	assert.True(t, errors.Is(err, canvas.ErrNotFound), "%v", err)
 	assert.NotContains(t, err.Error(), srv.AdminToken())
 }
 

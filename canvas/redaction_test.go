@@ -70,9 +70,12 @@ func TestTokenNeverLeaksInAnyEncoding(t *testing.T) {
 			slog.New(slog.NewJSONHandler(&userLog, nil)).Error("sync failed", "err", err)
 			var ce *canvas.Error
 			var de *canvas.DecodeError
+			var oe *canvas.OperationError
 			errors.As(err, &ce)
 			errors.As(err, &de)
-			report := jsonText(map[string]any{"error": err.Error(), "canvas_error": ce, "decode_error": de})
+			require.ErrorAs(t, err, &oe, "every path ends in the operation error")
+			assert.Equal(t, "GET courses/{id}", oe.Operation)
+			report := jsonText(map[string]any{"error": err.Error(), "canvas_error": ce, "decode_error": de, "operation_error": oe, "cause": oe.Err.Error()})
 
 			assert.Contains(t, err.Error(), redact.Mask)
 			redacttest.AssertNoLeak(t, "err.Error()", err.Error(), tok)

@@ -114,13 +114,13 @@ func (o SISImportOptions) query() (url.Values, error) {
 	q.Set("extension", ext)
 	if o.BatchMode {
 		if refString(o.BatchModeTerm) == "" {
-			return nil, errors.New("canvas: SIS import: batch mode needs a term")
+			return nil, errors.New("batch mode needs a term")
 		}
 		q.Set("batch_mode", "true")
 		setRef(q, "batch_mode_term_id", o.BatchModeTerm)
 	}
 	if len(o.DiffingDataSetIdentifier) > 128 {
-		return nil, errors.New("canvas: SIS import: diffing data set identifier longer than 128 bytes")
+		return nil, errors.New("diffing data set identifier longer than 128 bytes")
 	}
 	setNonEmpty(q, "diffing_data_set_identifier", o.DiffingDataSetIdentifier)
 	setFlag(q, "diffing_remaster_data_set", o.DiffingRemaster)
@@ -140,7 +140,7 @@ func (o SISImportOptions) query() (url.Values, error) {
 // CSV with Extension "csv"); ZipCSV builds one.
 func (s *SISImportsService) Create(ctx context.Context, account AccountRef, data []byte, opts SISImportOptions) (*SISImport, error) {
 	if len(data) == 0 {
-		return nil, errors.New("canvas: SIS import: no data")
+		return nil, refuse("POST accounts/{id}/sis_imports", errors.New("no data"))
 	}
 	p, err := path("accounts/{id}/sis_imports", account)
 	if err != nil {
@@ -148,7 +148,7 @@ func (s *SISImportsService) Create(ctx context.Context, account AccountRef, data
 	}
 	q, err := opts.query()
 	if err != nil {
-		return nil, err
+		return nil, refuse("POST accounts/{id}/sis_imports", err)
 	}
 	ctype := "application/zip"
 	if e := q.Get("extension"); e == "csv" {
@@ -211,7 +211,7 @@ func (s *SISImportsService) WaitProgress(ctx context.Context, account AccountRef
 			return imp, nil
 		}
 		if err := sleepCtx(ctx, interval); err != nil {
-			return imp, fmt.Errorf("canvas: waiting for SIS import %d (%s): %w", id, imp.WorkflowState, err)
+			return imp, refuse("GET accounts/{id}/sis_imports/{id}", fmt.Errorf("waiting for SIS import %d (%s): %w", id, imp.WorkflowState, err))
 		}
 	}
 }

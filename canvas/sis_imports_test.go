@@ -2,6 +2,7 @@ package canvas_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -196,7 +197,7 @@ func TestSISImportPermissionsAndAbort(t *testing.T) {
 
 	plain := clientFor(t, srv, srv.NewToken(false))
 	_, err = plain.SISImports.Create(ctx, canvas.Self, []byte("x"), canvas.SISImportOptions{})
-	assert.True(t, canvas.IsForbidden(err), "%v", err)
+	assert.True(t, errors.Is(err, canvas.ErrForbidden), "%v", err)
 
 	imp, err := c.SISImports.Create(ctx, canvas.Self, sisZip(t, baseEnrollments), canvas.SISImportOptions{})
 	require.NoError(t, err)
@@ -223,7 +224,7 @@ func TestSISImportFollowsCanvasSource(t *testing.T) {
 		imp, err := c.SISImports.Create(t.Context(), canvas.Self, sisZip(t, baseEnrollments), canvas.SISImportOptions{})
 		require.NoError(t, err)
 		_, err = c.SISImports.Abort(t.Context(), canvas.Self, imp.ID)
-		assert.True(t, canvas.IsNotFound(err), "%v", err)
+		assert.True(t, errors.Is(err, canvas.ErrNotFound), "%v", err)
 	})
 	t.Run("deleted_last_completed and batch mode with diffing are accepted", func(t *testing.T) {
 		c, srv := newFake(t, canvastest.WithSISImportPolls(0))

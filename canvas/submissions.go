@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-var errMissingUser = errors.New("canvas: a user reference is required")
+var errMissingUser = errors.New("a user reference is required")
 
 // SubmissionsService reads submissions for many students at once.
 type SubmissionsService service

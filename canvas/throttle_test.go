@@ -1,6 +1,7 @@
 package canvas_test
 
 import (
+	"errors"
 	"net/http"
 	"sync"
 	"testing"
@@ -35,8 +36,8 @@ func TestThrottledResponsesAreRetried(t *testing.T) {
 			// Past the retry budget the error says throttled, not forbidden.
 			srv.InjectFault(canvastest.Fault{Endpoint: "GET courses/{id}", Throttle: true})
 			_, err = c.Courses.Get(t.Context(), canvas.SISCourse("X"))
-			assert.True(t, canvas.IsThrottled(err), "%v", err)
-			assert.False(t, canvas.IsForbidden(err))
+			assert.True(t, errors.Is(err, canvas.ErrThrottled), "%v", err)
+			assert.False(t, errors.Is(err, canvas.ErrForbidden))
 		})
 	}
 }
@@ -46,8 +47,8 @@ func TestPlainForbiddenIsNotRetried(t *testing.T) {
 	srv.InjectFault(canvastest.Fault{Endpoint: "GET accounts/{id}", Status: http.StatusForbidden,
 		Body: `{"status":"unauthorized","errors":[{"message":"user not authorized to perform that action"}]}`})
 	_, err := c.Accounts.Get(t.Context(), canvas.Self)
-	assert.True(t, canvas.IsForbidden(err), "%v", err)
-	assert.False(t, canvas.IsThrottled(err))
+	assert.True(t, errors.Is(err, canvas.ErrForbidden), "%v", err)
+	assert.False(t, errors.Is(err, canvas.ErrThrottled))
 	assert.Contains(t, err.Error(), "user not authorized")
 	assert.Equal(t, 1, srv.Calls()["GET accounts/{id}"])
 }
@@ -63,7 +64,7 @@ func TestLeakyBucketAndPacing(t *testing.T) {
 	t.Run("retries", func(t *testing.T) {
 		_, srv := newFake(t, canvastest.WithThrottle(bucket))
 		srv.SeedCourse(canvastest.Course{Name: "X", SISCourseID: "X"})
-		c := clientFor(t, srv, srv.AdminToken(), canvas.WithRetry(20, 5*time.Millisecond, 20*time.Millisecond))
+		c := clientFor(t, srv, srv.AdminToken(), canvas.WithRetry(canvas.RetryPolicy{MaxRetries: 20, MinWait: 5 * time.Millisecond, MaxWait: 20 * time.Millisecond}))
 		for range n {
 			_, err := c.Courses.Get(t.Context(), canvas.SISCourse("X"))
 			require.NoError(t, err)
@@ -91,7 +92,7 @@ func TestLeakyBucketAndPacing(t *testing.T) {
 func TestConcurrentUse(t *testing.T) {
 	_, srv := newFake(t, canvastest.WithThrottle(canvastest.Throttle{HighWater: 400, Outflow: 2000, UpFront: 50, Cost: 5, Style: canvastest.Throttle403}))
 	course := srv.SeedCourse(canvastest.Course{Name: "C", SISCourseID: "C"})
-	c := clientFor(t, srv, srv.AdminToken(), canvas.WithMaxInFlight(3), canvas.WithRetry(30, time.Millisecond, 10*time.Millisecond))
+	c := clientFor(t, srv, srv.AdminToken(), canvas.WithMaxInFlight(3), canvas.WithRetry(canvas.RetryPolicy{MaxRetries: 30, MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond}))
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
 	for i := range 8 {
@@ -147,7 +148,7 @@ func TestPacingHoldsUnderConcurrency(t *testing.T) {
 			wg.Go(func() {
 				for range 20 {
 					if _, err := c.Courses.Get(t.Context(), canvas.SISCourse("X")); err != nil {
-						require.True(t, canvas.IsThrottled(err), "%v", err)
+						require.True(t, errors.Is(err, canvas.ErrThrottled), "%v", err)
 						mu.Lock()
 						failed++
 						mu.Unlock()
@@ -158,7 +159,7 @@ func TestPacingHoldsUnderConcurrency(t *testing.T) {
 		wg.Wait()
 		return failed
 	}
-	noRetry := canvas.WithRetry(0, time.Millisecond, time.Millisecond)
+	noRetry := canvas.WithRetry(canvas.NoRetries())
 
 	t.Run("paced", func(t *testing.T) {
 		_, srv := newFake(t, canvastest.WithThrottle(bucket), canvastest.WithLatency(time.Millisecond))

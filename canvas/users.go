@@ -92,7 +92,7 @@ func (n NewUser) form() url.Values {
 // matches ErrLoginTaken.
 func (s *UsersService) Create(ctx context.Context, account AccountRef, n NewUser) (*User, error) {
 	if strings.TrimSpace(n.UniqueID) == "" {
-		return nil, errors.New("canvas: create user: UniqueID (login ID) is required")
+		return nil, refuse("POST accounts/{id}/users", errors.New("UniqueID (login ID) is required"))
 	}
 	p, err := path("accounts/{id}/users", account)
 	if err != nil {

@@ -1,6 +1,7 @@
 package canvas_test
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 
@@ -51,7 +52,7 @@ func TestUsersLifecycle(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotEqual(t, u.ID, me.ID)
 	_, err = c.Users.Get(ctx, canvas.SISUser("nobody"))
-	assert.True(t, canvas.IsNotFound(err))
+	assert.True(t, errors.Is(err, canvas.ErrNotFound))
 	assert.Len(t, srv.Users(), 1)
 }
 
@@ -62,12 +63,12 @@ func TestUserDuplicates(t *testing.T) {
 	require.NoError(t, err)
 
 	_, err = c.Users.Create(ctx, canvas.Self, canvas.NewUser{UniqueID: "b@x", SISUserID: "S1"})
-	assert.True(t, canvas.IsSISIDTaken(err), "%v", err)
-	assert.False(t, canvas.IsLoginTaken(err))
+	assert.True(t, errors.Is(err, canvas.ErrSISIDTaken), "%v", err)
+	assert.False(t, errors.Is(err, canvas.ErrLoginTaken))
 
 	_, err = c.Users.Create(ctx, canvas.Self, canvas.NewUser{UniqueID: "A@X", SISUserID: "S2"})
-	assert.True(t, canvas.IsLoginTaken(err), "%v", err)
-	assert.False(t, canvas.IsSISIDTaken(err))
+	assert.True(t, errors.Is(err, canvas.ErrLoginTaken), "%v", err)
+	assert.False(t, errors.Is(err, canvas.ErrSISIDTaken))
 	var ce *canvas.Error
 	require.ErrorAs(t, err, &ce)
 	assert.Contains(t, ce.Message(), "pseudonym.unique_id: ID already in use")

@@ -12,8 +12,6 @@ import (
 	"net/url"
 	"strings"
 
-	"golang.org/x/time/rate"
-
 	"github.com/vtsync/vtsync/callstats"
 	"github.com/vtsync/vtsync/internal/httpx"
 	"github.com/vtsync/vtsync/internal/redact"
@@ -61,53 +59,17 @@ func New(baseURL, token string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(token) == "" {
-		return nil, errors.New("moodle: empty web service token")
-	}
-	if strings.ContainsAny(token, "\r\n") {
-		return nil, errors.New("moodle: web service token contains a line break")
-	}
 	cfg := defaultConfig()
-	for _, opt := range opts {
-		if opt == nil {
-			continue
-		}
-		if err := opt(&cfg); err != nil {
-			return nil, err
-		}
+	secrets, err := httpx.Setup("moodle", "web service token", token, &cfg, opts)
+	if err != nil {
+		return nil, err
 	}
-	secrets := &redact.Secrets{}
-	secrets.Add(token)
-	logger := slog.New(slog.DiscardHandler)
-	if cfg.logger != nil {
-		logger = slog.New(redact.Handler(cfg.logger.Handler(), secrets))
-	}
+	logger := cfg.Log(secrets)
 	c := &Client{
-		endpoint: endpoint, token: token, userAgent: cfg.userAgent, maxBody: cfg.maxBody,
-		raw: cfg.raw, log: logger, secrets: secrets, meter: httpx.NewMeter(opKey),
+		endpoint: endpoint, token: token, userAgent: cfg.UserAgent, maxBody: cfg.MaxBodySize,
+		raw: cfg.raw, log: logger, secrets: secrets, meter: httpx.NewMeter(httpx.OpOf),
 	}
-	if cfg.httpClient != nil {
-		c.hc = cfg.httpClient
-	} else {
-		var lim *rate.Limiter
-		if cfg.limit != rate.Inf {
-			lim = rate.NewLimiter(cfg.limit, cfg.burst)
-		}
-		retryMax := cfg.retryMax
-		if retryMax == 0 {
-			retryMax = -1 // httpx reads 0 as "default"
-		}
-		c.hc = httpx.NewClient(httpx.Config{
-			Base:         cfg.transport,
-			Limiter:      lim,
-			RetryMax:     retryMax,
-			RetryWaitMin: cfg.retryWaitMin,
-			RetryWaitMax: cfg.retryWaitMax,
-			Timeout:      cfg.timeout,
-			Logger:       logger,
-			Meter:        c.meter,
-		})
-	}
+	c.hc = cfg.Client(httpx.Config{Redact: secrets.String, Meter: c.meter}, logger)
 	c.common.client = c
 	c.Site = (*SiteService)(&c.common)
 	c.Courses = (*CoursesService)(&c.common)
@@ -127,40 +89,16 @@ func (c *Client) Endpoint() string { return c.endpoint.String() }
 // Stats returns the client's request counters: attempts that reached the
 // network (retries included) split into reads and writes, bytes each way,
 // failures, and a count per function keyed by its name
-// ("core_course_get_courses_by_field"). A client built WithHTTPClient
-// counts nothing.
+// ("core_course_get_courses_by_field").
 func (c *Client) Stats() callstats.Snapshot { return c.meter.Snapshot() }
 
 func normaliseBase(raw string) (*url.URL, error) {
-	u, err := url.Parse(strings.TrimSpace(raw))
+	u, err := httpx.ParseBase("moodle", raw)
 	if err != nil {
-		return nil, fmt.Errorf("moodle: bad base URL: %w", err)
+		return nil, err
 	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("moodle: base URL %q must be http or https", httpx.SanitizeURL(u))
-	}
-	if u.Host == "" {
-		return nil, errors.New("moodle: base URL has no host")
-	}
-	if u.User != nil {
-		return nil, errors.New("moodle: base URL must not carry credentials")
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, errors.New("moodle: base URL must not have a query or fragment")
-	}
-	p := strings.TrimRight(u.Path, "/")
-	p = strings.TrimSuffix(p, "/"+RESTPath)
+	p := strings.TrimSuffix(u.Path, "/"+RESTPath)
 	return &url.URL{Scheme: u.Scheme, Host: u.Host, Path: p + "/" + RESTPath}, nil
-}
-
-type opKeyCtx struct{}
-
-// opKey names the function a request calls, for the meter.
-func opKey(r *http.Request) string {
-	if op, ok := r.Context().Value(opKeyCtx{}).(string); ok {
-		return op
-	}
-	return r.Method + " " + r.URL.Path
 }
 
 // call is one web service function call.
@@ -175,10 +113,15 @@ type call struct {
 }
 
 // do calls the function and decodes its JSON answer into out (when out is
-// not nil). An exception answer becomes an *Exception.
+// not nil). An exception answer becomes an *Exception. Every error is an
+// *OperationError naming the function.
 func (c *Client) do(ctx context.Context, k call, out any) error {
+	return httpx.OpError("moodle", k.fn, c.send(ctx, k, out))
+}
+
+func (c *Client) send(ctx context.Context, k call, out any) error {
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("moodle: %s: %w", k.fn, err)
+		return err
 	}
 	form := url.Values{}
 	for key, vs := range k.params {
@@ -196,14 +139,14 @@ func (c *Client) do(ctx context.Context, k call, out any) error {
 	// the meter can name the call; Moodle merges $_GET and $_POST.
 	u.RawQuery = url.Values{"wsfunction": {k.fn}, "moodlewsrestformat": {"json"}}.Encode()
 
-	ctx = context.WithValue(ctx, opKeyCtx{}, k.fn)
+	ctx = httpx.WithOp(ctx, k.fn)
 	ctx = httpx.WithWrite(ctx, k.write)
 	if k.idem {
 		ctx = httpx.WithIdempotent(ctx)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), strings.NewReader(form.Encode()))
 	if err != nil {
-		return fmt.Errorf("moodle: %s: %w", k.fn, err)
+		return err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
@@ -211,10 +154,9 @@ func (c *Client) do(ctx context.Context, k call, out any) error {
 
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		if ctx.Err() != nil {
-			return fmt.Errorf("moodle: %s: %w", k.fn, ctx.Err())
-		}
-		return fmt.Errorf("moodle: %s: %s", k.fn, c.secrets.String(unwrapURLError(err).Error()))
+		// The chain (net errors, timeouts, ErrRedirect) is kept; the
+		// message is masked.
+		return httpx.RoundTripError(ctx, err, c.secrets)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -223,7 +165,7 @@ func (c *Client) do(ctx context.Context, k call, out any) error {
 	}
 	body, err := httpx.ReadLimited(resp.Body, c.maxBody)
 	if err != nil {
-		return fmt.Errorf("moodle: %s: reading body: %w", k.fn, err)
+		return fmt.Errorf("reading body: %w", httpx.RoundTripError(ctx, err, c.secrets))
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		// Even a function returning nothing answers "null"; an empty 200
@@ -269,15 +211,6 @@ func (c *Client) exception(fn string, body []byte) *Exception {
 	}
 }
 
-// unwrapURLError drops *url.Error's copy of the URL while keeping the cause.
-func unwrapURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
-}
-
 func (c *Client) snippet(b []byte) string {
 	if len(b) > 200 {
 		b = b[:200]
@@ -291,7 +224,7 @@ func (c *Client) snippet(b []byte) string {
 // after a transport error or 5xx.
 func (c *Client) Call(ctx context.Context, function string, params Params, out any) error {
 	if function == "" {
-		return errors.New("moodle: empty function name")
+		return &OperationError{Service: "moodle", Operation: "Call", Err: errors.New("empty function name")}
 	}
 	return c.do(ctx, call{fn: function, params: params, write: true}, out)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/time/rate"
 
+	"github.com/vtsync/vtsync/internal/redact/redacttest"
 	"github.com/vtsync/vtsync/moodle"
 	"github.com/vtsync/vtsync/moodle/moodletest"
 )
@@ -25,7 +26,7 @@ func newClient(t *testing.T, opts ...moodletest.Option) (*moodle.Client, *moodle
 	srv := moodletest.NewServer(opts...)
 	t.Cleanup(srv.Close)
 	c, err := moodle.New(srv.URL(), srv.AdminToken(), moodle.WithRateLimit(rate.Inf, 0),
-		moodle.WithRetry(2, time.Millisecond, 5*time.Millisecond))
+		moodle.WithRetry(moodle.RetryPolicy{MaxRetries: 2, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond}))
 	require.NoError(t, err)
 	return c, srv
 }
@@ -175,7 +176,7 @@ func TestTokenNeverLeaks(t *testing.T) {
 	tok := srv.AdminToken()
 	var logs bytes.Buffer
 	c, err := moodle.New(srv.URL(), tok, moodle.WithRateLimit(rate.Inf, 0),
-		moodle.WithRetry(1, time.Millisecond, time.Millisecond),
+		moodle.WithRetry(moodle.RetryPolicy{MaxRetries: 1, MinWait: time.Millisecond, MaxWait: time.Millisecond}),
 		moodle.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	require.NoError(t, err)
 	srv.InjectFault(moodletest.Fault{Function: "core_webservice_get_site_info", Status: 503, Body: "proxy says wstoken=" + tok})
@@ -184,8 +185,11 @@ func TestTokenNeverLeaks(t *testing.T) {
 	var he *moodle.HTTPError
 	require.ErrorAs(t, err, &he)
 	assert.NotContains(t, he.Body, tok)
-	assert.NotContains(t, err.Error(), tok)
-	assert.NotContains(t, logs.String(), tok)
+	var oe *moodle.OperationError
+	require.ErrorAs(t, err, &oe, "the operation error is the path every error takes")
+	assert.Equal(t, "core_webservice_get_site_info", oe.Operation)
+	redacttest.AssertNoLeak(t, "err.Error()", err.Error(), tok)
+	redacttest.AssertNoLeak(t, "logs", logs.String(), tok)
 	assert.Equal(t, 2, srv.Calls()["core_webservice_get_site_info"], "a read is retried after a 503")
 }
 
@@ -230,7 +234,7 @@ func TestTokenMaskedURLEncoded(t *testing.T) {
 	}))
 	t.Cleanup(echo.Close)
 	require.True(t, strings.Contains(url.Values{"wstoken": {tok}}.Encode(), url.QueryEscape(tok)))
-	c, err := moodle.New(echo.URL, tok, moodle.WithRateLimit(rate.Inf, 0), moodle.WithRetry(0, time.Millisecond, time.Millisecond))
+	c, err := moodle.New(echo.URL, tok, moodle.WithRateLimit(rate.Inf, 0), moodle.WithRetry(moodle.NoRetries()))
 	require.NoError(t, err)
 	_, err = c.Site.GetSiteInfo(t.Context())
 	var he *moodle.HTTPError

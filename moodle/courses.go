@@ -56,7 +56,8 @@ const (
 // every course without an idnumber, so the client refuses it.
 func (s *CoursesService) GetCoursesByField(ctx context.Context, field, value string) ([]Course, error) {
 	if field == CourseByIDNumber && value == "" {
-		return nil, errors.New("moodle: core_course_get_courses_by_field: empty idnumber would match every course without one")
+		return nil, &OperationError{Service: "moodle", Operation: "core_course_get_courses_by_field",
+			Err: errors.New("empty idnumber would match every course without one")}
 	}
 	p := Params{}
 	if field != "" {

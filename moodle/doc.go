@@ -5,6 +5,27 @@
 // (course completion, the user grade report, assignments and their
 // submissions).
 //
+//	c, err := moodle.New("https://lms.example.edu.au", token, moodle.WithRateLimit(5, 2))
+//	info, err := c.Site.GetSiteInfo(ctx)
+//	if errors.Is(err, moodle.ErrInvalidToken) { … }
+//
+// # Client, options and errors
+//
+// New takes the transport options every vtsync client shares
+// (WithHTTPClient, WithTransport, WithRetry with a RetryPolicy,
+// WithRateLimit, WithLimiter, WithMaxBodySize, WithTimeout,
+// WithAttemptTimeout, WithUserAgent, WithLogger; package transport gives
+// their zero and negative meanings and each client's defaults) and
+// Moodle's own (WithFormattedText). Every error a method returns is an
+// *OperationError naming the web service function ("moodle:
+// core_course_create_courses: …") and wrapping the cause: an *Exception,
+// *HTTPError or *DecodeError matching this package's sentinels, or the
+// transport's own (*net.OpError, context.DeadlineExceeded, ErrRedirect,
+// ErrBodyTooLarge). Client.Call reaches functions the package does not
+// wrap.
+//
+// # The protocol
+//
 // Every call is one POST to <site>/webservice/rest/server.php with the
 // function's parameters in Moodle's PHP bracket encoding
 // (users[0][username]=jdoe), the token in the form body (never in the
@@ -21,8 +42,9 @@
 // The facts, with their sources, are collected in the project's
 // reference/moodle_api.md.
 //
-// The client shares the project's HTTP stack (internal/httpx): retries
-// with jittered backoff for idempotent calls, a client-side rate limit
-// (Moodle core has none of its own), a request meter (Stats) keyed by
-// function name, and token redaction in every log record and error.
+// The client shares the stack of every vtsync client: retries with
+// jittered backoff for idempotent calls, a client-side rate limit (Moodle
+// core has none of its own), deadlines, a redirect guard, a request meter
+// (Stats) keyed by function name, and token redaction in every log record
+// and error.
 package moodle

@@ -47,7 +47,9 @@ const maxErrorBody = 64 << 10
 // Exception is Moodle's error answer: HTTP 200 with
 // {"exception","errorcode","message","debuginfo"?}
 // (webservice/rest/locallib.php generate_error). It also stands for a
-// per-item warning turned into an error (Warning.Err).
+// per-item warning turned into an error (Warning.Err). It reaches the
+// caller inside the function's *OperationError, whose message names the
+// function; so do *HTTPError and *DecodeError.
 type Exception struct {
 	// Function is the web service function called.
 	Function string
@@ -65,7 +67,7 @@ type Exception struct {
 }
 
 func (e *Exception) Error() string {
-	s := fmt.Sprintf("moodle: %s: %s", e.Function, e.ErrorCode)
+	s := e.ErrorCode
 	if e.ItemID != 0 {
 		s += fmt.Sprintf(" (item %d)", e.ItemID)
 	}
@@ -114,7 +116,7 @@ type HTTPError struct {
 }
 
 func (e *HTTPError) Error() string {
-	return fmt.Sprintf("moodle: %s: HTTP %d %s", e.Function, e.StatusCode, http.StatusText(e.StatusCode))
+	return fmt.Sprintf("HTTP %d %s", e.StatusCode, http.StatusText(e.StatusCode))
 }
 
 // Is matches ErrAccessDenied (403), ErrThrottled (429), ErrServer (5xx).
@@ -140,7 +142,7 @@ type DecodeError struct {
 }
 
 func (e *DecodeError) Error() string {
-	return fmt.Sprintf("moodle: %s: decoding response: %v (body starts %q)", e.Function, e.Err, e.Body)
+	return fmt.Sprintf("decoding response: %v (body starts %q)", e.Err, e.Body)
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }
@@ -164,8 +166,10 @@ type Warning struct {
 	Message     string `json:"message"`
 }
 
-// Err returns the warning as an *Exception of fn, so that it matches the
-// sentinels like an exception with the same code would.
+// Err returns the warning as an *Exception of fn inside fn's
+// *OperationError, so that it matches the sentinels like an exception with
+// the same code would.
 func (w Warning) Err(fn string) error {
-	return &Exception{Function: fn, Exception: "warning", ErrorCode: w.WarningCode, Message: w.Message, ItemID: w.ItemID}
+	return &OperationError{Service: "moodle", Operation: fn,
+		Err: &Exception{Function: fn, Exception: "warning", ErrorCode: w.WarningCode, Message: w.Message, ItemID: w.ItemID}}
 }

@@ -1,149 +1,132 @@
 package moodle
 
 import (
-	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/vtsync/vtsync/internal/httpx"
 )
 
 // Option configures a Client. Options validate their input; New returns
-// the first error.
+// the first error. The transport options (WithHTTPClient through
+// WithLogger) have the same names and meanings in the vettrak, canvas and
+// moodle packages; package transport documents them.
 type Option func(*config) error
 
 type config struct {
-	httpClient   *http.Client
-	transport    http.RoundTripper
-	logger       *slog.Logger
-	limit        rate.Limit
-	burst        int
-	retryMax     int
-	retryWaitMin time.Duration
-	retryWaitMax time.Duration
-	userAgent    string
-	timeout      time.Duration
-	maxBody      int64
-	raw          bool
+	httpx.Settings
+	raw bool
+}
+
+// Defaults (see package transport for the other clients' and why).
+const (
+	// DefaultMaxBodySize caps a successful response body.
+	DefaultMaxBodySize int64 = 64 << 20
+	// DefaultUserAgent is the User-Agent header unless WithUserAgent.
+	DefaultUserAgent = "vtsync-moodle/1"
+	// DefaultRateLimit and DefaultBurst pace the client unless
+	// WithRateLimit or WithLimiter: Moodle core has no rate limit of its
+	// own (reference §1.8) and each call runs a PHP request, so the client
+	// stays polite.
+	DefaultRateLimit rate.Limit = 10
+	DefaultBurst                = 5
+	// DefaultAttemptTimeout bounds one attempt: above the 300-360 s
+	// external_api::set_timeout() lets one web service call run.
+	DefaultAttemptTimeout = 7 * time.Minute
+	// DefaultTimeout bounds one call: two slow attempts and the backoff.
+	DefaultTimeout = 15 * time.Minute
+)
+
+// DefaultRetry is the retry policy a zero RetryPolicy field falls back to:
+// 4 retries between 500ms and 30s.
+func DefaultRetry() RetryPolicy {
+	return RetryPolicy{MaxRetries: 4, MinWait: 500 * time.Millisecond, MaxWait: 30 * time.Second}
 }
 
 func defaultConfig() config {
 	return config{
-		// Moodle core has no rate limit of its own (reference §1.8); each
-		// call runs a PHP request with up to 300 s of time, so the client
-		// stays polite by default.
-		limit:        10,
-		burst:        5,
-		retryMax:     4,
-		retryWaitMin: 500 * time.Millisecond,
-		retryWaitMax: 30 * time.Second,
-		userAgent:    "vtsync-moodle/1",
-		maxBody:      64 << 20,
-		raw:          true,
+		Settings: httpx.Settings{
+			Service:        "moodle",
+			DefaultRetry:   DefaultRetry(),
+			Limiter:        rate.NewLimiter(DefaultRateLimit, DefaultBurst),
+			MaxBodySize:    DefaultMaxBodySize,
+			UserAgent:      DefaultUserAgent,
+			Timeout:        DefaultTimeout,
+			AttemptTimeout: DefaultAttemptTimeout,
+		},
+		raw: true,
 	}
 }
 
-// WithHTTPClient sends every request through hc exactly as given: retries,
-// rate limiting and Stats are then the caller's business. To keep them and
-// only swap the network layer, use WithTransport.
+// WithHTTPClient sends requests through a copy of hc, whose Transport
+// becomes the base transport under the client's stack: retries, the rate
+// limit, deadlines, the redirect guard and Stats all still apply.
+// hc.Timeout bounds one call unless WithTimeout is given; hc.CheckRedirect
+// runs after the client's own guard. hc is not modified.
 func WithHTTPClient(hc *http.Client) Option {
-	return func(c *config) error {
-		if hc == nil {
-			return errors.New("moodle: http client must not be nil")
-		}
-		c.httpClient = hc
-		return nil
-	}
+	return func(c *config) error { return c.SetHTTPClient(hc) }
 }
 
-// WithTransport sets the innermost transport under the client's retry and
-// rate-limit layers.
+// WithTransport sets the base transport under the client's stack (it wins
+// over WithHTTPClient's Transport).
 func WithTransport(rt http.RoundTripper) Option {
-	return func(c *config) error {
-		if rt == nil {
-			return errors.New("moodle: transport must not be nil")
-		}
-		c.transport = rt
-		return nil
-	}
+	return func(c *config) error { return c.SetTransport(rt) }
+}
+
+// WithRetry sets the retry policy; a zero field keeps DefaultRetry's,
+// NoRetries() turns retries off. Transport errors and 5xx are retried only
+// for calls safe to repeat (reads, updates, enrolments, memberships);
+// creates never, since Moodle may have written before the answer was
+// lost. Exceptions are answers, never retried.
+func WithRetry(p RetryPolicy) Option {
+	return func(c *config) error { return c.SetRetry(p) }
+}
+
+// WithRateLimit caps the client-side request rate: every attempt, retries
+// included, takes a token. rate.Inf removes the limit. The default is
+// DefaultRateLimit with DefaultBurst.
+func WithRateLimit(r rate.Limit, burst int) Option {
+	return func(c *config) error { return c.SetRateLimit(r, burst) }
+}
+
+// WithLimiter paces every attempt with l, which may be shared by several
+// clients of one Moodle site.
+func WithLimiter(l *rate.Limiter) Option {
+	return func(c *config) error { return c.SetLimiter(l) }
+}
+
+// WithMaxBodySize caps the size of a successful response body (default
+// DefaultMaxBodySize, at least transport.MinBodySize).
+func WithMaxBodySize(n int64) Option {
+	return func(c *config) error { return c.SetMaxBodySize(n) }
+}
+
+// WithTimeout bounds each call, retries, backoff and body included
+// (default DefaultTimeout); 0 turns it off, leaving the context alone to
+// bound calls; negative is an error.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) error { return c.SetTimeout(d) }
+}
+
+// WithAttemptTimeout bounds each attempt, body included (default
+// DefaultAttemptTimeout), so a stalled attempt is given up on and a call
+// safe to repeat retried; 0 turns it off.
+func WithAttemptTimeout(d time.Duration) Option {
+	return func(c *config) error { return c.SetAttemptTimeout(d) }
+}
+
+// WithUserAgent sets the User-Agent header (default DefaultUserAgent).
+func WithUserAgent(ua string) Option {
+	return func(c *config) error { return c.SetUserAgent(ua) }
 }
 
 // WithLogger sends the client's debug logs (retries) to l. The token is
 // masked in every record. The default discards logs.
 func WithLogger(l *slog.Logger) Option {
-	return func(c *config) error {
-		if l == nil {
-			return errors.New("moodle: logger must not be nil")
-		}
-		c.logger = l
-		return nil
-	}
-}
-
-// WithRateLimit caps the client-side request rate (every attempt, retries
-// included, takes a token). rate.Inf disables it. The default is 10
-// requests per second with a burst of 5.
-func WithRateLimit(r rate.Limit, burst int) Option {
-	return func(c *config) error {
-		if r < 0 || burst < 0 || (r != rate.Inf && burst == 0) {
-			return fmt.Errorf("moodle: bad rate limit %v/s burst %d", r, burst)
-		}
-		c.limit, c.burst = r, burst
-		return nil
-	}
-}
-
-// WithRetry sets how many times a failed attempt is retried (0 disables
-// retries) and the bounds of the jittered backoff. Transport errors and
-// 5xx are retried only for calls safe to repeat (reads, updates,
-// enrolments, memberships); creates never, since Moodle may have written
-// before the answer was lost. Exceptions are answers, never retried.
-// Default: 4 retries between 500ms and 30s.
-func WithRetry(maxRetries int, minWait, maxWait time.Duration) Option {
-	return func(c *config) error {
-		if maxRetries < 0 || minWait <= 0 || maxWait < minWait {
-			return fmt.Errorf("moodle: bad retry policy (%d, %v, %v)", maxRetries, minWait, maxWait)
-		}
-		c.retryMax, c.retryWaitMin, c.retryWaitMax = maxRetries, minWait, maxWait
-		return nil
-	}
-}
-
-// WithUserAgent sets the User-Agent header.
-func WithUserAgent(ua string) Option {
-	return func(c *config) error {
-		if ua == "" {
-			return errors.New("moodle: empty user agent")
-		}
-		c.userAgent = ua
-		return nil
-	}
-}
-
-// WithTimeout bounds each call, retries and backoff included. The default
-// is none: use the context. Moodle lets one call run up to
-// external_api::set_timeout()'s 300-360 s.
-func WithTimeout(d time.Duration) Option {
-	return func(c *config) error {
-		if d < 0 {
-			return errors.New("moodle: negative timeout")
-		}
-		c.timeout = d
-		return nil
-	}
-}
-
-// WithMaxBodySize caps the size of a response body (default 64 MiB).
-func WithMaxBodySize(n int64) Option {
-	return func(c *config) error {
-		if n < 1 {
-			return errors.New("moodle: max body size must be positive")
-		}
-		c.maxBody = n
-		return nil
-	}
+	return func(c *config) error { return c.SetLogger(l) }
 }
 
 // WithFormattedText makes the client ask for names as Moodle displays them

@@ -1,8 +1,10 @@
 package moodle_test
 
 import (
+	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 
 	"github.com/vtsync/vtsync/moodle"
 	"github.com/vtsync/vtsync/moodle/moodletest"
+	"github.com/vtsync/vtsync/transport"
 )
 
 func TestGroupings(t *testing.T) {
@@ -96,7 +99,7 @@ func TestOptionsValidate(t *testing.T) {
 		"nil logger":       moodle.WithLogger(nil),
 		"negative rate":    moodle.WithRateLimit(-1, 1),
 		"zero burst":       moodle.WithRateLimit(5, 0),
-		"bad retry":        moodle.WithRetry(1, 0, time.Second),
+		"bad retry":        moodle.WithRetry(moodle.RetryPolicy{MinWait: 2 * time.Second, MaxWait: time.Second}),
 		"empty user agent": moodle.WithUserAgent(""),
 		"negative timeout": moodle.WithTimeout(-time.Second),
 		"zero body":        moodle.WithMaxBodySize(0),
@@ -117,12 +120,16 @@ func TestOptionsValidate(t *testing.T) {
 	_, err = c.Site.GetSiteInfo(t.Context())
 	require.NoError(t, err)
 	assert.Equal(t, "rto-sync/2", seen)
-	assert.Zero(t, c.Stats().Calls(), "a caller's http client is not metered")
+	assert.EqualValues(t, 1, c.Stats().Calls(), "a caller's http client sits under the meter")
 
-	small, err := moodle.New(srv.URL(), srv.AdminToken(), moodle.WithMaxBodySize(10))
+	big := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		body := `{"sitename":"` + strings.Repeat("x", int(transport.MinBodySize)) + `"}`
+		return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+	})
+	small, err := moodle.New(srv.URL(), srv.AdminToken(), moodle.WithTransport(big), moodle.WithMaxBodySize(transport.MinBodySize))
 	require.NoError(t, err)
 	_, err = small.Site.GetSiteInfo(t.Context())
-	assert.Error(t, err, "a body over the cap")
+	assert.ErrorIs(t, err, moodle.ErrBodyTooLarge, "a body over the cap")
 }
 
 type roundTripFunc func(*http.Request) (*http.Response, error)

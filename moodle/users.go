@@ -143,7 +143,7 @@ type UserUpdate struct {
 // null and skip bad users silently, which reads here as no warnings.
 func (s *UsersService) UpdateUsers(ctx context.Context, users []UserUpdate) ([]Warning, error) {
 	if len(users) == 0 {
-		return nil, errors.New("moodle: core_user_update_users: no users")
+		return nil, &OperationError{Service: "moodle", Operation: "core_user_update_users", Err: errors.New("no users")}
 	}
 	p := Params{}
 	for i, u := range users {

@@ -30,7 +30,7 @@ func bulkCanvasRig(t *testing.T, mode canvaslms.GroupMode) (*rig, *canvastest.Se
 	srv := canvastest.NewServer(canvastest.WithSISImportPolls(3))
 	t.Cleanup(srv.Close)
 	c, err := canvas.New(srv.URL(), srv.AdminToken(), canvas.WithRateLimit(rate.Inf, 0), canvas.WithPacing(canvas.Pacing{}),
-		canvas.WithRetry(10, 5*time.Millisecond, 50*time.Millisecond))
+		canvas.WithRetry(canvas.RetryPolicy{MaxRetries: 10, MinWait: 5 * time.Millisecond, MaxWait: 50 * time.Millisecond}))
 	require.NoError(t, err)
 	target, err := canvaslms.New(c, canvaslms.WithGroupsAs(mode), canvaslms.WithBulkPollInterval(time.Millisecond))
 	require.NoError(t, err)

@@ -26,7 +26,7 @@ func canvasRig(t *testing.T, w mapping.Workflow, opts ...canvastest.Option) (*ri
 	srv := canvastest.NewServer(opts...)
 	t.Cleanup(srv.Close)
 	c, err := canvas.New(srv.URL(), srv.AdminToken(), canvas.WithRateLimit(rate.Inf, 0), canvas.WithPacing(canvas.Pacing{}),
-		canvas.WithRetry(10, 5*time.Millisecond, 50*time.Millisecond))
+		canvas.WithRetry(canvas.RetryPolicy{MaxRetries: 10, MinWait: 5 * time.Millisecond, MaxWait: 50 * time.Millisecond}))
 	require.NoError(t, err)
 	target, err := canvaslms.New(c)
 	require.NoError(t, err)

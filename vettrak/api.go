@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -92,11 +91,9 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 	if creds.Username == "" {
 		return nil, errors.New("vettrak: username must not be empty")
 	}
-	cfg := config{maxBody: DefaultMaxBodySize, now: time.Now, userAgent: defaultUserAgent, tokenIdle: TokenIdleTimeout}
-	for _, opt := range opts {
-		if err := opt(&cfg); err != nil {
-			return nil, err
-		}
+	cfg := defaultConfig()
+	if err := httpx.Apply(&cfg, opts); err != nil {
+		return nil, err
 	}
 	if cfg.loc == nil {
 		loc, err := time.LoadLocation(DefaultTimeZone)
@@ -118,37 +115,13 @@ func New(endpoint string, creds Credentials, opts ...Option) (*Client, error) {
 			a.secrets.Add(p)
 		}
 	}
-	handler := slog.DiscardHandler
-	if cfg.logger != nil {
-		handler = cfg.logger.Handler()
-	}
-	a.log = slog.New(redact.Handler(handler, a.secrets))
+	a.log = cfg.Log(a.secrets)
 	a.meter = httpx.NewMeter(opFromRequest)
-
-	hc := httpx.Config{
-		Limiter:        cfg.limiter,
-		RetryMax:       cfg.retry.MaxRetries,
-		RetryWaitMin:   cfg.retry.MinWait,
-		RetryWaitMax:   cfg.retry.MaxWait,
-		Timeout:        cfg.timeout,
-		AttemptTimeout: cfg.attempt,
-		Redact:         a.secrets.String,
-		Logger:         a.log,
-		Meter:          a.meter,
-	}
-	if cfg.httpClient != nil {
-		hc.Base = cfg.httpClient.Transport
-		if hc.Base == nil {
-			hc.Base = http.DefaultTransport
-		}
-		if hc.Timeout == 0 {
-			hc.Timeout = cfg.httpClient.Timeout
-		}
-	}
+	hc := cfg.Client(httpx.Config{Redact: a.secrets.String, Meter: a.meter}, a.log)
 	// Requests are written and responses read here, not by gowsdl's client
 	// (G1/G2: it would build a transport per call and drops required
 	// elements); its generated types are still what responses decode into.
-	a.http = &doer{api: a, next: httpx.NewClient(hc)}
+	a.http = &doer{api: a, next: hc}
 	a.ops = tableIndex()
 	return a, nil
 }
@@ -223,13 +196,13 @@ func (a *Client) loginLocked(ctx context.Context) (*session, error) {
 		return nil, a.wrapErr(ctx, op, err)
 	}
 	if auth == nil {
-		return nil, &DecodeError{Op: op, Record: op + "Result", Err: errMissingResult}
+		return nil, opErr(op, &DecodeError{Op: op, Record: op + "Result", Err: errMissingResult})
 	}
 	if auth.Status != StatusOK {
 		return nil, a.statusErr(op, auth)
 	}
 	if auth.Token == "" {
-		return nil, &DecodeError{Op: op, Record: op + "Result/Token", Err: errors.New("status 1 without a token")}
+		return nil, opErr(op, &DecodeError{Op: op, Record: op + "Result/Token", Err: errors.New("status 1 without a token")})
 	}
 	a.secrets.Add(auth.Token)
 	a.masked = append(a.masked, auth.Token)
@@ -263,7 +236,7 @@ func invoke[R any](ctx context.Context, a *Client, op string, in args, auth func
 	for attempt := 0; ; attempt++ {
 		s, err := a.token(ctx)
 		if err != nil {
-			return nil, nil, &OperationError{Op: op, Err: fmt.Errorf("log in: %w", err)}
+			return nil, nil, &OperationError{Service: "vettrak", Operation: op, Err: fmt.Errorf("log in: %w", err)}
 		}
 		cctx := a.callContext(ctx, op, spec.Write)
 		if spec.Retry {
@@ -271,7 +244,7 @@ func invoke[R any](ctx context.Context, a *Client, op string, in args, auth func
 		}
 		body, err := a.encodeRequest(spec, s.token, in)
 		if err != nil {
-			return nil, nil, &OperationError{Op: op, Err: err}
+			return nil, nil, opErr(op, err)
 		}
 		resp := new(R)
 		raw, err := a.roundTrip(cctx, op, body, resp)
@@ -280,7 +253,7 @@ func invoke[R any](ctx context.Context, a *Client, op string, in args, auth func
 		}
 		au := auth(resp)
 		if au == nil {
-			return nil, nil, &DecodeError{Op: op, Record: op + "Result/Auth", Err: errMissingResult}
+			return nil, nil, opErr(op, &DecodeError{Op: op, Record: op + "Result/Auth", Err: errMissingResult})
 		}
 		if au.Status == StatusOK {
 			a.touch(s)
@@ -308,10 +281,11 @@ func tokenRejected(au *vtsoap.TAuthenticate) bool {
 }
 
 func (a *Client) statusErr(op string, au *vtsoap.TAuthenticate) error {
-	return &StatusError{Op: op, Status: int(au.Status), Message: a.secrets.Excerpt(strings.TrimSpace(au.StatusMessage), 0)}
+	return opErr(op, &StatusError{Op: op, Status: int(au.Status), Message: a.secrets.Excerpt(strings.TrimSpace(au.StatusMessage), 0)})
 }
 
-// wrapErr turns whatever the SOAP layer returned into one of our types.
+// wrapErr turns whatever the SOAP layer returned into one of our types,
+// inside op's *OperationError.
 func (a *Client) wrapErr(ctx context.Context, op string, err error) error {
 	var (
 		fe *FaultError
@@ -320,15 +294,15 @@ func (a *Client) wrapErr(ctx context.Context, op string, err error) error {
 		ce *ContractError
 	)
 	if errors.As(err, &fe) || errors.As(err, &he) || errors.As(err, &de) || errors.As(err, &ce) {
-		return err
+		return opErr(op, err)
 	}
 	if ci := callFrom(ctx); ci != nil && ci.delivered.Load() && ctx.Err() == nil {
-		return &DecodeError{Op: op, Err: errors.New(a.secrets.Excerpt(err.Error(), 0))}
+		return opErr(op, &DecodeError{Op: op, Err: errors.New(a.secrets.Excerpt(err.Error(), 0))})
 	}
 	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ctx.Err())) {
-		return &OperationError{Op: op, Err: ctx.Err()}
+		return opErr(op, ctx.Err())
 	}
-	return &OperationError{Op: op, Err: redactedError{err, a.secrets}}
+	return opErr(op, redactedError{err, a.secrets})
 }
 
 // redactedError masks secrets in the message but keeps the chain for

@@ -99,7 +99,7 @@ func TestBadCredentials(t *testing.T) {
 	assert.Equal(t, "Invalid Username/Password Combination.", se.Message)
 	var oe *vettrak.OperationError
 	require.ErrorAs(t, err, &oe)
-	assert.Equal(t, "GetLMSNewOccurrences", oe.Op)
+	assert.Equal(t, "GetLMSNewOccurrences", oe.Operation)
 	assert.NotContains(t, err.Error(), "wrong&")
 	assert.Equal(t, 0, srv.CallCount("GetLMSNewOccurrences"))
 
@@ -562,7 +562,7 @@ func TestFaultsAndRetries(t *testing.T) {
 		_, err := api.EnrolmentsForOccurrence(ctx, vettraktest.WalkthroughTerm1)
 		var oe *vettrak.OperationError
 		require.ErrorAs(t, err, &oe)
-		assert.Equal(t, "GetEnrolmentsForOccurrence", oe.Op)
+		assert.Equal(t, "GetEnrolmentsForOccurrence", oe.Operation)
 	})
 	t.Run("malformed XML is a DecodeError", func(t *testing.T) {
 		api, srv := pair(t, nil)
@@ -739,5 +739,5 @@ func TestTransportOptions(t *testing.T) {
 	_, err = slow.ResultTypes(t.Context())
 	var oe *vettrak.OperationError
 	require.ErrorAs(t, err, &oe)
-	assert.Equal(t, "GetResultTypes", oe.Op)
+	assert.Equal(t, "GetResultTypes", oe.Operation)
 }

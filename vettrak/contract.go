@@ -94,7 +94,7 @@ func (r *ContractReport) String() string {
 }
 
 // ErrContract is matched (errors.Is) by a *ContractError.
-var ErrContract = errors.New("the server's contract differs from the SDK's")
+var ErrContract = errors.New("vettrak: the server's contract differs from the SDK's")
 
 // ContractError refuses a write through an operation whose live contract
 // differs from the SDK's: sending it could succeed and do the wrong thing
@@ -109,7 +109,7 @@ func (e *ContractError) Error() string {
 	for i, d := range e.Differences {
 		texts[i] = d.Text
 	}
-	return "vettrak " + e.Op + ": refused: the server's contract differs: " + strings.Join(texts, "; ") +
+	return "refused: the server's contract differs: " + strings.Join(texts, "; ") +
 		" (run the contract check; map names with WithWireNames or allow with WithContractDifferencesAllowed)"
 }
 
@@ -139,7 +139,7 @@ func (a *Client) writeAllowed(ctx context.Context, op string) error {
 		if err != nil {
 			if ctx.Err() != nil {
 				a.contract.tried = false // not a verdict on the server: try again next write
-				return &OperationError{Op: op, Err: ctx.Err()}
+				return opErr(op, ctx.Err())
 			}
 			a.log.LogAttrs(ctx, slog.LevelWarn, "vettrak: could not read the server's WSDL to check the contract before writing",
 				slog.String("err", a.secrets.String(err.Error())))
@@ -151,7 +151,7 @@ func (a *Client) writeAllowed(ctx context.Context, op string) error {
 		return nil
 	}
 	if diffs := a.contract.report.Differs(op); len(diffs) > 0 {
-		return &ContractError{Op: op, Differences: diffs}
+		return opErr(op, &ContractError{Op: op, Differences: diffs})
 	}
 	return nil
 }
@@ -183,11 +183,11 @@ func (a *Client) checkContract(ctx context.Context) (*ContractReport, error) {
 	const op = "WSDL"
 	doc, err := a.fetchWSDL(ctx)
 	if err != nil {
-		return nil, &OperationError{Op: op, Err: err}
+		return nil, opErr(op, err)
 	}
 	live, err := wsdl.Parse(doc)
 	if err != nil {
-		return nil, &DecodeError{Op: op, Err: err}
+		return nil, opErr(op, &DecodeError{Op: op, Err: err})
 	}
 	rep := compareContracts(embedded(), live, a.ops, a.cfg.wire)
 	rep.WSDL = a.display + "?WSDL"
@@ -206,13 +206,13 @@ func (a *Client) fetchWSDL(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("User-Agent", a.cfg.userAgent)
+	req.Header.Set("User-Agent", a.cfg.UserAgent)
 	resp, err := a.http.next.Do(req)
 	if err != nil {
 		return nil, redactedError{err, a.secrets}
 	}
 	defer resp.Body.Close()
-	body, err := httpx.ReadLimited(resp.Body, a.cfg.maxBody)
+	body, err := httpx.ReadLimited(resp.Body, a.cfg.MaxBodySize)
 	if err != nil {
 		return nil, err
 	}

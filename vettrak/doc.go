@@ -2,8 +2,24 @@
 // SOAP web service (VT_API.asmx), the student management system side of
 // vtsync.
 //
-//	api, err := vettrak.New("https://host/ABC_API/VT_API.asmx", vettrak.Credentials{Username: u, Password: p})
-//	occurrences, err := api.LMSNewOccurrences(ctx)
+//	vt, err := vettrak.New("https://host/ABC_API/VT_API.asmx", vettrak.Credentials{Username: u, Password: p},
+//		vettrak.WithRetry(vettrak.RetryPolicy{MaxRetries: 2}), vettrak.WithRateLimit(5, 1))
+//	occurrences, err := vt.LMSNewOccurrences(ctx)
+//	if errors.Is(err, vettrak.ErrMissingRegistration) { … } // VETtrak's in-band status
+//	var oe *vettrak.OperationError
+//	errors.As(err, &oe) // true for every error: "vettrak: GetLMSNewOccurrences: …"
+//
+// # The client
+//
+// New returns a *Client (safe for concurrent use; it was called API, kept
+// as a deprecated alias). Its options are the transport options every
+// vtsync client shares (WithHTTPClient, WithTransport, WithRetry with a
+// RetryPolicy, WithRateLimit, WithLimiter, WithMaxBodySize, WithTimeout,
+// WithAttemptTimeout, WithUserAgent, WithLogger; package transport gives
+// their zero and negative meanings) and VETtrak's own (WithTimeZone,
+// WithValidateUser, WithWireNames, WithContractDifferencesAllowed,
+// WithCheckWrites, WithClock). The learner record VETtrak calls a client is
+// Person.
 //
 // # What it does for you
 //
@@ -23,14 +39,16 @@
 //     ErrBadCredentials, ErrTokenExpired, ErrNoRecords, ErrMissingRegistration,
 //     ErrDB, ErrRejected or ErrUnknownStatus with errors.Is; SOAP faults are
 //     *FaultError, HTTP failures *HTTPError, unreadable answers *DecodeError
-//     (naming the element), refused arguments *InputError, anything else
-//     *OperationError. Every error names the operation; none contains the
-//     password or a token.
+//     (naming the element), refused arguments *InputError. Every error is an
+//     *OperationError naming the operation and wrapping one of those (or a
+//     *net.OpError, context.DeadlineExceeded, ErrRedirect, …); none contains
+//     the password or a token.
 //   - List methods return an empty list, not an error, when VETtrak answers
 //     Status -4 ("no records").
-//   - Transport: internal/httpx (retries with jittered backoff on connection
-//     errors, 5xx without a fault and 429; a rate limiter; a body cap;
-//     Stats per operation). Every operation vtsync calls reads or sets a
+//   - Transport: the stack every vtsync client shares (retries with jittered
+//     backoff on connection errors, 5xx without a fault and 429; a rate
+//     limiter; deadlines; a body cap; a redirect guard; Stats per
+//     operation). A WithHTTPClient transport sits under all of it. Every operation vtsync calls reads or sets a
 //     value, so all are retried; an operation that adds records would not be.
 //   - Times: VETtrak's dateTimes carry no zone; they are read and written in
 //     the provider's zone (WithTimeZone, default Australia/Sydney).

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/vtsync/vtsync/internal/httpx"
+	"github.com/vtsync/vtsync/transport"
 )
 
 // VETtrak answers most failures in-band: the call succeeds at the HTTP and
@@ -47,11 +48,14 @@ var (
 	// hand over the request and the password or token in its body, or one
 	// that would send the body again (307/308). The error names the masked
 	// Location.
-	ErrRedirect = httpx.ErrRedirect
+	ErrRedirect = transport.ErrRedirect
 )
 
 // StatusError is an in-band failure: the operation's TAuthenticate had a
-// Status other than 1. Message is VETtrak's StatusMessage with any secret
+// Status other than 1. Like the other typed errors below, it reaches the
+// caller inside the operation's *OperationError, whose message names the
+// client and operation; Op repeats the operation for callers that hold the
+// typed error alone. Message is VETtrak's StatusMessage with any secret
 // masked, capped at redact.MaxExcerpt (1 KiB) with a truncation marker.
 type StatusError struct {
 	Op      string
@@ -64,7 +68,7 @@ func (e *StatusError) Error() string {
 	if msg == "" {
 		msg = statusName(e.Status, e.Op)
 	}
-	return "vettrak " + e.Op + ": status " + strconv.Itoa(e.Status) + ": " + msg
+	return "status " + strconv.Itoa(e.Status) + ": " + msg
 }
 
 // Is matches the sentinel for the status.
@@ -129,7 +133,7 @@ type FaultError struct {
 }
 
 func (e *FaultError) Error() string {
-	return fmt.Sprintf("vettrak %s: SOAP fault %s: %s", e.Op, e.Code, e.String)
+	return fmt.Sprintf("SOAP fault %s: %s", e.Code, e.String)
 }
 
 // HTTPError is an HTTP failure without a SOAP fault in the body (proxy
@@ -144,7 +148,7 @@ type HTTPError struct {
 }
 
 func (e *HTTPError) Error() string {
-	s := fmt.Sprintf("vettrak %s: HTTP %d", e.Op, e.StatusCode)
+	s := fmt.Sprintf("HTTP %d", e.StatusCode)
 	if e.Body != "" {
 		s += ": " + e.Body
 	}
@@ -161,7 +165,7 @@ type DecodeError struct {
 }
 
 func (e *DecodeError) Error() string {
-	s := "vettrak " + e.Op + ": cannot read response"
+	s := "cannot read response"
 	if e.Record != "" {
 		s += " at " + e.Record
 	}
@@ -173,15 +177,9 @@ func (e *DecodeError) Error() string {
 
 func (e *DecodeError) Unwrap() error { return e.Err }
 
-// OperationError wraps any other failure of an operation: transport errors,
-// cancellation, a body over the size cap, a failed login on the way.
-type OperationError struct {
-	Op  string
-	Err error
-}
-
-func (e *OperationError) Error() string { return "vettrak " + e.Op + ": " + e.Err.Error() }
-func (e *OperationError) Unwrap() error { return e.Err }
+// opErr wraps err in op's *OperationError (nil stays nil; an error that
+// already names an operation is returned as is).
+func opErr(op string, err error) error { return httpx.OpError("vettrak", op, err) }
 
 // InputError reports an argument the client refuses to send (e.g. a result
 // whose start is after its finish), before any network call.
@@ -192,5 +190,5 @@ type InputError struct {
 }
 
 func (e *InputError) Error() string {
-	return "vettrak " + e.Op + ": invalid " + e.Field + ": " + e.Reason
+	return "invalid " + e.Field + ": " + e.Reason
 }

@@ -13,20 +13,15 @@ import (
 )
 
 // Option configures a Client. Options validate their input; New returns the
-// first error.
+// first error. The transport options (WithHTTPClient through WithLogger)
+// have the same names and meanings in the vettrak, canvas and moodle
+// packages; package transport documents them.
 type Option func(*config) error
 
 type config struct {
-	httpClient   *http.Client
-	logger       *slog.Logger
-	limiter      *rate.Limiter
-	retry        RetryPolicy
+	httpx.Settings
 	loc          *time.Location
 	now          func() time.Time
-	maxBody      int64
-	timeout      time.Duration // 0: the default; negative: none
-	attempt      time.Duration // 0: the default; negative: none
-	userAgent    string
 	validateUser bool
 	tokenIdle    time.Duration
 	checkWrites  bool
@@ -35,7 +30,7 @@ type config struct {
 	allowOps     map[string]bool // operations written whatever the check found
 }
 
-// Defaults.
+// Defaults (see package transport for the other clients' and why).
 const (
 	// DefaultMaxBodySize caps a response body. The largest real answers
 	// (a provider's whole occurrence list with units and staff) are a few
@@ -45,83 +40,104 @@ const (
 	DefaultTimeZone = "Australia/Sydney"
 	// TokenIdleTimeout is VETtrak's documented sliding token lifetime.
 	TokenIdleTimeout = 60 * time.Minute
-	defaultUserAgent = "vtsync-vettrak/1"
+	// DefaultUserAgent is the User-Agent header unless WithUserAgent.
+	DefaultUserAgent = "vtsync-vettrak/1"
 )
 
-// RetryPolicy controls retries of transient failures (connection errors,
-// HTTP 500/502/503/504 without a SOAP fault, 429). Only operations that are
-// safe to repeat are retried; throttling answers are always retried.
-type RetryPolicy struct {
-	// MaxRetries after the first attempt; negative disables retries, zero
-	// means the default (4).
-	MaxRetries int
-	// MinWait and MaxWait bound the jittered exponential backoff; zero
-	// means the defaults (250ms, 30s). Retry-After is honoured up to MaxWait.
-	MinWait, MaxWait time.Duration
+// DefaultRetry is the retry policy a zero RetryPolicy field falls back to:
+// 4 retries between 250ms and 30s.
+func DefaultRetry() RetryPolicy {
+	return RetryPolicy{MaxRetries: 4, MinWait: 250 * time.Millisecond, MaxWait: 30 * time.Second}
 }
 
-// WithHTTPClient uses c's Transport as the base transport under the
-// client's own retry, rate-limit, deadline, redirect and metering layers,
-// and c's Timeout, when set and WithTimeout is not, as the bound for one
-// whole call. c's CheckRedirect is not used: the client never follows a
-// redirect to another origin or one that would send the body again. c is
-// not modified.
-func WithHTTPClient(c *http.Client) Option {
-	return func(o *config) error {
-		if c == nil {
-			return errors.New("vettrak: http client must not be nil")
-		}
-		o.httpClient = c
-		return nil
+func defaultConfig() config {
+	return config{
+		// No default rate limit: VETtrak documents none. A self-hosted
+		// server is usually one IIS box; WithRateLimit is gentler.
+		Settings: httpx.Settings{
+			Service:        "vettrak",
+			DefaultRetry:   DefaultRetry(),
+			MaxBodySize:    DefaultMaxBodySize,
+			UserAgent:      DefaultUserAgent,
+			Timeout:        httpx.DefaultTimeout,
+			AttemptTimeout: httpx.DefaultAttemptTimeout,
+		},
+		now:       time.Now,
+		tokenIdle: TokenIdleTimeout,
 	}
 }
 
-// WithLogger sends the client's debug logs (logins, re-logins, retries) to
-// l. Secrets are masked before they reach l's handler. Default: discard.
-func WithLogger(l *slog.Logger) Option {
-	return func(o *config) error {
-		if l == nil {
-			return errors.New("vettrak: logger must not be nil")
-		}
-		o.logger = l
-		return nil
-	}
+// WithHTTPClient sends requests through a copy of hc, whose Transport
+// becomes the base transport under the client's stack: retries, the rate
+// limit, deadlines, the redirect guard and Stats all still apply.
+// hc.Timeout bounds one call unless WithTimeout is given; hc.CheckRedirect
+// runs after the client's own guard, which never follows a redirect to
+// another origin or one that would send the body (and the password) again.
+// hc is not modified.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error { return c.SetHTTPClient(hc) }
+}
+
+// WithTransport sets the base transport under the client's stack (it wins
+// over WithHTTPClient's Transport).
+func WithTransport(rt http.RoundTripper) Option {
+	return func(c *config) error { return c.SetTransport(rt) }
+}
+
+// WithRetry sets the retry policy; a zero field keeps DefaultRetry's,
+// NoRetries() turns retries off. Transient failures (connection errors,
+// HTTP 500/502/503/504 without a SOAP fault) are retried only for
+// operations safe to repeat; throttling answers (429) always. SOAP faults
+// are answers, never retried.
+func WithRetry(p RetryPolicy) Option {
+	return func(c *config) error { return c.SetRetry(p) }
 }
 
 // WithRateLimit paces every HTTP attempt (retries included) to r per
-// second with the given burst. VETtrak documents no limit; a self-hosted
-// server is usually one IIS box, so be gentle.
+// second with the given burst; rate.Inf removes the limit (the default).
+// VETtrak documents no limit; a self-hosted server is usually one IIS
+// box, so be gentle.
 func WithRateLimit(r rate.Limit, burst int) Option {
-	return func(o *config) error {
-		if r <= 0 || burst < 1 {
-			return fmt.Errorf("vettrak: invalid rate limit %v/s burst %d", r, burst)
-		}
-		o.limiter = rate.NewLimiter(r, burst)
-		return nil
-	}
+	return func(c *config) error { return c.SetRateLimit(r, burst) }
 }
 
 // WithLimiter shares an existing limiter (e.g. one per VETtrak server
 // across several Client values).
 func WithLimiter(l *rate.Limiter) Option {
-	return func(o *config) error {
-		if l == nil {
-			return errors.New("vettrak: limiter must not be nil")
-		}
-		o.limiter = l
-		return nil
-	}
+	return func(c *config) error { return c.SetLimiter(l) }
 }
 
-// WithRetry sets the retry policy.
-func WithRetry(p RetryPolicy) Option {
-	return func(o *config) error {
-		if p.MinWait < 0 || p.MaxWait < 0 || (p.MaxWait > 0 && p.MinWait > p.MaxWait) {
-			return fmt.Errorf("vettrak: invalid retry waits %v..%v", p.MinWait, p.MaxWait)
-		}
-		o.retry = p
-		return nil
-	}
+// WithMaxBodySize caps response bodies (default DefaultMaxBodySize, at
+// least transport.MinBodySize).
+func WithMaxBodySize(n int64) Option {
+	return func(c *config) error { return c.SetMaxBodySize(n) }
+}
+
+// WithTimeout bounds each call: every attempt, the backoff between them
+// and reading the response body. The default is 5 minutes; 0 turns it
+// off, leaving the context alone to bound calls; negative is an error.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) error { return c.SetTimeout(d) }
+}
+
+// WithAttemptTimeout bounds each attempt, from sending the request to the
+// last byte of the body, so a server that stalls is given up on (and a
+// read retried) well before the call's own deadline. The default is
+// 2 minutes, above IIS's default 110 s ASP.NET request limit that a
+// self-hosted VETtrak runs under; 0 turns it off.
+func WithAttemptTimeout(d time.Duration) Option {
+	return func(c *config) error { return c.SetAttemptTimeout(d) }
+}
+
+// WithUserAgent sets the User-Agent header (default DefaultUserAgent).
+func WithUserAgent(ua string) Option {
+	return func(c *config) error { return c.SetUserAgent(ua) }
+}
+
+// WithLogger sends the client's debug logs (logins, re-logins, retries) to
+// l. Secrets are masked before they reach l's handler. Default: discard.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error { return c.SetLogger(l) }
 }
 
 // WithTimeZone sets the zone VETtrak's zoneless dateTimes are read and
@@ -155,57 +171,6 @@ func WithClock(now func() time.Time) Option {
 			return errors.New("vettrak: clock must not be nil")
 		}
 		o.now = now
-		return nil
-	}
-}
-
-// WithMaxBodySize caps response bodies (default DefaultMaxBodySize).
-func WithMaxBodySize(n int64) Option {
-	return func(o *config) error {
-		if n < 1024 {
-			return fmt.Errorf("vettrak: body size cap %d is too small", n)
-		}
-		o.maxBody = n
-		return nil
-	}
-}
-
-// WithTimeout bounds each call: every attempt, the backoff between them
-// and reading the response body. The default is httpx.DefaultTimeout
-// (5 minutes); 0 turns it off, leaving the context alone to bound calls.
-func WithTimeout(d time.Duration) Option {
-	return func(o *config) error {
-		if d < 0 {
-			return errors.New("vettrak: timeout must not be negative")
-		}
-		o.timeout = httpx.OptionTimeout(d)
-		return nil
-	}
-}
-
-// WithAttemptTimeout bounds each attempt, from sending the request to the
-// last byte of the body, so a server that stalls is given up on (and a
-// read retried) well before the call's own deadline. The default is
-// httpx.DefaultAttemptTimeout (2 minutes, above IIS's default 110 s
-// ASP.NET request limit that a self-hosted VETtrak runs under); 0 turns
-// it off.
-func WithAttemptTimeout(d time.Duration) Option {
-	return func(o *config) error {
-		if d < 0 {
-			return errors.New("vettrak: attempt timeout must not be negative")
-		}
-		o.attempt = httpx.OptionTimeout(d)
-		return nil
-	}
-}
-
-// WithUserAgent sets the User-Agent header.
-func WithUserAgent(ua string) Option {
-	return func(o *config) error {
-		if ua == "" {
-			return errors.New("vettrak: user agent must not be empty")
-		}
-		o.userAgent = ua
 		return nil
 	}
 }

@@ -114,9 +114,14 @@ func TestSecretsNeverLeakInAnyEncoding(t *testing.T) {
 
 			err = tt.call(api)
 			require.Error(t, err)
+			// Every path ends in the operation error, which names the
+			// operation and must mask like its cause.
+			var oe *vettrak.OperationError
+			require.ErrorAs(t, err, &oe)
+			assert.NotEmpty(t, oe.Operation)
 			// What a caller does with it: log it, put it in a JSON report.
 			slog.New(slog.NewJSONHandler(&userLog, nil)).Error("sync failed", "err", err)
-			report := map[string]any{"error": err.Error()}
+			report := map[string]any{"error": err.Error(), "operation_error": oe, "cause": oe.Err.Error()}
 			var (
 				fe *vettrak.FaultError
 				se *vettrak.StatusError

@@ -182,7 +182,7 @@ func (a *Client) roundTrip(ctx context.Context, op string, body []byte, out any)
 	for {
 		se, err := nextStart(dec)
 		if err != nil {
-			return nil, &DecodeError{Op: op, Record: op + "Response", Err: errMissingResult}
+			return nil, opErr(op, &DecodeError{Op: op, Record: op + "Response", Err: errMissingResult})
 		}
 		if se.Name.Local == "Body" {
 			break
@@ -190,10 +190,10 @@ func (a *Client) roundTrip(ctx context.Context, op string, body []byte, out any)
 	}
 	se, err := nextStart(dec)
 	if err != nil {
-		return nil, &DecodeError{Op: op, Record: op + "Response", Err: errMissingResult}
+		return nil, opErr(op, &DecodeError{Op: op, Record: op + "Response", Err: errMissingResult})
 	}
 	if err := dec.DecodeElement(out, &se); err != nil {
-		return nil, &DecodeError{Op: op, Record: op + "Response", Err: errors.New(a.secrets.String(err.Error()))}
+		return nil, opErr(op, &DecodeError{Op: op, Record: op + "Response", Err: errors.New(a.secrets.String(err.Error()))})
 	}
 	return raw, nil
 }

@@ -86,37 +86,37 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	req.Close = false
 	req.Header.Set("SOAPAction", `"`+strings.Trim(req.Header.Get("SOAPAction"), `"`)+`"`)
 	req.Header.Set("Content-Type", "text/xml; charset=utf-8")
-	req.Header.Set("User-Agent", a.cfg.userAgent)
+	req.Header.Set("User-Agent", a.cfg.UserAgent)
 	resp, err := d.next.Do(req)
 	if err != nil {
 		return nil, err
 	}
-	body, err := httpx.ReadLimited(resp.Body, a.cfg.maxBody)
+	body, err := httpx.ReadLimited(resp.Body, a.cfg.MaxBodySize)
 	resp.Body.Close()
 	if err != nil {
 		if errors.Is(err, httpx.ErrBodyTooLarge) {
-			return nil, &DecodeError{Op: op, Err: err}
+			return nil, opErr(op, &DecodeError{Op: op, Err: err})
 		}
 		return nil, err
 	}
 	if resp.StatusCode >= 400 {
-		return nil, a.failure(op, resp, body)
+		return nil, opErr(op, a.failure(op, resp, body))
 	}
 	if body, err = toUTF8(body); err != nil {
-		return nil, &DecodeError{Op: op, Err: err}
+		return nil, opErr(op, &DecodeError{Op: op, Err: err})
 	}
 	// ASMX writes control characters as character references XML 1.0
 	// forbids (xmlchars.go); drop them before anything parses the body.
 	body = dropIllegalChars(body)
 	if body, err = a.normalise(body, op); err != nil {
-		return nil, &DecodeError{Op: op, Err: fmt.Errorf("not XML: %w", err)}
+		return nil, opErr(op, &DecodeError{Op: op, Err: fmt.Errorf("not XML: %w", err)})
 	}
 	if ci != nil {
 		ci.delivered.Store(true)
 		if rec, err := validate(body, op, ci.schema); err != nil {
 			// The message may quote the value (strconv errors do, Go-quoted),
 			// which may be a secret echoed back, or a megabyte long.
-			return nil, &DecodeError{Op: op, Record: a.secrets.Excerpt(rec, 0), Err: errors.New(a.secrets.Excerpt(err.Error(), 0))}
+			return nil, opErr(op, &DecodeError{Op: op, Record: a.secrets.Excerpt(rec, 0), Err: errors.New(a.secrets.Excerpt(err.Error(), 0))})
 		}
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/vtsync/vtsync/canvas"
@@ -27,7 +28,7 @@ func perRecordLive(ctx context.Context, c *canvas.Client, want *mapping.Desired)
 		return fmt.Errorf("perRecordLive: groups are counted, not run")
 	}
 	for _, co := range want.State.Courses {
-		if _, err := c.Courses.Get(ctx, canvas.SISCourse(co.SISID)); !canvas.IsNotFound(err) {
+		if _, err := c.Courses.Get(ctx, canvas.SISCourse(co.SISID)); !errors.Is(err, canvas.ErrNotFound) {
 			return fmt.Errorf("get course %s: want not found, got %v", co.SISID, err)
 		}
 		if _, err := c.Courses.Create(ctx, canvas.Self, canvas.CourseParams{Name: &co.Name, CourseCode: &co.Code, SISCourseID: &co.SISID}); err != nil {
@@ -35,7 +36,7 @@ func perRecordLive(ctx context.Context, c *canvas.Client, want *mapping.Desired)
 		}
 	}
 	for _, sec := range want.State.Sections {
-		if _, err := c.Sections.Get(ctx, canvas.SISSection(sec.SISID)); !canvas.IsNotFound(err) {
+		if _, err := c.Sections.Get(ctx, canvas.SISSection(sec.SISID)); !errors.Is(err, canvas.ErrNotFound) {
 			return fmt.Errorf("get section %s: want not found, got %v", sec.SISID, err)
 		}
 		if _, err := c.Sections.Create(ctx, canvas.SISCourse(sec.CourseSISID), canvas.SectionParams{Name: &sec.Name, SISSectionID: &sec.SISID}); err != nil {
@@ -47,7 +48,7 @@ func perRecordLive(ctx context.Context, c *canvas.Client, want *mapping.Desired)
 		users[u.SISID] = u
 	}
 	lookup := func(sis string) error {
-		if _, err := c.Users.Get(ctx, canvas.SISUser(sis)); !canvas.IsNotFound(err) {
+		if _, err := c.Users.Get(ctx, canvas.SISUser(sis)); !errors.Is(err, canvas.ErrNotFound) {
 			return err
 		}
 		u := users[sis]

@@ -1,14 +1,16 @@
 package httpx
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"net/url"
+
+	"github.com/vtsync/vtsync/transport"
 )
 
-// ErrBodyTooLarge is returned when a response body exceeds its limit.
-var ErrBodyTooLarge = errors.New("response body too large")
+// ErrBodyTooLarge is returned when a response body exceeds its limit
+// (transport.ErrBodyTooLarge).
+var ErrBodyTooLarge = transport.ErrBodyTooLarge
 
 // ReadLimited reads all of r, or fails with an error wrapping ErrBodyTooLarge
 // once more than limit bytes arrive. It never buffers more than limit+1 bytes.

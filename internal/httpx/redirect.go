@@ -1,15 +1,17 @@
 package httpx
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/vtsync/vtsync/transport"
 )
 
-// ErrRedirect matches every redirect the client refused (errors.Is).
-var ErrRedirect = errors.New("redirect refused")
+// ErrRedirect matches every redirect the client refused (errors.Is);
+// it is transport.ErrRedirect.
+var ErrRedirect = transport.ErrRedirect
 
 // maxRedirects bounds same-origin redirects in one call.
 const maxRedirects = 5

@@ -107,15 +107,6 @@ func (b *deadlineBody) Close() error {
 	return err
 }
 
-// OptionTimeout maps a client option's "0 turns it off" to Config's
-// "negative means none".
-func OptionTimeout(d time.Duration) time.Duration {
-	if d == 0 {
-		return -1
-	}
-	return d
-}
-
 // withDeadline wraps next in a deadline of d: zero means def, negative
 // means none.
 func withDeadline(next http.RoundTripper, d, def time.Duration, scope string) http.RoundTripper {

@@ -104,8 +104,11 @@ func TestDefaultDeadlines(t *testing.T) {
 			assert.Equal(t, tt.attempt, deadlineOf(c, "attempt"))
 		})
 	}
-	assert.Equal(t, time.Duration(-1), OptionTimeout(0), "an option's 0 turns the deadline off")
-	assert.Equal(t, time.Second, OptionTimeout(time.Second))
+	var s Settings
+	require.NoError(t, s.SetTimeout(0))
+	require.NoError(t, s.SetAttemptTimeout(time.Second))
+	assert.Equal(t, time.Duration(-1), s.Timeout, "an option's 0 turns the deadline off")
+	assert.Equal(t, time.Second, s.AttemptTimeout)
 }
 
 // deadlineOf digs the deadline layer of scope out of a client NewClient

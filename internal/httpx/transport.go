@@ -1,5 +1,8 @@
-// Package httpx is the HTTP transport stack shared by the vettrak and canvas
-// clients: go-retryablehttp for retries with capped, jittered backoff, an
+// Package httpx is the HTTP transport stack shared by the vettrak, canvas
+// and moodle clients. Settings holds the transport options they all take
+// (their meaning is documented once, in package transport) and builds the
+// stack; service.go holds the REST clients' common plumbing. The stack:
+// go-retryablehttp for retries with capped, jittered backoff, an
 // x/time/rate limiter below the retry loop (so every attempt, retries
 // included, takes a token), deadlines per call and per attempt that cover
 // reading the body, a redirect policy that never hands a request to

@@ -17,7 +17,10 @@ const Layout = "2006-01-02T15:04:05"
 // Null is .NET's DateTime.MinValue, which some services send for "no date".
 const Null = "0001-01-01T00:00:00"
 
-// ErrSyntax is wrapped by every parse failure.
+// ErrSyntax is wrapped by every parse failure. Its message has no package
+// prefix on purpose: it reaches users only inside a vettrak error, whose
+// *OperationError names the client and the operation ("vettrak:
+// GetLMSNewOccurrences: cannot read response at …: not an xs:dateTime").
 var ErrSyntax = errors.New("not an xs:dateTime")
 
 // Parse reads an xs:dateTime. A value without an offset is read as wall-clock

@@ -24,7 +24,7 @@ func fastClient(t testing.TB, srv *canvastest.Server, token string) *canvas.Clie
 	c, err := canvas.New(srv.URL(), token,
 		canvas.WithRateLimit(rate.Inf, 0),
 		canvas.WithPacing(canvas.Pacing{}),
-		canvas.WithRetry(2, time.Millisecond, 5*time.Millisecond),
+		canvas.WithRetry(canvas.RetryPolicy{MaxRetries: 2, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond}),
 	)
 	require.NoError(t, err)
 	return c

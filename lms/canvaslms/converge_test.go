@@ -41,7 +41,7 @@ func newSyncRig(t *testing.T, w mapping.Workflow, data *vettraktest.Dataset, lms
 	srv := canvastest.NewServer(canvastest.WithStrict())
 	t.Cleanup(srv.Close)
 	c, err := canvas.New(srv.URL(), srv.AdminToken(), canvas.WithRateLimit(rate.Inf, 0), canvas.WithPacing(canvas.Pacing{}),
-		canvas.WithRetry(4, time.Millisecond, 5*time.Millisecond))
+		canvas.WithRetry(canvas.RetryPolicy{MaxRetries: 4, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond}))
 	require.NoError(t, err)
 	target, err := canvaslms.New(c, lmsOpts...)
 	require.NoError(t, err)

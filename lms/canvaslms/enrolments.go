@@ -2,6 +2,7 @@ package canvaslms
 
 import (
 	"context"
+	"errors"
 
 	"github.com/vtsync/vtsync/canvas"
 	"github.com/vtsync/vtsync/lms"
@@ -158,7 +159,7 @@ func (l *LMS) endEnrollments(ctx context.Context, op, kind, key string, to lms.S
 	task := l.cfg.tasks[to]
 	ens, err := listFn()
 	if err != nil {
-		if canvas.IsNotFound(err) {
+		if errors.Is(err, canvas.ErrNotFound) {
 			return nil
 		}
 		return wrap(op, kind, key, err)
@@ -169,7 +170,7 @@ func (l *LMS) endEnrollments(ctx context.Context, op, kind, key string, to lms.S
 			continue
 		}
 		if _, err := l.c.Enrollments.End(ctx, en.CourseID, en.ID, task); err != nil {
-			if canvas.IsNotFound(err) {
+			if errors.Is(err, canvas.ErrNotFound) {
 				continue
 			}
 			return wrap(op, kind, key, err)

@@ -32,15 +32,15 @@ func wrap(op, kind, id string, err error) error {
 	switch {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("%s: %w", prefix, err)
-	case canvas.IsThrottled(err):
+	case errors.Is(err, canvas.ErrThrottled):
 		return fmt.Errorf("%s: %w", prefix, &lms.RateLimitError{RetryAfter: DefaultRetryAfter, Err: err})
-	case canvas.IsSISIDTaken(err), canvas.IsLoginTaken(err):
+	case errors.Is(err, canvas.ErrSISIDTaken), errors.Is(err, canvas.ErrLoginTaken):
 		return fmt.Errorf("%s: %w: %w", prefix, lms.ErrConflict, err)
-	case canvas.IsNotFound(err):
+	case errors.Is(err, canvas.ErrNotFound):
 		return fmt.Errorf("%s: %w: %w", prefix, lms.ErrNotFound, err)
-	case canvas.IsUnauthorized(err):
+	case errors.Is(err, canvas.ErrUnauthorized):
 		return fmt.Errorf("%s: %w: %w", prefix, lms.ErrUnauthorized, err)
-	case canvas.IsForbidden(err):
+	case errors.Is(err, canvas.ErrForbidden):
 		return fmt.Errorf("%s: %w: %w", prefix, lms.ErrForbidden, err)
 	case errors.Is(err, canvas.ErrInvalid):
 		return fmt.Errorf("%s: %w: %w", prefix, lms.ErrInvalid, err)

@@ -144,7 +144,7 @@ func (l *LMS) ReadEvidence(ctx context.Context, courseSISID string) (*lms.Eviden
 
 	for p, err := range l.c.Courses.BulkUserProgress(ctx, course) {
 		if err != nil {
-			if canvas.IsNotFound(err) {
+			if errors.Is(err, canvas.ErrNotFound) {
 				return nil, wrap(op, "course", courseSISID, err)
 			}
 			if isInvalid(err) {

@@ -54,7 +54,7 @@ func (l *LMS) createCanvasGroup(ctx context.Context, op string, g lms.Group) (*c
 		JoinLevel:  canvas.Ptr("invitation_only"),
 	}
 	got, err := l.c.Groups.Create(ctx, cat, params)
-	if canvas.IsNotFound(err) {
+	if errors.Is(err, canvas.ErrNotFound) {
 		// The cached category was deleted by hand: find or make it again.
 		if cat, err = l.categoryFor(ctx, op, g, true); err != nil {
 			return nil, err
@@ -126,7 +126,7 @@ func (l *LMS) categoryFor(ctx context.Context, op string, g lms.Group, refresh b
 	}
 	p := canvas.GroupCategoryParams{Name: l.categoryName(g.Name), SISGroupCategoryID: g.SISID}
 	c, err := l.c.GroupCategories.Create(ctx, course, p)
-	if errors.Is(err, canvas.ErrInvalid) && !canvas.IsSISIDTaken(err) {
+	if errors.Is(err, canvas.ErrInvalid) && !errors.Is(err, canvas.ErrSISIDTaken) {
 		// Category names are unique in a course; two groups may share a
 		// name.
 		p.Name = l.categoryName(g.Name + " (" + g.SISID + ")")
@@ -172,7 +172,7 @@ func (l *LMS) UpdateGroup(ctx context.Context, g lms.Group) error {
 	// The group's own category carries its name too; a group still in a
 	// shared category from before (no category with its SIS ID) has none.
 	_, err = l.c.GroupCategories.Update(ctx, canvas.SISGroupCategory(g.SISID), canvas.GroupCategoryParams{Name: l.categoryName(g.Name)})
-	if err != nil && !canvas.IsNotFound(err) && !errors.Is(err, canvas.ErrInvalid) {
+	if err != nil && !errors.Is(err, canvas.ErrNotFound) && !errors.Is(err, canvas.ErrInvalid) {
 		return wrap(op, "group", g.SISID, err)
 	}
 	return nil
@@ -212,7 +212,7 @@ func (l *LMS) AddMember(ctx context.Context, m lms.Membership) error {
 	}
 	got, err := l.c.Groups.AddMember(ctx, canvas.SISGroup(m.GroupSISID), canvas.SISUser(m.UserSISID))
 	if err != nil {
-		if canvas.IsForbidden(err) {
+		if errors.Is(err, canvas.ErrForbidden) {
 			return l.explainRefusedMember(ctx, op, m, err)
 		}
 		return wrap(op, "membership", key, err)
@@ -249,7 +249,7 @@ func (l *LMS) RemoveMember(ctx context.Context, m lms.Membership) error {
 			})
 	}
 	err := l.c.Groups.RemoveMember(ctx, canvas.SISGroup(m.GroupSISID), canvas.SISUser(m.UserSISID))
-	if err != nil && !canvas.IsNotFound(err) {
+	if err != nil && !errors.Is(err, canvas.ErrNotFound) {
 		return wrap(op, "membership", m.Key(), err)
 	}
 	return nil

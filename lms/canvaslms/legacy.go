@@ -94,7 +94,7 @@ func (l *LMS) leaveSharedCategory(ctx context.Context, op, sis string) error {
 		if m.WorkflowState != "accepted" && m.WorkflowState != "" {
 			continue
 		}
-		if _, err := l.c.Groups.AddMember(ctx, canvas.SISGroup(sis), m.UserID); err != nil && !canvas.IsForbidden(err) {
+		if _, err := l.c.Groups.AddMember(ctx, canvas.SISGroup(sis), m.UserID); err != nil && !errors.Is(err, canvas.ErrForbidden) {
 			return wrap(op, "group", sis, err)
 		}
 	}
@@ -114,7 +114,7 @@ func (l *LMS) explainRefusedMember(ctx context.Context, op string, m lms.Members
 	for en, err := range l.c.Enrollments.ListByCourse(ctx, g.CourseID,
 		&canvas.ListEnrollmentsOptions{User: canvas.SISUser(m.UserSISID), State: canvas.AllEnrollmentStates()}) {
 		if err != nil {
-			if canvas.IsNotFound(err) {
+			if errors.Is(err, canvas.ErrNotFound) {
 				break
 			}
 			return wrap(op, "membership", key, refusal)

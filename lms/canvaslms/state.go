@@ -157,7 +157,7 @@ func (r *stateReader) course(ctx context.Context, sis string) error {
 		return nil
 	}
 	c, err := l.c.Courses.Get(ctx, canvas.SISCourse(sis))
-	if canvas.IsNotFound(err) {
+	if errors.Is(err, canvas.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
@@ -184,7 +184,7 @@ func (r *stateReader) read(ctx context.Context, sis string, c lms.Course, ref ca
 	var sections []lms.Section
 	var groups []lms.Group
 	for sec, err := range l.c.Sections.List(ctx, ref) {
-		if canvas.IsNotFound(err) && len(sections)+len(groups) == 0 {
+		if errors.Is(err, canvas.ErrNotFound) && len(sections)+len(groups) == 0 {
 			return true, nil
 		}
 		if err != nil {
@@ -326,7 +326,7 @@ func (r *stateReader) groups(ctx context.Context, courseSIS string, course canva
 				// A member with no enrollment in the course (Canvas
 				// allows it for account admins): one lookup each.
 				u, err := l.c.Users.Get(ctx, m.UserID)
-				if canvas.IsNotFound(err) {
+				if errors.Is(err, canvas.ErrNotFound) {
 					continue
 				}
 				if err != nil {

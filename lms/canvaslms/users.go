@@ -2,6 +2,7 @@ package canvaslms
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/vtsync/vtsync/canvas"
@@ -259,7 +260,7 @@ func (l *LMS) lookupUsers(ctx context.Context, op string, sisIDs []string) (map[
 			delete(want, id) // each ID once
 			u, err := l.c.Users.Get(ctx, canvas.SISUser(id))
 			switch {
-			case canvas.IsNotFound(err):
+			case errors.Is(err, canvas.ErrNotFound):
 				continue
 			case err != nil:
 				return nil, wrap(op, "user", id, err)

@@ -25,7 +25,7 @@ func newLMS(t testing.TB, opts ...moodlelms.Option) (*moodlelms.LMS, *moodletest
 	srv := moodletest.NewServer(moodletest.WithLetterGrades())
 	t.Cleanup(srv.Close)
 	c, err := moodle.New(srv.URL(), srv.AdminToken(), moodle.WithRateLimit(rate.Inf, 0),
-		moodle.WithRetry(2, time.Millisecond, 5*time.Millisecond))
+		moodle.WithRetry(moodle.RetryPolicy{MaxRetries: 2, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond}))
 	require.NoError(t, err)
 	l, err := moodlelms.New(c, opts...)
 	require.NoError(t, err)

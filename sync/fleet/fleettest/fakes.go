@@ -138,7 +138,7 @@ func (e Endpoint) Provider(schedule string) fleet.Provider {
 		ID: e.ID, Schedule: schedule, Config: cfg, VETtrakURL: e.VETtrakURL, CanvasURL: e.CanvasURL,
 		VETtrakOptions: []vettrak.Option{vettrak.WithRetry(vettrak.RetryPolicy{MaxRetries: 5, MinWait: 5 * time.Millisecond, MaxWait: 50 * time.Millisecond})},
 		CanvasOptions: []canvas.Option{canvas.WithRateLimit(rate.Inf, 0), canvas.WithPacing(canvas.Pacing{}),
-			canvas.WithRetry(5, 5*time.Millisecond, 50*time.Millisecond)},
+			canvas.WithRetry(canvas.RetryPolicy{MaxRetries: 5, MinWait: 5 * time.Millisecond, MaxWait: 50 * time.Millisecond})},
 	}
 }
 
