@@ -45,7 +45,7 @@ var (
 )
 
 // maxErrorBody caps how much of an error body is read and parsed; what
-// an *Error keeps of it is capped again, at redact.MaxExcerpt per piece.
+// an *Error keeps of it is capped again, at 1 KiB per piece.
 const maxErrorBody = 64 << 10
 
 // Error is a non-2xx answer from Canvas. It reaches the caller inside an
@@ -69,7 +69,7 @@ type Error struct {
 	// Canvas sends when the token itself is bad.
 	Authenticate bool
 	// Body is the start of the raw body, secrets masked, at most
-	// redact.MaxExcerpt (1 KiB) and a truncation marker.
+	// 1 KiB and a truncation marker.
 	Body []byte
 }
 
@@ -92,7 +92,7 @@ func (e *Error) Error() string {
 }
 
 // Message joins the body's messages and field errors into one line, at
-// most redact.MaxExcerpt bytes and a truncation marker.
+// most 1 KiB and a truncation marker.
 func (e *Error) Message() string {
 	parts := append([]string(nil), e.Messages...)
 	for _, f := range e.Fields {

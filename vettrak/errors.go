@@ -56,7 +56,7 @@ var (
 // caller inside the operation's *OperationError, whose message names the
 // client and operation; Op repeats the operation for callers that hold the
 // typed error alone. Message is VETtrak's StatusMessage with any secret
-// masked, capped at redact.MaxExcerpt (1 KiB) with a truncation marker.
+// masked, capped at 1 KiB with a truncation marker.
 type StatusError struct {
 	Op      string
 	Status  int
@@ -125,7 +125,7 @@ type FaultError struct {
 	StatusCode int    // HTTP status the fault came with (usually 500)
 	Code       string // faultcode, e.g. "soap:Client", "soap:Server"
 	// String, Actor and Detail (the inner XML of detail, trimmed) are the
-	// server's text with secrets masked, each capped at redact.MaxExcerpt
+	// server's text with secrets masked, each capped at 1 KiB
 	// (1 KiB) with a truncation marker.
 	String string // faultstring
 	Actor  string
