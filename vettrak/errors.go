@@ -125,8 +125,8 @@ type FaultError struct {
 	StatusCode int    // HTTP status the fault came with (usually 500)
 	Code       string // faultcode, e.g. "soap:Client", "soap:Server"
 	// String, Actor and Detail (the inner XML of detail, trimmed) are the
-	// server's text with secrets masked, each capped at 1 KiB
-	// (1 KiB) with a truncation marker.
+	// server's text with secrets masked, each capped at 1 KiB with a
+	// truncation marker.
 	String string // faultstring
 	Actor  string
 	Detail string
