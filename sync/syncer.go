@@ -334,6 +334,9 @@ func (s *Syncer) checkContract(ctx context.Context, rep *CheckReport) error {
 		return nil
 	}
 	rep.Contract = strings.TrimSpace(c.String())
+	if len(c.Suggested) > 0 {
+		rep.WireNames = c.Suggested
+	}
 	if !c.OK() {
 		rep.ContractOK = false
 		return fmt.Errorf("VETtrak: the server's contract differs from the SDK's in %d place(s)", len(c.Differences))
@@ -350,6 +353,11 @@ type CheckReport struct {
 	// difference would make writes wrong (they are then refused).
 	Contract   string `json:"contract,omitempty"`
 	ContractOK bool   `json:"contract_ok"`
+	// WireNames, when the server names parameters or fields differently,
+	// maps every renamed one (merged with those already configured): what
+	// vettrak.WithWireNames takes, and what a configuration file can hold
+	// as data (it marshals to JSON). Nil when nothing needs mapping.
+	WireNames vettrak.WireNames `json:"wire_names,omitempty"`
 	// Rules checks the result rules and their scopes against VETtrak's
 	// result types and occurrences (mapping.CheckRules); empty when results
 	// are skipped or VETtrak could not be asked. RulesOK is false when a

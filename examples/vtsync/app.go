@@ -118,6 +118,9 @@ func (a *app) connect() error {
 	if d := time.Duration(fc.VETtrak.Timeout); d > 0 {
 		vopts = append(vopts, vettrak.WithTimeout(d))
 	}
+	if len(fc.VETtrak.WireNames) > 0 {
+		vopts = append(vopts, vettrak.WithWireNames(fc.VETtrak.WireNames))
+	}
 	src, err := vettrak.New(fc.VETtrak.Endpoint, vettrak.Credentials{Username: fc.VETtrak.Username, Password: a.cfg.password}, vopts...)
 	if err != nil {
 		return &ConfigError{Path: a.cfg.path, Err: fmt.Errorf("vettrak: %w", err)}

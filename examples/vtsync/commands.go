@@ -55,6 +55,9 @@ func cmdCheck(ctx context.Context, a *app) int {
 		a.printJSON(rep)
 	} else if rep != nil {
 		fmt.Fprintln(a.stdout, rep.String())
+		if hint := wireNamesHint(rep); hint != "" {
+			fmt.Fprintln(a.stdout, hint)
+		}
 		if o.ExitCode == exitOK {
 			fmt.Fprintln(a.stdout, "Both connections work.")
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/vtsync/vtsync/mapping"
 	vtsync "github.com/vtsync/vtsync/sync"
 	"github.com/vtsync/vtsync/sync/schedule"
+	"github.com/vtsync/vtsync/vettrak"
 )
 
 // Default names of the environment variables that hold the secrets. The
@@ -108,6 +109,10 @@ type vettrakConfig struct {
 	RateLimit float64 `json:"rate_limit,omitempty"`
 	// Timeout bounds each call, retries included ("2m"); empty: none.
 	Timeout duration `json:"timeout,omitempty"`
+	// WireNames maps, per operation, a name the SDK uses to the one this
+	// VETtrak server uses instead (vettrak.WithWireNames): `vtsync check`
+	// prints the map to paste when the server's contract differs.
+	WireNames vettrak.WireNames `json:"wire_names,omitempty"`
 }
 
 type lmsConfig struct {
@@ -162,6 +167,10 @@ type canvasConfig struct {
 	MaxInFlight int `json:"max_in_flight,omitempty"`
 	// Timeout bounds each call, retries included ("2m"); empty: none.
 	Timeout duration `json:"timeout,omitempty"`
+	// WireNames maps, per operation, a name the SDK uses to the one this
+	// VETtrak server uses instead (vettrak.WithWireNames): `vtsync check`
+	// prints the map to paste when the server's contract differs.
+	WireNames vettrak.WireNames `json:"wire_names,omitempty"`
 }
 
 // memoryConfig describes the in-memory LMS, for trying vtsync out. It

@@ -269,7 +269,29 @@ func TestCheckReportsAContractDifference(t *testing.T) {
 	assert.Equal(t, exitFailures, res.code, res)
 	assert.Contains(t, res.stdout, "the server expects iUploaded where the SDK sends iStatus")
 	assert.Contains(t, res.stdout, `vettrak.WithWireNames(vettrak.WireNames{"UpdateLMSOccurrenceStatus": {"iStatus": "iUploaded"}})`)
+	assert.Contains(t, res.stdout, `"wire_names": {"UpdateLMSOccurrenceStatus":{"iStatus":"iUploaded"}}`)
 	assert.NotContains(t, res.stdout, "Both connections work.")
+
+	res = r.run("check", "--format", "json")
+	var rep map[string]any
+	require.NoError(t, json.Unmarshal([]byte(res.stdout), &rep), res)
+	assert.Equal(t, map[string]any{"UpdateLMSOccurrenceStatus": map[string]any{"iStatus": "iUploaded"}}, rep["wire_names"])
+}
+
+// The wire names the check printed, pasted into the configuration file,
+// make the same server pass the check and accept writes.
+func TestConfigWireNamesMapARenamedParameter(t *testing.T) {
+	t.Parallel()
+	r := newRig(t)
+	vt := vettraktest.NewTestServer(t, vettraktest.WithWSDLVariant(vettraktest.WSDLVariant{
+		RenameParams: map[string]map[string]string{"UpdateLMSOccurrenceStatus": {"iStatus": "iUploaded"}}}))
+	r.config["vettrak"].(map[string]any)["endpoint"] = vt.URL()
+	r.config["vettrak"].(map[string]any)["wire_names"] = map[string]any{
+		"UpdateLMSOccurrenceStatus": map[string]any{"iStatus": "iUploaded"}}
+	res := r.run("check")
+	require.Equal(t, exitOK, res.code, res)
+	assert.Contains(t, res.stdout, "Both connections work.")
+	assert.NotContains(t, res.stdout, "wire_names")
 }
 
 func TestBadCredentialsExit3(t *testing.T) {
