@@ -183,6 +183,10 @@ func (a *Client) loginOp() string {
 func (a *Client) loginLocked(ctx context.Context) (*session, error) {
 	op := a.loginOp()
 	ctx = a.callContext(ctx, op, false)
+	if a.spec(op).Retry {
+		// As the table says: another login only issues another token.
+		ctx = httpx.WithIdempotent(ctx)
+	}
 	// The two logins' responses differ only in the result's name.
 	var r struct {
 		Result *vtsoap.TAuthenticate `xml:",any"`

@@ -523,6 +523,15 @@ func TestFaultsAndRetries(t *testing.T) {
 		assert.Equal(t, int64(3), st.ByOp["GetUnitsForEnrolment"])
 		assert.Equal(t, int64(2), st.Failures)
 	})
+	t.Run("a login answered 503 is retried", func(t *testing.T) {
+		// The operation table marks the logins Retry (a second login only
+		// issues another token), so a gateway hiccup on the first call of a
+		// run does not fail the run.
+		api, srv := pair(t, nil)
+		srv.InjectFault("ValidateClient", vettraktest.Fault{Kind: vettraktest.FaultHTTP503, Times: 1})
+		require.NoError(t, api.Login(ctx))
+		assert.Equal(t, 2, srv.CallCount("ValidateClient"))
+	})
 	t.Run("writes that set a value are retried too", func(t *testing.T) {
 		api, srv := pair(t, nil)
 		srv.InjectFault("UpdateResultComment", vettraktest.Fault{Kind: vettraktest.FaultHTTP500, Times: 1})
