@@ -47,7 +47,7 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan, opts ...ApplyOption) (*Repo
 // apply is Apply for a run that started at start (Run's report covers its
 // observe and plan phases too). Without recheck (a plan made just now by
 // Run) nothing is read again.
-func (s *Syncer) apply(ctx context.Context, start time.Time, p *Plan, recheck bool, opts ...ApplyOption) (*Report, error) {
+func (s *Syncer) apply(ctx context.Context, start time.Time, p *Plan, recheck bool, opts ...ApplyOption) (_ *Report, err error) {
 	s.runMu.Lock()
 	defer s.runMu.Unlock()
 	var ao applyOpts
@@ -62,6 +62,7 @@ func (s *Syncer) apply(ctx context.Context, start time.Time, p *Plan, recheck bo
 		return s.finish(rep, err)
 	}
 	defer release()
+	defer func() { err = leaseLost(ctx, err) }()
 	if len(p.Holds) > 0 && !ao.allowHolds && !s.cfg.Safety.Allow {
 		err := &HoldError{Holds: p.Holds}
 		s.log.WarnContext(ctx, "plan held", "holds", err.Error())

@@ -39,6 +39,13 @@ import (
 // when).
 var ErrLeased = store.ErrLeased
 
+// ErrLeaseLost matches the error of a Run, Apply or ReportResults stopped
+// because another holder took the provider's lease while it worked (the
+// renewal found it taken, say after this process stalled for longer than
+// the lease's lifetime). The error also matches context.Canceled, which is
+// how the work was stopped, and store.ErrLeased, which says who holds it.
+var ErrLeaseLost = errors.New("vtsync: lease lost while working")
+
 // DefaultLeaseTTL is how long a lease lives without renewal: how long a
 // crashed instance keeps others out. A holder renews at a third of it.
 const DefaultLeaseTTL = time.Minute
@@ -133,7 +140,7 @@ func (s *Syncer) holdLease(ctx context.Context) (context.Context, func(), error)
 			switch {
 			case errors.Is(err, store.ErrLeased):
 				s.log.ErrorContext(ctx, "lease lost: stopping", "err", err)
-				cancel(fmt.Errorf("lease lost: %w", err))
+				cancel(fmt.Errorf("%w: %w", ErrLeaseLost, err))
 				return
 			case err != nil:
 				s.log.WarnContext(ctx, "renew lease", "err", err)
@@ -161,4 +168,17 @@ func (s *Syncer) endHold() {
 		ls.stop()
 		ls.stop = nil
 	}
+}
+
+// leaseLost names the lost lease as the cause of err when the work was
+// cancelled for it; other errors, and nil, pass through unchanged. Without
+// it a lost lease would read as a bare "context canceled".
+func leaseLost(ctx context.Context, err error) error {
+	if err == nil || ctx.Err() == nil {
+		return err
+	}
+	if cause := context.Cause(ctx); errors.Is(cause, ErrLeaseLost) && !errors.Is(err, ErrLeaseLost) {
+		return fmt.Errorf("%w (%w)", cause, err)
+	}
+	return err
 }

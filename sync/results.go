@@ -17,13 +17,14 @@ import (
 // and writes the results and comments to VETtrak, recording each in the
 // ledger so it is never written twice. Conflicts (a hand-entered result, a
 // downgrade of a final outcome) come back in the report for review.
-func (s *Syncer) ReportResults(ctx context.Context) (*Report, error) {
+func (s *Syncer) ReportResults(ctx context.Context) (_ *Report, err error) {
 	start := s.now()
 	ctx, release, err := s.holdLease(ctx)
 	if err != nil {
 		return s.finish(s.newReport(start, nil), err)
 	}
 	defer release()
+	defer func() { err = leaseLost(ctx, err) }()
 	s.runMu.Lock()
 	p, err := s.plan(ctx, true, false)
 	s.runMu.Unlock()

@@ -201,13 +201,14 @@ func (s *Syncer) Config() Config { return s.cfg }
 // error (a hold, a cancelled context); failures of single items are in the
 // report, not the error. The report covers the whole run, observe and plan
 // included, with each phase's time in Report.PhaseSeconds.
-func (s *Syncer) Run(ctx context.Context) (*Report, error) {
+func (s *Syncer) Run(ctx context.Context) (_ *Report, err error) {
 	start := s.now()
 	ctx, release, err := s.holdLease(ctx)
 	if err != nil {
 		return s.finish(s.newReport(start, nil), err)
 	}
 	defer release()
+	defer func() { err = leaseLost(ctx, err) }()
 	plan, err := s.Plan(ctx)
 	if err != nil {
 		rep := s.newReport(start, nil)
