@@ -62,6 +62,10 @@ type options struct {
 	throttle     bool
 	throttleCost float64
 	workflow     mapping.Workflow
+	// userTimeZone is the mapping's TimeZone for users (empty: the
+	// account's default). canvaslms sends a user with one by REST, not in
+	// a SIS import (users.csv has no time zone column).
+	userTimeZone string
 	concurrency  int
 	// canvasRate is the canvas client's own rate limit in requests a
 	// second: 0 keeps the SDK's default, negative lifts it.
@@ -96,6 +100,7 @@ func parse(args []string, out io.Writer) (*options, error) {
 	fs.BoolVar(&o.throttle, "throttle", true, "Canvas's documented throttle on the fake Canvas")
 	fs.Float64Var(&o.throttleCost, "throttle-cost", 1, "throttle units each Canvas request costs (the fake's constant; real Canvas charges CPU+DB seconds)")
 	workflow := fs.String("workflow", string(mapping.WorkflowUnit), "mapping workflow the Syncer runs")
+	fs.StringVar(&o.userTimeZone, "user-time-zone", "", "IANA time zone the mapping gives users (mapping.Config.TimeZone; empty: the account's default)")
 	fs.Float64Var(&o.canvasRate, "canvas-rate", 0, "the canvas client's own rate limit, requests a second (0: the SDK default of 20; -1: none)")
 	fs.IntVar(&o.concurrency, "concurrency", 0, "Syncer concurrency per side (0: the SDK default)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")

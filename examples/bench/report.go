@@ -152,8 +152,8 @@ func (r *report) writeText(out io.Writer) {
 				fmt.Fprintf(out, ", %d throttled answers retried, %d paced waits (%.0fs)", sc.Throttled, sc.PacedWaits, sc.PacedSeconds)
 			}
 			if b := sc.Bulk; b != nil {
-				fmt.Fprintf(out, ", SIS import of %d rows (%d KiB zipped) %s, %d operations left for REST, a plan after it finds %d to do",
-					b.Rows, b.ZipBytes/1024, b.State, b.Rest, b.Left)
+				fmt.Fprintf(out, ", the SDK's bulk path: %d SIS import(s), %d rows imported, %s, %d Canvas writes by REST beside it, a plan after it finds %d to do",
+					b.Imports, b.Rows, b.State, b.Rest, b.Left)
 			}
 			if sc.Failures > 0 || sc.RunError != "" {
 				fmt.Fprintf(out, ", %d FAILURES %s %s", sc.Failures, strings.Join(sc.FailureSamples, "; "), sc.RunError)

@@ -123,7 +123,7 @@ func compare(m calls, b, rest bound) side {
 // scenarios before the last selected one always run (each builds on the
 // one before) but only selected ones are reported.
 func runSize(ctx context.Context, o *options, sz size, log io.Writer) (*sizeResult, error) {
-	w, err := newWorld(o, sz)
+	w, err := newWorld(o, sz, false)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +145,7 @@ func runSize(ctx context.Context, o *options, sz size, log io.Writer) (*sizeResu
 	}
 	// The bulk load starts from an empty Canvas: a world of its own.
 	w.close()
-	if w, err = newWorld(o, sz); err != nil {
+	if w, err = newWorld(o, sz, true); err != nil {
 		return res, err
 	}
 	defer w.close()
@@ -173,6 +173,7 @@ func step(ctx context.Context, o *options, w *world, name string, res *sizeResul
 			if p, err := w.sync.Plan(ctx); err == nil {
 				w.bulk.Left = len(p.Ops)
 			}
+			w.bulk.Rest = r.Canvas.Measured.Writes - int64(w.bulk.Imports)
 			r.Bulk = w.bulk
 		}
 	}

@@ -69,7 +69,7 @@ func scenariosByName() map[string]scenario {
 			return w.sync.ReportResults(ctx)
 		}},
 		scBulk: {scBulk, prepareBulk, func(ctx context.Context, w *world) (*vtsync.Report, error) {
-			rep, out, err := w.bulkPath(ctx, w)
+			rep, out, err := runBulk(ctx, w)
 			w.bulk = out
 			return rep, err
 		}},
@@ -91,7 +91,8 @@ func prepareInitial(_ context.Context, w *world) (*prepared, error) {
 	return p, nil
 }
 
-// prepareBulk: Canvas is empty; the creates go as one SIS import.
+// prepareBulk: Canvas is empty; the Syncer's bulk path sends the creates
+// as one SIS import.
 func prepareBulk(_ context.Context, w *world) (*prepared, error) {
 	snap := snapshotOf(w.data, w.cfg.Scope)
 	want, err := desiredOf(w.cfg.Mapping, snap)
@@ -99,7 +100,7 @@ func prepareBulk(_ context.Context, w *world) (*prepared, error) {
 		return nil, err
 	}
 	p := &prepared{snap: snap, desired: want, vettrak: vettrakStructureBound(snap, false, len(snap.Enrolments), len(snap.Clients)),
-		canvas: canvasReadBound(w.cv, want), change: "empty Canvas, creates sent as one SIS import"}
+		canvas: canvasReadBound(w.cv, want), change: fmt.Sprintf("empty Canvas, a Run with Config.Bulk.Threshold %d: the SDK's bulk path", bulkThreshold)}
 	canvasWriteBound(&p.canvas, nil, want)
 	p.settle()
 	// Its calls are compared endpoint by endpoint with the import path's.
