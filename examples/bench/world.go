@@ -184,6 +184,9 @@ func newWorld(o *options, sz size, bulk bool) (*world, error) {
 }
 
 func (w *world) close() {
+	if w == nil {
+		return
+	}
 	if w.cv != nil {
 		w.cv.Close()
 	}
