@@ -84,7 +84,7 @@ type options struct {
 	// memProfile writes the heap profile of the run's highest live heap
 	// (nil: none).
 	memProfile *heapProfile
-	interval      time.Duration
+	interval   time.Duration
 	// simulated runs on in-process transports inside a synctest bubble
 	// (set by TestSimulated, not a flag: only a test can make a bubble).
 	simulated bool
