@@ -97,13 +97,18 @@ func (s *Syncer) readEnrolledUnits(ctx context.Context, obs *observation) error 
 	}
 	now := s.now()
 	var need []int64
+	// keep holds the cached units still good, n every unit the snapshot
+	// gets.
+	var keep [][]vettrak.EnrolledUnit
+	n := 0
 	sigs := map[int64]string{}
 	for _, e := range obs.snap.Enrolments {
 		sig := enrolmentSig(e)
 		sigs[e.ID] = sig
 		rec, ok := cached[strconv.FormatInt(e.ID, 10)]
 		if ok && rec.Sig == sig && now.Sub(rec.ReadAt) < unitsTTL(s.unitsMaxAge(), e.ID) {
-			obs.snap.EnrolledUnits = append(obs.snap.EnrolledUnits, rec.Units...)
+			keep = append(keep, rec.Units)
+			n += len(rec.Units)
 			continue
 		}
 		need = append(need, e.ID)
@@ -111,6 +116,15 @@ func (s *Syncer) readEnrolledUnits(ctx context.Context, obs *observation) error 
 	lists, fails := fanOut(ctx, s.vettrakWorkers(), need, func(ctx context.Context, id int64) ([]vettrak.EnrolledUnit, error) {
 		return s.src.UnitsForEnrolment(ctx, id)
 	})
+	// The snapshot's units are sized once, cached ones first: appending
+	// doubled its way to twice what 60,000 units need (issue 16, heap).
+	for _, l := range lists {
+		n += len(l)
+	}
+	obs.snap.EnrolledUnits = append(make([]vettrak.EnrolledUnit, 0, len(obs.snap.EnrolledUnits)+n), obs.snap.EnrolledUnits...)
+	for _, units := range keep {
+		obs.snap.EnrolledUnits = append(obs.snap.EnrolledUnits, units...)
+	}
 	fresh := map[string]unitsRecord{}
 	for i, id := range need {
 		if fails[i] != nil {
