@@ -3,14 +3,10 @@ package sync_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/vtsync/vtsync/lms/memlms"
-	"github.com/vtsync/vtsync/mapping"
 	vtsync "github.com/vtsync/vtsync/sync"
 	"github.com/vtsync/vtsync/sync/store"
-	"github.com/vtsync/vtsync/vettrak"
-	"github.com/vtsync/vtsync/vettrak/vettraktest"
 )
 
 // BenchmarkApply applies the initial sync's plan (every course, section,
@@ -24,23 +20,10 @@ import (
 //	go test ./sync -run '^$' -bench BenchmarkApply -benchmem
 func BenchmarkApply(b *testing.B) {
 	for _, sz := range benchSizes {
-		data, err := vettraktest.Generate(sz.spec)
-		if err != nil {
-			b.Fatal(err)
-		}
-		now := time.Date(2027, 2, 1, 9, 0, 0, 0, time.UTC)
-		clock := vettraktest.NewClock(now)
-		vt := vettraktest.NewServer(vettraktest.WithDataset(data), vettraktest.WithClock(clock.Now))
-		b.Cleanup(vt.Close)
-		api, err := vettrak.New(vt.URL(), vt.Credentials(), vettrak.WithClock(clock.Now))
-		if err != nil {
-			b.Fatal(err)
-		}
+		api, clock := benchSource(b, sz.spec)
 		for _, path := range []string{"rest", "bulk"} {
 			b.Run(sz.name+"/"+path, func(b *testing.B) {
-				cfg := vtsync.DefaultConfig(mapping.WorkflowUnit)
-				cfg.Scope = vtsync.Scope{From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2027, 12, 31, 0, 0, 0, 0, time.UTC)}
-				cfg.SkipResults = true
+				cfg := benchConfig()
 				cfg.Bulk = vtsync.Bulk{Off: path == "rest", Threshold: 1}
 				ctx := context.Background()
 				b.ReportAllocs()

@@ -154,19 +154,27 @@ func TestBenchSmall(t *testing.T) {
 // delta's rescheduled occurrence is one course update, in the bound and in
 // what the Syncer did.
 func TestDeltaReschedulesCourse(t *testing.T) {
+	_, sc := runFast(t, scDelta, "-scenarios", "initial,noop,delta", "-workflow", string(mapping.WorkflowCourse))
+	assert.Contains(t, sc.Change, "1 occurrence rescheduled")
+	assert.Equal(t, int64(1), sc.Canvas.REST.byEndpoint()["PUT courses/{id}"])
+	assert.Equal(t, int64(1), sc.Canvas.Measured.ByOp["PUT courses/{id}"])
+	assert.Zero(t, sc.Failures, sc.FailureSamples)
+}
+
+// runFast runs the small size quickly (fast) with extra flags and returns
+// the report and its scenario name.
+func runFast(t *testing.T, name string, extra ...string) (report, scenarioResult) {
+	t.Helper()
 	dir := t.TempDir()
-	require.NoError(t, run(t.Context(), io.Discard, io.Discard, fast(dir, "-scenarios", "initial,noop,delta", "-workflow", string(mapping.WorkflowCourse))))
+	require.NoError(t, run(t.Context(), io.Discard, io.Discard, fast(dir, extra...)))
 	raw, err := os.ReadFile(filepath.Join(dir, "bench.json"))
 	require.NoError(t, err)
 	var rep report
 	require.NoError(t, json.Unmarshal(raw, &rep))
 	require.Len(t, rep.Sizes, 1)
-	sc, ok := find(rep.Sizes[0], scDelta)
-	require.True(t, ok)
-	assert.Contains(t, sc.Change, "1 occurrence rescheduled")
-	assert.Equal(t, int64(1), sc.Canvas.REST.byEndpoint()["PUT courses/{id}"])
-	assert.Equal(t, int64(1), sc.Canvas.Measured.ByOp["PUT courses/{id}"])
-	assert.Zero(t, sc.Failures, sc.FailureSamples)
+	sc, ok := find(rep.Sizes[0], name)
+	require.True(t, ok, name)
+	return rep, sc
 }
 
 func targetStatus(rep report, name string) string {
@@ -366,15 +374,7 @@ func TestCompare(t *testing.T) {
 // (users.csv has no time zone column): the bulk path sends them one REST
 // call each beside it, and the report says how many.
 func TestBulkUserTimeZone(t *testing.T) {
-	dir := t.TempDir()
-	require.NoError(t, run(t.Context(), io.Discard, io.Discard, fast(dir, "-scenarios", scBulk, "-user-time-zone", "Australia/Sydney")))
-	raw, err := os.ReadFile(filepath.Join(dir, "bench.json"))
-	require.NoError(t, err)
-	var rep report
-	require.NoError(t, json.Unmarshal(raw, &rep))
-	require.Len(t, rep.Sizes, 1)
-	sc, ok := find(rep.Sizes[0], scBulk)
-	require.True(t, ok)
+	rep, sc := runFast(t, scBulk, "-scenarios", scBulk, "-user-time-zone", "Australia/Sydney")
 	require.NotNil(t, sc.Bulk)
 	users := int64(rep.Sizes[0].Counts.Clients)
 	assert.Equal(t, "imported", sc.Bulk.State)
