@@ -7,10 +7,13 @@
 //	go run ./examples/bench -sizes large         # 2,000 occurrences, 20,000 learners (slow: see below)
 //	go run ./examples/bench -json docs/bench/bench.json -svg docs/bench/bench.svg -md docs/bench/README.md
 //
-// Each size runs four scenarios in order on one pair of fakes: the initial
+// Each size runs five scenarios in order on one pair of fakes: the initial
 // sync into an empty Canvas, a no-op re-sync, a re-sync after 1% of the
-// enrolments changed (new learners, withdrawals, renames) and result
-// passback with 10% of the enrolled units newly graded. Each is compared
+// enrolments changed (new learners, withdrawals, renames), the no-op again
+// in an account crowded with unrelated users, and result passback with 10%
+// of the enrolled units newly graded; then initial-bulk, the initial sync
+// on fresh fakes through the SDK's bulk path (Config.Bulk: one SIS
+// import). Each is compared
 // with its lower bound, the fewest calls the work needs over every
 // documented path (REST, SIS import, provisioning report: lowerbound.go),
 // and with two models vtsync replaces: the leanest per-record push and the
@@ -26,6 +29,12 @@
 // time, so a throttled large run takes minutes:
 //
 //	go test ./examples/bench -run '^TestSimulated$' -count=1 -timeout 0 -args -simulate='-sizes large -scenarios initial'
+//
+// -memprofile writes the heap profile at the run's highest live heap, to
+// read where it lives (the fakes run in the same process):
+//
+//	go test ./examples/bench -run '^TestSimulated$' -count=1 -timeout 0 -args -simulate='-sizes medium -memprofile /tmp/heap.pprof'
+//	go tool pprof -top -sample_index=inuse_space /tmp/heap.pprof
 package main
 
 import (
