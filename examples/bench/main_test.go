@@ -382,3 +382,19 @@ func TestBulkUserTimeZone(t *testing.T) {
 	assert.Equal(t, users, sc.Canvas.Measured.ByOp["POST accounts/{id}/users"])
 	assert.Zero(t, sc.Bulk.Left)
 }
+
+// The heap target reads the live heap: the scenario that added the most,
+// and what of that it let go.
+func TestRunLive(t *testing.T) {
+	const mb = 1 << 20
+	sz := sizeResult{Scenarios: []scenarioResult{
+		{Name: scInitial, BaseHeap: 50 * mb, PeakHeap: 640 * mb, PeakLiveHeap: 330 * mb, RetainedHeap: 200 * mb},
+		{Name: scNoop, BaseHeap: 140 * mb, PeakHeap: 470 * mb, PeakLiveHeap: 260 * mb, RetainedHeap: 140 * mb},
+		{Name: "from an old report", BaseHeap: 10 * mb, PeakHeap: 900 * mb},
+	}}
+	let, added := runLiveOf(sz)
+	assert.Equal(t, int64(280*mb), added)
+	assert.Equal(t, int64(130*mb), let)
+	assert.Equal(t, int64(330*mb), peakLiveOf(sz))
+	assert.Equal(t, int64(900*mb), peakOf(sz), "the target itself is still the peak heap")
+}

@@ -284,20 +284,20 @@ func peakLiveOf(sz sizeResult) int64 {
 	return p
 }
 
-// sdkShareOf bounds the SDK's working set at the peak of the scenario
-// whose live heap grew most: at least what the run let go (peak live -
-// live after), at most what it added (peak live - live before, which also
-// holds the fake Canvas's new records and the store's growth).
-func sdkShareOf(sz sizeResult) (lo, hi int64) {
+// runLiveOf is, for the scenario whose live heap grew most, what it added
+// (peak live - live before: the SDK's working set, the fakes' transient
+// buffers and the fake Canvas's new records) and what of that it let go
+// (peak live - live after: the same without the records it kept).
+func runLiveOf(sz sizeResult) (let, added int64) {
 	for _, sc := range sz.Scenarios {
 		if sc.PeakLiveHeap == 0 {
 			continue
 		}
-		if d := sc.PeakLiveHeap - sc.BaseHeap; d > hi {
-			hi, lo = d, max(0, sc.PeakLiveHeap-sc.RetainedHeap)
+		if d := sc.PeakLiveHeap - sc.BaseHeap; d > added {
+			added, let = d, max(0, sc.PeakLiveHeap-sc.RetainedHeap)
 		}
 	}
-	return lo, hi
+	return let, added
 }
 
 func (r *report) heapCap() target {
@@ -308,10 +308,10 @@ func (r *report) heapCap() target {
 	}
 	p := peakOf(sz)
 	t.Status = verdict(p < maxPeakHeap)
-	lo, hi := sdkShareOf(sz)
+	let, added := runLiveOf(sz)
 	t.Detail = fmt.Sprintf("%s: peak %s with both fakes' data in the process (garbage not yet swept included); a run needed at most %s on top of what it started with; "+
-		"peak live heap %s, of which the SDK's working set (the run's live heap beyond what it started with and what it left) between %s and %s",
-		sz.Name, mib(p), mib(runHeapOf(sz)), mib(peakLiveOf(sz)), mib(lo), mib(hi))
+		"peak live heap %s: the run added at most %s of live heap, %s of which it let go after (the SDK's working set and the fakes' transient buffers; -memprofile splits them)",
+		sz.Name, mib(p), mib(runHeapOf(sz)), mib(peakLiveOf(sz)), mib(added), mib(let))
 	if sz.Name != "large" {
 		t.Detail += " (largest size run)"
 	}
