@@ -104,6 +104,14 @@ func (s *Syncer) observeVETtrak(ctx context.Context) (*observation, error) {
 	enrolLists, fails := fanOut(ctx, s.vettrakWorkers(), ids, func(ctx context.Context, id int64) ([]vettrak.Enrolment, error) {
 		return s.src.EnrolmentsForOccurrence(ctx, id)
 	})
+	// Sized once: at 20,000 enrolments appending doubled its way to
+	// twice the memory the snapshot needs (issue 16, heap).
+	n := 0
+	for _, l := range enrolLists {
+		n += len(l)
+	}
+	obs.snap.Occurrences = make([]vettrak.Occurrence, 0, len(ids))
+	obs.snap.Enrolments = make([]vettrak.Enrolment, 0, n)
 	for i, id := range ids {
 		if fails[i] != nil {
 			obs.readFailures = append(obs.readFailures, readFailure(fmt.Sprintf("occurrence:%d", id), "read enrolments", fails[i]))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/vtsync/vtsync/lms"
@@ -46,7 +47,7 @@ func placementsOf(d *mapping.Desired) map[string]placement {
 			members[k] = append(members[k], m)
 		}
 	}
-	out := map[string]placement{}
+	out := make(map[string]placement, len(d.Provenance))
 	for _, pv := range d.Provenance {
 		if pv.Status != lms.StatusActive || pv.EnrolmentID == 0 {
 			continue
@@ -54,11 +55,23 @@ func placementsOf(d *mapping.Desired) map[string]placement {
 		key := strconv.FormatInt(pv.EnrolmentID, 10)
 		k := cu{pv.CourseSISID, pv.UserSISID}
 		p := out[key]
-		p.Enrolments = append(p.Enrolments, enrols[k]...)
-		p.Memberships = append(p.Memberships, members[k]...)
+		p.Enrolments = appendShared(p.Enrolments, enrols[k])
+		p.Memberships = appendShared(p.Memberships, members[k])
 		out[key] = p
 	}
 	return out
+}
+
+// appendShared is append(dst, src...), except that an empty dst takes src
+// itself, clipped so a later append copies instead of writing into it:
+// most placements hold one course's objects, and a copy each held the
+// desired state's enrolments twice (issue 16, heap). Placements are read,
+// never changed in place.
+func appendShared[T any](dst, src []T) []T {
+	if len(dst) == 0 {
+		return slices.Clip(src)
+	}
+	return append(dst, src...)
 }
 
 // withTombstones adds to the desired state, as non-active, what each

@@ -32,22 +32,8 @@ func BenchmarkPlan(b *testing.B) {
 	for _, sz := range benchSizes {
 		for _, phase := range []string{"initial", "noop"} {
 			b.Run(sz.name+"/"+phase, func(b *testing.B) {
-				data, err := vettraktest.Generate(sz.spec)
-				if err != nil {
-					b.Fatal(err)
-				}
-				now := time.Date(2027, 2, 1, 9, 0, 0, 0, time.UTC)
-				clock := vettraktest.NewClock(now)
-				vt := vettraktest.NewServer(vettraktest.WithDataset(data), vettraktest.WithClock(clock.Now))
-				defer vt.Close()
-				api, err := vettrak.New(vt.URL(), vt.Credentials(), vettrak.WithClock(clock.Now))
-				if err != nil {
-					b.Fatal(err)
-				}
-				cfg := vtsync.DefaultConfig(mapping.WorkflowUnit)
-				cfg.Scope = vtsync.Scope{From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2027, 12, 31, 0, 0, 0, 0, time.UTC)}
-				cfg.SkipResults = true
-				s, err := vtsync.New(api, memlms.New(), cfg, vtsync.WithStore(store.NewMemory()), vtsync.WithClock(clock.Now))
+				api, clock := benchSource(b, sz.spec)
+				s, err := vtsync.New(api, memlms.New(), benchConfig(), vtsync.WithStore(store.NewMemory()), vtsync.WithClock(clock.Now))
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -66,4 +52,31 @@ func BenchmarkPlan(b *testing.B) {
 			})
 		}
 	}
+}
+
+// benchSource is the fake VETtrak (no latency) holding spec's generated
+// provider, the SDK client on it and the clock both share.
+func benchSource(b *testing.B, spec vettraktest.GenSpec) (*vettrak.Client, *vettraktest.Clock) {
+	b.Helper()
+	data, err := vettraktest.Generate(spec)
+	if err != nil {
+		b.Fatal(err)
+	}
+	clock := vettraktest.NewClock(time.Date(2027, 2, 1, 9, 0, 0, 0, time.UTC))
+	vt := vettraktest.NewServer(vettraktest.WithDataset(data), vettraktest.WithClock(clock.Now))
+	b.Cleanup(vt.Close)
+	api, err := vettrak.New(vt.URL(), vt.Credentials(), vettrak.WithClock(clock.Now))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return api, clock
+}
+
+// benchConfig is a structure run of the unit workflow over every
+// generated occurrence.
+func benchConfig() vtsync.Config {
+	cfg := vtsync.DefaultConfig(mapping.WorkflowUnit)
+	cfg.Scope = vtsync.Scope{From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2027, 12, 31, 0, 0, 0, 0, time.UTC)}
+	cfg.SkipResults = true
+	return cfg
 }

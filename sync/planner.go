@@ -78,8 +78,12 @@ func (s *Syncer) plan(ctx context.Context, withResults, structure bool) (*Plan, 
 
 	// want is the desired state plus what deleted enrolments placed before.
 	want := desired.State
-	want.Enrolments = slices.Clone(want.Enrolments)
-	want.Memberships = slices.Clone(want.Memberships)
+	// Clipped, not cloned: withTombstones only appends, and an append to a
+	// clipped slice copies instead of writing into the desired state's
+	// (a clone held a second copy of every enrolment: 6.5 MiB at the
+	// benchmark's large size).
+	want.Enrolments = slices.Clip(want.Enrolments)
+	want.Memberships = slices.Clip(want.Memberships)
 	extra, err := s.withTombstones(ctx, desired, &want)
 	if err != nil {
 		return nil, err

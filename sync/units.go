@@ -97,13 +97,18 @@ func (s *Syncer) readEnrolledUnits(ctx context.Context, obs *observation) error 
 	}
 	now := s.now()
 	var need []int64
+	// keep holds the cached units still good, n every unit the snapshot
+	// gets.
+	var keep [][]vettrak.EnrolledUnit
+	n := 0
 	sigs := map[int64]string{}
 	for _, e := range obs.snap.Enrolments {
 		sig := enrolmentSig(e)
 		sigs[e.ID] = sig
 		rec, ok := cached[strconv.FormatInt(e.ID, 10)]
 		if ok && rec.Sig == sig && now.Sub(rec.ReadAt) < unitsTTL(s.unitsMaxAge(), e.ID) {
-			obs.snap.EnrolledUnits = append(obs.snap.EnrolledUnits, rec.Units...)
+			keep = append(keep, rec.Units)
+			n += len(rec.Units)
 			continue
 		}
 		need = append(need, e.ID)
@@ -111,6 +116,15 @@ func (s *Syncer) readEnrolledUnits(ctx context.Context, obs *observation) error 
 	lists, fails := fanOut(ctx, s.vettrakWorkers(), need, func(ctx context.Context, id int64) ([]vettrak.EnrolledUnit, error) {
 		return s.src.UnitsForEnrolment(ctx, id)
 	})
+	// The snapshot's units are sized once, cached ones first: appending
+	// doubled its way to twice what 60,000 units need (issue 16, heap).
+	for _, l := range lists {
+		n += len(l)
+	}
+	obs.snap.EnrolledUnits = append(make([]vettrak.EnrolledUnit, 0, len(obs.snap.EnrolledUnits)+n), obs.snap.EnrolledUnits...)
+	for _, units := range keep {
+		obs.snap.EnrolledUnits = append(obs.snap.EnrolledUnits, units...)
+	}
 	fresh := map[string]unitsRecord{}
 	for i, id := range need {
 		if fails[i] != nil {
@@ -179,30 +193,75 @@ func (s *Syncer) verifyCurrent(ctx context.Context, reads *freshReads, enrolment
 // per enrolment even when its result and comment writes run at once. The
 // Syncer's own writes in that Apply touch other fields or other units than
 // the checks that follow look at, so the memo stays valid for them.
+//
+// Its once is a channel, not a sync.Once: a caller waiting for another's
+// read selects on its own ctx as well (it can give up), and a goroutine
+// blocked on a channel is durably blocked for testing/synctest, which one
+// blocked in Once.Do is not (the simulated benchmark would deadlock).
 type freshReads struct {
 	mu sync.Mutex
 	m  map[int64]*freshRead
 }
 
+// freshRead is one enrolment's read: done is closed when units and err
+// are set.
 type freshRead struct {
-	once  sync.Once
+	done  chan struct{}
 	units []vettrak.EnrolledUnit
 	err   error
+	// abandoned: the reader's own ctx ended, so err says nothing about the
+	// enrolment; waiters read again with theirs.
+	abandoned bool
 }
 
+// get returns enrolment id's units, read by the first caller with read;
+// the others wait for that read, or for their ctx to end (then ctx's
+// error, and the memo is left for the rest). A read that failed because
+// its caller's ctx ended is not memoised.
 func (f *freshReads) get(ctx context.Context, id int64, read func(context.Context, int64) ([]vettrak.EnrolledUnit, error)) ([]vettrak.EnrolledUnit, error) {
-	f.mu.Lock()
-	if f.m == nil {
-		f.m = map[int64]*freshRead{}
+	for {
+		f.mu.Lock()
+		if f.m == nil {
+			f.m = map[int64]*freshRead{}
+		}
+		r, ok := f.m[id]
+		if !ok {
+			r = &freshRead{done: make(chan struct{})}
+			f.m[id] = r
+			f.mu.Unlock()
+			f.fill(ctx, id, r, read)
+			return r.units, r.err
+		}
+		f.mu.Unlock()
+		select {
+		case <-r.done:
+			if !r.abandoned {
+				return r.units, r.err
+			}
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
-	r, ok := f.m[id]
-	if !ok {
-		r = &freshRead{}
-		f.m[id] = r
-	}
-	f.mu.Unlock()
-	r.once.Do(func() { r.units, r.err = read(ctx, id) })
-	return r.units, r.err
+}
+
+// fill runs the read for r and closes r.done whatever happens. A read
+// its caller's ctx cut short, or one that panicked, is abandoned: dropped
+// from the memo, so a waiter reads again instead of sharing it (or
+// waiting for ever).
+func (f *freshReads) fill(ctx context.Context, id int64, r *freshRead, read func(context.Context, int64) ([]vettrak.EnrolledUnit, error)) {
+	r.abandoned = true
+	defer func() {
+		if r.abandoned {
+			f.mu.Lock()
+			if f.m[id] == r {
+				delete(f.m, id)
+			}
+			f.mu.Unlock()
+		}
+		close(r.done)
+	}()
+	r.units, r.err = read(ctx, id)
+	r.abandoned = r.err != nil && ctx.Err() != nil
 }
 
 // forgetUnits drops an enrolment's cached units, after the Syncer wrote to

@@ -7,10 +7,13 @@
 //	go run ./examples/bench -sizes large         # 2,000 occurrences, 20,000 learners (slow: see below)
 //	go run ./examples/bench -json docs/bench/bench.json -svg docs/bench/bench.svg -md docs/bench/README.md
 //
-// Each size runs four scenarios in order on one pair of fakes: the initial
+// Each size runs five scenarios in order on one pair of fakes: the initial
 // sync into an empty Canvas, a no-op re-sync, a re-sync after 1% of the
-// enrolments changed (new learners, withdrawals, renames) and result
-// passback with 10% of the enrolled units newly graded. Each is compared
+// enrolments changed (new learners, withdrawals, renames), the no-op again
+// in an account crowded with unrelated users, and result passback with 10%
+// of the enrolled units newly graded; then initial-bulk, the initial sync
+// on fresh fakes through the SDK's bulk path (Config.Bulk: one SIS
+// import). Each is compared
 // with its lower bound, the fewest calls the work needs over every
 // documented path (REST, SIS import, provisioning report: lowerbound.go),
 // and with two models vtsync replaces: the leanest per-record push and the
@@ -26,6 +29,12 @@
 // time, so a throttled large run takes minutes:
 //
 //	go test ./examples/bench -run '^TestSimulated$' -count=1 -timeout 0 -args -simulate='-sizes large -scenarios initial'
+//
+// -memprofile writes the heap profile at the run's highest live heap, to
+// read where it lives (the fakes run in the same process):
+//
+//	go test ./examples/bench -run '^TestSimulated$' -count=1 -timeout 0 -args -simulate='-sizes medium -memprofile /tmp/heap.pprof'
+//	go tool pprof -top -sample_index=inuse_space /tmp/heap.pprof
 package main
 
 import (
@@ -36,6 +45,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -62,6 +72,10 @@ type options struct {
 	throttle     bool
 	throttleCost float64
 	workflow     mapping.Workflow
+	// userTimeZone is the mapping's TimeZone for users (empty: the
+	// account's default). canvaslms sends a user with one by REST, not in
+	// a SIS import (users.csv has no time zone column).
+	userTimeZone string
 	concurrency  int
 	// canvasRate is the canvas client's own rate limit in requests a
 	// second: 0 keeps the SDK's default, negative lifts it.
@@ -76,7 +90,10 @@ type options struct {
 	progressEvery time.Duration
 	log           io.Writer
 	cpuProfile    string
-	interval      time.Duration
+	// memProfile writes the heap profile of the run's highest live heap
+	// (nil: none).
+	memProfile *heapProfile
+	interval   time.Duration
 	// simulated runs on in-process transports inside a synctest bubble
 	// (set by TestSimulated, not a flag: only a test can make a bubble).
 	simulated bool
@@ -96,9 +113,11 @@ func parse(args []string, out io.Writer) (*options, error) {
 	fs.BoolVar(&o.throttle, "throttle", true, "Canvas's documented throttle on the fake Canvas")
 	fs.Float64Var(&o.throttleCost, "throttle-cost", 1, "throttle units each Canvas request costs (the fake's constant; real Canvas charges CPU+DB seconds)")
 	workflow := fs.String("workflow", string(mapping.WorkflowUnit), "mapping workflow the Syncer runs")
+	fs.StringVar(&o.userTimeZone, "user-time-zone", "", "IANA time zone the mapping gives users (mapping.Config.TimeZone; empty: the account's default)")
 	fs.Float64Var(&o.canvasRate, "canvas-rate", 0, "the canvas client's own rate limit, requests a second (0: the SDK default of 20; -1: none)")
 	fs.IntVar(&o.concurrency, "concurrency", 0, "Syncer concurrency per side (0: the SDK default)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
+	memProfile := fs.String("memprofile", "", "write the heap profile of the run's highest live heap to this file (go tool pprof -sample_index=inuse_space)")
 	fs.DurationVar(&o.progressEvery, "progress", 30*time.Second, "log the Syncer's progress this often (0: never)")
 	fs.DurationVar(&o.heapEvery, "heap-every", 10*time.Millisecond, "heap sampling interval")
 	fs.StringVar(&o.jsonFile, "json", "", "write the report as JSON to this file")
@@ -112,6 +131,12 @@ func parse(args []string, out io.Writer) (*options, error) {
 		return nil, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	o.from = split(*from)
+	if *memProfile != "" {
+		o.memProfile = &heapProfile{path: *memProfile}
+		// One sample per 64 KiB allocated rather than 512 KiB: finer
+		// attribution, at some CPU.
+		runtime.MemProfileRate = 64 << 10
+	}
 	if *one != "" {
 		*sizeList = *one
 	}
@@ -202,6 +227,12 @@ func runWith(ctx context.Context, out, log io.Writer, args []string, simulated b
 		if err != nil {
 			return err
 		}
+	}
+	if p := o.memProfile; p != nil {
+		if p.Err != nil {
+			return fmt.Errorf("heap profile: %w", p.Err)
+		}
+		fmt.Fprintf(log, "heap profile at %s (live heap %s) written to %s\n", p.At, mib(int64(p.Live)), p.path)
 	}
 	rep.evaluate()
 	rep.writeText(out)

@@ -105,12 +105,17 @@ func TestBenchSmall(t *testing.T) {
 	assert.Zero(t, res.Conflicts)
 	assert.Equal(t, res.VETtrak.Bound.Writes, res.VETtrak.Measured.Writes)
 
-	// The bulk path leaves nothing for a plan to do.
+	// The SDK's bulk path sends every write as one import and leaves
+	// nothing for a plan to do.
 	bulk := byName[scBulk]
 	require.NotNil(t, bulk.Bulk)
 	assert.Equal(t, "imported", bulk.Bulk.State)
+	assert.Equal(t, 1, bulk.Bulk.Imports)
+	assert.Equal(t, bulk.Planned, bulk.Bulk.Rows)
+	assert.Zero(t, bulk.Bulk.Rest)
 	assert.Zero(t, bulk.Bulk.Left)
 	assert.Equal(t, int64(1), bulk.Canvas.Measured.Writes)
+	assert.Equal(t, int64(1), bulk.Canvas.Measured.ByOp["POST accounts/{id}/sis_imports"])
 
 	// Every target is listed, with a status.
 	require.Len(t, rep.Targets, 16)
@@ -149,19 +154,27 @@ func TestBenchSmall(t *testing.T) {
 // delta's rescheduled occurrence is one course update, in the bound and in
 // what the Syncer did.
 func TestDeltaReschedulesCourse(t *testing.T) {
+	_, sc := runFast(t, scDelta, "-scenarios", "initial,noop,delta", "-workflow", string(mapping.WorkflowCourse))
+	assert.Contains(t, sc.Change, "1 occurrence rescheduled")
+	assert.Equal(t, int64(1), sc.Canvas.REST.byEndpoint()["PUT courses/{id}"])
+	assert.Equal(t, int64(1), sc.Canvas.Measured.ByOp["PUT courses/{id}"])
+	assert.Zero(t, sc.Failures, sc.FailureSamples)
+}
+
+// runFast runs the small size quickly (fast) with extra flags and returns
+// the report and its scenario name.
+func runFast(t *testing.T, name string, extra ...string) (report, scenarioResult) {
+	t.Helper()
 	dir := t.TempDir()
-	require.NoError(t, run(t.Context(), io.Discard, io.Discard, fast(dir, "-scenarios", "initial,noop,delta", "-workflow", string(mapping.WorkflowCourse))))
+	require.NoError(t, run(t.Context(), io.Discard, io.Discard, fast(dir, extra...)))
 	raw, err := os.ReadFile(filepath.Join(dir, "bench.json"))
 	require.NoError(t, err)
 	var rep report
 	require.NoError(t, json.Unmarshal(raw, &rep))
 	require.Len(t, rep.Sizes, 1)
-	sc, ok := find(rep.Sizes[0], scDelta)
-	require.True(t, ok)
-	assert.Contains(t, sc.Change, "1 occurrence rescheduled")
-	assert.Equal(t, int64(1), sc.Canvas.REST.byEndpoint()["PUT courses/{id}"])
-	assert.Equal(t, int64(1), sc.Canvas.Measured.ByOp["PUT courses/{id}"])
-	assert.Zero(t, sc.Failures, sc.FailureSamples)
+	sc, ok := find(rep.Sizes[0], name)
+	require.True(t, ok, name)
+	return rep, sc
 }
 
 func targetStatus(rep report, name string) string {
@@ -189,7 +202,7 @@ func assertWellFormed(t *testing.T, b []byte) {
 func TestPerRecordCountMatchesLive(t *testing.T) {
 	o, err := parse([]string{"-sizes", "small", "-latency", "0", "-throttle=false"}, io.Discard)
 	require.NoError(t, err)
-	w, err := newWorld(o, o.sizes[0])
+	w, err := newWorld(o, o.sizes[0], false)
 	require.NoError(t, err)
 	defer w.close()
 	snap := snapshotOf(w.data, w.cfg.Scope)
@@ -355,4 +368,33 @@ func TestCompare(t *testing.T) {
 	require.Len(t, s.Excess, 3)
 	assert.Equal(t, excess{Endpoint: "GET b", Measured: 1, Excess: 1}, s.Excess[0], "excess first")
 	assert.Equal(t, int64(5), s.Bound.Calls())
+}
+
+// A mapping that gives users a time zone keeps them off the import
+// (users.csv has no time zone column): the bulk path sends them one REST
+// call each beside it, and the report says how many.
+func TestBulkUserTimeZone(t *testing.T) {
+	rep, sc := runFast(t, scBulk, "-scenarios", scBulk, "-user-time-zone", "Australia/Sydney")
+	require.NotNil(t, sc.Bulk)
+	users := int64(rep.Sizes[0].Counts.Clients)
+	assert.Equal(t, "imported", sc.Bulk.State)
+	assert.Equal(t, users, sc.Bulk.Rest)
+	assert.Equal(t, users, sc.Canvas.Measured.ByOp["POST accounts/{id}/users"])
+	assert.Zero(t, sc.Bulk.Left)
+}
+
+// The heap target reads the live heap: the scenario that added the most,
+// and what of that it let go.
+func TestRunLive(t *testing.T) {
+	const mb = 1 << 20
+	sz := sizeResult{Scenarios: []scenarioResult{
+		{Name: scInitial, BaseHeap: 50 * mb, PeakHeap: 640 * mb, PeakLiveHeap: 330 * mb, RetainedHeap: 200 * mb},
+		{Name: scNoop, BaseHeap: 140 * mb, PeakHeap: 470 * mb, PeakLiveHeap: 260 * mb, RetainedHeap: 140 * mb},
+		{Name: "from an old report", BaseHeap: 10 * mb, PeakHeap: 900 * mb},
+	}}
+	let, added := runLiveOf(sz)
+	assert.Equal(t, int64(280*mb), added)
+	assert.Equal(t, int64(130*mb), let)
+	assert.Equal(t, int64(330*mb), peakLiveOf(sz))
+	assert.Equal(t, int64(900*mb), peakOf(sz), "the target itself is still the peak heap")
 }

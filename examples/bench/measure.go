@@ -1,7 +1,9 @@
 package main
 
 import (
+	"os"
 	"runtime/metrics"
+	"runtime/pprof"
 	"sync"
 	"syscall"
 	"time"
@@ -37,24 +39,36 @@ func since(before, after httpx.MeterSnapshot) calls {
 	return c
 }
 
-// heapSampler records the peak of the Go heap (live and not yet swept
-// objects) while a scenario runs, reading runtime/metrics, which does not
-// stop the world the way ReadMemStats does.
+// heapSampler records, while a scenario runs, the peak of the Go heap
+// (live and not yet swept objects: with GOGC=100 up to twice what is
+// live) and the peak of the live heap the last collection marked, reading
+// runtime/metrics, which does not stop the world the way ReadMemStats
+// does. With a profile it writes a heap profile whenever the live heap
+// reaches a new high (see heapProfile).
 type heapSampler struct {
 	stop chan struct{}
 	done sync.WaitGroup
 	peak uint64
+	live uint64
 }
 
-const heapMetric = "/memory/classes/heap/objects:bytes"
+const (
+	heapMetric = "/memory/classes/heap/objects:bytes"
+	liveMetric = "/gc/heap/live:bytes"
+)
 
-func startHeapSampler(every time.Duration) *heapSampler {
+func startHeapSampler(every time.Duration, prof *heapProfile, label string) *heapSampler {
 	h := &heapSampler{stop: make(chan struct{})}
-	sample := []metrics.Sample{{Name: heapMetric}}
+	sample := []metrics.Sample{{Name: heapMetric}, {Name: liveMetric}}
 	read := func() {
 		metrics.Read(sample)
 		if sample[0].Value.Kind() == metrics.KindUint64 {
 			h.peak = max(h.peak, sample[0].Value.Uint64())
+		}
+		if sample[1].Value.Kind() == metrics.KindUint64 {
+			live := sample[1].Value.Uint64()
+			h.live = max(h.live, live)
+			prof.offer(live, label)
 		}
 	}
 	read()
@@ -76,11 +90,52 @@ func startHeapSampler(every time.Duration) *heapSampler {
 	return h
 }
 
-// Stop ends sampling and returns the peak in bytes.
-func (h *heapSampler) Stop() int64 {
+// Stop ends sampling and returns the peaks in bytes: the heap's and the
+// live heap's.
+func (h *heapSampler) Stop() (peak, live int64) {
 	close(h.stop)
 	h.done.Wait()
-	return int64(h.peak)
+	return int64(h.peak), int64(h.live)
+}
+
+// heapProfile writes the heap profile (pprof, every sample type) of the
+// run's highest live heap to a file: it is rewritten each time a sample
+// finds the live heap 5% above the last written one, so at the end it
+// holds the profile of the last collection near the peak. Its in-use
+// figures are as of that collection: what was live, not garbage.
+type heapProfile struct {
+	path string
+	mu   sync.Mutex
+	best uint64
+	// At names the size and scenario of the written profile, Live its
+	// live heap in bytes; Err the first error writing it.
+	At   string
+	Live uint64
+	Err  error
+}
+
+// offer writes the profile when live is a new high (nil p: no profile).
+func (p *heapProfile) offer(live uint64, label string) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.Err != nil || live <= p.best+p.best/20 {
+		return
+	}
+	p.best, p.At, p.Live = live, label, live
+	f, err := os.Create(p.path)
+	if err != nil {
+		p.Err = err
+		return
+	}
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		p.Err = err
+	}
+	if err := f.Close(); err != nil && p.Err == nil {
+		p.Err = err
+	}
 }
 
 // cpuTime is the process's user plus system CPU time. The fakes run in

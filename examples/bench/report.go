@@ -68,7 +68,7 @@ func newReport(o *options) *report {
 		Notes: map[string]string{
 			"baselines": "computed by counting with the SDK clients' per-endpoint costs (one request per call, lists of up to 100 per call), not run; see baselines.go. The per-record push is the leanest honest one: per event, one user lookup per enrolment, sections and teacher enrolments included, nothing on a no-op",
 			"simulated": "a simulated run (TestSimulated) runs in a testing/synctest bubble: the fakes' latency, Canvas's bucket, the canvas client's pacing and the Syncer share one virtual clock; seconds are simulated (waits exact, computation zero), real_seconds the real time",
-			"heap":      "the fakes run in this process: base_heap is the live heap before a scenario (the generated dataset, the fake Canvas's records, the Syncer's store), peak_heap the highest heap sampled during it (runtime/metrics, every 10ms); peak - base is what the run needed on top, dataset_heap_bytes what the VETtrak dataset alone holds",
+			"heap":      "the fakes run in this process: base_heap is the live heap before a scenario (the generated dataset, the fake Canvas's records, the Syncer's store, the benchmark's bounds), peak_heap the highest heap sampled during it (runtime/metrics, every -heap-every; live objects and garbage not yet swept, up to twice the live heap with GOGC=100), peak_live_heap the highest live heap a collection marked during it; peak_live - base is what the run added (the SDK's working set and the fake Canvas's new records), peak_live - retained (the live heap after it) what it let go (the SDK's working set and transient buffers); dataset_heap_bytes is what the VETtrak dataset alone holds; -memprofile writes the heap profile at the highest live heap",
 			"cpu":       "process user+system CPU time (getrusage) over the scenario, fakes included: the SDK's own CPU is at most this",
 			"throttle":  "throttle_seconds = max(0, Canvas calls × cost - high water) / outflow: the bucket starts empty, so the first high-water units pass at once and the rest at the leak rate",
 			"interval":  "scenarios run interval_hours apart on the fakes' shared clock; the Syncer re-reads an enrolment's units when its record changed or its cached copy is older than its share of Config.UnitsMaxAge (between half and all of it, a week by default), so the refreshes spread over the runs instead of repeating the initial sync's GetUnitsForEnrolment calls",
@@ -129,15 +129,15 @@ func (r *report) writeText(out io.Writer) {
 		fmt.Fprintf(out, "\n== %s: %d occurrences, %d units, %d clients, %d enrolments, %d enrolled units (dataset heap %s)\n",
 			sz.Name, c.Occurrences, c.Units, c.Clients, c.Enrolments, c.EnrolledUnits, mib(sz.DatasetHeap))
 		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "scenario\tVETtrak r/w\tbound\tCanvas r/w\tbound\tcalls/bound\tKiB in/out\ttime s\treal s\tthrottle s\tCPU s\tbase heap\tpeak heap\t")
+		fmt.Fprintln(tw, "scenario\tVETtrak r/w\tbound\tCanvas r/w\tbound\tcalls/bound\tKiB in/out\ttime s\treal s\tthrottle s\tCPU s\tbase heap\tpeak heap\tpeak live\t")
 		for _, sc := range sz.Scenarios {
 			v, k := sc.VETtrak, sc.Canvas
-			fmt.Fprintf(tw, "%s\t%d/%d\t%d/%d\t%d/%d\t%d/%d\t%s\t%d/%d\t%.1f\t%.1f\t%.1f\t%.2f\t%s\t%s\t\n", sc.Name,
+			fmt.Fprintf(tw, "%s\t%d/%d\t%d/%d\t%d/%d\t%d/%d\t%s\t%d/%d\t%.1f\t%.1f\t%.1f\t%.2f\t%s\t%s\t%s\t\n", sc.Name,
 				v.Measured.Reads, v.Measured.Writes, v.Bound.Reads, v.Bound.Writes,
 				k.Measured.Reads, k.Measured.Writes, k.Bound.Reads, k.Bound.Writes,
 				ratio(sc.Calls(), sc.Bound()),
 				(v.Measured.BytesIn+k.Measured.BytesIn)/1024, (v.Measured.BytesOut+k.Measured.BytesOut)/1024,
-				sc.Seconds, sc.RealSeconds, sc.ThrottleSeconds, sc.CPUSeconds, mib(sc.BaseHeap), mib(sc.PeakHeap))
+				sc.Seconds, sc.RealSeconds, sc.ThrottleSeconds, sc.CPUSeconds, mib(sc.BaseHeap), mib(sc.PeakHeap), mib(sc.PeakLiveHeap))
 		}
 		tw.Flush()
 		for _, sc := range sz.Scenarios {
@@ -152,8 +152,8 @@ func (r *report) writeText(out io.Writer) {
 				fmt.Fprintf(out, ", %d throttled answers retried, %d paced waits (%.0fs)", sc.Throttled, sc.PacedWaits, sc.PacedSeconds)
 			}
 			if b := sc.Bulk; b != nil {
-				fmt.Fprintf(out, ", SIS import of %d rows (%d KiB zipped) %s, %d operations left for REST, a plan after it finds %d to do",
-					b.Rows, b.ZipBytes/1024, b.State, b.Rest, b.Left)
+				fmt.Fprintf(out, ", the SDK's bulk path: %d SIS import(s), %d rows imported, %s, %d Canvas writes by REST beside it, a plan after it finds %d to do",
+					b.Imports, b.Rows, b.State, b.Rest, b.Left)
 			}
 			if sc.Failures > 0 || sc.RunError != "" {
 				fmt.Fprintf(out, ", %d FAILURES %s %s", sc.Failures, strings.Join(sc.FailureSamples, "; "), sc.RunError)

@@ -45,7 +45,6 @@ type prepared struct {
 	// path's (what the SDK's REST Apply is held to, endpoint by endpoint).
 	vettrak, canvas, canvasREST bound
 	change                      string
-	snap                        mapping.Snapshot
 	desired                     *mapping.Desired
 	// graded counts the enrolled units graded for passback.
 	graded int
@@ -69,7 +68,7 @@ func scenariosByName() map[string]scenario {
 			return w.sync.ReportResults(ctx)
 		}},
 		scBulk: {scBulk, prepareBulk, func(ctx context.Context, w *world) (*vtsync.Report, error) {
-			rep, out, err := w.bulkPath(ctx, w)
+			rep, out, err := runBulk(ctx, w)
 			w.bulk = out
 			return rep, err
 		}},
@@ -83,7 +82,7 @@ func prepareInitial(_ context.Context, w *world) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &prepared{snap: snap, desired: want, vettrak: vettrakStructureBound(snap, false, len(snap.Enrolments), len(snap.Clients)),
+	p := &prepared{desired: want, vettrak: vettrakStructureBound(snap, false, len(snap.Enrolments), len(snap.Clients)),
 		canvas: canvasReadBound(w.cv, want), change: "empty Canvas"}
 	canvasWriteBound(&p.canvas, nil, want)
 	p.settle()
@@ -91,15 +90,16 @@ func prepareInitial(_ context.Context, w *world) (*prepared, error) {
 	return p, nil
 }
 
-// prepareBulk: Canvas is empty; the creates go as one SIS import.
+// prepareBulk: Canvas is empty; the Syncer's bulk path sends the creates
+// as one SIS import.
 func prepareBulk(_ context.Context, w *world) (*prepared, error) {
 	snap := snapshotOf(w.data, w.cfg.Scope)
 	want, err := desiredOf(w.cfg.Mapping, snap)
 	if err != nil {
 		return nil, err
 	}
-	p := &prepared{snap: snap, desired: want, vettrak: vettrakStructureBound(snap, false, len(snap.Enrolments), len(snap.Clients)),
-		canvas: canvasReadBound(w.cv, want), change: "empty Canvas, creates sent as one SIS import"}
+	p := &prepared{desired: want, vettrak: vettrakStructureBound(snap, false, len(snap.Enrolments), len(snap.Clients)),
+		canvas: canvasReadBound(w.cv, want), change: fmt.Sprintf("empty Canvas, a Run with Config.Bulk.Threshold %d: the SDK's bulk path", bulkThreshold)}
 	canvasWriteBound(&p.canvas, nil, want)
 	p.settle()
 	// Its calls are compared endpoint by endpoint with the import path's.
@@ -116,7 +116,7 @@ func prepareNoop(_ context.Context, w *world) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &prepared{snap: snap, desired: want, vettrak: vettrakStructureBound(snap, true, 0, 0),
+	p := &prepared{desired: want, vettrak: vettrakStructureBound(snap, true, 0, 0),
 		canvas: canvasReadBound(w.cv, want), change: "nothing"}
 	canvasWriteBound(&p.canvas, w.desired, want)
 	p.settle()
@@ -195,7 +195,7 @@ func prepareDelta(_ context.Context, w *world) (*prepared, error) {
 	// The new enrolments and the withdrawn ones changed; a rename changes
 	// the client (whose details are read again), not the enrolment; the
 	// new dates come with the occurrences' one search.
-	p := &prepared{snap: snap, desired: want, vettrak: vettrakStructureBound(snap, true, nNew+nWithdraw, nNew+nRename),
+	p := &prepared{desired: want, vettrak: vettrakStructureBound(snap, true, nNew+nWithdraw, nNew+nRename),
 		canvas: canvasReadBound(w.cv, want),
 		change: fmt.Sprintf("%d new learners enrolled, %d enrolments withdrawn, %d learners renamed, 1 occurrence rescheduled (a week later)", nNew, nWithdraw, nRename)}
 	canvasWriteBound(&p.canvas, w.desired, want)
@@ -293,7 +293,7 @@ func prepareResults(_ context.Context, w *world) (*prepared, error) {
 		comments = graded
 	}
 	pb := canvasPassbackBound(w.cv, want)
-	p := &prepared{snap: snap, desired: want, graded: graded,
+	p := &prepared{desired: want, graded: graded,
 		vettrak: vettrakPassbackBound(snap, len(writeEnrols), graded, comments), canvas: pb, canvasREST: pb,
 		change: fmt.Sprintf("%d of %d enrolled units newly graded as passed in Canvas", graded, total)}
 	return p, nil

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -85,27 +84,21 @@ type world struct {
 	interval time.Duration
 	// known is the enrolments the last structure run read.
 	known map[int64]bool
-	// bulk is what the last SIS import did.
+	// bulk is what the last bulk run's SIS import did.
 	bulk *bulkOutcome
-	// bulkPath runs the initial-bulk scenario's writes. It is the
-	// benchmark's own SIS import (runBulk) until the SDK's bulk apply
-	// lands (issue 16, In the SDK); then newWorld picks the SDK's path when
-	// w.lms offers the capability (a Syncer Run with its bulk threshold
-	// at 0), and the scenario, its bound (the import path) and its
-	// targets stay as they are.
-	bulkPath func(ctx context.Context, w *world) (*vtsync.Report, *bulkOutcome, error)
 }
 
 // newWorld generates the size's dataset and starts both fakes with the
 // configured latency (and Canvas's throttle), then builds the clients and
-// a Syncer with the SDK's defaults for the workflow.
-func newWorld(o *options, sz size) (*world, error) {
+// a Syncer with the SDK's defaults for the workflow: the REST path, or
+// with bulk the SDK's bulk path from the first write on.
+func newWorld(o *options, sz size, bulk bool) (*world, error) {
 	before := liveHeap()
 	data, err := vettraktest.Generate(sz.Spec)
 	if err != nil {
 		return nil, fmt.Errorf("generate %s: %w", sz.Name, err)
 	}
-	w := &world{size: sz, data: data, clock: vettraktest.NewClock(start()), interval: o.interval, bulkPath: runBulk}
+	w := &world{size: sz, data: data, clock: vettraktest.NewClock(start()), interval: o.interval}
 	w.datasetHeap = max(0, liveHeap()-before)
 
 	vtOpts := []vettraktest.Option{vettraktest.WithDataset(data), vettraktest.WithLatency(o.latency),
@@ -159,10 +152,14 @@ func newWorld(o *options, sz size) (*world, error) {
 	}
 	w.cfg = vtsync.DefaultConfig(o.workflow)
 	w.cfg.Scope = scope()
-	// The scenarios measure the REST path; initial-bulk measures the
-	// import on its own (the Syncer's own bulk path would take over above
-	// vtsync.DefaultBulkThreshold writes).
-	w.cfg.Bulk.Off = true
+	w.cfg.Mapping.TimeZone = o.userTimeZone
+	// The scenarios measure the REST path (the Syncer's bulk path would
+	// take over above vtsync.DefaultBulkThreshold writes); initial-bulk
+	// measures the bulk path, on a world of its own.
+	w.cfg.Bulk.Off = !bulk
+	if bulk {
+		w.cfg.Bulk.Threshold = bulkThreshold
+	}
 	// Structure runs and result passback are measured as separate
 	// scenarios; a scheduled Run with results on costs both.
 	w.cfg.SkipResults = true
@@ -187,6 +184,9 @@ func newWorld(o *options, sz size) (*world, error) {
 }
 
 func (w *world) close() {
+	if w == nil {
+		return
+	}
 	if w.cv != nil {
 		w.cv.Close()
 	}
