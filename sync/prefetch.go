@@ -156,7 +156,12 @@ func (s *Syncer) takePrefetch(ctx context.Context, p *Plan, pf *prefetch, read [
 	if len(used) == 0 {
 		return nil, nil, nil
 	}
-	return onlyCourses(pf.state, used), used, nil
+	st := pf.state
+	pf.state = nil // the plan owns it now
+	if len(used) < len(asked) {
+		st = onlyCourses(st, used)
+	}
+	return st, used, nil
 }
 
 // Plan.Observed keys of the prefetch.
