@@ -419,3 +419,55 @@ func TestPrefetchWithoutGroupsNotUsedForGroups(t *testing.T) {
 	assert.Equal(t, before.Ops, after.Ops)
 	assert.Equal(t, before.Unchanged, after.Unchanged)
 }
+
+// inFlightLMS counts the LMS reads in flight at once.
+type inFlightLMS struct {
+	lms.LMS
+	mu        gosync.Mutex
+	now, most int
+}
+
+func (l *inFlightLMS) enter() func() {
+	l.mu.Lock()
+	l.now++
+	l.most = max(l.most, l.now)
+	l.mu.Unlock()
+	return func() { l.mu.Lock(); l.now--; l.mu.Unlock() }
+}
+
+func (l *inFlightLMS) ListCourses(ctx context.Context) ([]lms.Course, error) {
+	defer l.enter()()
+	return l.LMS.ListCourses(ctx)
+}
+
+func (l *inFlightLMS) ReadState(ctx context.Context, ids []string) (*lms.State, error) {
+	defer l.enter()()
+	return l.LMS.ReadState(ctx, ids)
+}
+
+func (l *inFlightLMS) ReadUsers(ctx context.Context, ids []string) ([]lms.User, error) {
+	defer l.enter()()
+	return l.LMS.ReadUsers(ctx, ids)
+}
+
+func (l *inFlightLMS) ReadEvidence(ctx context.Context, course string) (*lms.Evidence, error) {
+	defer l.enter()()
+	return l.LMS.ReadEvidence(ctx, course)
+}
+
+// The prefetch adds no LMS worker: with one (WithConcurrency(1)), a
+// re-sync that prefetches still has one LMS read in flight at a time,
+// however many VETtrak reads run beside it.
+func TestPrefetchKeepsTheLMSWorkers(t *testing.T) {
+	r, _, _ := prefetchRig(t, "memlms", mapping.WorkflowUnit)
+	runWith(t, r, r.lms, r.api)
+	delta(t, r)
+	target := &inFlightLMS{LMS: r.lms}
+	s, err := vtsync.New(r.api, target, r.cfg, vtsync.WithStore(r.st), vtsync.WithClock(func() time.Time { return r.now }),
+		vtsync.WithConcurrency(1), vtsync.WithVETtrakConcurrency(4))
+	require.NoError(t, err)
+	p, err := s.Plan(t.Context())
+	require.NoError(t, err)
+	assert.Positive(t, p.Observed[obsPrefetched])
+	assert.Equal(t, 1, target.most, "LMS reads in flight at once")
+}
