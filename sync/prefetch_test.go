@@ -423,16 +423,7 @@ func TestPrefetchWithoutGroupsNotUsedForGroups(t *testing.T) {
 // inFlightLMS counts the LMS reads in flight at once.
 type inFlightLMS struct {
 	lms.LMS
-	mu        gosync.Mutex
-	now, most int
-}
-
-func (l *inFlightLMS) enter() func() {
-	l.mu.Lock()
-	l.now++
-	l.most = max(l.most, l.now)
-	l.mu.Unlock()
-	return func() { l.mu.Lock(); l.now--; l.mu.Unlock() }
+	inFlight
 }
 
 func (l *inFlightLMS) ListCourses(ctx context.Context) ([]lms.Course, error) {
