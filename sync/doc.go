@@ -50,6 +50,21 @@
 //     throttled ones the server's retry-after, and failures retrying cannot
 //     fix ([ErrNeedsPerson]) are held until their inputs change.
 //
+// Reads overlap; writes do not. While VETtrak is observed, the LMS reads
+// known in advance run beside it: the course list and the state of the
+// courses the last plan read (remembered in the store; on a no-op or delta
+// re-sync they are the courses this run needs, or nearly). The plan then
+// reads only the courses not prefetched and ignores those it does not
+// need (Plan.Observed counts both); the first run prefetches nothing. So
+// the observe phase lasts about as long as the slower side's reads, not
+// their sum. LMS writes, though, wait for the whole plan, on purpose:
+// the mapping works on the whole VETtrak snapshot (a login shared by
+// learners of different occurrences moves to the next login source; a
+// unit course's name is chosen over every enrolled unit), the safety
+// holds are judged on the whole plan, and the choice of the bulk path
+// counts the whole plan's writes. An occurrence's writes started early
+// could be ones the whole plan would change, hold or send in bulk.
+//
 // Reconcile, don't replay: running twice changes nothing the second time, and
 // a run stopped anywhere converges on the next one.
 //

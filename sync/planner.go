@@ -47,6 +47,12 @@ func (s *Syncer) plan(ctx context.Context, withResults, structure bool) (*Plan, 
 	if st, ok := statsOf(s.dst); ok {
 		p.stats["lms"] = st
 	}
+	// The LMS reads known in advance run beside VETtrak's (prefetch.go).
+	var pf *prefetch
+	if structure {
+		pf = s.startPrefetch(ctx)
+		defer pf.stop()
+	}
 	s.progress(ctx, Progress{Phase: PhaseObserve, Item: "VETtrak"})
 	obs, err := s.observeVETtrak(ctx)
 	if err != nil {
@@ -61,7 +67,7 @@ func (s *Syncer) plan(ctx context.Context, withResults, structure bool) (*Plan, 
 	p.Observed["clients"] = len(obs.snap.Clients)
 
 	s.progress(ctx, Progress{Phase: PhaseObserve, Item: "LMS"})
-	courses, err := s.dst.ListCourses(ctx)
+	courses, err := s.listCourses(ctx, pf)
 	if err != nil {
 		return nil, fmt.Errorf("list LMS courses: %w", err)
 	}
@@ -92,7 +98,7 @@ func (s *Syncer) plan(ctx context.Context, withResults, structure bool) (*Plan, 
 
 	observed := s.now()
 	if structure {
-		if err := s.planStructure(ctx, p, desired, &want, extra, courses); err != nil {
+		if err := s.planStructure(ctx, p, pf, desired, &want, extra, courses); err != nil {
 			return nil, err
 		}
 		observed = s.now()
@@ -129,9 +135,9 @@ func (s *Syncer) plan(ctx context.Context, withResults, structure bool) (*Plan, 
 }
 
 // planStructure reads the LMS state of the courses desired (and extra,
-// the courses tombstones name) and adds the structure ops that bring it
-// to want, with the holds they exceed.
-func (s *Syncer) planStructure(ctx context.Context, p *Plan, desired *mapping.Desired, want *lms.State, extra []string, courses []lms.Course) error {
+// the courses tombstones name), taking what pf prefetched, and adds the
+// structure ops that bring it to want, with the holds they exceed.
+func (s *Syncer) planStructure(ctx context.Context, p *Plan, pf *prefetch, desired *mapping.Desired, want *lms.State, extra []string, courses []lms.Course) error {
 	read := desired.CourseSISIDs
 	for _, c := range extra {
 		if !slices.Contains(read, c) {
@@ -142,11 +148,12 @@ func (s *Syncer) planStructure(ctx context.Context, p *Plan, desired *mapping.De
 	if err != nil {
 		return err
 	}
-	have, err := s.readStateWith(ctx, read, lms.ReadOptions{
-		SkipGroups: len(want.Groups) == 0 && len(want.Memberships) == 0, LimitUsers: true, Users: toRead})
+	noGroups := len(want.Groups) == 0 && len(want.Memberships) == 0
+	have, err := s.readLMS(ctx, p, pf, read, noGroups, toRead)
 	if err != nil {
 		return fmt.Errorf("read LMS state: %w", err)
 	}
+	s.rememberLMSRead(ctx, pf, desired.CourseSISIDs, noGroups)
 	assumeUnchanged(desired.State.Users, have, confirmed)
 	known := map[string]bool{}
 	for _, u := range have.Users {

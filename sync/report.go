@@ -19,7 +19,9 @@ type Report struct {
 	// PhaseSeconds is the time each phase took: observe (reading both
 	// sides), plan (mapping and diff), results (reading LMS evidence and
 	// deciding results) and apply (the writes). A phase that did not run
-	// is absent.
+	// is absent. Observe runs from the first read to the last: a re-sync
+	// reads the LMS while it reads VETtrak (see the package doc), so
+	// observe is less than the two sides' read times added up.
 	PhaseSeconds map[Phase]float64 `json:"phase_seconds,omitempty"`
 	Workflow     mapping.Workflow  `json:"workflow"`
 	Planned      int               `json:"planned"`

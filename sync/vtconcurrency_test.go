@@ -14,19 +14,25 @@ import (
 	"github.com/vtsync/vtsync/vettrak/vettraktest"
 )
 
-// countingSource counts the VETtrak calls in flight at once.
-type countingSource struct {
-	vtsync.Source
+// inFlight counts calls in flight at once: enter at a call's start, call
+// what it returns at its end.
+type inFlight struct {
 	mu        gosync.Mutex
 	now, most int
 }
 
-func (c *countingSource) enter() func() {
+func (c *inFlight) enter() func() {
 	c.mu.Lock()
 	c.now++
 	c.most = max(c.most, c.now)
 	c.mu.Unlock()
 	return func() { c.mu.Lock(); c.now--; c.mu.Unlock() }
+}
+
+// countingSource counts the VETtrak calls in flight at once.
+type countingSource struct {
+	vtsync.Source
+	inFlight
 }
 
 func (c *countingSource) EnrolmentsForOccurrence(ctx context.Context, id int64) ([]vettrak.Enrolment, error) {
