@@ -239,6 +239,19 @@ type Progress struct {
 	Item  string `json:"item,omitempty"`
 }
 
+// counter returns a function that reports one more of total items of a
+// phase done, from any goroutine: WithProgress promises one call at a
+// time, in order, so the count and the call share a lock.
+func (s *Syncer) counter(ctx context.Context, phase Phase, item string, done, total int) func() {
+	var mu gosync.Mutex
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		done++
+		s.progress(ctx, Progress{Phase: phase, Done: done, Total: total, Item: item})
+	}
+}
+
 func (s *Syncer) progress(ctx context.Context, p Progress) {
 	s.log.DebugContext(ctx, "progress", "phase", p.Phase, "done", p.Done, "total", p.Total, "item", p.Item)
 	if s.onProg != nil {
