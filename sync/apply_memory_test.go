@@ -3,6 +3,7 @@ package sync_test
 import (
 	"context"
 	"runtime"
+	"slices"
 	gosync "sync"
 	"testing"
 
@@ -61,4 +62,30 @@ func TestApplyKeepsNoCopyOfThePlansOps(t *testing.T) {
 	grew := dst.live - before
 	t.Logf("%d ops, %d bytes an op", n, grew/int64(n))
 	assert.Less(t, grew, int64(n)*250, "Apply's working set by its enrolment phase, %d ops", n)
+}
+
+// Apply runs a plan's ops phase by phase whatever their order in
+// Plan.Ops (a hand-edited plan need not be sorted): reversed, the
+// enrolments still follow the courses, sections and users they need.
+func TestApplyRunsAnUnsortedPlanByPhase(t *testing.T) {
+	api, clock := benchSource(t, benchSizes[0].spec)
+	cfg := benchConfig()
+	cfg.Bulk.Off = true
+	s, err := vtsync.New(api, memlms.New(), cfg, vtsync.WithStore(store.NewMemory()), vtsync.WithClock(clock.Now))
+	require.NoError(t, err)
+	ctx := t.Context()
+	p, err := s.Plan(ctx)
+	require.NoError(t, err)
+	counts := p.Counts()
+	require.NotZero(t, counts[vtsync.OpEnrol])
+	slices.Reverse(p.Ops)
+	rep, err := s.Apply(ctx, p)
+	require.NoError(t, err)
+	require.Empty(t, rep.Failures)
+	require.Empty(t, rep.Skipped)
+	assert.Equal(t, counts[vtsync.OpEnrol], rep.Created[vtsync.ObjectEnrolment])
+	assert.Equal(t, counts[vtsync.OpCreateUser], rep.Created[vtsync.ObjectUser])
+	again, err := s.Plan(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, again.Ops, "everything was applied")
 }
