@@ -1,9 +1,11 @@
 package sync
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	gosync "sync"
 	"time"
 
@@ -81,42 +83,38 @@ func (s *Syncer) apply(ctx context.Context, start time.Time, p *Plan, recheck bo
 	// Safety holds were checked above: nothing, bulk or not, is sent
 	// before.
 	// An op with no row or no payload (a hand-edited plan) fails on its
-	// own, before anything is sent.
-	ops := make([]Op, 0, len(p.Ops))
-	for _, op := range p.Ops {
-		if _, err := checkOp(&op); err != nil {
-			a.settle(ctx, op, err)
+	// own, before anything is sent. The rest are named by their index in
+	// p.Ops, never copied: a large plan's ops are tens of MiB, and Apply
+	// used to hold three copies of them (valid, by kind, by phase).
+	valid := make([]int, 0, len(p.Ops))
+	for i := range p.Ops {
+		if _, err := checkOp(&p.Ops[i]); err != nil {
+			a.settle(ctx, p.Ops[i], err)
 			continue
 		}
-		ops = append(ops, op)
+		valid = append(valid, i)
 	}
-	bw, inBulk := s.bulkSplit(ops)
-	byKind := map[OpKind][]Op{}
-	var bulk []Op
-	for i, op := range ops {
-		if inBulk[i] {
-			bulk = append(bulk, op)
-			continue
-		}
-		byKind[op.Kind] = append(byKind[op.Kind], op)
-	}
-	done, total := len(p.Ops)-len(ops), len(p.Ops)
+	bw, bulk := s.bulkSplit(p.Ops, valid)
+	rest := byPhase(p.Ops, without(valid, bulk))
+	done, total := len(p.Ops)-len(valid), len(p.Ops)
 	for pi, phase := range phases {
 		if pi == bulkPhase && len(bulk) > 0 && ctx.Err() == nil {
-			a.runBulk(ctx, bw, bulk, done, total)
+			a.runBulk(ctx, bw, p.Ops, bulk, done, total)
 			done += len(bulk)
 			s.progress(ctx, Progress{Phase: PhaseApply, Done: done, Total: total, Item: "bulk"})
 		}
-		var ops []Op
-		for _, k := range phase {
-			ops = append(ops, byKind[k]...)
+		n := 0
+		for n < len(rest) && p.Ops[rest[n]].Kind.phaseIndex() == pi {
+			n++
 		}
+		ops := rest[:n:n]
+		rest = rest[n:]
 		if len(ops) == 0 {
 			continue
 		}
 		// Progress names the phase as it starts and moves with every
 		// operation, so a display never stands still on the phase before.
-		s.progress(ctx, Progress{Phase: PhaseApply, Done: done, Total: total, Item: string(ops[0].Kind)})
+		s.progress(ctx, Progress{Phase: PhaseApply, Done: done, Total: total, Item: string(p.Ops[ops[0]].Kind)})
 		workers := s.workers
 		if phase[0].IsVETtrakWrite() {
 			workers = s.vettrakWorkers()
@@ -124,16 +122,16 @@ func (s *Syncer) apply(ctx context.Context, start time.Time, p *Plan, recheck bo
 		// WithProgress promises one call at a time, in order.
 		var progMu gosync.Mutex
 		finished := done
-		_, errs := fanOut(ctx, workers, ops, func(ctx context.Context, op Op) (struct{}, error) {
-			err := a.run(ctx, op)
+		_, errs := fanOut(ctx, workers, ops, func(ctx context.Context, i int) (struct{}, error) {
+			err := a.run(ctx, p.Ops[i])
 			progMu.Lock()
 			finished++
-			s.progress(ctx, Progress{Phase: PhaseApply, Done: finished, Total: total, Item: string(op.Kind)})
+			s.progress(ctx, Progress{Phase: PhaseApply, Done: finished, Total: total, Item: string(p.Ops[i].Kind)})
 			progMu.Unlock()
 			return struct{}{}, err
 		})
-		for i, err := range errs {
-			a.settle(ctx, ops[i], err)
+		for j, err := range errs {
+			a.settle(ctx, p.Ops[ops[j]], err)
 		}
 		done += len(ops)
 		if ctx.Err() != nil {
@@ -154,6 +152,34 @@ func (s *Syncer) apply(ctx context.Context, start time.Time, p *Plan, recheck bo
 		}
 	}
 	return s.finish(s.refreshCalls(rep, p), nil)
+}
+
+// without returns the indexes in all that are not in some; both ascend.
+func without(all, some []int) []int {
+	if len(some) == 0 {
+		return all
+	}
+	out := make([]int, 0, len(all)-len(some))
+	j := 0
+	for _, i := range all {
+		if j < len(some) && some[j] == i {
+			j++
+			continue
+		}
+		out = append(out, i)
+	}
+	return out
+}
+
+// byPhase orders idx, indexes into ops, in Apply's order: by kind, the
+// plan's order within a kind. A plan's own ops are in that order already
+// (sortOps); a hand-edited one may not be.
+func byPhase(ops []Op, idx []int) []int {
+	byRank := func(i, j int) int { return cmp.Compare(ops[i].Kind.rank(), ops[j].Kind.rank()) }
+	if !slices.IsSortedFunc(idx, byRank) {
+		slices.SortStableFunc(idx, byRank)
+	}
+	return idx
 }
 
 func (s *Syncer) refreshCalls(rep *Report, p *Plan) *Report {

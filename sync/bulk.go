@@ -16,17 +16,17 @@ var bulkPhase = slices.IndexFunc(phases, func(ph []OpKind) bool { return slices.
 
 // bulkSplit decides whether this plan's LMS writes go in bulk: the LMS
 // must implement lms.BulkWriter, bulk must be on, and the writes the LMS
-// can take in bulk must reach the threshold. It returns the writer and the
-// indexes (into ops) of the ops that go in bulk, or nil.
-func (s *Syncer) bulkSplit(ops []Op) (lms.BulkWriter, map[int]bool) {
+// can take in bulk must reach the threshold. Of idx, indexes into ops, it
+// returns the writer and those of the ops that go in bulk, or nil.
+func (s *Syncer) bulkSplit(ops []Op, idx []int) (lms.BulkWriter, []int) {
 	bw, ok := s.dst.(lms.BulkWriter)
 	if !ok || s.cfg.Bulk.Off {
 		return nil, nil
 	}
-	in := map[int]bool{}
-	for i, op := range ops {
-		if w, ok := bulkWriteOf(op); ok && bw.CanBulk(w) {
-			in[i] = true
+	var in []int
+	for _, i := range idx {
+		if w, ok := bulkWriteOf(ops[i]); ok && bw.CanBulk(w) {
+			in = append(in, i)
 		}
 	}
 	if len(in) < s.cfg.Bulk.threshold() {
@@ -45,17 +45,18 @@ func bulkWriteOf(op Op) (lms.BulkWrite, bool) {
 		User: op.User, Enrolment: op.Enrolment, Membership: op.Membership}, true
 }
 
-// runBulk sends ops as one bulk write and settles each by the outcome the
-// LMS confirmed for it. What would be skipped or found stale one call at a
+// runBulk sends the ops idx names (indexes into ops) as one bulk write
+// and settles each by the outcome the LMS confirmed for it. What would be skipped or found stale one call at a
 // time is settled so before anything is sent. When the call as a whole
 // fails (cancelled mid-import, upload refused), no op counts as done:
 // each settles with that error and the next run, reading the LMS afresh,
 // sees whatever the LMS did apply.
-func (a *applier) runBulk(ctx context.Context, bw lms.BulkWriter, ops []Op, done, total int) {
+func (a *applier) runBulk(ctx context.Context, bw lms.BulkWriter, ops []Op, idx []int, done, total int) {
 	s := a.s
-	send := make([]Op, 0, len(ops))
-	writes := make([]lms.BulkWrite, 0, len(ops))
-	for _, op := range ops {
+	send := make([]int, 0, len(idx))
+	writes := make([]lms.BulkWrite, 0, len(idx))
+	for _, i := range idx {
+		op := ops[i]
 		k, _ := checkOp(&op) // Apply settled the ops without a row
 		if dep := a.isFailed(k.deps(op)...); dep != "" {
 			a.settle(ctx, op, fmt.Errorf("%w: %s failed", ErrSkipped, dep))
@@ -66,7 +67,7 @@ func (a *applier) runBulk(ctx context.Context, bw lms.BulkWriter, ops []Op, done
 			continue
 		}
 		w, _ := bulkWriteOf(op)
-		send = append(send, op)
+		send = append(send, i)
 		writes = append(writes, w)
 	}
 	if len(writes) == 0 {
@@ -78,15 +79,15 @@ func (a *applier) runBulk(ctx context.Context, bw lms.BulkWriter, ops []Op, done
 			s.progress(ctx, Progress{Phase: PhaseApply, Done: done, Total: total, Item: fmt.Sprintf("bulk %s %d%%", p.State, p.Percent)})
 		})
 	})
-	for i, op := range send {
+	for j, i := range send {
 		e := err
 		if e == nil {
-			if i < len(outcomes) {
-				e = outcomes[i]
+			if j < len(outcomes) {
+				e = outcomes[j]
 			} else {
 				e = fmt.Errorf("%w: the LMS reported no outcome", lms.ErrBulkRefused)
 			}
 		}
-		a.settle(ctx, op, e)
+		a.settle(ctx, ops[i], e)
 	}
 }

@@ -23,10 +23,12 @@ type diffResult struct {
 //
 // all is every course the LMS listed; it finds courses to adopt by ID.
 func diff(want, have *lms.State, haveUsers []lms.User, all []lms.Course, loc *time.Location) diffResult {
-	d := diffResult{unchanged: map[ObjectKind]int{}}
+	// On a first run nearly everything wanted is an op: sized for that, d.ops
+	// grows once instead of by quarters, each step a copy of all before.
+	d := diffResult{unchanged: map[ObjectKind]int{}, ops: make([]Op, 0, missing(want, have))}
 
-	courses := index(have.Courses, func(c lms.Course) string { return c.SISID })
-	byID := index(all, func(c lms.Course) string { return c.ID })
+	courses := index(have.Courses, func(c *lms.Course) string { return c.SISID })
+	byID := index(all, func(c *lms.Course) string { return c.ID })
 	for _, c := range want.Courses {
 		got, ok := courses[c.SISID]
 		if !ok && c.ID != "" {
@@ -44,7 +46,7 @@ func diff(want, have *lms.State, haveUsers []lms.User, all []lms.Course, loc *ti
 				Reason: reasonf("course %q does not exist", c.SISID), Course: &op, Observed: absent})
 			continue
 		}
-		if ch := courseChanges(got, c, loc); len(ch) > 0 {
+		if ch := courseChanges(*got, c, loc); len(ch) > 0 {
 			op := c
 			op.ID = got.ID
 			// Dates VETtrak does not set are not managed: an update
@@ -52,13 +54,13 @@ func diff(want, have *lms.State, haveUsers []lms.User, all []lms.Course, loc *ti
 			op.Start = cmp.Or(op.Start, got.Start)
 			op.End = cmp.Or(op.End, got.End)
 			d.ops = append(d.ops, Op{Kind: OpUpdateCourse, Key: key(OpUpdateCourse, c.SISID), Scope: c.SISID,
-				Reason: reasonf("course %q changed: %s", c.SISID, ch), Course: &op, Observed: courseFP(&got, loc)})
+				Reason: reasonf("course %q changed: %s", c.SISID, ch), Course: &op, Observed: courseFP(got, loc)})
 		} else {
 			d.unchanged[ObjectCourse]++
 		}
 	}
 
-	sections := index(have.Sections, func(s lms.Section) string { return s.SISID })
+	sections := index(have.Sections, func(s *lms.Section) string { return s.SISID })
 	for _, s := range want.Sections {
 		got, ok := sections[s.SISID]
 		if !ok {
@@ -67,17 +69,17 @@ func diff(want, have *lms.State, haveUsers []lms.User, all []lms.Course, loc *ti
 				Reason: reasonf("section %q does not exist in course %q", s.SISID, s.CourseSISID), Section: &op, Observed: absent})
 			continue
 		}
-		if ch := sectionChanges(got, s); len(ch) > 0 {
+		if ch := sectionChanges(*got, s); len(ch) > 0 {
 			op := s
 			op.ID = got.ID
 			d.ops = append(d.ops, Op{Kind: OpUpdateSection, Key: key(OpUpdateSection, s.SISID), Scope: s.CourseSISID,
-				Reason: reasonf("section %q changed: %s", s.SISID, ch), Section: &op, Observed: sectionFP(&got)})
+				Reason: reasonf("section %q changed: %s", s.SISID, ch), Section: &op, Observed: sectionFP(got)})
 		} else {
 			d.unchanged[ObjectSection]++
 		}
 	}
 
-	groups := index(have.Groups, func(g lms.Group) string { return g.SISID })
+	groups := index(have.Groups, func(g *lms.Group) string { return g.SISID })
 	for _, g := range want.Groups {
 		got, ok := groups[g.SISID]
 		if !ok {
@@ -86,19 +88,19 @@ func diff(want, have *lms.State, haveUsers []lms.User, all []lms.Course, loc *ti
 				Reason: reasonf("group %q (%s) does not exist in course %q", g.SISID, g.Name, g.CourseSISID), Group: &op, Observed: absent})
 			continue
 		}
-		if ch := groupChanges(got, g); len(ch) > 0 {
+		if ch := groupChanges(*got, g); len(ch) > 0 {
 			op := g
 			op.ID = got.ID
 			d.ops = append(d.ops, Op{Kind: OpUpdateGroup, Key: key(OpUpdateGroup, g.SISID), Scope: g.CourseSISID,
-				Reason: reasonf("group %q changed: %s", g.SISID, ch), Group: &op, Observed: groupFP(&got)})
+				Reason: reasonf("group %q changed: %s", g.SISID, ch), Group: &op, Observed: groupFP(got)})
 		} else {
 			d.unchanged[ObjectGroup]++
 		}
 	}
 
-	users := index(have.Users, func(u lms.User) string { return u.SISID })
-	for _, u := range haveUsers {
-		users[u.SISID] = u
+	users := index(have.Users, func(u *lms.User) string { return u.SISID })
+	for i := range haveUsers {
+		users[haveUsers[i].SISID] = &haveUsers[i]
 	}
 	for _, u := range want.Users {
 		got, ok := users[u.SISID]
@@ -108,26 +110,33 @@ func diff(want, have *lms.State, haveUsers []lms.User, all []lms.Course, loc *ti
 				Reason: reasonf("user %q (%s) does not exist", u.SISID, u.DisplayName()), User: &op, Observed: absent})
 			continue
 		}
-		if ch := userChanges(got, u); len(ch) > 0 {
+		if ch := userChanges(*got, u); len(ch) > 0 {
 			op := u
 			op.ID = got.ID
 			// The time zone is a default for new users only: a learner's
 			// own choice in the LMS is theirs to keep.
 			op.TimeZone = got.TimeZone
 			d.ops = append(d.ops, Op{Kind: OpUpdateUser, Key: key(OpUpdateUser, u.SISID), Scope: "user:" + u.SISID,
-				Reason: reasonf("user %q changed: %s", u.SISID, ch), User: &op, Observed: userFP(&got)})
+				Reason: reasonf("user %q changed: %s", u.SISID, ch), User: &op, Observed: userFP(got)})
 		} else {
 			d.unchanged[ObjectUser]++
 		}
 	}
 
-	enrols := index(have.Enrolments, lms.Enrolment.Key)
+	enrols := make(map[enrolmentID]*lms.Enrolment, len(have.Enrolments))
+	for i := range have.Enrolments {
+		enrols[idOfEnrolment(&have.Enrolments[i])] = &have.Enrolments[i]
+	}
 	for _, e := range want.Enrolments {
-		got, ok := enrols[e.Key()]
+		got, ok := enrols[idOfEnrolment(&e)]
 		active := ok && got.Status == lms.StatusActive
-		seen := absent
-		if ok {
-			seen = enrolmentFP(&got)
+		// The fingerprint only for an op: most enrolments match, and a
+		// fingerprint is a few allocations.
+		seen := func() string {
+			if ok {
+				return enrolmentFP(got)
+			}
+			return absent
 		}
 		switch {
 		case e.Status == lms.StatusActive && !active:
@@ -137,39 +146,47 @@ func diff(want, have *lms.State, haveUsers []lms.User, all []lms.Course, loc *ti
 				why = "enrolment is " + string(got.Status)
 			}
 			d.ops = append(d.ops, Op{Kind: OpEnrol, Key: key(OpEnrol, e.Key()), Scope: e.CourseSISID,
-				Reason: reasonf("%s %q in %q: %s", e.Role, e.UserSISID, sectionOrCourse(e), why), Enrolment: &op, Observed: seen})
+				Reason: reasonf("%s %q in %q: %s", e.Role, e.UserSISID, sectionOrCourse(e), why), Enrolment: &op, Observed: seen()})
 		case e.Status != lms.StatusActive && active:
 			op := e
 			op.ID = got.ID
 			d.ops = append(d.ops, Op{Kind: OpUnenrol, Key: key(OpUnenrol, e.Key()), Scope: e.CourseSISID,
-				Reason: reasonf("%s %q in %q: VETtrak says withdrawn → %s", e.Role, e.UserSISID, sectionOrCourse(e), e.Status), Enrolment: &op, Observed: seen})
+				Reason: reasonf("%s %q in %q: VETtrak says withdrawn → %s", e.Role, e.UserSISID, sectionOrCourse(e), e.Status), Enrolment: &op, Observed: seen()})
 		default:
 			d.unchanged[ObjectEnrolment]++
 		}
 	}
 
-	groupsWanted := index(want.Groups, func(g lms.Group) string { return g.SISID })
-	members := index(have.Memberships, lms.Membership.Key)
+	groupsWanted := index(want.Groups, func(g *lms.Group) string { return g.SISID })
+	members := make(map[membershipID]*lms.Membership, len(have.Memberships))
+	for i := range have.Memberships {
+		members[idOfMembership(&have.Memberships[i])] = &have.Memberships[i]
+	}
 	for _, m := range want.Memberships {
-		got, ok := members[m.Key()]
+		got, ok := members[idOfMembership(&m)]
 		active := ok && got.Status != lms.StatusDeleted && got.Status != lms.StatusInactive
-		scope := groupsWanted[m.GroupSISID].CourseSISID
-		seen := absent
-		switch {
-		case scope == "":
-			seen = "" // no course to re-read it in: not checked
-		case ok:
-			seen = membershipFP(&got)
+		scope := ""
+		if g := groupsWanted[m.GroupSISID]; g != nil {
+			scope = g.CourseSISID
+		}
+		seen := func() string {
+			switch {
+			case scope == "":
+				return "" // no course to re-read it in: not checked
+			case ok:
+				return membershipFP(got)
+			}
+			return absent
 		}
 		switch {
 		case m.Status == lms.StatusActive && !active:
 			op := m
 			d.ops = append(d.ops, Op{Kind: OpAddMember, Key: key(OpAddMember, m.Key()), Scope: scope,
-				Reason: reasonf("%q is not in group %q", m.UserSISID, m.GroupSISID), Membership: &op, Observed: seen})
+				Reason: reasonf("%q is not in group %q", m.UserSISID, m.GroupSISID), Membership: &op, Observed: seen()})
 		case m.Status != lms.StatusActive && active:
 			op := m
 			d.ops = append(d.ops, Op{Kind: OpRemoveMember, Key: key(OpRemoveMember, m.Key()), Scope: scope,
-				Reason: reasonf("%q withdrawn in VETtrak: leave group %q", m.UserSISID, m.GroupSISID), Membership: &op, Observed: seen})
+				Reason: reasonf("%q withdrawn in VETtrak: leave group %q", m.UserSISID, m.GroupSISID), Membership: &op, Observed: seen()})
 		default:
 			d.unchanged[ObjectMembership]++
 		}
@@ -177,14 +194,47 @@ func diff(want, have *lms.State, haveUsers []lms.User, all []lms.Course, loc *ti
 	return d
 }
 
-func index[T any](items []T, keyOf func(T) string) map[string]T {
-	m := make(map[string]T, len(items))
-	for _, it := range items {
-		if k := keyOf(it); k != "" {
-			m[k] = it
+// index maps items by a non-empty key to their place in items (the last
+// one when two share a key): pointers, not copies, as an LMS state's
+// objects are tens of thousands at a large provider's.
+func index[T any](items []T, keyOf func(*T) string) map[string]*T {
+	m := make(map[string]*T, len(items))
+	for i := range items {
+		if k := keyOf(&items[i]); k != "" {
+			m[k] = &items[i]
 		}
 	}
 	return m
+}
+
+// enrolmentID is lms.Enrolment.Key as a map key of the enrolment's own
+// strings: no key string built per enrolment, twice per diff.
+type enrolmentID struct {
+	course, section, user string
+	role                  lms.Role
+}
+
+func idOfEnrolment(e *lms.Enrolment) enrolmentID {
+	return enrolmentID{e.CourseSISID, e.SectionSISID, e.UserSISID, e.Role}
+}
+
+// membershipID is lms.Membership.Key as a map key.
+type membershipID struct{ group, user string }
+
+func idOfMembership(m *lms.Membership) membershipID { return membershipID{m.GroupSISID, m.UserSISID} }
+
+// missing is how many wanted objects have no counterpart in have by count
+// alone: on a first run, about the number of ops diff makes.
+func missing(want, have *lms.State) int {
+	n := 0
+	for _, d := range [...]int{
+		len(want.Courses) - len(have.Courses), len(want.Sections) - len(have.Sections),
+		len(want.Groups) - len(have.Groups), len(want.Users) - len(have.Users),
+		len(want.Enrolments) - len(have.Enrolments), len(want.Memberships) - len(have.Memberships),
+	} {
+		n += max(d, 0)
+	}
+	return n
 }
 
 func sectionOrCourse(e lms.Enrolment) string {

@@ -193,6 +193,29 @@ var phases = func() [][]OpKind {
 	return out
 }()
 
+// phaseOfRank is the index in phases of each kind's phase, by rank.
+var phaseOfRank = func() []int {
+	out := make([]int, len(opKinds))
+	for i, k := range opKinds {
+		if i > 0 {
+			out[i] = out[i-1]
+			if k.phase != opKinds[i-1].phase {
+				out[i]++
+			}
+		}
+	}
+	return out
+}()
+
+// phaseIndex is the index in phases of the kind's phase; -1 for a kind
+// the Syncer does not know.
+func (k OpKind) phaseIndex() int {
+	if i, ok := kindIndex[k]; ok {
+		return phaseOfRank[i]
+	}
+	return -1
+}
+
 // OpKinds returns every operation kind, in the order Apply runs them.
 func OpKinds() []OpKind {
 	out := make([]OpKind, len(opKinds))

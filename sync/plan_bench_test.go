@@ -56,7 +56,7 @@ func BenchmarkPlan(b *testing.B) {
 
 // benchSource is the fake VETtrak (no latency) holding spec's generated
 // provider, the SDK client on it and the clock both share.
-func benchSource(b *testing.B, spec vettraktest.GenSpec) (*vettrak.Client, *vettraktest.Clock) {
+func benchSource(b testing.TB, spec vettraktest.GenSpec) (*vettrak.Client, *vettraktest.Clock) {
 	b.Helper()
 	data, err := vettraktest.Generate(spec)
 	if err != nil {

@@ -142,17 +142,20 @@ func (s *Server) Calls() map[string]int {
 	return maps.Clone(s.counts)
 }
 
-// CallLog returns the requests received, oldest first (at most 100000).
+// CallLog returns the most recent requests received (at most 10000),
+// oldest first. Calls counts them all.
 func (s *Server) CallLog() []Call {
 	s.logMu.Lock()
 	defer s.logMu.Unlock()
-	return append([]Call(nil), s.calls...)
+	out := make([]Call, 0, len(s.calls))
+	out = append(out, s.calls[s.logNext:]...)
+	return append(out, s.calls[:s.logNext]...)
 }
 
 // ResetCalls clears the call log and counts.
 func (s *Server) ResetCalls() {
 	s.logMu.Lock()
 	defer s.logMu.Unlock()
-	s.calls = nil
+	s.calls, s.logNext = nil, 0
 	s.counts = map[string]int{}
 }

@@ -134,11 +134,21 @@ func (s *Server) write(w http.ResponseWriter, x *rctx) {
 	_, _ = w.Write(x.body.Bytes())
 }
 
+// callLogSize is how many calls the log keeps in full: the most recent.
+// Calls counts every call; a full entry (its parameters encoded) costs a
+// few hundred bytes, so a large sync's hundred thousand would keep tens of
+// MiB alive for a test aid.
+const callLogSize = 10000
+
 func (s *Server) logCall(c Call) {
 	s.logMu.Lock()
 	defer s.logMu.Unlock()
-	if len(s.calls) < 100000 {
+	if len(s.calls) < s.logSize {
 		s.calls = append(s.calls, c)
+	} else if s.logSize > 0 {
+		// A ring: calls[logNext] is the oldest kept.
+		s.calls[s.logNext] = c
+		s.logNext = (s.logNext + 1) % s.logSize
 	}
 	key := c.Endpoint
 	if key == "" {
@@ -198,9 +208,7 @@ func (s *Server) authenticate(x *rctx) (*token, bool) {
 func (x *rctx) parseForm() error {
 	r := x.r
 	x.form = url.Values{}
-	for k, v := range r.URL.Query() {
-		x.form[k] = append(x.form[k], v...)
-	}
+	addOwned(x.form, r.URL.Query())
 	if r.Body == nil || r.Method == http.MethodGet {
 		return nil
 	}
@@ -211,9 +219,7 @@ func (x *rctx) parseForm() error {
 		if err := r.ParseForm(); err != nil {
 			return fmt.Errorf("bad form body: %v", err)
 		}
-		for k, v := range r.PostForm {
-			x.form[k] = append(x.form[k], v...)
-		}
+		addOwned(x.form, r.PostForm)
 	case "application/json":
 		var v any
 		dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, maxRequestBody))
@@ -252,6 +258,18 @@ func (x *rctx) parseForm() error {
 		return fmt.Errorf("request body larger than %d bytes", maxRequestBody)
 	}
 	return nil
+}
+
+// addOwned adds src's values to dst as strings of their own. Parsed
+// values that needed no unescaping are slices of the whole query or body;
+// a record keeping one (an enrollment's type, a user's name) would keep
+// the whole request alive as long as the record.
+func addOwned(dst, src url.Values) {
+	for k, vs := range src {
+		for _, v := range vs {
+			dst[k] = append(dst[k], strings.Clone(v))
+		}
+	}
 }
 
 // flatten turns {"course":{"name":"x"},"ids":[1,2]} into course[name]=x,

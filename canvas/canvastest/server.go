@@ -71,8 +71,11 @@ type Server struct {
 	faultMu sync.Mutex
 	faults  []*faultState
 	nFaults atomic.Int32
-	logMu   sync.Mutex // guards calls and counts
+	logMu   sync.Mutex // guards calls, logNext and counts
 	calls   []Call
+	// logNext is where the next call goes once calls holds logSize.
+	logNext int
+	logSize int
 	counts  map[string]int
 }
 
@@ -227,6 +230,7 @@ func New(opts ...Option) *Server {
 		diffSets:    map[string]map[string]map[string]string{},
 		buckets:     map[string]*bucket{},
 		counts:      map[string]int{},
+		logSize:     callLogSize,
 	}
 	s.accounts[RootAccountID] = &Account{ID: RootAccountID, Name: "Default Account"}
 	s.adminToken = s.NewToken(true)
