@@ -119,15 +119,10 @@ func (s *Syncer) apply(ctx context.Context, start time.Time, p *Plan, recheck bo
 		if phase[0].IsVETtrakWrite() {
 			workers = s.vettrakWorkers()
 		}
-		// WithProgress promises one call at a time, in order.
-		var progMu gosync.Mutex
-		finished := done
+		tick := s.counter(ctx, PhaseApply, done, total)
 		_, errs := fanOut(ctx, workers, ops, func(ctx context.Context, i int) (struct{}, error) {
 			err := a.run(ctx, p.Ops[i])
-			progMu.Lock()
-			finished++
-			s.progress(ctx, Progress{Phase: PhaseApply, Done: finished, Total: total, Item: string(p.Ops[i].Kind)})
-			progMu.Unlock()
+			tick(string(p.Ops[i].Kind))
 			return struct{}{}, err
 		})
 		for j, err := range errs {

@@ -101,9 +101,9 @@ func (s *Syncer) observeVETtrak(ctx context.Context) (*observation, error) {
 	ids := sortedKeys(occs)
 	s.progress(ctx, Progress{Phase: PhaseObserve, Item: "occurrences", Done: len(ids), Total: len(ids)})
 
-	tick := s.counter(ctx, PhaseObserve, "occurrence enrolments", 0, len(ids))
+	tick := s.counter(ctx, PhaseObserve, 0, len(ids))
 	enrolLists, fails := fanOut(ctx, s.vettrakWorkers(), ids, func(ctx context.Context, id int64) ([]vettrak.Enrolment, error) {
-		defer tick()
+		defer tick("occurrence enrolments")
 		return s.src.EnrolmentsForOccurrence(ctx, id)
 	})
 	// Sized once: at 20,000 enrolments appending doubled its way to
@@ -288,9 +288,9 @@ func (s *Syncer) readClients(ctx context.Context, obs *observation) ([]vettrak.P
 		}
 	}
 	slices.Sort(toRead)
-	tick := s.counter(ctx, PhaseObserve, "client details", 0, len(toRead))
+	tick := s.counter(ctx, PhaseObserve, 0, len(toRead))
 	got, fails := fanOut(ctx, s.vettrakWorkers(), toRead, func(ctx context.Context, code string) (*vettrak.Person, error) {
-		defer tick()
+		defer tick("client details")
 		return s.src.ClientDetails(ctx, code)
 	})
 	read := map[string]vettrak.Person{}

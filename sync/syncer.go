@@ -239,12 +239,13 @@ type Progress struct {
 	Item  string `json:"item,omitempty"`
 }
 
-// counter returns a function that reports one more of total items of a
-// phase done, from any goroutine: WithProgress promises one call at a
-// time, in order, so the count and the call share a lock.
-func (s *Syncer) counter(ctx context.Context, phase Phase, item string, done, total int) func() {
+// counter returns a function that reports one more of a phase's total
+// items done (counting on from done), naming the item, from any goroutine:
+// WithProgress promises one call at a time, in order, so the count and the
+// call share a lock.
+func (s *Syncer) counter(ctx context.Context, phase Phase, done, total int) func(item string) {
 	var mu gosync.Mutex
-	return func() {
+	return func(item string) {
 		mu.Lock()
 		defer mu.Unlock()
 		done++

@@ -113,9 +113,9 @@ func (s *Syncer) readEnrolledUnits(ctx context.Context, obs *observation) error 
 		}
 		need = append(need, e.ID)
 	}
-	tick := s.counter(ctx, PhaseObserve, "enrolled units", 0, len(need))
+	tick := s.counter(ctx, PhaseObserve, 0, len(need))
 	lists, fails := fanOut(ctx, s.vettrakWorkers(), need, func(ctx context.Context, id int64) ([]vettrak.EnrolledUnit, error) {
-		defer tick()
+		defer tick("enrolled units")
 		return s.src.UnitsForEnrolment(ctx, id)
 	})
 	// The snapshot's units are sized once, cached ones first: appending
