@@ -114,7 +114,7 @@ func parse(args []string, out io.Writer) (*options, error) {
 	fs.Float64Var(&o.throttleCost, "throttle-cost", 1, "throttle units each Canvas request costs (the fake's constant; real Canvas charges CPU+DB seconds)")
 	workflow := fs.String("workflow", string(mapping.WorkflowUnit), "mapping workflow the Syncer runs")
 	fs.StringVar(&o.userTimeZone, "user-time-zone", "", "IANA time zone the mapping gives users (mapping.Config.TimeZone; empty: the account's default)")
-	fs.Float64Var(&o.canvasRate, "canvas-rate", 0, "the canvas client's own rate limit, requests a second (0: the SDK default of 20; -1: none)")
+	fs.Float64Var(&o.canvasRate, "canvas-rate", 0, "the canvas client's own rate limit, requests a second (0: the SDK's default, none: pacing follows the bucket; -1: none either)")
 	fs.IntVar(&o.concurrency, "concurrency", 0, "Syncer concurrency per side (0: the SDK default)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
 	memProfile := fs.String("memprofile", "", "write the heap profile of the run's highest live heap to this file (go tool pprof -sample_index=inuse_space)")

@@ -118,7 +118,7 @@ func TestBenchSmall(t *testing.T) {
 	assert.Equal(t, int64(1), bulk.Canvas.Measured.ByOp["POST accounts/{id}/sis_imports"])
 
 	// Every target is listed, with a status.
-	require.Len(t, rep.Targets, 16)
+	require.Len(t, rep.Targets, 17)
 	for _, tg := range rep.Targets {
 		assert.Contains(t, []string{statusMet, statusNotMet, statusNotEval}, tg.Status, tg.Name)
 		assert.NotEmpty(t, tg.Detail, tg.Name)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vtsync/vtsync/canvas/canvastest"
+	vtsync "github.com/vtsync/vtsync/sync"
 	"github.com/vtsync/vtsync/vettrak/vettraktest"
 )
 
@@ -63,6 +64,14 @@ type scenarioResult struct {
 	// ThrottleSeconds is the time Canvas's throttle itself allows for the
 	// Canvas calls made: calls × cost / outflow (0 with the throttle off).
 	ThrottleSeconds float64 `json:"throttle_seconds"`
+
+	// ApplySeconds is the part of Seconds from the Syncer's last plan
+	// progress event (planning done) to the end of the run: the writes (for initial-bulk,
+	// the SIS import's upload, processing and status polls). It is timed
+	// here, on the same clock as Seconds, because the Syncer's own
+	// Report.PhaseSeconds follow the scenario clock, which stands still
+	// during a run.
+	ApplySeconds float64 `json:"apply_seconds"`
 
 	Planned         int            `json:"planned"`
 	Created         map[string]int `json:"created,omitempty"`
@@ -214,18 +223,24 @@ func measure(ctx context.Context, o *options, w *world, sc scenario, bname strin
 	vt0, cv0, rl0 := w.api.Stats(), w.cc.Stats(), w.cc.RateLimit()
 	base := liveHeap()
 	heap := startHeapSampler(o.heapEvery, o.memProfile, w.size.Name+"/"+sc.name)
+	w.phases.reset()
 	cpu0, t0, r0 := cpuTime(), time.Now(), realNow()
 
 	rep, runErr := sc.run(ctx, w)
 
 	wall, cpu, real := time.Since(t0), cpuTime()-cpu0, realNow().Sub(r0)
+	var applySeconds float64
+	// The plan's last event ("planned") is where applying starts.
+	if at, ok := w.phases.last(vtsync.PhasePlan); ok {
+		applySeconds = t0.Add(wall).Sub(at).Seconds()
+	}
 	peak, peakLive := heap.Stop()
 	retained := liveHeap()
 	vt1, cv1, rl1 := w.api.Stats(), w.cc.Stats(), w.cc.RateLimit()
 
 	r := scenarioResult{
 		Name: sc.name, Change: p.change,
-		Seconds: wall.Seconds(), RealSeconds: real.Seconds(), CPUSeconds: cpu.Seconds(), CPUShare: cpu.Seconds() / max(real.Seconds(), 1e-9),
+		Seconds: wall.Seconds(), ApplySeconds: applySeconds, RealSeconds: real.Seconds(), CPUSeconds: cpu.Seconds(), CPUShare: cpu.Seconds() / max(real.Seconds(), 1e-9),
 		BaseHeap: base, PeakHeap: peak, PeakLiveHeap: peakLive, RetainedHeap: retained,
 		VETtrak:   compare(since(vt0, vt1), p.vettrak, p.vettrak),
 		Canvas:    compare(since(cv0, cv1), p.canvas, p.canvasREST),

@@ -86,6 +86,9 @@ type world struct {
 	known map[int64]bool
 	// bulk is what the last bulk run's SIS import did.
 	bulk *bulkOutcome
+	// phases is when the running scenario's Syncer last reported each
+	// phase, on the run's clock.
+	phases phaseClock
 }
 
 // newWorld generates the size's dataset and starts both fakes with the
@@ -169,9 +172,16 @@ func newWorld(o *options, sz size, bulk bool) (*world, error) {
 		vtsync.WithSecrets(w.vt.Credentials().Password, w.cv.AdminToken()),
 		vtsync.WithLogger(slog.New(slog.DiscardHandler)),
 	}
+	var logProgress func(vtsync.Progress)
 	if o.progressEvery > 0 && o.log != nil {
-		opts = append(opts, vtsync.WithProgress(progressLogger(o.log, sz.Name, o.progressEvery)))
+		logProgress = progressLogger(o.log, sz.Name, o.progressEvery)
 	}
+	opts = append(opts, vtsync.WithProgress(func(p vtsync.Progress) {
+		w.phases.see(p.Phase)
+		if logProgress != nil {
+			logProgress(p)
+		}
+	}))
 	if o.concurrency > 0 {
 		opts = append(opts, vtsync.WithConcurrency(o.concurrency))
 	}
