@@ -133,13 +133,14 @@ func (l *LMS) enrolActive(ctx context.Context, op, kind, key string, course canv
 // ended by it, one call: DELETE courses/sis_course_id:…/enrollments/:id
 // with the task. canvas-lms enrollments_api_controller.rb#destroy finds
 // the enrollment as @context.enrollments.find(params[:id]), within the
-// course the URL names (require_context resolves sis_course_id: through
-// api_find), so an ID of another course cannot be ended through this
-// one; deleted enrollments are not in that scope (404). The task is sent
-// even when the enrollment is already where it leaves it (a retried op):
-// destroy runs it on any enrollment it finds. A 404 by ID (the
-// enrollment was deleted, or the ID is stale) falls back to the listing
-// below, which then decides.
+// course the URL names (application_controller.rb#get_context finds that
+// with api_find(Course.active, params[:course_id]), so sis_course_id:
+// works): an ID of another course is not found there, and neither is a
+// deleted enrollment (404). The ID is trusted to be the enrolment's own,
+// as ReadState paired them. The task is sent even when the enrollment is
+// already where it leaves it (a retried op): destroy runs it on any
+// enrollment it finds. A 404 by ID (the enrollment was deleted, or the ID
+// is stale) falls back to the listing below, which then decides.
 //
 // Without an ID (a plan saved by an older version, a caller that never
 // read the enrolment) the enrolment is found with one listing of the
