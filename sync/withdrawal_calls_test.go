@@ -7,14 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/time/rate"
 
-	"github.com/vtsync/vtsync/canvas"
-	"github.com/vtsync/vtsync/canvas/canvastest"
-	"github.com/vtsync/vtsync/lms/canvaslms"
-	"github.com/vtsync/vtsync/mapping"
 	vtsync "github.com/vtsync/vtsync/sync"
-	"github.com/vtsync/vtsync/vettrak/vettraktest"
 )
 
 // A withdrawal costs one Canvas call per enrollment it ends, the DELETE:
@@ -22,28 +16,12 @@ import (
 // (diff.go), so canvaslms finds nothing to list. The run's reads are
 // those of a no-op re-sync.
 func TestWithdrawalCostsOneCanvasCallPerEnrollment(t *testing.T) {
-	data, err := vettraktest.Generate(vettraktest.GenSpec{Seed: 7, Occurrences: 4, Units: 2, Learners: 40, EnrolledUnits: 80, Staff: 4})
-	require.NoError(t, err)
-	r := newRig(t, mapping.WorkflowUnit, data)
-	r.cfg.Mapping.CreateMissingCourses = true
-	srv := canvastest.NewServer()
-	t.Cleanup(srv.Close)
-	c, err := canvas.New(srv.URL(), srv.AdminToken(), canvas.WithRateLimit(rate.Inf, 0), canvas.WithPacing(canvas.Pacing{}))
-	require.NoError(t, err)
-	target, err := canvaslms.New(c, canvaslms.WithCourseCacheTTL(0))
-	require.NoError(t, err)
-	calls := func() map[string]int {
-		out := map[string]int{}
-		for _, call := range srv.CallLog() {
-			out[call.Endpoint]++
-		}
-		return out
-	}
+	r, data, srv, target := providerOnCanvas(t, 0)
 	runOn(t, r, target)
 	r.now = r.now.Add(time.Hour)
 	srv.ResetCalls()
 	require.Zero(t, runOn(t, r, target).Changes())
-	noop := calls()
+	noop := callsByEndpoint(srv)
 
 	ens := data.EnrolmentsOf(data.Occurrences()[0])
 	require.NotEmpty(t, ens)
@@ -53,7 +31,7 @@ func TestWithdrawalCostsOneCanvasCallPerEnrollment(t *testing.T) {
 	rep := runOn(t, r, target)
 	ended := rep.Removed[vtsync.ObjectEnrolment]
 	require.Positive(t, ended, "%+v", rep)
-	got := calls()
+	got := callsByEndpoint(srv)
 	assert.Equal(t, ended, got["DELETE courses/{id}/enrollments/{id}"], "one DELETE per enrollment ended")
 	delete(got, "DELETE courses/{id}/enrollments/{id}")
 	for op, n := range got {
