@@ -16,10 +16,10 @@ import (
 	"github.com/vtsync/vtsync/vettrak/vettraktest"
 )
 
-// noopCanvasCalls syncs a 40-learner provider into a Canvas account that
-// also holds unrelated users, then returns the Canvas calls of a no-op
-// re-sync, by endpoint, from the fake's call log.
-func noopCanvasCalls(t *testing.T, unrelated int) map[string]int {
+// providerOnCanvas is a 40-learner provider and a fake Canvas account that
+// also holds unrelated users, with the LMS on it (no course cache, so
+// every run reads what a run hours apart would).
+func providerOnCanvas(t *testing.T, unrelated int) (*rig, *vettraktest.Dataset, *canvastest.Server, *canvaslms.LMS) {
 	t.Helper()
 	data, err := vettraktest.Generate(vettraktest.GenSpec{Seed: 7, Occurrences: 4, Units: 2, Learners: 40, EnrolledUnits: 80, Staff: 4})
 	require.NoError(t, err)
@@ -34,17 +34,30 @@ func noopCanvasCalls(t *testing.T, unrelated int) map[string]int {
 	require.NoError(t, err)
 	target, err := canvaslms.New(c, canvaslms.WithCourseCacheTTL(0))
 	require.NoError(t, err)
+	return r, data, srv, target
+}
+
+// callsByEndpoint counts the fake Canvas's logged calls by endpoint.
+func callsByEndpoint(srv *canvastest.Server) map[string]int {
+	calls := map[string]int{}
+	for _, call := range srv.CallLog() {
+		calls[call.Endpoint]++
+	}
+	return calls
+}
+
+// noopCanvasCalls syncs the provider into Canvas, then returns the Canvas
+// calls of a no-op re-sync, by endpoint, from the fake's call log.
+func noopCanvasCalls(t *testing.T, unrelated int) map[string]int {
+	t.Helper()
+	r, _, srv, target := providerOnCanvas(t, unrelated)
 	first := runOn(t, r, target)
 	require.Positive(t, first.Created["user"])
 	r.now = r.now.Add(time.Hour)
 	srv.ResetCalls()
 	second := runOn(t, r, target)
 	require.Zero(t, second.Changes())
-	calls := map[string]int{}
-	for _, call := range srv.CallLog() {
-		calls[call.Endpoint]++
-	}
-	return calls
+	return callsByEndpoint(srv)
 }
 
 // A no-op re-sync reads no more of Canvas when the account holds 10× more

@@ -29,6 +29,10 @@ type LMS struct {
 	// users took (0: not measured yet): the measured cost that decides
 	// between per-user lookups and a listing.
 	listPages atomic.Int64
+	// knownUsers is how many users the account holds at least, as far
+	// as this LMS has seen (noteKnownUsers): before a listing has
+	// measured the account, the floor under what a listing costs.
+	knownUsers atomic.Int64
 
 	// catMu serialises finding-or-creating group categories, so two
 	// CreateGroups never make the same one twice; cats caches the IDs
@@ -201,8 +205,10 @@ func WithUnenrolTask(s lms.Status, task canvas.EnrollmentTask) Option {
 // lists the account's users instead of fetching each one (default
 // DefaultUserListThreshold). It holds until a listing has measured the
 // account; from then on a lookup lists only when that is cheaper than one
-// request per user, a page counting as two requests. A threshold of 1 always lists; a very large one never
-// does.
+// request per user, a page counting as two requests. Before that, a lookup
+// never lists when its GETs cost no more than the pages the account's
+// known users fill (see LMS.ReadUsers). A threshold of 1 lists whenever
+// that floor allows; a very large one never lists.
 func WithUserListThreshold(n int) Option {
 	return func(c *config) error {
 		if n < 1 {

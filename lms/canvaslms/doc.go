@@ -23,8 +23,11 @@
 // has no course-users listing (GET courses/:id/users) yet, so user details
 // come from the user lookup [LMS.ReadUsers] uses: one GET per user for a
 // few, one listing of the root account's users for many. The switch point
-// starts at [WithUserListThreshold] and, once a listing has counted the
-// account's pages, follows what the listing actually cost.
+// starts at [WithUserListThreshold], never below what the listing must cost
+// at least (the account holds every user a ReadState has seen enrolled:
+// in a shared account a listing grows with every provider's users), and,
+// once a listing has counted the account's pages, follows what the listing
+// actually cost.
 //
 // Groups of the lms model become Canvas groups, each in a group category
 // of its own (the default, [GroupsAsGroups]), or Canvas sections

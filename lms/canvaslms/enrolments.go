@@ -125,10 +125,27 @@ func (l *LMS) enrolActive(ctx context.Context, op, kind, key string, course canv
 }
 
 // Unenrol ends the enrolment with the Canvas task configured for e.Status
-// (see WithUnenrolTask). The enrolment is found with one listing of the
-// user's enrollments in the course, matched by section SIS ID and role.
-// An absent or already ended enrolment, including one whose course or user
-// does not exist, is left alone without error.
+// (see WithUnenrolTask). An absent or already ended enrolment, including
+// one whose course or user does not exist, is left alone without error.
+//
+// When e.ID holds the Canvas enrollment ID (ReadState returns it, and the
+// Syncer carries the observed one into its unenrol op) the enrollment is
+// ended by it, one call: DELETE courses/sis_course_id:…/enrollments/:id
+// with the task. canvas-lms enrollments_api_controller.rb#destroy finds
+// the enrollment as @context.enrollments.find(params[:id]), within the
+// course the URL names (application_controller.rb#get_context finds that
+// with api_find(Course.active, params[:course_id]), so sis_course_id:
+// works): an ID of another course is not found there, and neither is a
+// deleted enrollment (404). The ID is trusted to be the enrolment's own,
+// as ReadState paired them. The task is sent even when the enrollment is
+// already where it leaves it (a retried op): destroy runs it on any
+// enrollment it finds. A 404 by ID (the enrollment was deleted, or the ID
+// is stale) falls back to the listing below, which then decides.
+//
+// Without an ID (a plan saved by an older version, a caller that never
+// read the enrolment) the enrolment is found with one listing of the
+// user's enrollments in the course, matched by section SIS ID and role,
+// and every match not yet ended is ended.
 func (l *LMS) Unenrol(ctx context.Context, e lms.Enrolment) error {
 	const op = "Unenrol"
 	if err := begin(ctx); err != nil {
@@ -144,6 +161,13 @@ func (l *LMS) Unenrol(ctx context.Context, e lms.Enrolment) error {
 	}
 	if e.CourseSISID == "" || e.UserSISID == "" {
 		return nil
+	}
+	if id, err := parseID(e.ID); err == nil {
+		_, err := l.c.Enrollments.End(ctx, canvas.SISCourse(e.CourseSISID), id, l.cfg.tasks[e.Status])
+		if !errors.Is(err, canvas.ErrNotFound) {
+			return wrap(op, "enrolment", key, err)
+		}
+		l.log.Debug("canvaslms: enrollment not found by ID; listing the user's", "enrolment", key, "enrollment", e.ID)
 	}
 	match := func(en *canvas.Enrollment) bool { return en.Type == typ && en.SISSectionID == e.SectionSISID }
 	return l.endEnrollments(ctx, op, "enrolment", key, e.Status, match, func() ([]canvas.Enrollment, error) {

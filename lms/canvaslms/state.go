@@ -255,6 +255,9 @@ func (r *stateReader) enrollment(courseSIS string, en *canvas.Enrollment) {
 		if statusRank[e.Status] > statusRank[r.st.Enrolments[i].Status] {
 			r.st.Enrolments[i] = e
 		}
+		// Several records for one key (differing in a custom role, say):
+		// no one ID ends them all, so Unenrol finds them by listing.
+		r.st.Enrolments[i].ID = ""
 		return
 	}
 	r.enrols[e.Key()] = len(r.st.Enrolments)
@@ -352,6 +355,7 @@ func (r *stateReader) groups(ctx context.Context, courseSIS string, course canva
 // cannot find keeps what the enrollment said.
 func (r *stateReader) users(ctx context.Context) error {
 	ids := slices.Compact(slices.Sorted(slices.Values(r.named)))
+	r.l.noteKnownUsers(int64(len(ids)))
 	if r.opts.LimitUsers {
 		want := make(map[string]bool, len(r.opts.Users))
 		for _, id := range r.opts.Users {

@@ -137,21 +137,44 @@ func TestUnenrolTaskIsConfigurable(t *testing.T) {
 
 	srv.ResetCalls()
 	require.NoError(t, l.Unenrol(ctx, e))
-	assert.Equal(t, map[string]int{"GET courses/{id}/enrollments": 1}, srv.Calls(), "already ended: one read, no write")
+	assert.Equal(t, map[string]int{"DELETE courses/{id}/enrollments/{id}": 1}, srv.Calls(),
+		"already ended, by ID: the task is sent again, one call")
+	assert.Equal(t, "completed", srv.Enrollments(cc.ID)[0].State)
+
+	srv.ResetCalls()
+	e.ID = ""
+	require.NoError(t, l.Unenrol(ctx, e))
+	assert.Equal(t, map[string]int{"GET courses/{id}/enrollments": 1}, srv.Calls(), "already ended, no ID: one read, no write")
 }
 
-func TestUpdateUserChangesLoginAndWritesNothingWhenSame(t *testing.T) {
+// UpdateUser reads nothing before it writes: a rename is one PUT by SIS
+// ID; a login change follows from the login_id the PUT answers with; an
+// update that changes nothing is the PUT alone, no login write.
+func TestUpdateUserWritesWithoutReading(t *testing.T) {
 	l, srv := newLMS(t)
 	ctx := t.Context()
 	u := lms.User{SISID: "U1", Login: "old@example.com", GivenName: "Una", FamilyName: "One", Email: "old@example.com"}
 	_, err := l.CreateUser(ctx, u)
 	require.NoError(t, err)
+
+	srv.ResetCalls()
+	u.FamilyName = "Two"
+	require.NoError(t, l.UpdateUser(ctx, u))
+	assert.Equal(t, map[string]int{"PUT users/{id}": 1}, srv.Calls(), "a rename")
+	got, _ := srv.UserBySISID("U1")
+	assert.Equal(t, "Una Two", got.Name)
+	assert.Equal(t, "Two, Una", got.SortableName)
+
+	srv.ResetCalls()
 	u.Login = "new@example.com"
 	require.NoError(t, l.UpdateUser(ctx, u))
-	got, _ := srv.UserBySISID("U1")
+	assert.Equal(t, map[string]int{"PUT users/{id}": 1, "GET users/{id}/logins": 1, "PUT accounts/{id}/logins/{id}": 1}, srv.Calls(), "a login change")
+	got, _ = srv.UserBySISID("U1")
 	assert.Equal(t, "new@example.com", got.LoginID)
 
 	srv.ResetCalls()
 	require.NoError(t, l.UpdateUser(ctx, u))
-	assert.Equal(t, map[string]int{"GET users/{id}": 1}, srv.Calls())
+	assert.Equal(t, map[string]int{"PUT users/{id}": 1}, srv.Calls(), "nothing to change")
+	got, _ = srv.UserBySISID("U1")
+	assert.Equal(t, "old@example.com", got.Email)
 }

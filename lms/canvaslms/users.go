@@ -136,9 +136,26 @@ func (l *LMS) CreateUser(ctx context.Context, u lms.User) (lms.User, error) {
 	return out, nil
 }
 
-// UpdateUser sets the user's names, email and time zone (found by SIS
-// ID), and their login through the logins API when it changed. It reads
-// the user first, so an update that changes nothing writes nothing.
+// UpdateUser sets the user's names, and their email and time zone when
+// set in u, with one PUT addressed by SIS ID, and their login through the
+// logins API when the answer shows it differs. It does not read the user
+// first: the caller (the Syncer, from the state it read) calls it only
+// for a user whose managed fields differ, and re-sending a field Canvas
+// already holds changes nothing there. An update that changes nothing is
+// therefore one PUT (and no login write).
+//
+// What Canvas does, from canvas-lms app/controllers/users_controller.rb
+// #update: the user is api_find(User, params[:id]), so
+// users/sis_user_id:… addresses them as a GET does; user[name],
+// user[short_name] and user[sortable_name] are saved with @user.update
+// (an unchanged value is no change to save); user[email] goes through
+// User#email= (app/models/user.rb), which finds the user's email channel
+// with that path before making one and moves it to the top, so the
+// address the user already has stays their one confirmed channel; the
+// answer is user_json with email and time_zone included, and login_id
+// for an admin who may view logins (lib/api/v1/user.rb user_json),
+// which is what decides the login change. Without login_id in the
+// answer, the logins listing decides (see updateLogin).
 func (l *LMS) UpdateUser(ctx context.Context, u lms.User) error {
 	const op = "UpdateUser"
 	if err := begin(ctx); err != nil {
@@ -147,35 +164,22 @@ func (l *LMS) UpdateUser(ctx context.Context, u lms.User) error {
 	if err := checkSISID(op, "user", "SIS ID", u.SISID); err != nil {
 		return err
 	}
-	ref := canvas.SISUser(u.SISID)
-	cur, err := l.c.Users.Get(ctx, ref)
+	name, sortable := canvasNames(u)
+	p := canvas.UserParams{Name: &name, SortableName: &sortable, ShortName: &name}
+	if u.Email != "" {
+		p.Email = &u.Email
+	}
+	if u.TimeZone != "" {
+		p.TimeZone = &u.TimeZone
+	}
+	got, err := l.c.Users.Update(ctx, canvas.SISUser(u.SISID), p)
 	if err != nil {
 		return wrap(op, "user", u.SISID, err)
 	}
-	name, sortable := canvasNames(u)
-	var p canvas.UserParams
-	changed := false
-	if cur.Name != name || cur.SortableName != sortable || cur.ShortName != name {
-		p.Name, p.SortableName, p.ShortName = &name, &sortable, &name
-		changed = true
-	}
-	if u.Email != "" && cur.Email != u.Email {
-		p.Email = &u.Email
-		changed = true
-	}
-	if u.TimeZone != "" && cur.TimeZone != u.TimeZone {
-		p.TimeZone = &u.TimeZone
-		changed = true
-	}
-	if changed {
-		if _, err := l.c.Users.Update(ctx, cur.ID, p); err != nil {
-			return wrap(op, "user", u.SISID, err)
-		}
-	}
-	if u.Login == "" || cur.LoginID == u.Login {
+	if u.Login == "" || got.LoginID == u.Login {
 		return nil
 	}
-	return l.updateLogin(ctx, op, cur.ID, u)
+	return l.updateLogin(ctx, op, got.ID, u)
 }
 
 // updateLogin changes the unique_id of the login that holds the user's
@@ -213,7 +217,10 @@ func (l *LMS) updateLogin(ctx context.Context, op string, id canvas.ID, u lms.Us
 
 // ReadUsers returns the users with the given SIS IDs; unknown IDs are
 // left out. Few IDs are fetched one GET each; many are found in one
-// listing of the root account's users (see WithUserListThreshold).
+// listing of the root account's users (see WithUserListThreshold), but
+// never while the GETs cost no more than the listing's floor: the pages
+// the users ReadState has seen enrolled fill, as the account holds them
+// all (useList).
 //
 // Unconfirmed: that GET users/:id answers with email and time_zone for an
 // admin token (the fake does; Canvas's user JSON documents both as
@@ -298,12 +305,55 @@ const listUsersOp = "GET accounts/{id}/users"
 // request too, so its weight is unconfirmed but unlikely to be far off.
 const pageWeight = 2
 
+// maxPageSize is the most users one listing page holds: Canvas clamps
+// per_page to Api::MAX_PER_PAGE, 100 (canvas-lms lib/api.rb, the
+// per-page clamp every paginated index goes through, e.g.
+// enrollments_api_controller.rb's [(params[:limit] || Api::PER_PAGE).to_i,
+// Api::MAX_PER_PAGE].min), and package canvas asks for 100 by default. An
+// instance that raised its maximum and a client that asks for more make
+// the pages fewer than minListPages says, which only makes a lookup take
+// GETs where a listing would have been cheaper.
+const maxPageSize = 100
+
+// minListPages is the fewest pages a listing of the account's users can
+// take: the account holds at least the users this LMS knows exist (see
+// noteKnownUsers). 0 when it knows of none.
+func (l *LMS) minListPages() int64 {
+	return (l.knownUsers.Load() + maxPageSize - 1) / maxPageSize
+}
+
+// noteKnownUsers records that the account holds at least n users: the
+// largest count of distinct users (with SIS IDs) one ReadState found
+// enrolled, or group members, in the courses it read. The listing covers
+// them: GET accounts/self/users lists UserSearch.scope_for(account)
+// (canvas-lms users_controller.rb#api_index), the users associated with
+// the root account, which an enrollment in one of its courses makes them
+// (User#update_account_associations, run when an enrollment is saved).
+// Users deleted since are the one way the floor can overshoot; that
+// costs per-user GETs where a listing might have been cheaper, never a
+// listing where GETs were.
+func (l *LMS) noteKnownUsers(n int64) {
+	for {
+		cur := l.knownUsers.Load()
+		if n <= cur || l.knownUsers.CompareAndSwap(cur, n) {
+			return
+		}
+	}
+}
+
 // useList says whether n users are cheaper to find by listing the
-// account. Before a listing has measured the account, the threshold
-// decides; after, listing wins when its pages weigh less than n GETs.
+// account. After a listing has measured the account, listing wins when
+// its pages weigh less than n GETs. Before, the listing is never chosen
+// when n GETs cost no more than the fewest pages it can take
+// (minListPages: in a shared account a listing grows with everyone's
+// users, and the first lookup of a process must not pay for them); past
+// that the threshold decides.
 func (l *LMS) useList(n int) bool {
 	if pages := l.listPages.Load(); pages > 0 {
 		return int64(n) > pageWeight*pages
+	}
+	if int64(n) <= pageWeight*l.minListPages() {
+		return false
 	}
 	return n >= l.cfg.usersThreshold
 }

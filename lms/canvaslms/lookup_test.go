@@ -1,0 +1,69 @@
+package canvaslms_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vtsync/vtsync/canvas/canvastest"
+	"github.com/vtsync/vtsync/lms"
+)
+
+// In a shared account, before any listing has measured it, a lookup of a
+// few changed users is never a listing of the account when per-user GETs
+// cost no more than the listing can possibly cost: the account holds at
+// least the 2,100 users ReadState has just seen enrolled, so a listing is
+// at least 21 pages, 42 GETs' worth. The account also holds 5,000 users
+// of other providers, so the listing really takes 71 pages.
+func TestLookupBeforeMeasuringNeverListsWhenGETsAreCheaper(t *testing.T) {
+	const enrolled, unrelated = 2100, 5000
+	for _, tc := range []struct {
+		n    int
+		want map[string]int
+		// then is what ReadUsers of the same users costs next.
+		then map[string]int
+	}{
+		{n: 25, want: map[string]int{"GET users/{id}": 25}, then: map[string]int{"GET users/{id}": 25}}, // above the threshold (20), below the floor
+		{n: 42, want: map[string]int{"GET users/{id}": 42}, then: map[string]int{"GET users/{id}": 42}}, // 42 GETs = 21 pages × 2: GETs
+		// Past the floor the threshold decides; the listing then measures
+		// the account (71 pages), and the next lookup goes by that.
+		{n: 43, want: map[string]int{"GET accounts/{id}/users": 71}, then: map[string]int{"GET users/{id}": 43}},
+	} {
+		t.Run(fmt.Sprint(tc.n), func(t *testing.T) {
+			l, srv := newLMS(t)
+			ctx := t.Context()
+			cc := srv.SeedCourse(canvastest.Course{Name: "Course", SISCourseID: "C1"})
+			for i := range unrelated {
+				srv.SeedUser(canvastest.User{Name: "Other", LoginID: fmt.Sprintf("o%d@example.org", i), SISUserID: fmt.Sprintf("other/%d", i)})
+			}
+			var ids []string
+			for i := range enrolled {
+				id := fmt.Sprintf("client/%d", i)
+				u := srv.SeedUser(canvastest.User{Name: "Learner", LoginID: fmt.Sprintf("l%d@example.com", i), SISUserID: id})
+				srv.SeedEnrollment(canvastest.Enrollment{CourseID: cc, UserID: u, State: "active"})
+				ids = append(ids, id)
+			}
+			// The Syncer's re-sync read: only the changed users in full.
+			_, err := l.ReadStateWith(ctx, []string{"C1"}, lms.ReadOptions{SkipGroups: true, LimitUsers: true})
+			require.NoError(t, err)
+
+			srv.ResetCalls()
+			st, err := l.ReadStateWith(ctx, []string{"C1"}, lms.ReadOptions{SkipGroups: true, LimitUsers: true, Users: ids[:tc.n]})
+			require.NoError(t, err)
+			assert.Len(t, st.Users, tc.n)
+			calls := srv.Calls()
+			delete(calls, "GET courses/{id}/sections")
+			delete(calls, "GET courses/{id}/enrollments")
+			delete(calls, "GET courses/{id}")
+			assert.Equal(t, tc.want, calls)
+
+			srv.ResetCalls()
+			us, err := l.ReadUsers(ctx, ids[:tc.n])
+			require.NoError(t, err)
+			assert.Len(t, us, tc.n)
+			assert.Equal(t, tc.then, srv.Calls(), "ReadUsers next")
+		})
+	}
+}
