@@ -33,6 +33,10 @@ type LMS struct {
 	// as this LMS has seen (noteKnownUsers): before a listing has
 	// measured the account, the floor under what a listing costs.
 	knownUsers atomic.Int64
+	// seen is the SIS IDs behind knownUsers, so that reads of different
+	// courses add up (about 40 bytes a user).
+	seenMu sync.Mutex
+	seen   map[string]struct{}
 
 	// catMu serialises finding-or-creating group categories, so two
 	// CreateGroups never make the same one twice; cats caches the IDs

@@ -67,3 +67,35 @@ func TestLookupBeforeMeasuringNeverListsWhenGETsAreCheaper(t *testing.T) {
 		})
 	}
 }
+
+// Reads of different courses add up: a re-sync reads courses a few at a
+// time, and the account holds every user any of them named. Two courses
+// of 1,100 learners each, read one at a time, put the floor at 22 pages
+// (44 GETs' worth), so 43 changed users are 43 GETs; the larger single
+// read alone (11 pages, 22 GETs) would have listed the account.
+func TestLookupFloorCountsUsersAcrossReads(t *testing.T) {
+	const perCourse, unrelated = 1100, 5000
+	l, srv := newLMS(t)
+	ctx := t.Context()
+	for i := range unrelated {
+		srv.SeedUser(canvastest.User{Name: "Other", LoginID: fmt.Sprintf("o%d@example.org", i), SISUserID: fmt.Sprintf("other/%d", i)})
+	}
+	var ids []string
+	for c := range 2 {
+		sis := fmt.Sprintf("C%d", c+1)
+		cc := srv.SeedCourse(canvastest.Course{Name: "Course", SISCourseID: sis})
+		for i := range perCourse {
+			id := fmt.Sprintf("client/%d/%d", c, i)
+			u := srv.SeedUser(canvastest.User{Name: "Learner", LoginID: fmt.Sprintf("l%d-%d@example.com", c, i), SISUserID: id})
+			srv.SeedEnrollment(canvastest.Enrollment{CourseID: cc, UserID: u, State: "active"})
+			ids = append(ids, id)
+		}
+		_, err := l.ReadStateWith(ctx, []string{sis}, lms.ReadOptions{SkipGroups: true, LimitUsers: true})
+		require.NoError(t, err)
+	}
+	srv.ResetCalls()
+	us, err := l.ReadUsers(ctx, ids[:43])
+	require.NoError(t, err)
+	assert.Len(t, us, 43)
+	assert.Equal(t, map[string]int{"GET users/{id}": 43}, srv.Calls())
+}

@@ -355,7 +355,7 @@ func (r *stateReader) groups(ctx context.Context, courseSIS string, course canva
 // cannot find keeps what the enrollment said.
 func (r *stateReader) users(ctx context.Context) error {
 	ids := slices.Compact(slices.Sorted(slices.Values(r.named)))
-	r.l.noteKnownUsers(int64(len(ids)))
+	r.l.noteKnownUsers(ids)
 	if r.opts.LimitUsers {
 		want := make(map[string]bool, len(r.opts.Users))
 		for _, id := range r.opts.Users {

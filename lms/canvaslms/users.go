@@ -322,23 +322,28 @@ func (l *LMS) minListPages() int64 {
 	return (l.knownUsers.Load() + maxPageSize - 1) / maxPageSize
 }
 
-// noteKnownUsers records that the account holds at least n users: the
-// largest count of distinct users (with SIS IDs) one ReadState found
-// enrolled, or group members, in the courses it read. The listing covers
-// them: GET accounts/self/users lists UserSearch.scope_for(account)
-// (canvas-lms users_controller.rb#api_index), the users associated with
-// the root account, which an enrollment in one of its courses makes them
+// noteKnownUsers records users the account holds: the distinct users
+// (with SIS IDs) ReadState found enrolled, or group members, in the
+// courses it read, counted across every ReadState of this LMS (a re-sync
+// reads courses a few at a time, and the largest single read would say
+// far fewer than the account holds). The listing covers them: GET
+// accounts/self/users lists UserSearch.scope_for(account) (canvas-lms
+// users_controller.rb#api_index), the users associated with the root
+// account, which an enrollment in one of its courses makes them
 // (User#update_account_associations, run when an enrollment is saved).
 // Users deleted since are the one way the floor can overshoot; that
 // costs per-user GETs where a listing might have been cheaper, never a
 // listing where GETs were.
-func (l *LMS) noteKnownUsers(n int64) {
-	for {
-		cur := l.knownUsers.Load()
-		if n <= cur || l.knownUsers.CompareAndSwap(cur, n) {
-			return
-		}
+func (l *LMS) noteKnownUsers(ids []string) {
+	l.seenMu.Lock()
+	defer l.seenMu.Unlock()
+	if l.seen == nil {
+		l.seen = make(map[string]struct{}, len(ids))
 	}
+	for _, id := range ids {
+		l.seen[id] = struct{}{}
+	}
+	l.knownUsers.Store(int64(len(l.seen)))
 }
 
 // useList says whether n users are cheaper to find by listing the
