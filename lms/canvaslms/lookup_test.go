@@ -99,3 +99,34 @@ func TestLookupFloorCountsUsersAcrossReads(t *testing.T) {
 	assert.Len(t, us, 43)
 	assert.Equal(t, map[string]int{"GET users/{id}": 43}, srv.Calls())
 }
+
+// A listing measured on a first sync, when the account was empty (one
+// page), does not make a later lookup list an account that has grown
+// since: the users ReadState has seen put a floor under its pages.
+func TestLookupAfterAnEmptyListingFollowsGrowth(t *testing.T) {
+	const enrolled, unrelated = 2100, 5000
+	l, srv := newLMS(t)
+	ctx := t.Context()
+	_, err := l.ReadUsers(ctx, []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t", "u"})
+	require.NoError(t, err)
+	require.Equal(t, map[string]int{"GET accounts/{id}/users": 1}, srv.Calls(), "the empty account listed once")
+
+	cc := srv.SeedCourse(canvastest.Course{Name: "Course", SISCourseID: "C1"})
+	for i := range unrelated {
+		srv.SeedUser(canvastest.User{Name: "Other", LoginID: fmt.Sprintf("o%d@example.org", i), SISUserID: fmt.Sprintf("other/%d", i)})
+	}
+	var ids []string
+	for i := range enrolled {
+		id := fmt.Sprintf("client/%d", i)
+		u := srv.SeedUser(canvastest.User{Name: "Learner", LoginID: fmt.Sprintf("l%d@example.com", i), SISUserID: id})
+		srv.SeedEnrollment(canvastest.Enrollment{CourseID: cc, UserID: u, State: "active"})
+		ids = append(ids, id)
+	}
+	_, err = l.ReadStateWith(ctx, []string{"C1"}, lms.ReadOptions{SkipGroups: true, LimitUsers: true})
+	require.NoError(t, err)
+	srv.ResetCalls()
+	us, err := l.ReadUsers(ctx, ids[:42])
+	require.NoError(t, err)
+	assert.Len(t, us, 42)
+	assert.Equal(t, map[string]int{"GET users/{id}": 42}, srv.Calls(), "42 GETs cost no more than the 21 pages the account now holds at least")
+}

@@ -348,14 +348,18 @@ func (l *LMS) noteKnownUsers(ids []string) {
 
 // useList says whether n users are cheaper to find by listing the
 // account. After a listing has measured the account, listing wins when
-// its pages weigh less than n GETs. Before, the listing is never chosen
+// its pages (or the floor the users seen since put under them, if
+// higher) weigh less than n GETs. Before, the listing is never chosen
 // when n GETs cost no more than the fewest pages it can take
 // (minListPages: in a shared account a listing grows with everyone's
 // users, and the first lookup of a process must not pay for them); past
 // that the threshold decides.
 func (l *LMS) useList(n int) bool {
 	if pages := l.listPages.Load(); pages > 0 {
-		return int64(n) > pageWeight*pages
+		// A listing measured the account when it was smaller (a first
+		// sync lists an empty account in one page): the users seen since
+		// are a floor under what it costs now.
+		return int64(n) > pageWeight*max(pages, l.minListPages())
 	}
 	if int64(n) <= pageWeight*l.minListPages() {
 		return false
