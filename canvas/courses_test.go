@@ -168,15 +168,17 @@ func TestListCoursesInAccountPages(t *testing.T) {
 
 func TestAccounts(t *testing.T) {
 	c, srv := newFake(t)
-	sub := srv.SeedAccount(canvastest.Account{Name: "Trades", SISAccountID: "TRD"})
+	sub := srv.SeedAccount(canvastest.Account{Name: "Trades", SISAccountID: "TRD", DefaultTimeZone: "Australia/Perth"})
 	srv.SeedAccount(canvastest.Account{Name: "Plumbing", ParentID: sub})
 	root, err := c.Accounts.Get(t.Context(), canvas.Self)
 	require.NoError(t, err)
 	assert.Equal(t, canvas.ID(canvastest.RootAccountID), root.ID)
+	assert.Equal(t, canvastest.DefaultAccountTimeZone, root.DefaultTimeZone, "an account seeded without a zone")
 	a, err := c.Accounts.Get(t.Context(), canvas.SISAccount("TRD"))
 	require.NoError(t, err)
 	assert.Equal(t, "Trades", a.Name)
 	assert.Equal(t, "TRD", a.SISAccountID)
+	assert.Equal(t, "Australia/Perth", a.DefaultTimeZone)
 	all, err := canvas.Collect(c.Accounts.List(t.Context()))
 	require.NoError(t, err)
 	assert.Len(t, all, 3)

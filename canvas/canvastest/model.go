@@ -11,7 +11,18 @@ type Account struct {
 	Name         string
 	SISAccountID string
 	ParentID     int64
+	// DefaultTimeZone is the account's default_time_zone, an IANA or
+	// Rails zone name (Accounts API, the Account object:
+	// developerdocs.instructure.com/services/canvas/resources/accounts).
+	// Empty renders DefaultAccountTimeZone: seed data for an Australian
+	// provider's account, not a Canvas default (Canvas's own example is
+	// "America/Denver").
+	DefaultTimeZone string
 }
+
+// DefaultAccountTimeZone is the zone an Account without DefaultTimeZone
+// reports.
+const DefaultAccountTimeZone = "Australia/Sydney"
 
 // Term is an enrollment term.
 type Term struct {

@@ -1,6 +1,7 @@
 package canvastest
 
 import (
+	"cmp"
 	"math"
 	"strings"
 	"time"
@@ -59,7 +60,7 @@ func (x *rctx) renderAccount(a *Account) map[string]any {
 	m := map[string]any{
 		"id": x.id(a.ID), "name": a.Name, "uuid": uuidFor("account", a.ID),
 		"parent_account_id": x.idOrNull(a.ParentID), "root_account_id": x.idOrNull(rootOf(a)),
-		"workflow_state": "active", "default_time_zone": "Australia/Sydney",
+		"workflow_state": "active", "default_time_zone": cmp.Or(a.DefaultTimeZone, DefaultAccountTimeZone),
 	}
 	return x.sis(m, "sis_account_id", strOrNull(a.SISAccountID), "integration_id", nil, "sis_import_id", nil)
 }
